@@ -1,0 +1,43 @@
+/// The current location and version of one artifact.
+public struct IndexEntry: Sendable, Equatable {
+  public var orderID: String
+  public var location: ArtifactLocation
+  public var version: UInt64
+
+  public init(orderID: String, location: ArtifactLocation, version: UInt64) {
+    self.orderID = orderID
+    self.location = location
+    self.version = version
+  }
+}
+
+/// key → (part file, offset, length, version), plus the event-id table of large artifacts.
+///
+/// The port the embedded SQLite backend implements today and a PostgreSQL backend later.
+/// Every method is one round trip (one transaction), never one per key.
+public protocol KeyIndex: Sendable {
+  /// Current entries for `keys`; keys with no artifact are absent from the result.
+  func entries(for keys: [String]) throws -> [String: IndexEntry]
+  /// The current entry for one key.
+  func entry(for key: String) throws -> IndexEntry?
+  /// The subset of `ids` already recorded for `order` in the external event-id table.
+  func knownEventIDs(order: String, among ids: [String]) throws -> Set<String>
+  /// Atomically upserts `entries` (an entry never replaces a higher version) and records
+  /// `eventIDs` (idempotent). Safe to call again with the same arguments after a crash.
+  func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws
+  /// Calls `body` for every entry in key order.
+  func forEachEntry(_ body: (IndexEntry) throws -> Void) throws
+  /// Number of indexed artifacts.
+  func count() throws -> Int
+}
+
+/// One event id of a large artifact, kept in the key index instead of the summary.
+public struct ExternalEventID: Sendable, Hashable {
+  public var orderID: String
+  public var eventID: String
+
+  public init(orderID: String, eventID: String) {
+    self.orderID = orderID
+    self.eventID = eventID
+  }
+}
