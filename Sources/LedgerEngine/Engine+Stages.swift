@@ -1,0 +1,142 @@
+import Foundation
+import LedgerDomain
+import LedgerStorage
+
+extension Engine {
+  /// Runs one claimed stage attempt and records its outcome in the ledger.
+  func perform(_ work: Work) throws {
+    defer {
+      state.withLock { s in
+        s.busy.remove(work.stage)
+        s.runningJob[work.stage] = nil
+      }
+    }
+    options.beforeStage?(work.stage, work.job.seq)
+    let attempt = try context.ledger.beginStage(work.stage, job: work.job.seq, at: context.clock.nowMillis())
+    do {
+      if let fault = context.faults.fault(stage: work.stage, job: work.job.seq, attempt: attempt) {
+        throw fault
+      }
+      let counts = try execute(work)
+      try context.ledger.completeStage(work.stage, job: work.job.seq, counts: counts, at: context.clock.nowMillis())
+      try afterCompletion(work, counts: counts)
+    } catch {
+      try recordFailure(error, work: work, attempt: attempt)
+    }
+  }
+
+  private func execute(_ work: Work) throws -> JobCounts {
+    let job = work.job.seq
+    switch work.stage {
+    case .reduce:
+      let output = try StatelessReducer(context: context).run(job: work.job)
+      if output.counts.rejects > 0 {
+        try context.ledger.appendEvent(
+          LedgerEvent(
+            at: context.clock.nowMillis(), kind: .reject, job: job,
+            text: "batch \(job): \(output.counts.rejects) line\(output.counts.rejects == 1 ? "" : "s") rejected (first: \(output.rejections.first.map { "\($0.origin) \($0.reason)" } ?? ""))"))
+      }
+      return output.counts
+    case .prefetch:
+      let baseline = state.withLock { $0.indexedThrough }
+      let output = try Prefetcher(context: context).run(job: job, baseline: baseline)
+      state.withLock { $0.prefetched[job] = output }
+      return JobCounts()
+    case .process:
+      guard let input = state.withLock({ $0.prefetched[job] }) else {
+        throw StageFailure(kind: .internalError, stage: .process, message: "no prefetched artifacts for batch \(job)")
+      }
+      let output = try Processor(context: context, overlay: overlay).run(input)
+      state.withLock { s in
+        s.prefetched[job] = nil
+        s.processed[job] = output.written
+      }
+      var counts = output.counts
+      counts.rejects = work.job.counts.rejects + Int64(output.rejections.count)
+      return counts
+    case .index:
+      let written = state.withLock { $0.processed[job] }
+      _ = try Indexer(context: context).run(job: job, written: written)
+      return JobCounts()
+    }
+  }
+
+  /// Bookkeeping after a stage finished: hand-offs, overlay eviction, garbage of finished jobs.
+  private func afterCompletion(_ work: Work, counts: JobCounts) throws {
+    guard work.stage == .index else { return }
+    let job = work.job.seq
+    let now = context.clock.nowMillis()
+    let safe = state.withLock { s -> UInt64 in
+      s.processed[job] = nil
+      s.indexedThrough = max(s.indexedThrough, job)
+      s.noteApplied(work.job.counts.events, at: now)
+      let waiting = s.prefetched.values.map(\.baseline)
+      return min(s.indexedThrough, waiting.min() ?? s.indexedThrough)
+    }
+    overlay.evict(through: safe)
+    removeIntermediateFiles(job: job)
+  }
+
+  /// Stateless and manifest part files are garbage once a job is indexed.
+  func removeIntermediateFiles(job: UInt64) {
+    for p in 0..<context.partitions {
+      FileOps.remove("\(context.paths.parts)/\(PartNames.stateless(job: job, partition: p))")
+      FileOps.remove("\(context.paths.parts)/\(PartNames.manifest(job: job, partition: p))")
+    }
+  }
+
+  private func recordFailure(_ error: any Error, work: Work, attempt: Int) throws {
+    if work.stage == .prefetch { state.withLock { _ = $0.prefetched.removeValue(forKey: work.job.seq) } }
+    let failure = FailureClassifier.classify(error, stage: work.stage)
+    let policy = options.retryPolicy(failure.kind)
+    let now = context.clock.nowMillis()
+    let job = work.job.seq
+    switch policy.decision(afterFailedAttempt: attempt, random: nextRandom()) {
+    case .retry(let delay):
+      let millis = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
+      try context.ledger.failStage(
+        work.stage, job: job, kind: failure.kind, message: failure.message, nextAttemptAt: now + millis, at: now)
+      try context.ledger.appendEvent(
+        LedgerEvent(
+          at: now, kind: .retry, job: job,
+          text: "batch \(job) \(work.stage.rawValue) attempt \(attempt)/\(policy.maxAttempts) failed (\(failure.kind.rawValue)): \(failure.message); retry in \(millis) ms"))
+    case .giveUp:
+      try context.ledger.failStage(
+        work.stage, job: job, kind: failure.kind, message: failure.message, nextAttemptAt: nil, at: now)
+      try context.ledger.appendEvent(
+        LedgerEvent(
+          at: now, kind: .failure, job: job,
+          text: "batch \(job) \(work.stage.rawValue) failed after \(attempt) attempt\(attempt == 1 ? "" : "s") (\(failure.kind.rawValue)): \(failure.message); run `ledgerline retry \(job)` once fixed"))
+    }
+  }
+
+  /// Restart: interrupted attempts become pending again, the in-flight overlay is rebuilt from
+  /// the manifests of processed-but-unindexed jobs, and leftovers of finished jobs are removed.
+  func recover() throws {
+    let now = context.clock.nowMillis()
+    try context.ledger.resetInterruptedStages(at: now)
+    let unfinished = try context.ledger.unfinishedJobs()
+    let recent = try context.ledger.recentJobs(limit: 1)
+    let indexedThrough = unfinished.first.map { $0.seq - 1 } ?? recent.last?.seq ?? 0
+    state.withLock { $0.indexedThrough = indexedThrough }
+    var pendingIDs: [String: Set<String>] = [:]
+    let indexer = Indexer(context: context)
+    for job in unfinished where job.stage == .index {
+      var entries = try indexer.recoverOverlay(job: job.seq)
+      for (key, entry) in entries where entry.stored.ids == .external {
+        let ids = pendingIDs[key, default: []].union(entry.pendingExternalIDs)
+        pendingIDs[key] = ids
+        entries[key]?.pendingExternalIDs = ids
+      }
+      overlay.record(entries)
+    }
+    for name in FileOps.list("\(context.paths.parts)/tmp") {
+      FileOps.remove("\(context.paths.parts)/tmp/\(name)")
+    }
+    for name in FileOps.list(context.paths.parts) where name.hasPrefix("s-") || name.hasPrefix("m-") {
+      if let job = PartNames.job(ofPart: name), job <= indexedThrough {
+        FileOps.remove("\(context.paths.parts)/\(name)")
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import LedgerDomain
+import LedgerStorage
+
+/// Paths of a data directory the engine uses (all absolute or relative to the working dir).
+public struct EnginePaths: Sendable {
+  public var root: String
+  public var inbox: String { "\(root)/inbox" }
+  public var archive: String { "\(root)/archive" }
+  public var refused: String { "\(root)/refused" }
+  public var parts: String { "\(root)/parts" }
+  public var rejects: String { "\(root)/rejects" }
+  public var indexDatabase: String { "\(root)/index.sqlite" }
+  public var ledgerDatabase: String { "\(root)/ledger.sqlite" }
+  public var auditLog: String { "\(root)/audit.log" }
+
+  public init(root: String) {
+    self.root = root
+  }
+}
+
+/// Everything the stages share: storage ports, the clock, configuration.
+public struct EngineContext: Sendable {
+  public var paths: EnginePaths
+  public var ledger: any WorkflowLedger
+  public var keyIndex: any KeyIndex
+  public var reader: PartFileReader
+  public var cache: ArtifactCache
+  public var clock: any WallClock
+  public var faults: FaultInjector
+  /// Stateless partitions per job = part files per stage output.
+  public var partitions: Int
+  /// Currency for CSV lines without one (SPEC §2).
+  public var defaultCurrency: Currency
+
+  public init(
+    paths: EnginePaths, ledger: any WorkflowLedger, keyIndex: any KeyIndex, reader: PartFileReader,
+    cache: ArtifactCache, clock: any WallClock = SystemClock(), faults: FaultInjector = .none,
+    partitions: Int = 4, defaultCurrency: Currency = .usd
+  ) {
+    self.paths = paths
+    self.ledger = ledger
+    self.keyIndex = keyIndex
+    self.reader = reader
+    self.cache = cache
+    self.clock = clock
+    self.faults = faults
+    self.partitions = partitions
+    self.defaultCurrency = defaultCurrency
+  }
+}

@@ -1,0 +1,41 @@
+/// Names of the part files a job writes under `parts/`. Zero-padded so they sort by job.
+public enum PartNames {
+  static func pad(_ job: UInt64) -> String {
+    let s = String(job)
+    return String(repeating: "0", count: max(0, 10 - s.count)) + s
+  }
+
+  /// Stateless artifacts of a job's partition (output of reduce).
+  public static func stateless(job: UInt64, partition: Int) -> String {
+    "s-\(pad(job))-\(partition).part"
+  }
+
+  /// Stateful artifacts (line segments and summaries) of a job's partition (output of process).
+  public static func artifacts(job: UInt64, partition: Int) -> String {
+    "a-\(pad(job))-\(partition).part"
+  }
+
+  /// Index manifest of a job's partition: the new locations to record (output of process).
+  public static func manifest(job: UInt64, partition: Int) -> String {
+    "m-\(pad(job))-\(partition).part"
+  }
+
+  /// Rejected lines of a job, under `rejects/`.
+  public static func rejects(job: UInt64) -> String { "\(pad(job)).jsonl" }
+
+  /// The job a part file belongs to, parsed from its name.
+  public static func job(ofPart name: String) -> UInt64? {
+    let parts = name.split(separator: "-")
+    guard parts.count == 3 else { return nil }
+    return UInt64(parts[1])
+  }
+}
+
+/// Stable partitioning of order ids (FNV-1a 64; Swift's `hashValue` is seeded per process).
+public enum KeyPartition {
+  public static func of(_ key: String, partitions: Int) -> Int {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in key.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return Int(h % UInt64(partitions))
+  }
+}

@@ -1,0 +1,64 @@
+import Dispatch
+import LedgerDomain
+import LedgerStorage
+import Synchronization
+
+/// The current artifact of one key, as prefetched.
+public struct BaseArtifact: Sendable {
+  public var stored: StoredSummary
+  public var entry: IndexEntry
+}
+
+/// One partition of a job, ready to process: its stateless groups and their current artifacts.
+public struct PrefetchedPartition: Sendable {
+  public var groups: [(orderID: String, events: [Event])]
+  public var base: [String: BaseArtifact]
+}
+
+/// Stage 2: for each key of the stateless index, look up the key index and fetch the current
+/// artifact by byte range through the cache; partitions in parallel.
+public struct Prefetcher: Sendable {
+  /// A prefetched job. `baseline`: every job ≤ baseline was indexed before the lookups.
+  public struct Output: Sendable {
+    public var job: UInt64
+    public var baseline: UInt64
+    public var partitions: [PrefetchedPartition]
+  }
+
+  let context: EngineContext
+
+  public init(context: EngineContext) {
+    self.context = context
+  }
+
+  public func run(job: UInt64, baseline: UInt64) throws -> Output {
+    let results = Mutex<[Int: Result<PrefetchedPartition, any Error>]>([:])
+    DispatchQueue.concurrentPerform(iterations: context.partitions) { p in
+      let result = Result { try prefetch(job: job, partition: p) }
+      results.withLock { $0[p] = result }
+    }
+    var partitions: [PrefetchedPartition] = []
+    for p in 0..<context.partitions {
+      guard let result = results.withLock({ $0[p] }) else { continue }
+      partitions.append(try result.get())
+    }
+    return Output(job: job, baseline: baseline, partitions: partitions)
+  }
+
+  private func prefetch(job: UInt64, partition: Int) throws -> PrefetchedPartition {
+    var groups: [(orderID: String, events: [Event])] = []
+    try context.reader.forEachRecord(inPart: PartNames.stateless(job: job, partition: partition)) {
+      _, type, payload in
+      guard type == .statelessGroup else { return }
+      let group = try ArtifactCodec.decodeStatelessGroup(payload)
+      groups.append((group.orderID, group.events))
+    }
+    let entries = try context.keyIndex.entries(for: groups.map(\.orderID))
+    var base: [String: BaseArtifact] = [:]
+    base.reserveCapacity(entries.count)
+    for (key, entry) in entries {
+      base[key] = BaseArtifact(stored: try ArtifactStore.summary(at: entry.location, context), entry: entry)
+    }
+    return PrefetchedPartition(groups: groups, base: base)
+  }
+}

@@ -1,0 +1,17 @@
+/// Broken expectations of the workflow ledger (bugs or concurrent misuse, not bad input).
+public enum LedgerError: Error, Sendable, CustomStringConvertible {
+  case unknownJob(UInt64)
+  case inputAlreadyGrouped(inputID: Int64)
+  case badValue(column: String, value: String)
+
+  public var description: String {
+    switch self {
+    case .unknownJob(let seq):
+      "no stateful batch \(seq) in the workflow ledger; `ledgerline status` lists the batches"
+    case .inputAlreadyGrouped(let id):
+      "input batch \(id) already belongs to a stateful batch; is another engine running on this data directory?"
+    case .badValue(let column, let value):
+      "the workflow ledger holds \"\(value)\" in column \(column), which this version does not understand"
+    }
+  }
+}

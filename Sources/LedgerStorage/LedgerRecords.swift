@@ -1,0 +1,180 @@
+/// An input batch file to register (SPEC §2): already validated by name and interval.
+public struct NewInputBatch: Sendable, Equatable {
+  public var source: String
+  public var name: String
+  /// Arrival interval `[from, to)`, seconds since the epoch.
+  public var from: Int64
+  public var to: Int64
+  public var bytes: Int64
+  /// Path of the archived file, relative to the data directory.
+  public var archivePath: String
+  /// Which inbox scan registered it (batches of one scan are ordered by from, source, name).
+  public var scan: Int64
+
+  public init(
+    source: String, name: String, from: Int64, to: Int64, bytes: Int64, archivePath: String,
+    scan: Int64
+  ) {
+    self.source = source
+    self.name = name
+    self.from = from
+    self.to = to
+    self.bytes = bytes
+    self.archivePath = archivePath
+    self.scan = scan
+  }
+}
+
+/// A registered input batch. `id` is its place in the application order.
+public struct InputBatchRecord: Sendable, Equatable {
+  public var id: Int64
+  public var batch: NewInputBatch
+  public var registeredAt: Int64
+  /// The stateful batch (job) that took it, once grouped.
+  public var job: UInt64?
+
+  public init(id: Int64, batch: NewInputBatch, registeredAt: Int64, job: UInt64?) {
+    self.id = id
+    self.batch = batch
+    self.registeredAt = registeredAt
+    self.job = job
+  }
+}
+
+/// A file refused as a whole, with the reason shown to operators.
+public struct RefusedFileRecord: Sendable, Equatable {
+  public var source: String
+  public var name: String
+  public var reason: String
+  /// Where the file now is, relative to the data directory.
+  public var path: String
+  public var at: Int64
+
+  public init(source: String, name: String, reason: String, path: String, at: Int64) {
+    self.source = source
+    self.name = name
+    self.reason = reason
+    self.path = path
+    self.at = at
+  }
+}
+
+/// Where a job is: `stage` is the stage it is in (or last finished when `done`).
+public enum JobStatus: String, Sendable, Equatable, CaseIterable {
+  /// Waiting for its stage to start.
+  case pending
+  case running
+  /// Failed an attempt; will run again at `nextAttemptAt`.
+  case retrying
+  /// Gave up: waits for `ledgerline retry`.
+  case failed
+  /// Every stage finished: its artifacts are indexed.
+  case done
+}
+
+/// Counts a job accumulates as it moves through the stages.
+public struct JobCounts: Sendable, Equatable {
+  public var inputBytes: Int64 = 0
+  public var events: Int64 = 0
+  public var rejects: Int64 = 0
+  public var keys: Int64 = 0
+  public var duplicates: Int64 = 0
+  public var linesApplied: Int64 = 0
+  public var artifactsWritten: Int64 = 0
+  public var bytesWritten: Int64 = 0
+
+  public init() {}
+}
+
+/// Timing of one stage of a job (milliseconds since the epoch).
+public struct StageTiming: Sendable, Equatable {
+  public var startedAt: Int64?
+  public var endedAt: Int64?
+
+  public init(startedAt: Int64? = nil, endedAt: Int64? = nil) {
+    self.startedAt = startedAt
+    self.endedAt = endedAt
+  }
+}
+
+/// A stateful batch as the workflow ledger knows it.
+public struct JobRecord: Sendable, Equatable {
+  public var seq: UInt64
+  /// Input batch ids in application order.
+  public var inputs: [Int64]
+  public var stage: Stage
+  public var status: JobStatus
+  /// Attempts of the current stage so far.
+  public var attempts: Int
+  /// When a `retrying` job runs again (ms since epoch).
+  public var nextAttemptAt: Int64?
+  public var lastError: String?
+  public var lastErrorKind: FailureKind?
+  public var counts: JobCounts
+  public var timings: [Stage: StageTiming]
+  public var createdAt: Int64
+
+  public init(
+    seq: UInt64, inputs: [Int64], stage: Stage, status: JobStatus, attempts: Int,
+    nextAttemptAt: Int64?, lastError: String?, lastErrorKind: FailureKind?, counts: JobCounts,
+    timings: [Stage: StageTiming], createdAt: Int64
+  ) {
+    self.seq = seq
+    self.inputs = inputs
+    self.stage = stage
+    self.status = status
+    self.attempts = attempts
+    self.nextAttemptAt = nextAttemptAt
+    self.lastError = lastError
+    self.lastErrorKind = lastErrorKind
+    self.counts = counts
+    self.timings = timings
+    self.createdAt = createdAt
+  }
+}
+
+/// One attempt of one stage of one job.
+public struct StageRunRecord: Sendable, Equatable {
+  public var job: UInt64
+  public var stage: Stage
+  public var attempt: Int
+  public var startedAt: Int64
+  public var endedAt: Int64?
+  /// `ok`, or the failure kind.
+  public var outcome: String?
+  public var error: String?
+  public var nextAttemptAt: Int64?
+
+  public init(
+    job: UInt64, stage: Stage, attempt: Int, startedAt: Int64, endedAt: Int64?, outcome: String?,
+    error: String?, nextAttemptAt: Int64?
+  ) {
+    self.job = job
+    self.stage = stage
+    self.attempt = attempt
+    self.startedAt = startedAt
+    self.endedAt = endedAt
+    self.outcome = outcome
+    self.error = error
+    self.nextAttemptAt = nextAttemptAt
+  }
+}
+
+/// A line of the operator event feed (retries, failures, refusals, rejects, corrections).
+public struct LedgerEvent: Sendable, Equatable {
+  public enum Kind: String, Sendable, CaseIterable {
+    case info, retry, failure, refusal, reject, correction, operatorAction = "operator"
+  }
+
+  public var at: Int64
+  public var kind: Kind
+  public var job: UInt64?
+  public var text: String
+
+  public init(at: Int64, kind: Kind, job: UInt64?, text: String) {
+    self.at = at
+    self.kind = kind
+    self.job = job
+    self.text = text
+  }
+}

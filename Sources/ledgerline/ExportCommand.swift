@@ -1,0 +1,19 @@
+import ArgumentParser
+import LedgerEngine
+
+/// `ledgerline export`: every current artifact, one JSON object a line.
+struct ExportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export", abstract: "Print every current artifact, one JSON object a line.")
+
+  @OptionGroup var options: DataOptions
+  @Flag(help: "Include every line of each artifact.") var lines = false
+  @Flag(help: "Print JSON (the default; accepted for symmetry).") var json = false
+
+  func run() throws {
+    let workspace = try Workspace(root: options.data, mode: .reader)
+    try ArtifactQuery(context: workspace.context).forEach(withLines: lines) { view in
+      print(ArtifactRendering.json(view, withLines: lines))
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import LedgerEngine
+
+/// `ledgerline lookup ORDER_ID`: one artifact with its lines and location.
+struct LookupCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lookup", abstract: "Show one artifact: location, version, balances, status, lines.")
+
+  @OptionGroup var options: DataOptions
+  @Flag(help: "Print JSON.") var json = false
+  @Argument(help: "The order id (artifact key).") var orderID: String
+
+  func run() throws {
+    let workspace = try Workspace(root: options.data, mode: .reader)
+    guard let view = try ArtifactQuery(context: workspace.context).lookup(orderID) else {
+      printError("no artifact for order \"\(orderID)\" in \(options.data) (not yet indexed, or no accepted line has this order_id)")
+      throw ExitCode(1)
+    }
+    print(json ? ArtifactRendering.json(view, withLines: true) : ArtifactRendering.text(view), terminator: json ? "\n" : "")
+  }
+}

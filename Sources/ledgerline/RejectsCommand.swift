@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import LedgerEngine
+
+/// `ledgerline rejects`: every rejected line with its file, line number and reason.
+struct RejectsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rejects", abstract: "List rejected input lines with file, line and reason.")
+
+  @OptionGroup var options: DataOptions
+  @Option(help: "Only this batch.") var batch: UInt64?
+  @Flag(help: "Print JSON Lines.") var json = false
+
+  func run() throws {
+    let workspace = try Workspace(root: options.data, mode: .reader)
+    for line in try RejectsReader(paths: workspace.context.paths).lines(batch: batch) {
+      print(json ? line.json : line.text)
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import LedgerEngine
+
+/// `ledgerline status`: batches, stages, backlog, retries, watermarks.
+struct StatusCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "status", abstract: "Show batches, stages, backlog, retries and watermarks.")
+
+  @OptionGroup var options: DataOptions
+  @Flag(help: "Print JSON.") var json = false
+  @Option(help: "How many recent batches to show.") var limit = 50
+
+  func run() throws {
+    let workspace = try Workspace(root: options.data, mode: .reader)
+    let report = try StatusReport.build(workspace.context, jobLimit: limit)
+    print(json ? report.json() : report.text(), terminator: json ? "\n" : "")
+  }
+}
