@@ -1,0 +1,132 @@
+import LedgerDomain
+
+extension ArtifactCodec {
+  private enum Flag {
+    static let entity: UInt8 = 1
+    static let memo: UInt8 = 2
+    static let reason: UInt8 = 4
+    static let author: UInt8 = 8
+    static let extras: UInt8 = 16
+    static let ownOrderID: UInt8 = 32
+    static let all: UInt8 = 63
+  }
+
+  /// Writes `event`. Inside a container whose key is `containerOrderID`, an event of that order
+  /// omits its order id (it is restored on read); any other event carries its own.
+  public static func write(_ event: Event, to writer: inout ByteWriter, containerOrderID: String?) {
+    var flags: UInt8 = 0
+    if event.entity != nil { flags |= Flag.entity }
+    if event.memo != nil { flags |= Flag.memo }
+    if event.reason != nil { flags |= Flag.reason }
+    if event.author != nil { flags |= Flag.author }
+    if !event.extras.isEmpty { flags |= Flag.extras }
+    if event.orderID != containerOrderID { flags |= Flag.ownOrderID }
+    writer.writeUInt8(flags)
+    writer.writeString(event.id)
+    if flags & Flag.ownOrderID != 0 { writer.writeString(event.orderID) }
+    writer.writeUInt8(kindCode(event.kind))
+    writer.writeVarInt(event.amount)
+    writer.writeString(event.currency.code)
+    writer.writeUInt8(UInt8(clamping: event.currency.minorUnits))
+    writer.writeString(event.ts)
+    for value in [event.entity, event.memo, event.reason, event.author] {
+      if let value { writer.writeString(value) }
+    }
+    if !event.extras.isEmpty {
+      writer.writeCount(event.extras.count)
+      for extra in event.extras {
+        writer.writeString(extra.name)
+        writer.writeString(extra.rawJSON)
+      }
+    }
+    writer.writeString(event.origin.source)
+    writer.writeString(event.origin.file)
+    writer.writeCount(event.origin.line)
+  }
+
+  /// Reads an event written by `write(_:to:containerOrderID:)` with the same `containerOrderID`.
+  public static func readEvent(
+    from reader: inout ByteReader, containerOrderID: String?
+  ) throws(StorageError) -> Event {
+    let flagsOffset = reader.position
+    let flags = try reader.readUInt8()
+    guard flags & ~Flag.all == 0 else {
+      throw .malformed(context: reader.context, offset: flagsOffset, detail: "unknown event flags \(flags)")
+    }
+    let id = try reader.readString()
+    let orderID = try readOrderID(flags: flags, from: &reader, containerOrderID: containerOrderID)
+    let kind = try readKind(from: &reader)
+    let amount = try reader.readVarInt()
+    let currency = Currency(code: try reader.readString(), minorUnits: Int(try reader.readUInt8()))
+    let ts = try reader.readString()
+    let entity = flags & Flag.entity != 0 ? try reader.readString() : nil
+    let memo = flags & Flag.memo != 0 ? try reader.readString() : nil
+    let reason = flags & Flag.reason != 0 ? try reader.readString() : nil
+    let author = flags & Flag.author != 0 ? try reader.readString() : nil
+    let extras = flags & Flag.extras != 0 ? try readExtras(from: &reader) : []
+    let origin = EventOrigin(
+      source: try reader.readString(), file: try reader.readString(), line: try reader.readInt())
+    return Event(
+      id: id, orderID: orderID, kind: kind, amount: amount, currency: currency, ts: ts,
+      entity: entity, memo: memo, reason: reason, author: author, extras: extras, origin: origin)
+  }
+
+  private static func readOrderID(
+    flags: UInt8, from reader: inout ByteReader, containerOrderID: String?
+  ) throws(StorageError) -> String {
+    if flags & Flag.ownOrderID != 0 { return try reader.readString() }
+    guard let containerOrderID else {
+      throw .malformed(
+        context: reader.context, offset: reader.position, detail: "event has no order id")
+    }
+    return containerOrderID
+  }
+
+  private static func readExtras(from reader: inout ByteReader) throws(StorageError) -> [ExtraField] {
+    let count = try reader.readCount(minimumItemSize: 2)
+    var extras: [ExtraField] = []
+    extras.reserveCapacity(count)
+    for _ in 0..<count {
+      extras.append(ExtraField(name: try reader.readString(), rawJSON: try reader.readString()))
+    }
+    return extras
+  }
+
+  private static func readKind(from reader: inout ByteReader) throws(StorageError) -> EventKind {
+    let offset = reader.position
+    let code = try reader.readUInt8()
+    guard let kind = kind(code: code) else {
+      throw .malformed(context: reader.context, offset: offset, detail: "unknown event kind code \(code)")
+    }
+    return kind
+  }
+
+  /// Stable on-disk codes: never renumber, only append.
+  static func kindCode(_ kind: EventKind) -> UInt8 {
+    switch kind {
+    case .charge: return 1
+    case .payment: return 2
+    case .refund: return 3
+    case .chargeback: return 4
+    case .fee: return 5
+    case .payable: return 6
+    case .payout: return 7
+    case .royalty: return 8
+    case .amortization: return 9
+    case .remittance: return 10
+    case .shipment: return 11
+    case .adjustment: return 12
+    case .correction: return 13
+    }
+  }
+
+  static func kind(code: UInt8) -> EventKind? {
+    Int(code) < kindsByCode.count ? kindsByCode[Int(code)] : nil
+  }
+
+  private static let kindsByCode: [EventKind?] = {
+    var table = [EventKind?](repeating: nil, count: 256)
+    for kind in EventKind.allCases { table[Int(kindCode(kind))] = kind }
+    return table
+  }()
+}

@@ -1,0 +1,99 @@
+import LedgerDomain
+
+extension ArtifactCodec {
+  /// The payload of a `RecordType.artifactSummary` record. Totals are written sorted by
+  /// currency code and inline ids sorted, so equal summaries encode to equal bytes.
+  public static func encode(_ stored: StoredSummary) -> [UInt8] {
+    var writer = ByteWriter()
+    let summary = stored.summary
+    writer.writeString(summary.orderID)
+    writer.writeVarUInt(summary.version)
+    writer.writeCount(summary.lineCount)
+    writer.writeCount(summary.totals.count)
+    for currency in summary.currencies {
+      let totals = summary.totals[currency] ?? CurrencyTotals()
+      writer.writeString(currency.code)
+      writer.writeUInt8(UInt8(clamping: currency.minorUnits))
+      writer.writeVarInt(totals.balance)
+      writer.writeVarInt(totals.debits)
+      writer.writeVarInt(totals.credits)
+    }
+    writer.writeCount(stored.segments.count)
+    for segment in stored.segments {
+      write(segment.location, to: &writer)
+      writer.writeCount(Int(segment.lineCount))
+    }
+    writeIDs(stored.ids, to: &writer)
+    return writer.bytes
+  }
+
+  /// Decodes a `RecordType.artifactSummary` payload.
+  public static func decodeSummary(
+    _ payload: [UInt8], context: String = "artifact summary"
+  ) throws(StorageError) -> StoredSummary {
+    var reader = ByteReader(payload, context: context)
+    let orderID = try reader.readString()
+    let version = try reader.readVarUInt()
+    let lineCount = try reader.readInt()
+    let totals = try readTotals(from: &reader)
+    let segments = try readSegments(from: &reader)
+    let ids = try readIDs(from: &reader)
+    try reader.expectEnd()
+    let summary = ArtifactSummary(orderID: orderID, version: version, lineCount: lineCount, totals: totals)
+    return StoredSummary(summary: summary, segments: segments, ids: ids)
+  }
+
+  private static func readTotals(from reader: inout ByteReader) throws(StorageError) -> [Currency: CurrencyTotals] {
+    let count = try reader.readCount(minimumItemSize: 5)
+    var totals: [Currency: CurrencyTotals] = [:]
+    totals.reserveCapacity(count)
+    for _ in 0..<count {
+      let currency = Currency(code: try reader.readString(), minorUnits: Int(try reader.readUInt8()))
+      totals[currency] = CurrencyTotals(
+        balance: try reader.readVarInt(), debits: try reader.readVarInt(), credits: try reader.readVarInt())
+    }
+    return totals
+  }
+
+  private static func readSegments(from reader: inout ByteReader) throws(StorageError) -> [SegmentRef] {
+    let count = try reader.readCount(minimumItemSize: 4)
+    var segments: [SegmentRef] = []
+    segments.reserveCapacity(count)
+    for _ in 0..<count {
+      let location = try readLocation(from: &reader)
+      let start = reader.position
+      let lines = try reader.readVarUInt()
+      guard lines <= UInt64(Int32.max) else {
+        throw .malformed(context: reader.context, offset: start, detail: "segment line count \(lines) out of range")
+      }
+      segments.append(SegmentRef(location: location, lineCount: Int32(lines)))
+    }
+    return segments
+  }
+
+  private static func writeIDs(_ ids: EventIDSet, to writer: inout ByteWriter) {
+    switch ids {
+    case .inline(let set):
+      writer.writeUInt8(0)
+      writer.writeCount(set.count)
+      for id in set.sorted() { writer.writeString(id) }
+    case .external:
+      writer.writeUInt8(1)
+    }
+  }
+
+  private static func readIDs(from reader: inout ByteReader) throws(StorageError) -> EventIDSet {
+    let start = reader.position
+    switch try reader.readUInt8() {
+    case 0:
+      let count = try reader.readCount()
+      var set = Set<String>(minimumCapacity: count)
+      for _ in 0..<count { set.insert(try reader.readString()) }
+      return .inline(set)
+    case 1:
+      return .external
+    case let tag:
+      throw .malformed(context: reader.context, offset: start, detail: "unknown id set tag \(tag)")
+    }
+  }
+}

@@ -1,0 +1,130 @@
+/// Reads what `ByteWriter` wrote, with every read bounds-checked: bad bytes throw
+/// `StorageError.truncated` or `.malformed`, never crash.
+public struct ByteReader: Sendable {
+  private let bytes: [UInt8]
+  private let end: Int
+  /// What is being decoded, for error messages (e.g. `artifact summary at s/1.part@0+80`).
+  public let context: String
+  /// Index of the next byte to read.
+  public private(set) var position: Int
+
+  /// A reader over `bytes[start..<end]` (the whole array by default).
+  public init(_ bytes: [UInt8], context: String, start: Int = 0, end: Int? = nil) {
+    self.bytes = bytes
+    self.context = context
+    self.end = min(end ?? bytes.count, bytes.count)
+    self.position = min(max(0, start), self.end)
+  }
+
+  /// Bytes left to read.
+  public var remaining: Int { end - position }
+
+  /// Whether every byte has been read.
+  public var isAtEnd: Bool { position == end }
+
+  /// Throws unless every byte has been read (trailing garbage means a corrupt payload).
+  public func expectEnd() throws(StorageError) {
+    guard isAtEnd else {
+      throw .malformed(context: context, offset: position, detail: "\(remaining) unexpected trailing bytes")
+    }
+  }
+
+  private func require(_ count: Int) throws(StorageError) {
+    guard count <= remaining else {
+      throw .truncated(context: context, offset: position, needed: count, available: remaining)
+    }
+  }
+
+  /// Reads one byte.
+  public mutating func readUInt8() throws(StorageError) -> UInt8 {
+    try require(1)
+    defer { position += 1 }
+    return bytes[position]
+  }
+
+  /// Reads 2 little-endian bytes.
+  public mutating func readUInt16() throws(StorageError) -> UInt16 { try readFixed() }
+
+  /// Reads 4 little-endian bytes.
+  public mutating func readUInt32() throws(StorageError) -> UInt32 { try readFixed() }
+
+  /// Reads 8 little-endian bytes.
+  public mutating func readUInt64() throws(StorageError) -> UInt64 { try readFixed() }
+
+  private mutating func readFixed<T: FixedWidthInteger>() throws(StorageError) -> T {
+    let size = MemoryLayout<T>.size
+    try require(size)
+    var value: T = 0
+    for index in 0..<size {
+      value |= T(truncatingIfNeeded: bytes[position + index]) << (8 * index)
+    }
+    position += size
+    return value
+  }
+
+  /// Reads an unsigned LEB128 varint of at most 10 bytes that fits in 64 bits.
+  public mutating func readVarUInt() throws(StorageError) -> UInt64 {
+    let start = position
+    var value: UInt64 = 0
+    var shift: UInt64 = 0
+    while true {
+      let byte = try readUInt8()
+      if shift == 63 && byte > 1 {
+        throw .malformed(context: context, offset: start, detail: "varint overflows 64 bits")
+      }
+      value |= UInt64(byte & 0x7F) << shift
+      if byte & 0x80 == 0 { return value }
+      shift += 7
+    }
+  }
+
+  /// Reads a zigzag-encoded signed varint.
+  public mutating func readVarInt() throws(StorageError) -> Int64 {
+    let raw = try readVarUInt()
+    return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+  }
+
+  /// Reads a count of items that each take at least `minimumItemSize` bytes; throws when the
+  /// rest of the payload cannot hold that many (so a corrupt count never allocates gigabytes).
+  public mutating func readCount(minimumItemSize: Int = 1) throws(StorageError) -> Int {
+    let start = position
+    let raw = try readVarUInt()
+    guard raw <= UInt64(remaining / max(1, minimumItemSize)) else {
+      throw .malformed(
+        context: context, offset: start,
+        detail: "count \(raw) cannot fit in the \(remaining) bytes left")
+    }
+    return Int(raw)
+  }
+
+  /// Reads a varint that must fit in an `Int`.
+  public mutating func readInt() throws(StorageError) -> Int {
+    let start = position
+    let raw = try readVarUInt()
+    guard raw <= UInt64(Int.max) else {
+      throw .malformed(context: context, offset: start, detail: "value \(raw) does not fit in Int")
+    }
+    return Int(raw)
+  }
+
+  /// Reads a varint length followed by that many bytes of valid UTF-8.
+  public mutating func readString() throws(StorageError) -> String {
+    let length = try readCount()
+    let start = position
+    let text = bytes.withUnsafeBufferPointer { buffer in
+      String(validating: UnsafeBufferPointer(rebasing: buffer[start..<start + length]), as: UTF8.self)
+    }
+    guard let text else {
+      throw .malformed(context: context, offset: start, detail: "string is not valid UTF-8")
+    }
+    position += length
+    return text
+  }
+
+  /// Reads `count` raw bytes.
+  public mutating func readBytes(_ count: Int) throws(StorageError) -> [UInt8] {
+    try require(count)
+    defer { position += count }
+    return Array(bytes[position..<position + count])
+  }
+}

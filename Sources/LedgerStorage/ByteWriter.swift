@@ -1,0 +1,68 @@
+/// Appends little-endian integers, LEB128 varints and length-prefixed UTF-8 strings to a buffer.
+///
+/// The encoding side of `ByteReader`; every payload in a part file is written with it.
+public struct ByteWriter: Sendable {
+  /// The bytes written so far.
+  public private(set) var bytes: [UInt8]
+
+  /// An empty writer with room for `capacity` bytes.
+  public init(capacity: Int = 256) {
+    bytes = []
+    bytes.reserveCapacity(capacity)
+  }
+
+  /// Number of bytes written so far.
+  public var count: Int { bytes.count }
+
+  /// Appends one byte.
+  public mutating func writeUInt8(_ value: UInt8) {
+    bytes.append(value)
+  }
+
+  /// Appends `value` as 2 little-endian bytes.
+  public mutating func writeUInt16(_ value: UInt16) { writeFixed(value.littleEndian) }
+
+  /// Appends `value` as 4 little-endian bytes.
+  public mutating func writeUInt32(_ value: UInt32) { writeFixed(value.littleEndian) }
+
+  /// Appends `value` as 8 little-endian bytes.
+  public mutating func writeUInt64(_ value: UInt64) { writeFixed(value.littleEndian) }
+
+  private mutating func writeFixed<T: FixedWidthInteger>(_ value: T) {
+    withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+  }
+
+  /// Appends `value` as an unsigned LEB128 varint (1–10 bytes).
+  public mutating func writeVarUInt(_ value: UInt64) {
+    var rest = value
+    while rest >= 0x80 {
+      bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+      rest >>= 7
+    }
+    bytes.append(UInt8(rest))
+  }
+
+  /// Appends `value` zigzag-encoded as an unsigned varint (small magnitudes stay short).
+  public mutating func writeVarInt(_ value: Int64) {
+    writeVarUInt(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+  }
+
+  /// Appends a non-negative count or length as a varint.
+  public mutating func writeCount(_ value: Int) {
+    writeVarUInt(UInt64(max(0, value)))
+  }
+
+  /// Appends `value` as a varint byte length followed by its UTF-8 bytes.
+  public mutating func writeString(_ value: String) {
+    var text = value
+    text.withUTF8 { utf8 in
+      writeCount(utf8.count)
+      bytes.append(contentsOf: utf8)
+    }
+  }
+
+  /// Appends raw bytes with no length prefix.
+  public mutating func writeBytes(_ value: some Sequence<UInt8>) {
+    bytes.append(contentsOf: value)
+  }
+}

@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Writes framed records to a new part file: first at `<parts>/tmp/<name>`, then, on `finish()`,
+/// durably published at `<parts>/<name>`. A half-written file is never at its final name, and a
+/// published part is never overwritten.
+///
+/// Not `Sendable`: one writer per part, owned by one task. `name` may contain `/` (e.g.
+/// `s/0000000042-a-3.part`); missing directories are created private (0700).
+public final class PartFileWriter {
+  /// The part name, relative to the parts directory; what `ArtifactLocation.part` holds.
+  public let name: String
+  /// Where the part is being written.
+  public let temporaryPath: String
+  /// Where the part is published by `finish()`.
+  public let finalPath: String
+  /// Bytes appended so far (buffered or written); the offset of the next record.
+  public private(set) var length: Int64 = 0
+
+  private var fd: Int32
+  private var buffer: [UInt8] = []
+  private let bufferCapacity: Int
+  private var isOpen = true
+
+  /// Creates (or truncates a leftover) `<partsDirectory>/tmp/<name>` for writing.
+  public init(partsDirectory: String, name: String, bufferCapacity: Int = 1 << 20) throws {
+    self.name = name
+    temporaryPath = partsDirectory + "/tmp/" + name
+    finalPath = partsDirectory + "/" + name
+    self.bufferCapacity = bufferCapacity
+    try FileIO.makeDirectories(FileIO.parent(of: temporaryPath))
+    fd = try FileIO.open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC)
+    buffer.reserveCapacity(bufferCapacity)
+  }
+
+  deinit {
+    if isOpen { abandon() }
+  }
+
+  /// Appends one record and returns where it will live once the part is finished.
+  public func append(type: RecordType, payload: [UInt8]) throws -> ArtifactLocation {
+    try payload.withUnsafeBytes { raw in try append(type: type, payload: raw) }
+  }
+
+  /// Appends one record from raw bytes and returns where it will live once the part is finished.
+  public func append(
+    type: RecordType, payload: UnsafeRawBufferPointer
+  ) throws -> ArtifactLocation {
+    guard isOpen else { throw StorageError.writerClosed(path: temporaryPath) }
+    guard payload.count <= RecordFrame.maxPayloadLength else {
+      throw StorageError.recordTooLarge(part: name, payloadLength: payload.count)
+    }
+    let header = RecordFrame.header(type: type, payload: payload)
+    let frameLength = header.count + payload.count
+    if buffer.count + frameLength > bufferCapacity { try flush() }
+    buffer.append(contentsOf: header)
+    if frameLength > bufferCapacity {
+      try flush()
+      try guarded { try FileIO.writeAll(fd, payload, path: temporaryPath) }
+    } else {
+      buffer.append(contentsOf: payload)
+    }
+    let location = ArtifactLocation(part: name, offset: length, length: Int32(frameLength))
+    length += Int64(frameLength)
+    return location
+  }
+
+  /// Flushes, fsyncs, publishes the part at its final name and fsyncs the directory.
+  /// Throws `partAlreadyExists` rather than replace a published part.
+  public func finish() throws {
+    guard isOpen else { throw StorageError.writerClosed(path: temporaryPath) }
+    try flush()
+    try guarded { try FileIO.sync(fd, path: temporaryPath) }
+    close(fd)
+    isOpen = false
+    try publish()
+  }
+
+  /// Closes and deletes the temporary file; the part never appears at its final name.
+  public func abandon() {
+    if isOpen { close(fd) }
+    isOpen = false
+    unlink(temporaryPath)
+  }
+
+  private func publish() throws {
+    let directory = FileIO.parent(of: finalPath)
+    do {
+      try FileIO.makeDirectories(directory)
+      // link(2) fails with EEXIST instead of replacing, unlike rename(2).
+      guard link(temporaryPath, finalPath) == 0 else {
+        if errno == EEXIST { throw StorageError.partAlreadyExists(path: finalPath) }
+        throw StorageError.ioFailed(operation: "publish (link) part", path: finalPath, errno: errno)
+      }
+    } catch {
+      unlink(temporaryPath)
+      throw error
+    }
+    unlink(temporaryPath)
+    try FileIO.syncDirectory(directory)
+  }
+
+  private func flush() throws {
+    guard !buffer.isEmpty else { return }
+    try guarded {
+      try buffer.withUnsafeBytes { raw in
+        try FileIO.writeAll(fd, raw, path: temporaryPath)
+      }
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Runs `body`; on failure abandons the part, since the file no longer matches `length`.
+  private func guarded(_ body: () throws -> Void) throws {
+    do {
+      try body()
+    } catch {
+      abandon()
+      throw error
+    }
+  }
+}

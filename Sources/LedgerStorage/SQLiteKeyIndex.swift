@@ -1,0 +1,194 @@
+/// The key index in its own SQLite file (e.g. `<data>/index.sqlite`).
+///
+/// `entries` maps order_id → (part, offset, length, version), WITHOUT ROWID; part names are
+/// interned in `parts`; `event_ids` holds the ids of large artifacts. Triggers keep
+/// `part_stats` (live summary bytes and entry count per part) current, so `liveBytesByPart()`
+/// and `count()` never scan the entries. Every method is one transaction with cached statements.
+public final class SQLiteKeyIndex: KeyIndex {
+  /// The underlying database.
+  public let database: SQLiteDatabase
+
+  /// Opens (creating if needed) the index at `path` for the engine.
+  public init(path: String) throws {
+    database = try SQLiteDatabase(path: path, mode: .readWrite)
+    try database.execute(Self.schema)
+  }
+
+  /// Opens an existing index read-only, alongside a running engine (read commands).
+  public init(readOnlyPath path: String) throws {
+    database = try SQLiteDatabase(path: path, mode: .readOnly)
+  }
+
+  static let schema = """
+    CREATE TABLE IF NOT EXISTS parts (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE IF NOT EXISTS entries (
+      order_id TEXT PRIMARY KEY, part_id INTEGER NOT NULL, offset INTEGER NOT NULL,
+      length INTEGER NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS event_ids (
+      order_id TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (order_id, event_id)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS part_stats (
+      part_id INTEGER PRIMARY KEY, live_bytes INTEGER NOT NULL, live_count INTEGER NOT NULL);
+    CREATE TRIGGER IF NOT EXISTS entries_insert AFTER INSERT ON entries BEGIN
+      INSERT INTO part_stats VALUES (new.part_id, new.length, 1) ON CONFLICT(part_id) DO UPDATE
+        SET live_bytes = live_bytes + new.length, live_count = live_count + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS entries_update AFTER UPDATE OF part_id, length ON entries BEGIN
+      UPDATE part_stats SET live_bytes = live_bytes - old.length, live_count = live_count - 1
+        WHERE part_id = old.part_id;
+      INSERT INTO part_stats VALUES (new.part_id, new.length, 1) ON CONFLICT(part_id) DO UPDATE
+        SET live_bytes = live_bytes + new.length, live_count = live_count + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS entries_delete AFTER DELETE ON entries BEGIN
+      UPDATE part_stats SET live_bytes = live_bytes - old.length, live_count = live_count - 1
+        WHERE part_id = old.part_id;
+    END;
+    """
+
+  private static let selectEntry = """
+    SELECT p.name, e.offset, e.length, e.version FROM entries e JOIN parts p ON p.id = e.part_id
+    WHERE e.order_id = ?
+    """
+
+  private static let upsert = """
+    INSERT INTO entries (order_id, part_id, offset, length, version) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT(order_id) DO UPDATE SET part_id = excluded.part_id, offset = excluded.offset,
+      length = excluded.length, version = excluded.version
+    WHERE excluded.version >= entries.version
+    """
+
+  // MARK: KeyIndex
+
+  public func entries(for keys: [String]) throws -> [String: IndexEntry] {
+    try database.readTransaction { conn in
+      let statement = try conn.cachedStatement(Self.selectEntry)
+      var result: [String: IndexEntry] = [:]
+      result.reserveCapacity(keys.count)
+      for key in keys {
+        statement.reset()
+        try statement.bind(key, at: 1)
+        if try statement.step() { result[key] = try Self.entry(key, from: statement) }
+      }
+      return result
+    }
+  }
+
+  public func entry(for key: String) throws -> IndexEntry? {
+    try entries(for: [key])[key]
+  }
+
+  public func knownEventIDs(order: String, among ids: [String]) throws -> Set<String> {
+    try database.readTransaction { conn in
+      let statement = try conn.cachedStatement(
+        "SELECT 1 FROM event_ids WHERE order_id = ? AND event_id = ?")
+      var known: Set<String> = []
+      for id in ids {
+        statement.reset()
+        try statement.bind(order, at: 1)
+        try statement.bind(id, at: 2)
+        if try statement.step() { known.insert(id) }
+      }
+      return known
+    }
+  }
+
+  public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {
+    try database.transaction { conn in
+      var partIDs: [String: Int64] = [:]
+      let upsert = try conn.cachedStatement(Self.upsert)
+      for entry in entries {
+        let partID = try Self.internPart(entry.location.part, conn: conn, cache: &partIDs)
+        upsert.reset()
+        try upsert.bind(entry.orderID, at: 1)
+        try upsert.bind(partID, at: 2)
+        try upsert.bind(entry.location.offset, at: 3)
+        try upsert.bind(Int64(entry.location.length), at: 4)
+        try upsert.bind(Int64(bitPattern: entry.version), at: 5)
+        try upsert.step()
+      }
+      let insertID = try conn.cachedStatement(
+        "INSERT OR IGNORE INTO event_ids (order_id, event_id) VALUES (?, ?)")
+      for id in eventIDs {
+        insertID.reset()
+        try insertID.bind(id.orderID, at: 1)
+        try insertID.bind(id.eventID, at: 2)
+        try insertID.step()
+      }
+    }
+  }
+
+  public func forEachEntry(_ body: (IndexEntry) throws -> Void) throws {
+    try database.readTransaction { conn in
+      let sql = """
+        SELECT p.name, e.offset, e.length, e.version, e.order_id FROM entries e
+        JOIN parts p ON p.id = e.part_id ORDER BY e.order_id
+        """
+      try conn.query(sql) { row in try body(try Self.entry(try row.string(at: 4), from: row)) }
+    }
+  }
+
+  public func count() throws -> Int {
+    let total = try database.withConnection { conn in
+      try conn.scalarInt64("SELECT coalesce(sum(live_count), 0) FROM part_stats")
+    }
+    return Int(total ?? 0)
+  }
+
+  // MARK: Compaction
+
+  /// Applies `moves` in one transaction; each applies only if the entry is still at
+  /// `move.version` and `move.from`. Returns how many applied.
+  @discardableResult
+  public func relocate(_ moves: [KeyRelocation]) throws -> Int {
+    try database.transaction { conn in
+      var partIDs: [String: Int64] = [:]
+      var applied = 0
+      let update = try conn.cachedStatement(
+        """
+        UPDATE entries SET part_id = ?, offset = ?, length = ?
+        WHERE order_id = ? AND version = ? AND offset = ? AND length = ?
+          AND part_id = (SELECT id FROM parts WHERE name = ?)
+        """)
+      for move in moves {
+        let partID = try Self.internPart(move.to.part, conn: conn, cache: &partIDs)
+        try update.run([
+          .integer(partID), .integer(move.to.offset), .integer(Int64(move.to.length)),
+          .text(move.orderID), .integer(Int64(bitPattern: move.version)),
+          .integer(move.from.offset), .integer(Int64(move.from.length)), .text(move.from.part),
+        ])
+        applied += conn.changes
+      }
+      return applied
+    }
+  }
+
+  /// Live summary bytes per part name (parts whose entries all moved away report 0).
+  public func liveBytesByPart() throws -> [String: Int64] {
+    try database.withConnection { conn in
+      var result: [String: Int64] = [:]
+      try conn.query(
+        "SELECT p.name, s.live_bytes FROM part_stats s JOIN parts p ON p.id = s.part_id"
+      ) { row in result[try row.string(at: 0)] = row.int64(at: 1) }
+      return result
+    }
+  }
+
+  // MARK: Helpers
+
+  private static func entry(_ key: String, from row: SQLiteStatement) throws -> IndexEntry {
+    let location = ArtifactLocation(
+      part: try row.string(at: 0), offset: row.int64(at: 1), length: Int32(clamping: row.int64(at: 2)))
+    return IndexEntry(orderID: key, location: location, version: UInt64(bitPattern: row.int64(at: 3)))
+  }
+
+  private static func internPart(
+    _ name: String, conn: SQLiteConnection, cache: inout [String: Int64]
+  ) throws -> Int64 {
+    if let id = cache[name] { return id }
+    try conn.run("INSERT OR IGNORE INTO parts (name) VALUES (?)", [.text(name)])
+    guard let id = try conn.scalarInt64("SELECT id FROM parts WHERE name = ?", [.text(name)]) else {
+      throw SQLiteError.unexpectedNull(path: conn.path, sql: "SELECT id FROM parts WHERE name = ?", column: 0)
+    }
+    cache[name] = id
+    return id
+  }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+
+@testable import LedgerStorage
+
+struct PartFileTests {
+  let dir: TemporaryDirectory
+  var parts: String { dir.file("parts") }
+
+  init() throws { dir = try TemporaryDirectory() }
+
+  /// Writes `payloads` as line segments into part `name` and finishes it.
+  func writePart(_ name: String, _ payloads: [[UInt8]]) throws -> [ArtifactLocation] {
+    let writer = try PartFileWriter(partsDirectory: parts, name: name)
+    let locations = try payloads.map { try writer.append(type: .lineSegment, payload: $0) }
+    try writer.finish()
+    return locations
+  }
+
+  func flipByte(in path: String, at offset: Int) throws {
+    var data = try Data(contentsOf: URL(fileURLWithPath: path))
+    data[offset] ^= 0x01
+    try data.write(to: URL(fileURLWithPath: path))
+  }
+
+  @Test func appendedRecordsReadBackByLocation() throws {
+    let payloads: [[UInt8]] = [[1, 2, 3], [], Array(repeating: 7, count: 5000)]
+    let locations = try writePart("s/0000000001-a-1.part", payloads)
+    #expect(
+      locations == [
+        ArtifactLocation(part: "s/0000000001-a-1.part", offset: 0, length: 19),
+        ArtifactLocation(part: "s/0000000001-a-1.part", offset: 19, length: 16),
+        ArtifactLocation(part: "s/0000000001-a-1.part", offset: 35, length: 5016),
+      ])
+    let reader = PartFileReader(partsDirectory: parts)
+    for (location, payload) in zip(locations, payloads) {
+      let record = try reader.read(location)
+      #expect(record.type == .lineSegment)
+      #expect(record.payload == payload)
+    }
+  }
+
+  @Test func frameHeaderHasMagicVersionTypeLengthAndChecksum() throws {
+    let location = try writePart("p.part", [[0xAA]])[0]
+    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: parts + "/p.part")))
+    #expect(location.length == 17)
+    #expect(Array(bytes[0..<12]) == [0x4C, 0x4C, 0x52, 0x43, 1, 2, 0, 0, 1, 0, 0, 0])
+    let crc = CRC32C.checksum([1, 2, 0, 0, 1, 0, 0, 0, 0xAA])
+    #expect(Array(bytes[12..<16]) == [0, 8, 16, 24].map { UInt8(truncatingIfNeeded: crc >> $0) })
+    #expect(bytes[16] == 0xAA)
+  }
+
+  @Test func partIsOnlyAtItsFinalNameAfterFinish() throws {
+    let writer = try PartFileWriter(partsDirectory: parts, name: "a.part", bufferCapacity: 64)
+    _ = try writer.append(type: .artifactSummary, payload: Array(repeating: 1, count: 100))
+    #expect(FileManager.default.fileExists(atPath: parts + "/tmp/a.part"))
+    #expect(!FileManager.default.fileExists(atPath: parts + "/a.part"))
+    try writer.finish()
+    #expect(!FileManager.default.fileExists(atPath: parts + "/tmp/a.part"))
+    #expect(FileManager.default.fileExists(atPath: parts + "/a.part"))
+    #expect(throws: StorageError.writerClosed(path: parts + "/tmp/a.part")) {
+      try writer.append(type: .lineSegment, payload: [])
+    }
+  }
+
+  @Test func abandonedPartLeavesNoFile() throws {
+    let writer = try PartFileWriter(partsDirectory: parts, name: "b.part")
+    _ = try writer.append(type: .lineSegment, payload: [1])
+    writer.abandon()
+    #expect(!FileManager.default.fileExists(atPath: parts + "/tmp/b.part"))
+    #expect(!FileManager.default.fileExists(atPath: parts + "/b.part"))
+  }
+
+  @Test func publishedPartIsNeverOverwritten() throws {
+    _ = try writePart("c.part", [[1]])
+    let error = try #require(throws: StorageError.self) { try writePart("c.part", [[2]]) }
+    #expect(
+      error.description
+        == "part file \(parts)/c.part already exists; a part is written once — use a new part name")
+    #expect(try PartFileReader(partsDirectory: parts).read(ArtifactLocation(part: "c.part", offset: 0, length: 17)).payload == [1])
+  }
+
+  @Test func flippedPayloadByteIsAChecksumMismatch() throws {
+    let name = "s/0000000042-a-3.part"
+    let locations = try writePart(name, [Array(repeating: 5, count: 40), Array(repeating: 9, count: 372)])
+    try flipByte(in: parts + "/" + name, at: Int(locations[1].offset) + 100)
+    let reader = PartFileReader(partsDirectory: parts)
+    #expect(try reader.read(locations[0]).payload.count == 40)
+    let error = try #require(throws: StorageError.self) { try reader.read(locations[1]) }
+    guard case .checksumMismatch(_, _, _, let stored, let computed) = error else {
+      Issue.record("expected a checksum mismatch, got \(error)")
+      return
+    }
+    #expect(
+      error.description
+        == "checksum mismatch in part s/0000000042-a-3.part at offset 56 (length 388): stored \(StorageError.hex(stored)), computed \(StorageError.hex(computed)); the record is corrupt — restore the file or re-run the batch"
+    )
+    #expect(stored != computed)
+  }
+
+  @Test func flippedMagicByteIsReportedAsBadMagic() throws {
+    let location = try writePart("m.part", [[1, 2]])[0]
+    try flipByte(in: parts + "/m.part", at: 0)
+    let error = try #require(throws: StorageError.self) {
+      try PartFileReader(partsDirectory: parts).read(location)
+    }
+    #expect(
+      error.description
+        == "bad record magic in part m.part at offset 0: found 0x4d4c5243, expected 0x4c4c5243 (\"LLRC\"); the location is wrong or the file is corrupt — restore the file or re-run the batch"
+    )
+  }
+
+  @Test func locationLengthDisagreeingWithHeaderIsReported() throws {
+    _ = try writePart("l.part", [[1, 2, 3], [4]])
+    let wrong = ArtifactLocation(part: "l.part", offset: 0, length: 20)
+    let error = try #require(throws: StorageError.self) { try PartFileReader(partsDirectory: parts).read(wrong) }
+    #expect(error == .lengthMismatch(part: "l.part", offset: 0, expected: 20, header: 19))
+  }
+
+  @Test func truncatedFileIsAShortRead() throws {
+    let locations = try writePart("t.part", [[1], Array(repeating: 2, count: 50)])
+    #expect(truncate(parts + "/t.part", 40) == 0)
+    let error = try #require(throws: StorageError.self) {
+      try PartFileReader(partsDirectory: parts).read(locations[1])
+    }
+    #expect(
+      error.description
+        == "part t.part ends at byte 40, inside the record at offset 17 (length 66); the file is truncated — restore the file or re-run the batch"
+    )
+  }
+
+  @Test func missingPartNamesThePath() throws {
+    let error = try #require(throws: StorageError.self) {
+      try PartFileReader(partsDirectory: parts).read(ArtifactLocation(part: "gone.part", offset: 0, length: 16))
+    }
+    #expect(error.description == "could not open \(parts)/gone.part: No such file or directory (errno 2)")
+  }
+
+  @Test func scanVisitsEveryRecordInOrder() throws {
+    let payloads: [[UInt8]] = (0..<300).map { Array(repeating: UInt8($0 % 256), count: $0 * 11) }
+    let locations = try writePart("scan.part", payloads)
+    var seen: [(ArtifactLocation, [UInt8])] = []
+    try PartFileReader(partsDirectory: parts).forEachRecord(inPart: "scan.part") { location, type, payload in
+      #expect(type == .lineSegment)
+      seen.append((location, payload))
+    }
+    #expect(seen.map(\.0) == locations)
+    #expect(seen.map(\.1) == payloads)
+  }
+
+  @Test(arguments: [
+    (7, "only 7 bytes left, less than a 16-byte record header"),
+    (25, "the record header says 10 payload bytes, only 9 follow"),
+  ])
+  func scanStopsAtATornTail(extra: Int, detail: String) throws {
+    _ = try writePart("torn.part", [[1, 2, 3, 4], Array(repeating: 6, count: 10)])
+    #expect(truncate(parts + "/torn.part", off_t(20 + extra)) == 0)
+    var count = 0
+    let error = try #require(throws: StorageError.self) {
+      try PartFileReader(partsDirectory: parts).forEachRecord(inPart: "torn.part") { _, _, _ in count += 1 }
+    }
+    #expect(count == 1)
+    #expect(
+      error.description
+        == "torn tail in part torn.part at offset 20 of \(20 + extra) bytes: \(detail); the records before offset 20 are intact — truncate the file to 20 bytes or re-run the batch"
+    )
+  }
+
+  @Test func readerBoundsItsOpenFiles() throws {
+    for index in 0..<5 { _ = try writePart("f\(index).part", [[UInt8(index)]]) }
+    let reader = PartFileReader(partsDirectory: parts, maxOpenFiles: 2)
+    for index in 0..<5 {
+      #expect(try reader.read(ArtifactLocation(part: "f\(index).part", offset: 0, length: 17)).payload == [UInt8(index)])
+    }
+    #expect(reader.openFileCount == 2)
+    reader.evict(part: "f4.part")
+    #expect(reader.openFileCount == 1)
+  }
+}
