@@ -48,3 +48,13 @@ public struct EngineContext: Sendable {
     self.defaultCurrency = defaultCurrency
   }
 }
+
+extension EngineContext {
+  /// Deletes a part file no reader may need (an unpublished output of a failed attempt) and
+  /// forgets its cached descriptor and summaries.
+  func discardPart(_ name: String) {
+    reader.evict(part: name)
+    cache.invalidate(part: name)
+    FileOps.remove("\(paths.parts)/\(name)")
+  }
+}

@@ -23,6 +23,11 @@ public struct Processor: Sendable {
   }
 
   public func run(_ input: Prefetcher.Output) throws -> Output {
+    // Outputs of an earlier attempt were never indexed nor recorded in the overlay: replace them.
+    for p in 0..<input.partitions.count {
+      context.discardPart(PartNames.artifacts(job: input.job, partition: p))
+      context.discardPart(PartNames.manifest(job: input.job, partition: p))
+    }
     let results = Mutex<[Int: Result<Output, any Error>]>([:])
     DispatchQueue.concurrentPerform(iterations: input.partitions.count) { p in
       let result = Result { try process(input.partitions[p], job: input.job, partition: p) }

@@ -19,6 +19,10 @@ public struct StatelessReducer: Sendable {
 
   /// Reduces the inputs of `job`. Re-running after a crash rewrites the same files.
   public func run(job: JobRecord) throws -> Output {
+    // A retry or a restart re-runs reduce: earlier (unreferenced) outputs give way.
+    for p in 0..<context.partitions {
+      context.discardPart(PartNames.stateless(job: job.seq, partition: p))
+    }
     let inputs = try context.ledger.inputBatches(ids: job.inputs)
     var partitions = [[String: [Event]]](repeating: [:], count: context.partitions)
     var rejections: [Rejection] = []

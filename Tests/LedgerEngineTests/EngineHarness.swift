@@ -1,0 +1,76 @@
+import Foundation
+import LedgerDomain
+import LedgerStorage
+
+@testable import LedgerEngine
+
+/// A throwaway data directory with an engine wired to a manual clock.
+final class EngineHarness {
+  let root: String
+  let clock = ManualClock()
+  private(set) var workspace: Workspace?
+
+  init() throws {
+    root = FileManager.default.temporaryDirectory.path + "/ledgerline-engine-tests-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: root) }
+
+  var paths: EnginePaths { EnginePaths(root: root) }
+
+  /// Writes an input batch file into `inbox/<source>/<name>`.
+  func deliver(source: String, name: String, lines: [String]) throws {
+    try deliver(source: source, name: name, bytes: Array(lines.map { $0 + "\n" }.joined().utf8))
+  }
+
+  func deliver(source: String, name: String, bytes: [UInt8]) throws {
+    let dir = "\(root)/inbox/\(source)"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: Data(bytes))
+  }
+
+  /// Opens the data directory as the engine (taking the lock once).
+  func context(faults: FaultInjector = .none) throws -> EngineContext {
+    if workspace == nil || workspace?.context.faults != faults {
+      workspace = nil
+      workspace = try Workspace(root: root, mode: .engine, faults: faults, clock: clock)
+    }
+    guard let workspace else { throw HarnessError.noWorkspace }
+    return workspace.context
+  }
+
+  /// Runs the engine until idle and returns its report.
+  @discardableResult
+  func runUntilIdle(
+    pipelined: Bool = true, faults: FaultInjector = .none, maxInputsPerJob: Int = 32,
+    beforeStage: (@Sendable (Stage, UInt64) -> Void)? = nil
+  ) throws -> IdleReport {
+    var options = EngineOptions()
+    options.pipelined = pipelined
+    options.backlog = BacklogPolicy(maxInputs: maxInputsPerJob)
+    options.beforeStage = beforeStage
+    options.pollMillis = 0
+    return try Engine(context: try context(faults: faults), options: options).runUntilIdle()
+  }
+
+  /// Every current artifact with its lines, by order id.
+  func artifacts() throws -> [String: ArtifactView] {
+    var out: [String: ArtifactView] = [:]
+    try ArtifactQuery(context: try context()).forEach(withLines: true) { out[$0.summary.orderID] = $0 }
+    return out
+  }
+
+  /// Releases the engine lock (so another workspace can open the directory).
+  func close() { workspace = nil }
+}
+
+enum HarnessError: Error { case noWorkspace }
+
+/// One JSON event line.
+func eventLine(
+  id: String, order: String, kind: String = "charge", amount: String, currency: String = "USD",
+  ts: String = "2026-11-27T10:00:00Z", extra: String = ""
+) -> String {
+  #"{"id":"\#(id)","order_id":"\#(order)","kind":"\#(kind)","amount":"\#(amount)","currency":"\#(currency)","ts":"\#(ts)"\#(extra)}"#
+}

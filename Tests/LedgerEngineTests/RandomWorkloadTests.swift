@@ -1,0 +1,118 @@
+import Foundation
+import LedgerDomain
+import Testing
+
+@testable import LedgerEngine
+
+/// Random workloads through the whole engine must equal a plain fold over the same events.
+@Suite struct RandomWorkloadTests {
+  /// What the oracle expects of one order.
+  struct Expected: Equatable {
+    var ids: [String] = []
+    var totals: [String: [Int64]] = [:]  // code → [balance, debits, credits]
+  }
+
+  static let currencies: [(String, Int)] = [("USD", 2), ("JPY", 0), ("BHD", 3), ("EUR", 2)]
+  static let kinds = ["charge", "payment", "refund", "fee", "payout", "adjustment", "correction"]
+  static let badLines = [
+    #"{"id":"x","order_id":"o-1","kind":"charge","amount":"1.000","currency":"USD","ts":"2026-11-27T10:00:00Z"}"#,
+    #"{"id":"x","order_id":"o-1","kind":"charge","amount":"1","currency":"usd","ts":"2026-11-27T10:00:00Z"}"#,
+    #"{"id":"x","order_id":"o-1","kind":"bribe","amount":"1","currency":"USD","ts":"2026-11-27T10:00:00Z"}"#,
+    #"{"id":"x","order_id":"o-1","kind":"charge","amount":1e3,"currency":"USD","ts":"2026-11-27T10:00:00Z"}"#,
+    #"{"id":"x","order_id":"o-1","kind":"charge","amount":"1","currency":"USD","ts":"yesterday"}"#,
+    #"{"id":"x","order_id":"o-1","kind":"correction","amount":"1","currency":"USD","ts":"2026-11-27T10:00:00Z"}"#,
+    #"{"id":"x","id":"y","order_id":"o-1","kind":"charge","amount":"1","currency":"USD","ts":"2026-11-27T10:00:00Z"}"#,
+    #"{"id":"x","order_id":"o-1","kind":"charge","amount":"1","currency":"USD","ts":"2026-11-27T10:00:00Z",}"#,
+    "[1,2,3]", "not json at all",
+  ]
+
+  /// Builds one random workload, delivers it, and returns the oracle's view.
+  static func workload(seed: UInt64, harness: EngineHarness) throws -> (expected: [String: Expected], bad: Int) {
+    var rng = SplitMix(seed: seed)
+    func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+    var expected: [String: Expected] = [:]
+    var usedIDs: [(String, String)] = []
+    var bad = 0
+    let sources = ["alpha", "beta", "gamma"]
+    let base = BatchInstant(basic: "20261127T100000Z")?.secondsSinceEpoch ?? 0
+    var files: [(from: Int64, source: String, name: String, lines: [String])] = []
+    for source in sources {
+      for b in 0..<(2 + pick(3)) {
+        let from = base + Int64(b) * 60
+        let name = "\(BatchInstant(secondsSinceEpoch: from).basic)_\(BatchInstant(secondsSinceEpoch: from + 60).basic).jsonl"
+        var lines: [String] = []
+        for _ in 0..<(5 + pick(40)) {
+          lines.append(randomLine(&rng, used: &usedIDs, source: source, bad: &bad))
+        }
+        files.append((from, source, name, lines))
+      }
+    }
+    for file in files.sorted(by: { ($0.from, $0.source, $0.name) < ($1.from, $1.source, $1.name) }) {
+      try harness.deliver(source: file.source, name: file.name, lines: file.lines)
+      for line in file.lines { fold(line, into: &expected) }
+    }
+    return (expected, bad)
+  }
+
+  static func randomLine(_ rng: inout SplitMix, used: inout [(String, String)], source: String, bad: inout Int) -> String {
+    func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+    if pick(10) == 0 {
+      bad += 1
+      return badLines[pick(badLines.count)]
+    }
+    var (id, order) = ("\(source)-\(rng.next() % 1_000_000_000)", "o-\(pick(25))")
+    if !used.isEmpty, pick(6) == 0 { (id, order) = used[pick(used.count)] }
+    if pick(30) == 0 { order = "o-\(pick(25))" }  // same id, maybe another order: not a duplicate there
+    used.append((id, order))
+    let (code, digits) = currencies[pick(currencies.count)]
+    let units = Int64(pick(2_000_000)) - 900_000
+    let amount = DecimalAmount.format(units, minorUnits: digits)
+    let kind = kinds[pick(kinds.count)]
+    let amountJSON = pick(3) == 0 ? amount : "\"\(amount)\""
+    let extra = kind == "correction" ? #","reason":"fix","author":"ana""# : (pick(4) == 0 ? #","memo":"m","x_custom":[1,{"a":null}]"# : "")
+    return #"{"id":"\#(id)","order_id":"\#(order)","kind":"\#(kind)","amount":\#(amountJSON),"currency":"\#(code)","ts":"2026-11-27T10:00:00Z"\#(extra)}"#
+  }
+
+  /// The oracle: a plain fold with first-copy-wins idempotency per order.
+  static func fold(_ line: String, into expected: inout [String: Expected]) {
+    guard
+      let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+      badLines.contains(line) == false,
+      let id = object["id"] as? String, let order = object["order_id"] as? String,
+      let code = object["currency"] as? String,
+      let digits = currencies.first(where: { $0.0 == code })?.1
+    else { return }
+    let amountText = (object["amount"] as? String) ?? line.split(separator: ",").first { $0.hasPrefix(#""amount":"#) }.map { String($0.dropFirst(9)) } ?? ""
+    guard case .success(let units) = DecimalAmount.parse(amountText, minorUnits: digits) else { return }
+    var artifact = expected[order] ?? Expected()
+    guard !artifact.ids.contains(id) else { return }
+    artifact.ids.append(id)
+    var t = artifact.totals[code] ?? [0, 0, 0]
+    t[0] += units
+    if units > 0 { t[1] += units } else if units < 0 { t[2] += units }
+    artifact.totals[code] = t
+    expected[order] = artifact
+  }
+
+  @Test(arguments: [(UInt64(1), true, 1), (2, true, 2), (3, false, 3), (4, true, 1), (5, false, 32), (6, true, 2)])
+  func engineEqualsPlainFold(seed: UInt64, pipelined: Bool, maxInputsPerJob: Int) throws {
+    let harness = try EngineHarness()
+    let (expected, bad) = try Self.workload(seed: seed, harness: harness)
+    let report = try harness.runUntilIdle(pipelined: pipelined, maxInputsPerJob: maxInputsPerJob)
+    #expect(report.failed.isEmpty)
+    let actual = try harness.artifacts()
+    #expect(Set(actual.keys) == Set(expected.keys))
+    for (order, want) in expected {
+      guard let got = actual[order] else { continue }
+      #expect(got.lines.map(\.id) == want.ids, "lines of \(order)")
+      #expect(got.summary.lineCount == want.ids.count)
+      var totals: [String: [Int64]] = [:]
+      for (currency, t) in got.summary.totals { totals[currency.code] = [t.balance, t.debits, t.credits] }
+      #expect(totals == want.totals, "totals of \(order)")
+      let zero = want.totals.values.allSatisfy { $0[0] == 0 }
+      #expect(got.summary.status == (zero ? .reconciled : .open))
+    }
+    let rejects = try RejectsReader(paths: harness.paths).lines()
+    #expect(rejects.count == bad)
+  }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import LedgerDomain
+import LedgerStorage
+import Synchronization
+import Testing
+
+@testable import LedgerEngine
+
+@Suite struct RetryAndPipelineTests {
+  static func name(_ minute: Int) -> String {
+    let base = BatchInstant(basic: "20261127T100000Z")?.secondsSinceEpoch ?? 0
+    let from = base + Int64(minute) * 60
+    return "\(BatchInstant(secondsSinceEpoch: from).basic)_\(BatchInstant(secondsSinceEpoch: from + 60).basic).jsonl"
+  }
+
+  @Test(arguments: [Stage.reduce, .prefetch, .process, .index])
+  func transientFaultIsRetriedAndTheBatchEndsDone(stage: Stage) throws {
+    let h = try EngineHarness()
+    try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "5.00")])
+    let faults = try FaultInjector.parse("\(stage.rawValue):job=1").get()
+    let report = try h.runUntilIdle(faults: faults)
+    #expect(report.failed.isEmpty)
+    let runs = try h.context(faults: faults).ledger.stageRuns(job: 1).filter { $0.stage == stage }
+    #expect(runs.map(\.outcome) == ["injected", "ok"])
+    #expect(runs.first?.nextAttemptAt != nil)
+    #expect(try h.artifacts()["o1"]?.summary.totals[.usd]?.balance == 500)
+  }
+
+  @Test func backoffGrowsExponentiallyWithJitterAndGivesUp() {
+    let policy = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(100), maxDelay: .seconds(1), jitter: 0.5)
+    #expect(policy.decision(afterFailedAttempt: 1, random: 0) == .retry(after: .milliseconds(100)))
+    #expect(policy.decision(afterFailedAttempt: 2, random: 0) == .retry(after: .milliseconds(200)))
+    #expect(policy.decision(afterFailedAttempt: 3, random: 1) == .retry(after: .milliseconds(200)))
+    #expect(policy.decision(afterFailedAttempt: 4, random: 0) == .giveUp)
+    let capped = RetryPolicy(maxAttempts: 20, baseDelay: .seconds(1), maxDelay: .seconds(5), jitter: 0)
+    #expect(capped.decision(afterFailedAttempt: 10, random: 0.3) == .retry(after: .seconds(5)))
+  }
+
+  @Test func permanentFailureWaitsForAnOperatorThenRetrySucceeds() throws {
+    let h = try EngineHarness()
+    try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "5.00")])
+    let faults = try FaultInjector.parse("process:job=1:permanent").get()
+    let report = try h.runUntilIdle(faults: faults)
+    #expect(report.failed.map(\.seq) == [1])
+    let failed = try #require(try h.context(faults: faults).ledger.job(1))
+    #expect(failed.status == .failed)
+    #expect(failed.stage == .process)
+    #expect(failed.lastErrorKind == .injectedPermanent)
+    #expect(try h.artifacts().isEmpty)
+    #expect(try h.context().ledger.retry(job: 1, at: h.clock.nowMillis()))
+    let after = try h.runUntilIdle()
+    #expect(after.failed.isEmpty)
+    #expect(try h.context().ledger.job(1)?.status == .done)
+    #expect(try h.artifacts()["o1"]?.summary.totals[.usd]?.balance == 500)
+    let outcomes = try h.context().ledger.stageRuns(job: 1).filter { $0.stage == .process }.map(\.outcome)
+    #expect(outcomes == ["injected-permanent", "ok"])
+  }
+
+  @Test func retryOfABatchThatIsNotFailedIsRefused() throws {
+    let h = try EngineHarness()
+    try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "5.00")])
+    try h.runUntilIdle()
+    #expect(try h.context().ledger.retry(job: 1, at: h.clock.nowMillis()) == false)
+  }
+
+  /// The indexer of batch 1 is held until batch 2 has been processed: batch 2 prefetched before
+  /// batch 1 was indexed, so only the in-flight overlay can give it batch 1's update.
+  @Test func noUpdateIsLostWhenIndexingLags() throws {
+    let h = try EngineHarness()
+    try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "hot", amount: "1.00")])
+    try h.deliver(source: "web", name: Self.name(1), lines: [eventLine(id: "e2", order: "hot", amount: "2.00")])
+    try h.deliver(source: "web", name: Self.name(2), lines: [eventLine(id: "e3", order: "hot", amount: "4.00"), eventLine(id: "e1", order: "hot", amount: "1.00")])
+    let ledgerPath = h.paths.ledgerDatabase
+    let sawOverlap = Mutex(false)
+    try h.runUntilIdle(maxInputsPerJob: 1) { stage, job in
+      guard stage == .index, job == 1 else { return }
+      // Hold the indexer until batch 3 has been processed (or 5 s pass).
+      let ledger = try? SQLiteWorkflowLedger(path: ledgerPath, mode: .readOnly)
+      for _ in 0..<500 {
+        if let j = try? ledger?.job(3), j.stage == .index || j.status == .done {
+          sawOverlap.withLock { $0 = true }
+          return
+        }
+        usleep(10_000)
+      }
+    }
+    #expect(sawOverlap.withLock { $0 })
+    let hot = try #require(try h.artifacts()["hot"])
+    #expect(hot.lines.map(\.id) == ["e1", "e2", "e3"])
+    #expect(hot.summary.totals[.usd]?.balance == 700)
+    #expect(try h.context().ledger.recentJobs(limit: 5).last?.counts.duplicates == 1)
+  }
+
+  @Test func backlogIsGroupedAndAnIdleLineTakesOneBatch() throws {
+    let policy = BacklogPolicy(maxInputs: 3, maxBytes: 100)
+    #expect(policy.groupSize(pendingSizes: []) == 0)
+    #expect(policy.groupSize(pendingSizes: [10]) == 1)
+    #expect(policy.groupSize(pendingSizes: [10, 10, 10, 10, 10]) == 3)
+    #expect(policy.groupSize(pendingSizes: [60, 60, 10]) == 1)
+    #expect(policy.groupSize(pendingSizes: [500, 10]) == 1)
+
+    let h = try EngineHarness()
+    for minute in 0..<5 {
+      try h.deliver(source: "web", name: Self.name(minute), lines: [eventLine(id: "e\(minute)", order: "o1", amount: "1.00")])
+    }
+    try h.runUntilIdle(maxInputsPerJob: 3)
+    let jobs = try h.context().ledger.recentJobs(limit: 10)
+    #expect(jobs.map(\.inputs.count) == [3, 2])
+    #expect(try h.artifacts()["o1"]?.summary.lineCount == 5)
+  }
+
+  @Test func watermarkStopsAtTheFirstGapAndShowsIt() {
+    let w = Watermark.compute([
+      .init(from: 0, to: 60, indexed: true), .init(from: 60, to: 120, indexed: true),
+      .init(from: 180, to: 240, indexed: true), .init(from: 240, to: 300, indexed: false),
+    ])
+    #expect(w.completeThrough == 120)
+    #expect(w.gaps == [.init(from: 120, to: 180, pending: false), .init(from: 240, to: 300, pending: true)])
+    #expect(Watermark.compute([.init(from: 0, to: 60, indexed: false)]).completeThrough == nil)
+    #expect(Watermark.compute([]).completeThrough == nil)
+  }
+
+  @Test func statusShowsWatermarkAndGapPerSource() throws {
+    let h = try EngineHarness()
+    try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
+    try h.deliver(source: "web", name: Self.name(2), lines: [eventLine(id: "e2", order: "o1", amount: "1.00")])
+    try h.runUntilIdle()
+    let json = try StatusReport.build(h.context()).json()
+    #expect(json.contains(#""source":"web","complete_through":"2026-11-27T10:01:00Z","gaps":[{"from":"2026-11-27T10:01:00Z","to":"2026-11-27T10:02:00Z","pending":false}]"#))
+  }
+
+  @Test func faultSpecErrorsQuoteTheRule() {
+    guard case .failure(let error) = FaultInjector.parse("process:often") else {
+      Issue.record("expected a failure")
+      return
+    }
+    #expect(error.description == #"fault-injection rule "process:often" is not valid: probability must be a number in 0…1, or job=N"#)
+  }
+}
