@@ -40,7 +40,7 @@ public struct InboxScanner: Sendable {
     for source in FileOps.list(inbox).sorted() where !BatchFileName.isInProgress(source) {
       let dir = "\(inbox)/\(source)"
       guard FileOps.isDirectory(dir) else { continue }
-      var registered = try ledger.inputBatches(source: source)
+      let registered = try ledger.inputBatches(source: source)
       var takenThisScan: [BatchFileName] = []
       for name in FileOps.list(dir).sorted() where !BatchFileName.isInProgress(name) {
         let path = "\(dir)/\(name)"

@@ -27,7 +27,7 @@ final class EngineHarness {
   func deliver(source: String, name: String, bytes: [UInt8]) throws {
     let dir = "\(root)/inbox/\(source)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: Data(bytes))
   }
 
   /// Opens the data directory as the engine (taking the lock once).
