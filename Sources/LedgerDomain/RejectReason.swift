@@ -1,6 +1,6 @@
 /// Why an input line was rejected. Each case names the rule it broke and quotes the value,
 /// so an operator can fix the producer without opening the file.
-public enum RejectReason: Sendable, Equatable, CustomStringConvertible {
+public enum RejectReason: Error, Sendable, Equatable, CustomStringConvertible {
   case invalidUTF8(byteOffset: Int)
   case lineTooLong(bytes: Int)
   case notJSON(detail: String)
@@ -74,7 +74,7 @@ public enum RejectReason: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A rejected input line: where it was, why, and (a prefix of) what it said.
-public struct Rejection: Sendable, Equatable {
+public struct Rejection: Error, Sendable, Equatable {
   public var origin: EventOrigin
   public var reason: RejectReason
   /// The line's text (lossily decoded, at most 512 bytes) so the reject file is self-contained.

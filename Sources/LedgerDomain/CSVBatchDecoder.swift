@@ -1,0 +1,162 @@
+/// Decodes a whole CSV batch file (RFC 4180, SPEC §2) into events and rejections.
+///
+/// The first record is the header and names the fields; a leading UTF-8 byte order mark is
+/// skipped. Empty cells are absent. Absent fields default to: `kind` `charge`, `currency` the
+/// configured default, `ts` the batch's `from` (RFC 3339), and `id`
+/// `<source>/<file>#<line>` with the record's 1-based starting physical line (the header is
+/// line 1). So the seed's two-column `order_id,amount` files ingest as they are. Unknown
+/// columns become extras whose raw JSON is the cell as a JSON string. Otherwise the field
+/// rules are the JSON Lines ones.
+///
+/// Checks per record, first failure wins: a header problem (every record is rejected with it),
+/// record length, UTF-8, CSV syntax, field count, then the field rules.
+public struct CSVBatchDecoder {
+  /// The source the file belongs to (`inbox/<source>/`).
+  public let source: String
+  /// The batch file's name.
+  public let file: String
+  /// The batch interval's start: the default `ts`.
+  public let batchFrom: BatchInstant
+  /// The default `currency`.
+  public let defaultCurrency: Currency
+
+  /// A decoder for `file` of `source`, whose interval starts at `batchFrom`.
+  public init(
+    source: String, file: String, batchFrom: BatchInstant, defaultCurrency: Currency = .usd
+  ) {
+    self.source = source
+    self.file = file
+    self.batchFrom = batchFrom
+    self.defaultCurrency = defaultCurrency
+  }
+
+  /// Calls `body` once per data record, in order, with the event or its ``Rejection`` (whose
+  /// excerpt is the record's text, lossily decoded, at most 512 bytes).
+  public func decode(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<Event, Rejection>) throws -> Void
+  ) rethrows {
+    let content = Self.withoutByteOrderMark(bytes)
+    var reader = CSVRecordReader(content)
+    var fields: [CSVRecordReader.Field] = []
+    guard let headerRecord = reader.next(&fields) else { return }
+    let header = CSVHeader(content, record: headerRecord, fields: fields)
+    let defaults = EventDefaults(
+      id: nil, kind: .charge, currency: defaultCurrency, ts: batchFrom.rfc3339)
+    while let record = reader.next(&fields) {
+      let origin = EventOrigin(source: source, file: file, line: record.line)
+      let text = UnsafeBufferPointer(rebasing: content[record.text])
+      switch decodeRecord(content, record, fields, header, defaults, origin) {
+      case .success(let event):
+        try body(.success(event))
+      case .failure(let reason):
+        try body(
+          .failure(Rejection(origin: origin, reason: reason, excerpt: RejectExcerpt.excerpt(text))))
+      }
+    }
+  }
+
+  private func decodeRecord(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ record: CSVRecordReader.Record,
+    _ fields: [CSVRecordReader.Field], _ header: CSVHeader, _ defaults: EventDefaults,
+    _ origin: EventOrigin
+  ) -> Result<Event, RejectReason> {
+    if let problem = header.problem { return .failure(problem) }
+    let text = UnsafeBufferPointer(rebasing: bytes[record.text])
+    guard text.count <= EventDecoder.maxLineBytes else {
+      return .failure(.lineTooLong(bytes: text.count))
+    }
+    if let offset = UTF8Validation.firstInvalidOffset(text) {
+      return .failure(.invalidUTF8(byteOffset: offset))
+    }
+    if let problem = record.problem { return .failure(.csvMalformed(detail: problem)) }
+    guard fields.count == header.columns.count else {
+      return .failure(.csvFieldCount(expected: header.columns.count, got: fields.count))
+    }
+    return event(bytes, fields, header, defaults, origin)
+  }
+
+  private func event(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ fields: [CSVRecordReader.Field], _ header: CSVHeader,
+    _ defaults: EventDefaults, _ origin: EventOrigin
+  ) -> Result<Event, RejectReason> {
+    var locations = FieldTable<FieldLocation>(repeating: .absent)
+    var scratch: [UInt8] = []
+    var extras: [ExtraField] = []
+    for (column, field) in zip(header.columns, fields) where !field.range.isEmpty {
+      switch column {
+      case .known(let known):
+        locations[known] = Self.location(bytes, field, scratch: &scratch)
+      case .extra(let name):
+        extras.append(
+          ExtraField(name: name, rawJSON: Self.jsonStringLiteral(Self.cellText(bytes, field))))
+      }
+    }
+    var defaults = defaults
+    if case .absent = locations[.id] { defaults.id = "\(source)/\(file)#\(origin.line)" }
+    let result = scratch.withUnsafeBufferPointer { scratchBuffer in
+      EventFieldRules.event(
+        locations.values(line: bytes, scratch: scratchBuffer), defaults: defaults, origin: origin)
+    }
+    guard !extras.isEmpty, case .success(var event) = result else { return result }
+    event.extras = extras
+    return .success(event)
+  }
+
+  // MARK: - Cells
+
+  private static func location(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ field: CSVRecordReader.Field, scratch: inout [UInt8]
+  ) -> FieldLocation {
+    guard field.hasDoubledQuotes else { return .text(field.range, inScratch: false) }
+    let start = scratch.count
+    appendUnescaped(bytes, field, to: &scratch)
+    return .text(start..<scratch.count, inScratch: true)
+  }
+
+  /// A cell's text with `""` turned into `"`.
+  static func cellText(_ bytes: UnsafeBufferPointer<UInt8>, _ field: CSVRecordReader.Field) -> String {
+    guard field.hasDoubledQuotes else {
+      return String(decoding: UnsafeBufferPointer(rebasing: bytes[field.range]), as: UTF8.self)
+    }
+    var unescaped: [UInt8] = []
+    appendUnescaped(bytes, field, to: &unescaped)
+    return String(decoding: unescaped, as: UTF8.self)
+  }
+
+  private static func appendUnescaped(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ field: CSVRecordReader.Field, to output: inout [UInt8]
+  ) {
+    var index = field.range.lowerBound
+    while index < field.range.upperBound {
+      output.append(bytes[index])
+      index += bytes[index] == UInt8(ascii: "\"") ? 2 : 1
+    }
+  }
+
+  /// `text` as a JSON string literal (RFC 8259 escapes; other characters as they are).
+  static func jsonStringLiteral(_ text: String) -> String {
+    var literal = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": literal += "\\\""
+      case "\\": literal += "\\\\"
+      case "\n": literal += "\\n"
+      case "\r": literal += "\\r"
+      case "\t": literal += "\\t"
+      case "\u{08}": literal += "\\b"
+      case "\u{0C}": literal += "\\f"
+      case "\u{00}"..."\u{1F}":
+        literal += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+      default: literal.unicodeScalars.append(scalar)
+      }
+    }
+    return literal + "\""
+  }
+
+  private static func withoutByteOrderMark(
+    _ bytes: UnsafeBufferPointer<UInt8>
+  ) -> UnsafeBufferPointer<UInt8> {
+    guard bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF else { return bytes }
+    return UnsafeBufferPointer(rebasing: bytes[3...])
+  }
+}

@@ -1,0 +1,107 @@
+/// Decodes one JSON Lines line into an ``Event`` or the precise ``RejectReason`` (SPEC §2).
+///
+/// Checks run in this order and the first failure wins: line length (before any parsing),
+/// UTF-8, JSON syntax (strict RFC 8259), top-level object, repeated keys (at any depth,
+/// compared after decoding escapes), then the fields id, order_id, kind, amount, currency, ts,
+/// entity, memo, reason, author (see `EventFieldRules`). Values stay byte ranges until the
+/// event is built; no Foundation, no floating point.
+public struct EventDecoder: Sendable {
+  /// Longest accepted line, in bytes, without its `\n` (64 KiB).
+  public static let maxLineBytes = 65_536
+
+  /// The currency a batch's lines default to where a format allows omitting it (CSV). JSON
+  /// Lines events must name their currency, so ``decodeJSONLine(_:origin:)-(UnsafeBufferPointer<UInt8>,_)``
+  /// does not use it.
+  public let defaultCurrency: Currency
+
+  /// A decoder whose default currency is `defaultCurrency`.
+  public init(defaultCurrency: Currency = .usd) {
+    self.defaultCurrency = defaultCurrency
+  }
+
+  /// Decodes one JSON Lines line WITHOUT its `"\n"` terminator.
+  public func decodeJSONLine(
+    _ line: UnsafeBufferPointer<UInt8>, origin: EventOrigin
+  ) -> Result<Event, RejectReason> {
+    guard line.count <= Self.maxLineBytes else { return .failure(.lineTooLong(bytes: line.count)) }
+    if let offset = UTF8Validation.firstInvalidOffset(line) {
+      return .failure(.invalidUTF8(byteOffset: offset))
+    }
+    var scanner = JSONScanner(line)
+    scanner.members.reserveCapacity(12)
+    switch scanner.scanObjectLine() {
+    case .notJSON(let detail)?: return .failure(.notJSON(detail: detail))
+    case .notAnObject?: return .failure(.notAnObject)
+    case .duplicateKey(let key)?: return .failure(.duplicateKey(key))
+    case nil: return Self.event(line, scanner.members, origin: origin)
+    }
+  }
+
+  /// Decodes one JSON Lines line WITHOUT its `"\n"` terminator (convenience for tests and
+  /// single lines such as a console correction).
+  public func decodeJSONLine(_ line: [UInt8], origin: EventOrigin) -> Result<Event, RejectReason> {
+    line.withUnsafeBufferPointer { decodeJSONLine($0, origin: origin) }
+  }
+
+  // MARK: - From members to an event
+
+  private static func event(
+    _ line: UnsafeBufferPointer<UInt8>, _ members: [JSONScanner.Member], origin: EventOrigin
+  ) -> Result<Event, RejectReason> {
+    var locations = FieldTable<FieldLocation>(repeating: .absent)
+    var scratch: [UInt8] = []
+    var hasExtras = false
+    for member in members {
+      guard let field = knownField(line, member) else {
+        hasExtras = true
+        continue
+      }
+      locations[field] = location(line, member, scratch: &scratch)
+    }
+    let result = scratch.withUnsafeBufferPointer { scratchBuffer in
+      EventFieldRules.event(
+        locations.values(line: line, scratch: scratchBuffer), defaults: EventDefaults(),
+        origin: origin)
+    }
+    guard hasExtras, case .success(var event) = result else { return result }
+    event.extras = extras(line, members)
+    return .success(event)
+  }
+
+  private static func knownField(
+    _ line: UnsafeBufferPointer<UInt8>, _ member: JSONScanner.Member
+  ) -> KnownField? {
+    guard member.keyEscaped else { return KnownField.named(UnsafeBufferPointer(rebasing: line[member.key])) }
+    return JSONScanner.decoded(line, member.keySpan).withUnsafeBufferPointer { KnownField.named($0) }
+  }
+
+  private static func location(
+    _ line: UnsafeBufferPointer<UInt8>, _ member: JSONScanner.Member, scratch: inout [UInt8]
+  ) -> FieldLocation {
+    switch member.kind {
+    case .null: return .null
+    case .bool, .object, .array: return .other
+    case .number: return .number(member.value)
+    case .string:
+      guard member.valueEscaped else { return .text(member.stringContent, inScratch: false) }
+      let start = scratch.count
+      JSONScanner.decode(line, member.stringContent, into: &scratch)
+      return .text(start..<scratch.count, inScratch: true)
+    }
+  }
+
+  /// Unknown fields in order, each with the exact JSON text of its value.
+  private static func extras(
+    _ line: UnsafeBufferPointer<UInt8>, _ members: [JSONScanner.Member]
+  ) -> [ExtraField] {
+    var extras: [ExtraField] = []
+    for member in members where knownField(line, member) == nil {
+      let name = JSONScanner.decoded(line, member.keySpan)
+      extras.append(
+        ExtraField(
+          name: String(decoding: name, as: UTF8.self),
+          rawJSON: String(decoding: UnsafeBufferPointer(rebasing: line[member.value]), as: UTF8.self)))
+    }
+    return extras
+  }
+}

@@ -1,0 +1,50 @@
+/// Splits a whole JSON Lines batch file into lines and decodes each (SPEC §2).
+///
+/// Lines are separated by `\n` and numbered from 1 (physical line numbers). A final line
+/// without `\n` counts; the empty remainder after a final `\n` is not a line. An empty line
+/// anywhere else is rejected (`notJSON "empty line"`): nothing is silently skipped.
+public struct JSONLinesBatchDecoder {
+  /// The decoder applied to every line.
+  public let decoder: EventDecoder
+  /// The source the file belongs to (`inbox/<source>/`).
+  public let source: String
+  /// The batch file's name.
+  public let file: String
+
+  /// A batch decoder for `file` of `source`.
+  public init(decoder: EventDecoder, source: String, file: String) {
+    self.decoder = decoder
+    self.source = source
+    self.file = file
+  }
+
+  /// Calls `body` once per line, in order, with the event or its ``Rejection`` (whose excerpt
+  /// is the line, lossily decoded, at most 512 bytes).
+  public func decode(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<Event, Rejection>) throws -> Void
+  ) rethrows {
+    var start = 0
+    var lineNumber = 1
+    while start < bytes.count {
+      let end = Self.newline(in: bytes, from: start)
+      let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+      let origin = EventOrigin(source: source, file: file, line: lineNumber)
+      switch decoder.decodeJSONLine(line, origin: origin) {
+      case .success(let event):
+        try body(.success(event))
+      case .failure(let reason):
+        try body(
+          .failure(Rejection(origin: origin, reason: reason, excerpt: RejectExcerpt.excerpt(line))))
+      }
+      start = end + 1
+      lineNumber += 1
+    }
+  }
+
+  /// The index of the next `\n` at or after `start`, or `bytes.count`.
+  static func newline(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    var index = start
+    while index < bytes.count, bytes[index] != 0x0A { index += 1 }
+    return index
+  }
+}

@@ -1,0 +1,92 @@
+import Testing
+
+@testable import LedgerDomain
+
+@Suite struct JSONLinesBatchDecoderTests {
+  let file = "20261127T100000Z_20261127T101500Z.jsonl"
+
+  func run(_ text: String) -> [Result<Event, Rejection>] {
+    run(bytes: Array(text.utf8))
+  }
+
+  func run(bytes: [UInt8]) -> [Result<Event, Rejection>] {
+    let batch = JSONLinesBatchDecoder(decoder: EventDecoder(), source: "shop", file: file)
+    return collect(bytes) { buffer, body in batch.decode(buffer, body) }
+  }
+
+  @Test func decodesEveryLineWithItsPhysicalLineNumber() {
+    let results = run(eventLine(["id": #""a""#]) + "\n" + eventLine(["id": #""b""#]) + "\n")
+    #expect(results.map { $0.event?.id } == ["a", "b"])
+    #expect(results.map { $0.event?.origin } == [
+      EventOrigin(source: "shop", file: file, line: 1), EventOrigin(source: "shop", file: file, line: 2),
+    ])
+  }
+
+  @Test func countsAFinalLineWithoutNewline() {
+    let results = run(eventLine(["id": #""a""#]) + "\n" + eventLine(["id": #""b""#]))
+    #expect(results.map { $0.event?.id } == ["a", "b"])
+  }
+
+  @Test func treatsAnEmptyFileAsAnEmptyBatch() {
+    #expect(run("").isEmpty)
+  }
+
+  @Test func rejectsAnEmptyLineInTheMiddleAndKeepsGoing() {
+    let results = run(eventLine(["id": #""a""#]) + "\n\n" + eventLine(["id": #""c""#]) + "\n")
+    #expect(results.count == 3)
+    #expect(results[0].event?.id == "a")
+    #expect(
+      results[1].rejection
+        == Rejection(
+          origin: EventOrigin(source: "shop", file: file, line: 2),
+          reason: .notJSON(detail: "empty line"), excerpt: ""))
+    #expect(results[2].event?.origin.line == 3)
+  }
+
+  @Test func rejectsALoneNewlineAsOneEmptyLine() {
+    #expect(run("\n").map { $0.rejection?.origin.line } == [1])
+  }
+
+  @Test func rejectsBadLinesWithTheirTextAndProcessesTheRest() {
+    let results = run(bytes: Array("{\"id\":1}\n".utf8) + [0xFF, 0x41, 0x0A] + Array(eventLine().utf8))
+    #expect(results[0].rejection?.reason == .wrongType(field: "id", expected: "a string"))
+    #expect(results[0].rejection?.excerpt == #"{"id":1}"#)
+    #expect(results[1].rejection?.reason == .invalidUTF8(byteOffset: 0))
+    #expect(results[1].rejection?.excerpt == "\u{FFFD}A")
+    #expect(results[2].event?.origin.line == 3)
+  }
+
+  @Test func acceptsCRLFLineEndings() {
+    let results = run(eventLine(["id": #""a""#]) + "\r\n" + eventLine(["id": #""b""#]) + "\r\n")
+    #expect(results.map { $0.event?.id } == ["a", "b"])
+  }
+
+  @Test func cutsTheExcerptOfALongLineTo512BytesAtACharacterBoundary() {
+    let line = "{\"memo\":\"" + String(repeating: "€", count: 30_000) + "\"}"
+    let excerpt = run(line)[0].rejection?.excerpt ?? ""
+    #expect(excerpt.utf8.count == 510)
+    #expect(excerpt == "{\"memo\":\"" + String(repeating: "€", count: 167))
+    #expect(run(line)[0].rejection?.reason == .lineTooLong(bytes: 90_011))
+  }
+
+  @Test func keepsTheExcerptOfInvalidBytesWithin512Bytes() {
+    let results = run(bytes: Array(repeating: 0xFF, count: 600))
+    #expect(results[0].rejection?.excerpt == String(repeating: "\u{FFFD}", count: 170))
+  }
+
+  @Test func passesErrorsThrownByTheBodyThrough() {
+    struct Stop: Error {}
+    let batch = JSONLinesBatchDecoder(decoder: EventDecoder(), source: "shop", file: file)
+    var seen = 0
+    let bytes = Array((eventLine() + "\n" + eventLine()).utf8)
+    #expect(throws: Stop.self) {
+      try bytes.withUnsafeBufferPointer { buffer in
+        try batch.decode(buffer) { _ in
+          seen += 1
+          throw Stop()
+        }
+      }
+    }
+    #expect(seen == 1)
+  }
+}
