@@ -1,0 +1,77 @@
+/// One stateful batch: inputs, counts, per-stage state and timings, attempts, last error.
+struct BatchDetailView {
+  /// At most this many input files are listed.
+  static let maxInputs = 8
+
+  let job: JobRow?
+  let seq: UInt64
+  let now: Int64
+  let glyphs: GlyphSet
+
+  /// Draws into rows `top..<bottom`.
+  func draw(into screen: inout ScreenModel, top: Int, bottom: Int) {
+    screen.fill(row: top, role: .header)
+    guard let job else {
+      screen.put(" Batch #\(seq)", row: top, column: 0, role: .header)
+      screen.put(
+        "batch #\(seq) is no longer in the recent list (Esc goes back)", row: top + 2, column: 1,
+        role: .warning)
+      return
+    }
+    let overall = job.state.display(glyphs: glyphs)
+    screen.put(" Batch #\(job.seq) \(glyphs.separator)\(overall.text)", row: top, column: 0, role: .header)
+    var row = drawInputs(job, into: &screen, row: top + 2)
+    row = drawCounts(job, into: &screen, row: row + 1)
+    row = drawStages(job, into: &screen, row: row + 1)
+    if let error = job.lastError, row + 1 < bottom {
+      let x = screen.put(" last error: ", row: row + 1, column: 0, role: .label)
+      screen.put(error, row: row + 1, column: x, role: .error)
+    }
+  }
+
+  private func drawInputs(_ job: JobRow, into screen: inout ScreenModel, row: Int) -> Int {
+    screen.put(" inputs (\(job.inputs.count))", row: row, column: 0, role: .title)
+    var next = row + 1
+    for input in job.inputs.prefix(Self.maxInputs) {
+      screen.put("   " + input, row: next, column: 0, role: .normal)
+      next += 1
+    }
+    if job.inputs.count > Self.maxInputs {
+      screen.put("   … and \(job.inputs.count - Self.maxInputs) more", row: next, column: 0, role: .label)
+      next += 1
+    }
+    return next
+  }
+
+  private func drawCounts(_ job: JobRow, into screen: inout ScreenModel, row: Int) -> Int {
+    let counts: [(String, Int, ScreenRole)] = [
+      ("events", job.events, .normal), ("keys", job.keys, .normal),
+      ("rejects", job.rejects, job.rejects > 0 ? .warning : .normal),
+      ("duplicates", job.duplicates, .normal), ("attempts", job.attempts, .normal),
+    ]
+    var x = 1
+    for (label, value, role) in counts {
+      x = screen.put("\(label) ", row: row, column: x, role: .label)
+      x = screen.put("\(value)   ", row: row, column: x, role: role)
+    }
+    return row + 1
+  }
+
+  private func drawStages(_ job: JobRow, into screen: inout ScreenModel, row: Int) -> Int {
+    screen.put(
+      " " + "stage".padded(to: 12) + "state".padded(to: 14) + "time", row: row, column: 0,
+      role: .columnHeader)
+    var next = row + 1
+    for stage in PipelineStage.allCases {
+      let cell = job.cell(stage).display(now: now, glyphs: glyphs)
+      var x = screen.put(" " + stage.title.padded(to: 12), row: next, column: 0, role: .normal)
+      x = screen.put(cell.text.padded(to: 14), row: next, column: x, role: cell.role)
+      x = screen.put(job.timing(stage).map(ConsoleTime.duration) ?? "-", row: next, column: x, role: .normal)
+      if case .failed(let error) = job.cell(stage) {
+        screen.put("  " + error, row: next, column: x, role: .error)
+      }
+      next += 1
+    }
+    return next
+  }
+}

@@ -1,0 +1,11 @@
+/// What the event loop must do after the state machine handled an event.
+public enum ConsoleEffect: Sendable, Equatable {
+  /// Look up an artifact (off the UI thread); answer with `.lookupFinished`.
+  case lookup(orderID: String)
+  /// Submit a correction (audited); answer with `.correctionFinished`.
+  case submitCorrection(CorrectionDraft)
+  /// Retry a failed job (audited); answer with `.retryFinished`.
+  case retry(job: UInt64)
+  /// Leave the console.
+  case quit
+}

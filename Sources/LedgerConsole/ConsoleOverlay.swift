@@ -1,0 +1,9 @@
+/// What sits on top of the current screen, if anything.
+public enum ConsoleOverlay: Sendable, Equatable {
+  /// The key-binding help.
+  case help
+  /// A confirmation dialog.
+  case confirm(Confirmation)
+  /// The order-id prompt of the artifact lookup, with the text typed so far.
+  case lookupPrompt(String)
+}

@@ -1,0 +1,35 @@
+/// Draws a whole frame of ``ConsoleState`` into a fresh ``ScreenModel``.
+public enum ConsoleRenderer {
+  /// The frame for `state` using `glyphs`.
+  public static func render(_ state: ConsoleState, glyphs: GlyphSet) -> ScreenModel {
+    var screen = ScreenModel(height: state.rows, width: state.columns)
+    guard screen.height >= 3, screen.width >= 20 else {
+      screen.put("terminal too small", row: 0, column: 0, role: .warning)
+      return screen
+    }
+    let bottom = screen.height - 2
+    switch state.screen {
+    case .lines:
+      LineView(state: state, glyphs: glyphs).draw(into: &screen, top: 0, bottom: bottom)
+    case .batchDetail(let seq):
+      BatchDetailView(
+        job: state.jobs.first { $0.seq == seq }, seq: seq, now: state.now, glyphs: glyphs
+      ).draw(into: &screen, top: 0, bottom: bottom)
+    case .artifact:
+      if let pane = state.artifact {
+        ArtifactView(pane: pane, glyphs: glyphs).draw(into: &screen, top: 0, bottom: bottom)
+      }
+    case .correction:
+      if let form = state.form {
+        CorrectionFormView(form: form, busy: state.busy).draw(into: &screen, top: 0, bottom: bottom)
+      }
+    }
+    FooterView(state: state, glyphs: glyphs).draw(into: &screen)
+    switch state.overlay {
+    case .help: DialogView(glyphs: glyphs).help(readOnly: state.readOnly, into: &screen)
+    case .confirm(let dialog): DialogView(glyphs: glyphs).confirm(dialog, into: &screen)
+    case .lookupPrompt, nil: break
+    }
+    return screen
+  }
+}

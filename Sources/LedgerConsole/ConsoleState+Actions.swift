@@ -1,0 +1,119 @@
+extension ConsoleState {
+  /// Performs a bound action, refusing actions that a read-only console may not use.
+  mutating func perform(_ action: ConsoleAction) -> [ConsoleEffect] {
+    if readOnly && !action.availableReadOnly {
+      post(ConsoleActionError.readOnly(action: action.label).description, role: .error)
+      return []
+    }
+    switch action.id {
+    case .quit: return [.quit]
+    case .help: overlay = .help
+    case .back: goBack()
+    case .up, .down, .pageUp, .pageDown, .top, .bottom: move(action.id)
+    case .open: openSelectedJob()
+    case .lookup: overlay = .lookupPrompt("")
+    case .correct: openCorrectionForm()
+    case .retry: return askRetry(dangerous: action.dangerous)
+    case .submit: return submitForm(dangerous: action.dangerous)
+    case .cycleTheme: cycleTheme()
+    case .nextField: moveFocus(by: 1)
+    case .previousField: moveFocus(by: -1)
+    }
+    return []
+  }
+
+  private mutating func goBack() {
+    switch screen {
+    case .lines: break
+    case .batchDetail, .artifact: screen = .lines
+    case .correction:
+      form = nil
+      screen = artifact == nil ? .lines : .artifact
+    }
+  }
+
+  private mutating func openSelectedJob() {
+    guard let job = selectedJob else {
+      post("no batch to open yet", role: .warning)
+      return
+    }
+    screen = .batchDetail(seq: job.seq)
+  }
+
+  private mutating func cycleTheme() {
+    guard !themeNames.isEmpty else {
+      post("no themes loaded", role: .warning)
+      return
+    }
+    themeIndex = (themeIndex + 1) % themeNames.count
+    post("theme: \(themeNames[themeIndex])", role: .info)
+  }
+
+  /// The job a retry would target: the open batch, else the selected row.
+  var retryTarget: JobRow? {
+    if case .batchDetail(let seq) = screen { return jobs.first { $0.seq == seq } }
+    return selectedJob
+  }
+
+  private mutating func askRetry(dangerous: Bool) -> [ConsoleEffect] {
+    guard let job = retryTarget else {
+      post("no batch selected", role: .warning)
+      return []
+    }
+    guard job.state == .failed else {
+      post(
+        ConsoleActionError.notRetryable(seq: job.seq, state: job.state.rawValue).description,
+        role: .warning)
+      return []
+    }
+    var lines = ["inputs: \(job.inputs.joined(separator: ", "))"]
+    if let error = job.lastError { lines.append("last error: \(error)") }
+    lines.append("The failed stages run again. This is written to the audit log.")
+    let dialog = Confirmation(
+      title: "Retry batch #\(job.seq)?", lines: lines, confirmLabel: "Retry",
+      effect: .retry(job: job.seq))
+    return confirmOrRun(dialog, dangerous: dangerous)
+  }
+
+  /// A dangerous action opens `dialog` (Cancel focused); a harmless one runs at once.
+  mutating func confirmOrRun(_ dialog: Confirmation, dangerous: Bool) -> [ConsoleEffect] {
+    guard dangerous else {
+      busy = true
+      return [dialog.effect]
+    }
+    overlay = .confirm(dialog)
+    return []
+  }
+
+  /// Keys while a confirmation is open: focus moves with Tab/←/→/h/l; Enter activates the
+  /// focused button (Cancel by default); Esc and n cancel.
+  mutating func onConfirmKey(_ key: ConsoleKey, _ dialog: Confirmation) -> [ConsoleEffect] {
+    var dialog = dialog
+    switch key {
+    case .tab, .backTab, .left, .right, .character("h"), .character("l"):
+      dialog.confirmFocused.toggle()
+      overlay = .confirm(dialog)
+      return []
+    case .enter where dialog.confirmFocused:
+      overlay = nil
+      busy = true
+      post("working: \(dialog.title.dropLast())…", role: .info)
+      return [dialog.effect]
+    case .enter, .escape, .character("n"), .character("q"):
+      overlay = nil
+      post("cancelled: nothing was changed", role: .info)
+      return []
+    default:
+      return []
+    }
+  }
+
+  mutating func onRetryFinished(job: UInt64, error: ConsoleActionError?) {
+    busy = false
+    if let error {
+      post(error.description, role: .error)
+    } else {
+      post("batch #\(job) queued for retry", role: .success)
+    }
+  }
+}

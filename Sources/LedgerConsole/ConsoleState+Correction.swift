@@ -1,0 +1,87 @@
+extension ConsoleState {
+  /// Opens the correction form, prefilled from the artifact on screen.
+  mutating func openCorrectionForm() {
+    let detail = artifact?.detail
+    let currencies = detail?.summary.currencies ?? []
+    form = CorrectionForm(
+      orderID: artifact?.orderID ?? "",
+      currency: currencies.count == 1 ? currencies[0].code : "")
+    screen = .correction
+  }
+
+  /// Text editing in the form: printable characters and Backspace go to the focused field.
+  /// Returns `false` for keys that are actions (Enter, Tab, arrows, Esc).
+  mutating func onFormEditKey(_ key: ConsoleKey) -> Bool {
+    guard var form else { return false }
+    switch key {
+    case .character(let character):
+      form[form.focus].append(character)
+    case .backspace:
+      form[form.focus] = String(form[form.focus].dropLast())
+    default:
+      return false
+    }
+    form.errors[form.focus] = nil
+    self.form = form
+    return true
+  }
+
+  mutating func moveFocus(by step: Int) {
+    guard var form else { return }
+    let count = CorrectionForm.Field.allCases.count
+    let next = (form.focus.rawValue + step + count) % count
+    form.focus = CorrectionForm.Field(rawValue: next) ?? .orderID
+    self.form = form
+  }
+
+  /// Validates the form; a valid one asks for confirmation, an invalid one shows inline errors.
+  mutating func submitForm(dangerous: Bool) -> [ConsoleEffect] {
+    guard var form else { return [] }
+    guard !busy else {
+      post("a correction is already being submitted; wait for it", role: .warning)
+      return []
+    }
+    switch form.validate() {
+    case .failure(let errors):
+      form.errors = errors.byField
+      if let first = CorrectionForm.Field.allCases.first(where: { errors.byField[$0] != nil }) {
+        form.focus = first
+      }
+      self.form = form
+      let count = errors.byField.count
+      post("\(count) field\(count == 1 ? "" : "s") to fix before submitting", role: .error)
+      return []
+    case .success(let draft):
+      form.errors = [:]
+      self.form = form
+      let dialog = Confirmation(
+        title: "Submit correction for order \(draft.orderID)?",
+        lines: [
+          "amount: \(draft.currency.format(draft.amount)) \(draft.currency.code)",
+          "reason: \(draft.reason)", "author: \(draft.author)",
+          "A one-line batch is written to the inbox and to the audit log.",
+        ], confirmLabel: "Submit", effect: .submitCorrection(draft))
+      return confirmOrRun(dialog, dangerous: dangerous)
+    }
+  }
+
+  /// After a submit: follow the new batch and show the artifact it will change.
+  mutating func onCorrectionFinished(_ result: Result<String, ConsoleActionError>) -> [ConsoleEffect] {
+    busy = false
+    switch result {
+    case .failure(let error):
+      post(error.description, role: .error)
+      return []
+    case .success(let batch):
+      following = batch
+      let orderID = form?[.orderID] ?? artifact?.orderID
+      form = nil
+      post("submitted as \(batch)", role: .success)
+      guard let orderID else {
+        screen = .lines
+        return []
+      }
+      return startLookup(orderID)
+    }
+  }
+}

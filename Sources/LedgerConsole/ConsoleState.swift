@@ -1,0 +1,132 @@
+/// The console's whole state, owned by the event loop. A pure state machine: every input is a
+/// ``ConsoleEvent``; the answer is the list of ``ConsoleEffect``s the loop must perform.
+public struct ConsoleState: Sendable, Equatable {
+  /// The main screen.
+  public var screen: ConsoleScreen = .lines
+  /// What sits on top of it.
+  public var overlay: ConsoleOverlay?
+  /// The latest engine snapshot.
+  public var snapshot: ConsoleSnapshot?
+  /// The clock, seconds since the epoch.
+  public var now: Int64
+  /// Terminal rows.
+  public var rows: Int
+  /// Terminal columns.
+  public var columns: Int
+  /// The selected job; `nil` follows the newest.
+  public var selectedSeq: UInt64?
+  /// The artifact lookup, once one was made.
+  public var artifact: ArtifactPane?
+  /// The correction form while it is open.
+  public var form: CorrectionForm?
+  /// Whether a correction or retry is being performed.
+  public var busy: Bool = false
+  /// The message line.
+  public var message: StatusMessage?
+  /// The correction batch the console follows through the line.
+  public var following: String?
+  /// A read-only console watches and looks up but does not act.
+  public let readOnly: Bool
+  /// Available themes, in cycling order.
+  public let themeNames: [String]
+  /// Index of the current theme in `themeNames`.
+  public var themeIndex: Int
+
+  /// A fresh state.
+  public init(
+    readOnly: Bool, themeNames: [String], theme: String? = nil, rows: Int = 24,
+    columns: Int = 80, now: Int64 = 0
+  ) {
+    self.readOnly = readOnly
+    self.themeNames = themeNames
+    themeIndex = theme.flatMap { themeNames.firstIndex(of: $0) } ?? 0
+    self.rows = rows
+    self.columns = columns
+    self.now = now
+  }
+
+  /// The current theme's name, if any theme is loaded.
+  public var themeName: String? {
+    themeNames.indices.contains(themeIndex) ? themeNames[themeIndex] : nil
+  }
+
+  /// Rows moved by PgUp/PgDn.
+  public var pageSize: Int { max(1, rows - 12) }
+
+  /// The jobs of the latest snapshot.
+  public var jobs: [JobRow] { snapshot?.jobs ?? [] }
+
+  /// Index of the selected job in `jobs` (the newest when following), `nil` when there are none.
+  public var selectedIndex: Int? {
+    guard !jobs.isEmpty else { return nil }
+    if let seq = selectedSeq, let index = jobs.firstIndex(where: { $0.seq == seq }) {
+      return index
+    }
+    return jobs.count - 1
+  }
+
+  /// The selected job, if any.
+  public var selectedJob: JobRow? { selectedIndex.map { jobs[$0] } }
+
+  /// The message, while it is fresh.
+  public var visibleMessage: StatusMessage? {
+    guard let message, now - message.postedAt < StatusMessage.lifetime else { return nil }
+    return message
+  }
+
+  /// Handles one event; returns what the loop must do.
+  public mutating func on(_ event: ConsoleEvent) -> [ConsoleEffect] {
+    switch event {
+    case .key(let key):
+      return onKey(key)
+    case .resize(let rows, let columns):
+      self.rows = max(1, rows)
+      self.columns = max(1, columns)
+      return []
+    case .tick(let now):
+      self.now = max(self.now, now)
+      return []
+    case .snapshot(let snapshot):
+      return onSnapshot(snapshot)
+    case .lookupFinished(let orderID, let result):
+      onLookupFinished(orderID: orderID, result: result)
+      return []
+    case .correctionFinished(let result):
+      return onCorrectionFinished(result)
+    case .retryFinished(let job, let error):
+      onRetryFinished(job: job, error: error)
+      return []
+    }
+  }
+
+  /// Posts `text` on the message line.
+  mutating func post(_ text: String, role: ScreenRole) {
+    message = StatusMessage(text: text, role: role, postedAt: now)
+  }
+
+  private mutating func onSnapshot(_ snapshot: ConsoleSnapshot) -> [ConsoleEffect] {
+    self.snapshot = snapshot
+    now = max(now, snapshot.takenAt)
+    if let seq = selectedSeq, !snapshot.jobs.contains(where: { $0.seq == seq }) {
+      selectedSeq = nil
+    }
+    return refreshArtifactIfDue()
+  }
+
+  private mutating func onKey(_ key: ConsoleKey) -> [ConsoleEffect] {
+    switch overlay {
+    case .confirm(let confirmation):
+      return onConfirmKey(key, confirmation)
+    case .help:
+      if key == .escape || key == .character("?") || key == .character("q") { overlay = nil }
+      return []
+    case .lookupPrompt(let text):
+      return onPromptKey(key, text)
+    case nil:
+      break
+    }
+    if screen == .correction, onFormEditKey(key) { return [] }
+    guard let action = ConsoleAction.action(for: key, on: screen.kind) else { return [] }
+    return perform(action)
+  }
+}

@@ -1,0 +1,36 @@
+/// The correction form: one row per field with its inline error under it.
+struct CorrectionFormView {
+  /// Width of the field label column.
+  static let labelWidth = 12
+
+  let form: CorrectionForm
+  let busy: Bool
+
+  /// Draws into rows `top..<bottom`.
+  func draw(into screen: inout ScreenModel, top: Int, bottom: Int) {
+    screen.fill(row: top, role: .header)
+    screen.put(" Correction for order \(form[.orderID])", row: top, column: 0, role: .header)
+    screen.put(
+      " A correction is one signed line (source \"corrections\"): -12.50 books a credit of 12.50.",
+      row: top + 1, column: 0, role: .label)
+    var row = top + 3
+    for field in CorrectionForm.Field.allCases where row < bottom {
+      let focused = field == form.focus
+      let x = screen.put(
+        " " + field.label.padded(to: Self.labelWidth - 1), row: row, column: 0,
+        role: focused ? .title : .label)
+      let width = max(10, min(60, screen.width - x - 2))
+      let value = form[field] + (focused ? "_" : "")
+      screen.put(
+        "[" + String(value.suffix(width)).padded(to: width) + "]", row: row, column: x,
+        role: focused ? .inputFocused : .input)
+      if let error = form.errors[field] {
+        screen.put(error, row: row + 1, column: x + 1, role: .error)
+      }
+      row += 2
+    }
+    if busy, row < bottom {
+      screen.put(" submitting…", row: row, column: 0, role: .info)
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/// Centered boxes on top of a screen: the confirmation dialog and the help overlay.
+struct DialogView {
+  let glyphs: GlyphSet
+
+  /// Draws a box of `lines` with `title`, centered; returns its (top row, left column, width).
+  @discardableResult
+  func box(title: String, lines: [(String, ScreenRole)], into screen: inout ScreenModel)
+    -> (row: Int, column: Int, width: Int)
+  {
+    let content = max(title.count, lines.map(\.0.count).max() ?? 0)
+    let width = min(screen.width, content + 4)
+    let height = min(screen.height, lines.count + 4)
+    let top = max(0, (screen.height - height) / 2)
+    let left = max(0, (screen.width - width) / 2)
+    let rule = String(repeating: glyphs.horizontal, count: max(0, width))
+    for row in top..<(top + height) {
+      screen.put(String(repeating: " ", count: width), row: row, column: left, role: .dialog)
+    }
+    screen.put(rule, row: top, column: left, role: .dialog)
+    screen.put(" \(title) ", row: top, column: left + 1, role: .title, maxWidth: width - 2)
+    screen.put(rule, row: top + height - 1, column: left, role: .dialog)
+    for (offset, line) in lines.enumerated() where top + 2 + offset < top + height - 1 {
+      screen.put(line.0, row: top + 2 + offset, column: left + 2, role: line.1, maxWidth: width - 4)
+    }
+    return (top, left, width)
+  }
+
+  /// The confirmation dialog with its two buttons; Cancel is first and focused by default.
+  func confirm(_ dialog: Confirmation, into screen: inout ScreenModel) {
+    let cancel = "[ Cancel ]"
+    let confirm = "[ \(dialog.confirmLabel) ]"
+    var lines = dialog.lines.map { ($0, ScreenRole.dialog) }
+    lines.append(("", .dialog))
+    lines.append((cancel + "  " + confirm, .dialogButton))
+    lines.append(("Tab switches, Enter chooses, Esc cancels", .dialog))
+    let frame = box(title: dialog.title, lines: lines, into: &screen)
+    let buttons = frame.row + 2 + lines.count - 2
+    let cancelRole: ScreenRole = dialog.confirmFocused ? .dialogButton : .dialogButtonFocused
+    let confirmRole: ScreenRole = dialog.confirmFocused ? .dialogButtonFocused : .dialogButton
+    screen.paint(row: buttons, column: frame.column + 2, count: cancel.count, role: cancelRole)
+    screen.paint(
+      row: buttons, column: frame.column + 2 + cancel.count + 2, count: confirm.count,
+      role: confirmRole)
+  }
+
+  /// The help overlay, built from the one action list.
+  func help(readOnly: Bool, into screen: inout ScreenModel) {
+    var lines: [(String, ScreenRole)] = []
+    for action in ConsoleAction.all {
+      var text = action.keyLabel.padded(to: 9) + action.help
+      if action.dangerous { text += " [confirm, audited]" }
+      let refused = readOnly && !action.availableReadOnly
+      if refused { text += " (not in read-only)" }
+      lines.append((text, refused ? .label : .dialog))
+    }
+    lines.append(("", .dialog))
+    lines.append(("Esc or ? closes this help", .dialog))
+    box(title: "Keys", lines: lines, into: &screen)
+  }
+}

@@ -1,0 +1,59 @@
+/// One stateful batch ("job") as the console shows it: inputs, per-stage state, counts, timings.
+public struct JobRow: Sendable, Equatable {
+  /// Overall state of a job.
+  public enum State: String, Sendable, Equatable {
+    case pending, running, done, retrying, failed
+  }
+
+  /// Sequence number of the stateful batch.
+  public var seq: UInt64
+  /// Input batch files, as `source/name`.
+  public var inputs: [String]
+  /// One cell per stage, in `PipelineStage` order (missing cells show as pending).
+  public var stages: [StageCell]
+  /// Events accepted into the batch.
+  public var events: Int
+  /// Distinct order ids touched.
+  public var keys: Int
+  /// Lines rejected.
+  public var rejects: Int
+  /// Events ignored as duplicates.
+  public var duplicates: Int
+  /// Time spent per stage, in `PipelineStage` order (`nil` = not run yet).
+  public var timings: [Duration?]
+  /// Attempts made so far (all stages).
+  public var attempts: Int
+  /// The last error, if any.
+  public var lastError: String?
+  /// Overall state.
+  public var state: State
+
+  /// Creates a job row.
+  public init(
+    seq: UInt64, inputs: [String], stages: [StageCell], events: Int = 0, keys: Int = 0,
+    rejects: Int = 0, duplicates: Int = 0, timings: [Duration?] = [], attempts: Int = 0,
+    lastError: String? = nil, state: State
+  ) {
+    self.seq = seq
+    self.inputs = inputs
+    self.stages = stages
+    self.events = events
+    self.keys = keys
+    self.rejects = rejects
+    self.duplicates = duplicates
+    self.timings = timings
+    self.attempts = attempts
+    self.lastError = lastError
+    self.state = state
+  }
+
+  /// The cell of `stage` (pending when the backend sent fewer cells).
+  public func cell(_ stage: PipelineStage) -> StageCell {
+    stage.rawValue < stages.count ? stages[stage.rawValue] : .pending
+  }
+
+  /// The time spent in `stage`, if known.
+  public func timing(_ stage: PipelineStage) -> Duration? {
+    stage.rawValue < timings.count ? timings[stage.rawValue] : nil
+  }
+}

@@ -1,0 +1,91 @@
+import LedgerDomain
+import Testing
+
+@testable import LedgerConsole
+
+@Suite struct ArtifactViewTests {
+  func render(_ result: ArtifactLookup?, rows: Int = 30, scroll: Int = 0) -> ScreenModel {
+    var state = Fixtures.state(rows: rows, columns: 140)
+    state.screen = .artifact
+    var pane = ArtifactPane(orderID: "ORD-1", requestedAt: Fixtures.t0)
+    pane.result = result
+    pane.scroll = scroll
+    state.artifact = pane
+    return ConsoleRenderer.render(state, glyphs: .unicode)
+  }
+
+  @Test func showsStatusVersionLocationAndExactBalancesPerCurrency() {
+    let screen = render(.found(Fixtures.artifact))
+    #expect(screen.text(row: 0) == " Order ORD-1 │ status open │ version 12")
+    #expect(screen.text(row: 1) == " location parts/000012.part@4096+812")
+    #expect(
+      screen.text(row: 3)
+        == " currency                debits             credits             balance")
+    #expect(
+      screen.text(row: 4)
+        == " JPY                        500                   0                 500")
+    #expect(
+      screen.text(row: 5)
+        == " USD                      12.50              -12.50                0.00")
+    #expect(screen.cell(row: 4, column: 70).role == .warning)
+    #expect(screen.cell(row: 5, column: 70).role == .stageDone)
+  }
+
+  @Test func listsEveryLineWithCorrectionsHighlighted() {
+    let screen = render(.found(Fixtures.artifact))
+    #expect(screen.text(row: 7) == " lines (3)")
+    #expect(
+      screen.text(row: 8)
+        == " id                    kind                   amount  cur  ts                    source")
+    #expect(
+      screen.text(row: 9)
+        == " e1                    charge                  12.50  USD  2026-11-27T10:01:00Z  web/a.jsonl:1")
+    #expect(
+      screen.text(row: 10)
+        == " e2                    payment                -12.50  USD  2026-11-27T10:01:00Z  web/a.jsonl:2")
+    #expect(
+      screen.text(row: 11)
+        == " e3                    correction                500  JPY  2026-11-27T10:01:00Z  reason: late fee waived by ana  web/a.jsonl:3")
+    #expect(screen.cell(row: 11, column: 1).role == .correction)
+    #expect(screen.cell(row: 10, column: 1).role == .normal)
+  }
+
+  @Test func scrollingStartsAtTheScrollLineAndSaysHowManyRemain() {
+    var lines: [Event] = []
+    for index in 1...40 { lines.append(Fixtures.event("e\(index)", .charge, 100, line: index)) }
+    var detail = Fixtures.artifact
+    detail.lines = lines
+    let screen = render(.found(detail), scroll: 5)
+    #expect(screen.text(row: 9).hasPrefix(" e6 "))
+    // Rows 9…27 show 19 lines (e6…e24); 16 remain.
+    #expect(screen.text(row: 27).hasPrefix(" e24 "))
+    #expect(screen.text(row: 27).hasSuffix("16 more lines (↑↓, PgDn, G)"))
+  }
+
+  @Test func anAbsentOrderSaysSoClearly() {
+    let screen = render(.notFound("ORD-1"))
+    #expect(screen.text(row: 2) == " no artifact for order \"ORD-1\"")
+    #expect(screen.role(of: "no artifact") == .warning)
+  }
+
+  @Test func aFailedLookupShowsTheError() {
+    let screen = render(.error("checksum mismatch in parts/000012.part at 4096"))
+    #expect(
+      screen.text(row: 2)
+        == " lookup of order \"ORD-1\" failed: checksum mismatch in parts/000012.part at 4096")
+    #expect(screen.role(of: "lookup of order") == .error)
+  }
+
+  @Test func aPendingLookupSaysItIsLooking() {
+    #expect(render(nil).text(row: 2) == " looking up order \"ORD-1\"…")
+  }
+
+  @Test func thePromptIsDrawnOnTheMessageRow() {
+    var state = Fixtures.state()
+    _ = state.press(.character("/"))
+    _ = state.type("ORD")
+    let screen = ConsoleRenderer.render(state, glyphs: .unicode)
+    #expect(screen.text(row: 28) == " order id: ORD_")
+    #expect(screen.role(of: "ORD_") == .inputFocused)
+  }
+}

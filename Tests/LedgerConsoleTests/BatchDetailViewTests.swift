@@ -1,0 +1,48 @@
+import Testing
+
+@testable import LedgerConsole
+
+@Suite struct BatchDetailViewTests {
+  func render(seq: UInt64) -> ScreenModel {
+    var state = Fixtures.state()
+    state.screen = .batchDetail(seq: seq)
+    return ConsoleRenderer.render(state, glyphs: .unicode)
+  }
+
+  @Test func showsInputsCountsStagesTimingsAndTheError() {
+    let screen = render(seq: 2)
+    #expect(screen.text(row: 0) == " Batch #2  │ ✗ failed")
+    #expect(screen.text(row: 2) == " inputs (2)")
+    #expect(screen.text(row: 3) == "   web/20261127T101500Z_20261127T103000Z.jsonl")
+    #expect(screen.text(row: 4) == "   pos/20261127T101500Z_20261127T103000Z.csv")
+    #expect(screen.text(row: 6) == " events 50   keys 20   rejects 0   duplicates 0   attempts 3")
+    #expect(screen.text(row: 8) == " stage       state         time")
+    #expect(screen.text(row: 9) == " stateless   ✓ done        20ms")
+    #expect(screen.text(row: 10) == " prefetch    ✓ done        30ms")
+    #expect(screen.text(row: 11) == " process     ✗ failed      -  part file checksum mismatch")
+    #expect(screen.text(row: 12) == " index       · pending     -")
+    #expect(screen.text(row: 14) == " last error: part file checksum mismatch")
+    #expect(screen.cell(row: 11, column: 13).role == .stageFailed)
+    #expect(screen.role(of: "part file checksum mismatch") == .error)
+  }
+
+  @Test func formatsTimingsAndFlagsRejects() {
+    let screen = render(seq: 1)
+    #expect(screen.text(row: 7) == " stage       state         time")
+    #expect(screen.text(row: 8) == " stateless   ✓ done        340ms")
+    #expect(screen.text(row: 9) == " prefetch    ✓ done        1.25s")
+    #expect(screen.text(row: 10) == " process     ✓ done        2.00s")
+    #expect(screen.text(row: 11) == " index       ✓ done        2m05s")
+    #expect(screen.role(of: "rejects") == .label)
+    #expect(screen.cell(row: 5, column: 34).role == .warning)
+  }
+
+  @Test func footerOffersRetryAndBack() {
+    #expect(render(seq: 2).text(row: 29).hasPrefix(" ? help  q quit  Esc back  / lookup  r retry  c correct  t theme"))
+  }
+
+  @Test func aPrunedBatchSaysSo() {
+    let screen = render(seq: 99)
+    #expect(screen.text(row: 2) == " batch #99 is no longer in the recent list (Esc goes back)")
+  }
+}

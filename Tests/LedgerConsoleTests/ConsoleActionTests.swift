@@ -1,0 +1,47 @@
+import Testing
+
+@testable import LedgerConsole
+
+@Suite struct ConsoleActionTests {
+  @Test func keysAreBoundOncePerScreen() {
+    for screen in ConsoleScreen.Kind.allCases {
+      var seen: Set<ConsoleKey> = []
+      for action in ConsoleAction.all where action.screens.contains(screen) {
+        for key in action.keys {
+          #expect(!seen.contains(key), "\(key) bound twice on \(screen)")
+          seen.insert(key)
+        }
+      }
+    }
+  }
+
+  @Test func dangerousActionsAreNotAvailableReadOnly() {
+    for action in ConsoleAction.all where action.dangerous {
+      #expect(!action.availableReadOnly, "\(action.id)")
+    }
+    #expect(ConsoleAction.all.filter(\.dangerous).map(\.id) == [.retry, .submit])
+  }
+
+  @Test func readOnlyFooterDropsActingKeys() {
+    #expect(
+      ConsoleAction.footer(on: .lines, readOnly: true).map(\.id)
+        == [.help, .quit, .open, .lookup, .cycleTheme])
+    #expect(
+      ConsoleAction.footer(on: .lines, readOnly: false).map(\.id)
+        == [.help, .quit, .open, .lookup, .retry, .correct, .cycleTheme])
+  }
+
+  @Test func screenModelClipsAndNeutralisesControlCharacters() {
+    var screen = ScreenModel(height: 2, width: 5)
+    #expect(screen.put("ab\tc\u{1B}def", row: 0, column: 1, role: .error) == 5)
+    #expect(screen.text(row: 0) == " ab?c")
+    #expect(screen.put("x", row: 5, column: 0, role: .error) == 0)
+    #expect(screen.cell(row: 0, column: 0).role == .normal)
+    #expect(screen.cell(row: 0, column: 4).role == .error)
+  }
+
+  @Test func aTinyTerminalSaysSo() {
+    let screen = ConsoleRenderer.render(Fixtures.state(rows: 2, columns: 30), glyphs: .unicode)
+    #expect(screen.text(row: 0) == "terminal too small")
+  }
+}

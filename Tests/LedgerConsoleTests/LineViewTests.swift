@@ -1,0 +1,114 @@
+import Testing
+
+@testable import LedgerConsole
+
+@Suite struct LineViewTests {
+  let screen = ConsoleRenderer.render(Fixtures.state(), glyphs: .unicode)
+
+  @Test func headerShowsDataDirEngineClockThroughputBacklogAndRefresh() {
+    #expect(screen.text(row: 0).hasPrefix(" Ledgerline  │ /data/ll │ engine running"))
+    #expect(screen.text(row: 0).hasSuffix("10:45:00Z"))
+    #expect(screen.cell(row: 0, column: 119).role == .header)
+    #expect(screen.text(row: 1) == " throughput 1234 ev/s │ backlog 7 ▁▂▃▄▅▆▇█ │ refreshed 10:45:00Z")
+    #expect(screen.role(of: "▁▂▃") == .sparkline)
+    #expect(screen.role(of: "throughput") == .label)
+  }
+
+  @Test func completenessHasOneRowPerSourceWithGaps() {
+    #expect(screen.text(row: 2) == " web           complete through 2026-11-27T10:30:00Z")
+    #expect(screen.text(row: 3) == " pos           nothing complete yet  gaps: 10:15-10:30 missing")
+    #expect(screen.role(of: "complete through") == .stageDone)
+    #expect(screen.role(of: "nothing complete yet") == .warning)
+    #expect(screen.role(of: "gaps:") == .warning)
+  }
+
+  @Test func columnsAreTheStagesOfTheLine() {
+    #expect(
+      screen.text(row: 4)
+        == "  job   inbox    stateless  prefetch   process    index      done       inputs")
+    #expect(screen.cell(row: 4, column: 0).role == .columnHeader)
+  }
+
+  @Test func everyStateHasAGlyphAWordAndARole() {
+    #expect(
+      screen.text(row: 5)
+        == "  #1    1 file   ✓ done     ✓ done     ✓ done     ✓ done     ✓ done     web/20261127T100000Z_20261127T101500Z.jsonl")
+    #expect(
+      screen.text(row: 6)
+        == "  #2    2 files  ✓ done     ✓ done     ✗ failed   · pending  ✗ failed   web/20261127T101500Z_20261127T103000Z.jsonl, pos")
+    #expect(
+      screen.text(row: 7)
+        == "  #3    1 file   ✓ done     ↻ 2/5 9s   · pending  · pending  ↻ retrying web/20261127T103000Z_20261127T104500Z.jsonl")
+    #expect(screen.cell(row: 5, column: 17).role == .stageDone)
+    #expect(screen.cell(row: 6, column: 39).role == .stageFailed)
+    #expect(screen.cell(row: 6, column: 50).role == .stagePending)
+    #expect(screen.cell(row: 7, column: 28).role == .stageRetrying)
+  }
+
+  @Test func theSelectedRowHasAPointerAndTheSelectionRole() {
+    #expect(
+      screen.text(row: 8)
+        == "› #4    1 file   ▶ 45%      · pending  · pending  · pending  ▶ running  corrections/20261127T104400Z_20261127T104401Z.js")
+    #expect((0..<120).allSatisfy { screen.cell(row: 8, column: $0).role == .selection })
+  }
+
+  @Test func retryCountdownFollowsTheClock() {
+    var state = Fixtures.state()
+    _ = state.on(.tick(now: Fixtures.t0 + 4))
+    let later = ConsoleRenderer.render(state, glyphs: .unicode)
+    #expect(later.find("↻ 2/5 5s") != nil)
+    _ = state.on(.tick(now: Fixtures.t0 + 30))
+    #expect(ConsoleRenderer.render(state, glyphs: .unicode).find("↻ 2/5 0s") != nil)
+  }
+
+  @Test func eventPaneShowsTheNewestEventsWithRoles() {
+    #expect(screen.text(row: 25).hasPrefix("── events ──"))
+    #expect(screen.text(row: 26) == " 10:44:55Z RETRY      batch #3 prefetch: cache timeout, retry 2/5 in 9s")
+    #expect(screen.text(row: 27) == " 10:44:58Z FAILURE    batch #2 process: part file checksum mismatch")
+    #expect(screen.role(of: "RETRY") == .stageRetrying)
+    #expect(screen.role(of: "FAILURE") == .error)
+  }
+
+  @Test func footerComesFromTheActionList() {
+    #expect(
+      screen.text(row: 29).hasPrefix(
+        " ? help  q quit  Enter detail  / lookup  r retry  c correct  t theme"))
+    #expect(screen.text(row: 29).hasSuffix("theme default"))
+    #expect(screen.role(of: "Enter") == .footerKey)
+  }
+
+  @Test func readOnlyHidesActionsAndSaysSo() {
+    let screen = ConsoleRenderer.render(Fixtures.state(readOnly: true), glyphs: .unicode)
+    #expect(screen.text(row: 29).hasPrefix(" ? help  q quit  Enter detail  / lookup  t theme"))
+    #expect(screen.text(row: 29).hasSuffix("READ-ONLY theme default"))
+    #expect(screen.text(row: 0).contains("engine running │ READ-ONLY"))
+  }
+
+  @Test func selectionScrollsIntoViewOnASmallTerminal() {
+    var state = Fixtures.state(rows: 12, columns: 120)
+    _ = state.press(.character("g"))
+    var screen = ConsoleRenderer.render(state, glyphs: .unicode)
+    #expect(screen.text(row: 5).hasPrefix("› #1"))
+    _ = state.press(.character("G"))
+    screen = ConsoleRenderer.render(state, glyphs: .unicode)
+    #expect(screen.find("› #4") != nil)
+    #expect(screen.find("#1 ") == nil)
+  }
+
+  @Test func aFollowedCorrectionIsHighlightedAndTracked() {
+    var state = Fixtures.state()
+    state.following = "20261127T104400Z_20261127T104401Z.jsonl"
+    _ = state.press(.character("g"))
+    let screen = ConsoleRenderer.render(state, glyphs: .unicode)
+    #expect(screen.role(of: "corrections/2026") == .following)
+    #expect(
+      screen.text(row: 28)
+        == " following 20261127T104400Z_20261127T104401Z.jsonl: batch #4, stateless ▶ 45%")
+  }
+
+  @Test func waitsForTheFirstSnapshot() {
+    let state = ConsoleState(readOnly: false, themeNames: [], rows: 10, columns: 60)
+    let screen = ConsoleRenderer.render(state, glyphs: .unicode)
+    #expect(screen.text(row: 0) == " waiting for the engine…")
+  }
+}
