@@ -22,7 +22,14 @@ public struct ArtifactQuery: Sendable {
   /// The current artifact of `orderID`, or nil when the order has none.
   public func lookup(_ orderID: String, withLines: Bool = true) throws -> ArtifactView? {
     guard let entry = try context.keyIndex.entry(for: orderID) else { return nil }
-    return try view(entry, withLines: withLines)
+    do {
+      return try view(entry, withLines: withLines)
+    } catch {
+      // A compaction may have moved the artifact between the index read and the file read:
+      // read the index again and retry once if the location changed.
+      guard let again = try context.keyIndex.entry(for: orderID), again != entry else { throw error }
+      return try view(again, withLines: withLines)
+    }
   }
 
   /// Calls `body` for every current artifact, in order id order.

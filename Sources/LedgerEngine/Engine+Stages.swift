@@ -75,6 +75,9 @@ extension Engine {
     }
     overlay.evict(through: safe)
     removeIntermediateFiles(job: job)
+    if options.compactEvery > 0, job % options.compactEvery == 0 {
+      _ = try compactIfQuiescent()
+    }
   }
 
   /// Stateless and manifest part files are garbage once a job is indexed.
@@ -86,7 +89,10 @@ extension Engine {
   }
 
   private func recordFailure(_ error: any Error, work: Work, attempt: Int) throws {
-    if work.stage == .prefetch { state.withLock { _ = $0.prefetched.removeValue(forKey: work.job.seq) } }
+    if work.stage == .prefetch || work.stage == .process {
+      // Process re-runs from a fresh prefetch: a retry may come after a compaction.
+      state.withLock { _ = $0.prefetched.removeValue(forKey: work.job.seq) }
+    }
     let failure = FailureClassifier.classify(error, stage: work.stage)
     let policy = options.retryPolicy(failure.kind)
     let now = context.clock.nowMillis()
@@ -116,8 +122,7 @@ extension Engine {
     let now = context.clock.nowMillis()
     try context.ledger.resetInterruptedStages(at: now)
     let unfinished = try context.ledger.unfinishedJobs()
-    let recent = try context.ledger.recentJobs(limit: 1)
-    let indexedThrough = unfinished.first.map { $0.seq - 1 } ?? recent.last?.seq ?? 0
+    let indexedThrough = try ledgerIndexedThrough()
     state.withLock { $0.indexedThrough = indexedThrough }
     var pendingIDs: [String: Set<String>] = [:]
     let indexer = Indexer(context: context)
@@ -138,5 +143,11 @@ extension Engine {
         FileOps.remove("\(context.paths.parts)/\(name)")
       }
     }
+  }
+
+  /// The highest job such that it and every job before it are indexed, per the ledger.
+  func ledgerIndexedThrough() throws -> UInt64 {
+    if let first = try context.ledger.unfinishedJobs().first { return first.seq - 1 }
+    return try context.ledger.recentJobs(limit: 1).last?.seq ?? 0
   }
 }

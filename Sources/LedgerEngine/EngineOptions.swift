@@ -9,6 +9,8 @@ public struct EngineOptions: Sendable {
   public var retryPolicy: @Sendable (FailureKind) -> RetryPolicy = { RetryPolicy.forKind($0) }
   /// How long an idle engine waits between inbox scans (milliseconds).
   public var pollMillis: Int64 = 200
+  /// Run a compaction pass after every this many indexed jobs (0: never automatically).
+  public var compactEvery: UInt64 = 16
   /// Test hook: called before a stage runs (e.g. to pause the indexer). Not for production.
   public var beforeStage: (@Sendable (Stage, UInt64) -> Void)? = nil
 

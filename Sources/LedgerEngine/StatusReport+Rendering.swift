@@ -9,6 +9,12 @@ extension StatusReport {
         ("pending_input_batches", String(backlogDepth)), ("pending_bytes", String(backlogBytes)),
       ])),
       ("artifacts", String(artifacts)),
+      ("storage", JSONText.object([
+        ("total_bytes", String(storedBytes)),
+        ("live_bytes_at_last_compaction", lastCompaction.map { String($0.liveBytes) } ?? "null"),
+        ("last_compaction_at", lastCompaction.map { JSONText.quote(Self.instant($0.at)) } ?? "null"),
+        ("last_compaction_reclaimed_bytes", lastCompaction.map { String($0.totalBytesBefore - $0.totalBytesAfter) } ?? "null"),
+      ])),
       ("retrying", String(jobs.filter { $0.status == .retrying }.count)),
       ("failed", String(jobs.filter { $0.status == .failed }.count)),
       ("batches", JSONText.array(jobs.map(jobJSON))),
@@ -77,6 +83,8 @@ extension StatusReport {
   /// A terminal rendering.
   public func text() -> String {
     var out = "backlog: \(backlogDepth) input batch\(backlogDepth == 1 ? "" : "es") waiting (\(backlogBytes) bytes)   artifacts: \(artifacts)\n"
+    let live = lastCompaction.map { "\($0.liveBytes) live at last compaction" } ?? "no compaction yet"
+    out += "storage: \(storedBytes) bytes in part files (\(live))\n"
     out += "\nBATCH  STAGES(reduce prefetch process index)        EVENTS    KEYS  REJECTS  DUPS  ATTEMPTS  INPUTS\n"
     for job in jobs {
       let stages = Stage.allCases.map { Self.stageState(job, $0).padding(8) }.joined(separator: " ")

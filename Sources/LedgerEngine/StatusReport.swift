@@ -17,6 +17,10 @@ public struct StatusReport: Sendable {
   public var refusals: [RefusedFileRecord]
   public var artifacts: Int
   public var events: [LedgerEvent]
+  /// Bytes of artifact part files now.
+  public var storedBytes: Int64
+  /// The latest compaction pass (its live bytes), if any.
+  public var lastCompaction: CompactionRecord?
 
   /// Reads the report from the ledger and key index.
   public static func build(_ context: EngineContext, jobLimit: Int = 50) throws -> StatusReport {
@@ -32,7 +36,10 @@ public struct StatusReport: Sendable {
       jobs: jobs, inputs: Dictionary(uniqueKeysWithValues: inputRecords.map { ($0.id, $0) }),
       backlogDepth: backlog.count, backlogBytes: backlog.reduce(0) { $0 + $1.batch.bytes },
       sources: sources, refusals: try context.ledger.refusals(limit: 20),
-      artifacts: try context.keyIndex.count(), events: try context.ledger.recentEvents(limit: 20))
+      artifacts: try context.keyIndex.count(), events: try context.ledger.recentEvents(limit: 20),
+      storedBytes: FileOps.list(context.paths.parts).filter { $0.hasPrefix("a-") || $0.hasPrefix("c-") }
+        .reduce(0) { $0 + ((try? FileOps.size("\(context.paths.parts)/\($1)")) ?? 0) },
+      lastCompaction: try context.ledger.lastCompaction())
   }
 
   /// The state of `stage` for `job`: done, pending, running, retrying or failed.

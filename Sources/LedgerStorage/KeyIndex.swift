@@ -29,6 +29,9 @@ public protocol KeyIndex: Sendable {
   func forEachEntry(_ body: (IndexEntry) throws -> Void) throws
   /// Number of indexed artifacts.
   func count() throws -> Int
+  /// Compaction: moves entries to copied records, each only while it is still at `from` and
+  /// `version`. Returns how many moved.
+  func relocate(_ moves: [KeyRelocation]) throws -> Int
 }
 
 /// One event id of a large artifact, kept in the key index instead of the summary.

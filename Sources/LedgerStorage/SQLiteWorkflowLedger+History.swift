@@ -84,4 +84,36 @@ extension SQLiteWorkflowLedger {
       return out
     }
   }
+
+  public func recordCompaction(_ r: CompactionRecord) throws {
+    try db.withConnection { conn in
+      try conn.run(
+        """
+        INSERT INTO compactions(at, live_bytes, total_before, total_after, deleted_parts,
+          rewritten_parts) VALUES (?,?,?,?,?,?)
+        """,
+        [
+          .integer(r.at), .integer(r.liveBytes), .integer(r.totalBytesBefore),
+          .integer(r.totalBytesAfter), .integer(Int64(r.deletedParts)),
+          .integer(Int64(r.rewrittenParts)),
+        ])
+    }
+  }
+
+  public func lastCompaction() throws -> CompactionRecord? {
+    try db.withConnection { conn in
+      var out: CompactionRecord?
+      try conn.query(
+        """
+        SELECT at, live_bytes, total_before, total_after, deleted_parts, rewritten_parts
+        FROM compactions ORDER BY id DESC LIMIT 1
+        """
+      ) { s in
+        out = CompactionRecord(
+          at: s.int64(at: 0), liveBytes: s.int64(at: 1), totalBytesBefore: s.int64(at: 2),
+          totalBytesAfter: s.int64(at: 3), deletedParts: s.int(at: 4), rewrittenParts: s.int(at: 5))
+      }
+      return out
+    }
+  }
 }

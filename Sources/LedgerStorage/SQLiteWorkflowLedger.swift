@@ -31,6 +31,10 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
     CREATE TABLE IF NOT EXISTS refusals(
       id INTEGER PRIMARY KEY, source TEXT NOT NULL, name TEXT NOT NULL, reason TEXT NOT NULL,
       path TEXT NOT NULL, at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS compactions(
+      id INTEGER PRIMARY KEY, at INTEGER NOT NULL, live_bytes INTEGER NOT NULL,
+      total_before INTEGER NOT NULL, total_after INTEGER NOT NULL, deleted_parts INTEGER NOT NULL,
+      rewritten_parts INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS events(
       id INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL, job INTEGER,
       text TEXT NOT NULL);

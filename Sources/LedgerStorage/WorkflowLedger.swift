@@ -48,4 +48,30 @@ public protocol WorkflowLedger: Sendable {
   func appendEvent(_ event: LedgerEvent) throws
   /// The newest `limit` feed events, oldest first.
   func recentEvents(limit: Int) throws -> [LedgerEvent]
+  /// Records a compaction pass.
+  func recordCompaction(_ record: CompactionRecord) throws
+  /// The latest compaction pass, if any.
+  func lastCompaction() throws -> CompactionRecord?
+}
+
+/// One compaction pass: bytes of part files before and after, and the live bytes it found.
+public struct CompactionRecord: Sendable, Equatable {
+  public var at: Int64
+  public var liveBytes: Int64
+  public var totalBytesBefore: Int64
+  public var totalBytesAfter: Int64
+  public var deletedParts: Int
+  public var rewrittenParts: Int
+
+  public init(
+    at: Int64, liveBytes: Int64, totalBytesBefore: Int64, totalBytesAfter: Int64,
+    deletedParts: Int, rewrittenParts: Int
+  ) {
+    self.at = at
+    self.liveBytes = liveBytes
+    self.totalBytesBefore = totalBytesBefore
+    self.totalBytesAfter = totalBytesAfter
+    self.deletedParts = deletedParts
+    self.rewrittenParts = rewrittenParts
+  }
 }

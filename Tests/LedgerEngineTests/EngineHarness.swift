@@ -44,14 +44,22 @@ final class EngineHarness {
   @discardableResult
   func runUntilIdle(
     pipelined: Bool = true, faults: FaultInjector = .none, maxInputsPerJob: Int = 32,
-    beforeStage: (@Sendable (Stage, UInt64) -> Void)? = nil
+    compactEvery: UInt64 = 0, beforeStage: (@Sendable (Stage, UInt64) -> Void)? = nil
   ) throws -> IdleReport {
     var options = EngineOptions()
     options.pipelined = pipelined
     options.backlog = BacklogPolicy(maxInputs: maxInputsPerJob)
     options.beforeStage = beforeStage
     options.pollMillis = 0
+    options.compactEvery = compactEvery
     return try Engine(context: try context(faults: faults), options: options).runUntilIdle()
+  }
+
+  /// An engine on this directory (for direct calls such as compaction).
+  func engine() throws -> Engine {
+    var options = EngineOptions()
+    options.compactEvery = 0
+    return Engine(context: try context(), options: options)
   }
 
   /// Every current artifact with its lines, by order id.
