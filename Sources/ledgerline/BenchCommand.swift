@@ -1,12 +1,86 @@
 import ArgumentParser
+import Foundation
+import LedgerEngine
 
 /// `ledgerline bench`: the benchmark of SPEC §8.
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "bench", abstract: "Run the benchmark (batch vs transactional, throughput, memory, lookups).")
+    commandName: "bench",
+    abstract: "Run the benchmark (batch vs transactional, throughput, memory, lookups, hot key, corrections).",
+    discussion: """
+      Generates seeded workloads under --work-dir (removed afterwards unless --keep), runs them and \
+      prints a table (or --json) with each figure as a ratio to a baseline measured in the same run. \
+      Exits 1 when the batch path is not cheaper than the transactional baseline in CPU and writes. \
+      Use a release build (swift build -c release) for meaningful absolute numbers.
+      """)
+
+  @Option(help: "Workload sizes: small (CI, seconds), medium, full (SPEC §8 sizes).")
+  var scale: String = "small"
+  @Option(help: "Random seed of every generated workload.") var seed: UInt64 = 1
+  @Option(help: "Scratch directory for the generated data directories.") var workDir: String?
+  @Flag(help: "Keep the scratch directory.") var keep = false
+  @Flag(help: "Print the report as JSON.") var json = false
+  @Option(help: "Only these scenarios, comma-separated (1 batch-vs-transactional … 6 corrections).")
+  var scenarios: String?
+  @Option(help: "Events applied both ways in scenario 1.") var transactionalEvents: Int?
+  @Option(help: "Artifacts in the large state (scenarios 2-4).") var state: Int?
+  @Option(help: "Events of the end-to-end batch (two per key).") var batchEvents: Int?
+  @Option(help: "Events of the reduce-only job.") var reduceEvents: Int?
+  @Option(help: "Random keys looked up.") var lookups: Int?
+  @Option(help: "Lines the hot bulk order grows to.") var hotLines: Int?
+  @Option(help: "Batches the hot order's lines arrive in.") var hotBatches: Int?
+  @Option(help: "Corrections timed per line state.") var corrections: Int?
+  @Flag(help: "Skip the compaction pass after the end-to-end batch (it reads every artifact).")
+  var noCompaction = false
+
+  @Option(help: .hidden) var childEndToEnd: String?
+  @Option(help: .hidden) var childOutput: String?
 
   func run() throws {
-    printError("the benchmark is not built yet (issue 5)")
-    throw ExitCode(1)
+    if let root = childEndToEnd {
+      let result = try BenchEndToEnd.run(root: root, compaction: !noCompaction)
+      try result.encoded.write(toFile: childOutput ?? "\(root).result", atomically: true, encoding: .utf8)
+      return
+    }
+    let options = try benchOptions()
+    defer { if !keep { try? FileManager.default.removeItem(atPath: options.workDirectory) } }
+    let report = try BenchRunner(options: options, launcher: .currentExecutable()).run { line in
+      var stderr = StandardError()
+      print("bench: \(line)", to: &stderr)
+    }
+    print(json ? report.json() : report.table(), terminator: json ? "\n" : "")
+    guard report.shapeProblems.isEmpty else {
+      printError("the batch path is not cheaper than the transactional baseline: \(report.shapeProblems.joined(separator: "; "))")
+      throw ExitCode(1)
+    }
+  }
+
+  private func benchOptions() throws -> BenchOptions {
+    guard let preset = BenchScale(rawValue: scale) else {
+      throw ValidationError("invalid --scale \"\(scale)\": expected small, medium or full")
+    }
+    let dir = workDir ?? "\(NSTemporaryDirectory())ledgerline-bench-\(getpid())"
+    var options = BenchOptions(scale: preset, workDirectory: dir, seed: seed)
+    if let workDir, FileManager.default.fileExists(atPath: workDir) {
+      throw ValidationError("--work-dir \(workDir) already exists; pass a new directory (the benchmark writes fresh data directories there)")
+    }
+    options.transactionalEvents = transactionalEvents ?? options.transactionalEvents
+    options.stateArtifacts = state ?? options.stateArtifacts
+    options.batchEvents = batchEvents ?? options.batchEvents
+    options.reduceEvents = reduceEvents ?? options.reduceEvents
+    options.lookups = lookups ?? options.lookups
+    options.hotKeyLines = hotLines ?? options.hotKeyLines
+    options.hotKeyBatches = hotBatches ?? options.hotKeyBatches
+    options.corrections = corrections ?? options.corrections
+    options.measureCompaction = !noCompaction
+    if let scenarios {
+      let numbers = scenarios.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+      guard !numbers.isEmpty, numbers.allSatisfy({ $0.map { (1...6).contains($0) } ?? false }) else {
+        throw ValidationError("invalid --scenarios \"\(scenarios)\": expected numbers 1 to 6, comma-separated, e.g. 1,4")
+      }
+      options.scenarios = Set(numbers.compactMap { $0 })
+    }
+    if let problem = options.problem() { throw ValidationError(problem.description) }
+    return options
   }
 }
