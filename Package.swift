@@ -35,6 +35,7 @@ let package = Package(
       name: "LedgerEngineTests", dependencies: ["LedgerEngine", "LedgerStorage", "LedgerDomain"]),
     .testTarget(
       name: "LedgerConsoleTests", dependencies: ["LedgerConsole", "LedgerEngine", "LedgerDomain"]),
+    .testTarget(name: "LedgerlineCLITests", dependencies: ["ledgerline"]),
   ],
   swiftLanguageModes: [.v6]
 )

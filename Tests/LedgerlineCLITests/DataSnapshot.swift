@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// What the read commands show of a data directory after a run: the user-visible end state.
+struct DataSnapshot {
+  /// `export --lines --json`, verbatim.
+  var export: String
+  /// `rejects --json`, one line per rejected input line.
+  var rejects: [String]
+  /// `status --json`: each batch's status, in batch order.
+  var batchStatuses: [String]
+  var failed: Int
+  var retrying: Int
+  var pendingInputBatches: Int
+  var artifacts: Int
+
+  /// Runs the read commands on `data`; each must exit 0.
+  static func capture(_ data: String, with binary: LedgerlineBinary) throws -> DataSnapshot {
+    let export = try binary.run(["export", "--data", data, "--lines", "--json"])
+    try #require(export.exited(0), "\(export.summary)")
+    let rejects = try binary.run(["rejects", "--data", data, "--json"])
+    try #require(rejects.exited(0), "\(rejects.summary)")
+    let status = try binary.run(["status", "--data", data, "--json", "--limit", "1000000"])
+    try #require(status.exited(0), "\(status.summary)")
+    let json = try JSONLine(status.stdout, command: status.command)
+    let backlog = try json.child("backlog")
+    return DataSnapshot(
+      export: export.stdout, rejects: rejects.stdoutLines,
+      batchStatuses: try json.children("batches").map { try $0.string("status") },
+      failed: try json.int("failed"), retrying: try json.int("retrying"),
+      pendingInputBatches: try backlog.int("pending_input_batches"), artifacts: try json.int("artifacts"))
+  }
+
+  /// Nil when `export` equals `other`'s byte for byte, else where they first differ.
+  func exportDifference(from other: DataSnapshot) -> String? {
+    guard export != other.export else { return nil }
+    let mine = export.split(separator: "\n", omittingEmptySubsequences: false)
+    let theirs = other.export.split(separator: "\n", omittingEmptySubsequences: false)
+    for (index, (a, b)) in zip(mine, theirs).enumerated() where a != b {
+      return "export line \(index + 1) differs:\n  got      \(a.prefix(400))\n  expected \(b.prefix(400))"
+    }
+    return "export has \(mine.count) lines, expected \(theirs.count)"
+  }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+extension CLISuite {
+  /// SPEC §3 and §6: the JSON that scripts rely on, and the errors a person acts on.
+  @Suite struct LookupContractTests {
+    static let artifactKeys = [
+      "balance", "credits", "debits", "line_count", "lines", "location", "order_id", "status", "version",
+    ]
+
+    @Test(arguments: ["ord-00000001", "ord-00000007", "bulk-000001"])
+    func lookupJSONHasTheSpecFieldsAndBalancesEqualTheSumOfItsLines(_ order: String) throws {
+      let fixture = try ProcessedData("lookup")
+      let artifact = try fixture.lookup(order)
+      #expect(artifact.keys == Self.artifactKeys)
+      #expect(try artifact.string("order_id") == order)
+      #expect(try artifact.int("version") == 1)
+      let location = try artifact.child("location")
+      #expect(location.keys == ["file", "length", "offset"])
+      let file = try location.string("file")
+      #expect(file.hasPrefix("parts/a-0000000001-") && file.hasSuffix(".part"))
+      #expect(FileManager.default.fileExists(atPath: "\(fixture.data)/\(file)"))
+      #expect(try location.int("length") > 16)
+      let lines = try artifact.children("lines")
+      #expect(lines.count == (try artifact.int("line_count")))
+      for line in lines {
+        #expect(Set(["id", "order_id", "kind", "amount", "currency", "ts", "origin"]).isSubset(of: Set(line.keys)))
+        #expect(try line.child("origin").keys == ["file", "line", "source"])
+        #expect(try line.string("order_id") == order)
+      }
+      let expected = try ExpectedTotals(lines: lines)
+      #expect(try artifact.strings("balance") == expected.balance)
+      #expect(try artifact.strings("debits") == expected.debits)
+      #expect(try artifact.strings("credits") == expected.credits)
+      #expect(try artifact.string("status") == expected.status)
+    }
+
+    @Test func lookupOfAnUnknownOrderExitsOneAndSaysSo() throws {
+      let fixture = try ProcessedData("lookup-missing")
+      for flags in [[], ["--json"]] {
+        let result = try fixture.binary.run(["lookup", "--data", fixture.data, "no-such-order"] + flags)
+        #expect(result.exited(1), "\(result.summary)")
+        #expect(result.stdout == "")
+        #expect(
+          result.stderr
+            == "error: no artifact for order \"no-such-order\" in \(fixture.data) (not yet indexed, or no accepted line has this order_id)\n"
+        )
+      }
+    }
+
+    @Test func exportPrintsOneLinePerArtifactInOrderIDOrderAndTheLineCountsAddUp() throws {
+      let fixture = try ProcessedData("export")
+      let result = try fixture.binary.run(["export", "--data", fixture.data, "--lines", "--json"])
+      try #require(result.exited(0), "\(result.summary)")
+      let artifacts = try result.stdoutLines.map { try JSONLine($0, command: result.command) }
+      #expect(artifacts.count == fixture.report.distinctOrders)
+      let orders = try artifacts.map { try $0.string("order_id") }
+      #expect(zip(orders, orders.dropFirst()).allSatisfy { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+      var lineTotal = 0
+      for artifact in artifacts {
+        #expect(artifact.keys == Self.artifactKeys)
+        let lines = try artifact.children("lines")
+        #expect(lines.count == (try artifact.int("line_count")))
+        lineTotal += lines.count
+      }
+      #expect(lineTotal == fixture.report.events)
+      let status = try fixture.binary.run(["status", "--data", fixture.data, "--json"])
+      let batches = try JSONLine(status.stdout, command: status.command).children("batches")
+      let applied = try batches.map { try $0.child("counts").int("lines_applied") }.reduce(0, +)
+      let rejects = try batches.map { try $0.child("counts").int("rejects") }.reduce(0, +)
+      #expect(applied == fixture.report.events)
+      #expect(rejects == fixture.report.badLines)
+      let summaries = try fixture.binary.run(["export", "--data", fixture.data, "--json"])
+      let withoutLines = try summaries.stdoutLines.map { try JSONLine($0, command: summaries.command) }
+      #expect(try withoutLines.map { try $0.string("order_id") } == orders)
+      #expect(withoutLines.allSatisfy { $0.object["lines"] == nil })
+    }
+
+    @Test(arguments: [["status"], ["status", "--json"], ["export", "--lines", "--json"], ["rejects", "--json"], ["lookup", "ord-00000001"]])
+    func readingCommandsOnAMissingDataDirectoryExitNonZeroNamingIt(_ command: [String]) throws {
+      let scratch = try ScratchDirectory("missing")
+      let data = "\(scratch.path)/nowhere"
+      let result = try scratch.binary.run([command[0], "--data", data] + command.dropFirst())
+      #expect(result.exited(1), "\(result.summary)")
+      #expect(result.stdout == "")
+      #expect(
+        result.stderr
+          == "Error: no Ledgerline data directory at \(data) (no ledger.sqlite); run `ledgerline run --data \(data)` or `ledgerline demo` first, or pass --data DIR\n"
+      )
+      #expect(!FileManager.default.fileExists(atPath: data), "a reading command created \(data)")
+    }
+  }
+}
