@@ -7,7 +7,7 @@ extension Engine {
   @discardableResult
   public func compactIfQuiescent() throws -> Compactor.Report? {
     let claimed = state.withLock { s -> UInt64? in
-      guard s.prefetched.isEmpty, s.processed.isEmpty, !s.busy.contains(.prefetch),
+      guard s.prefetched.isEmpty, s.prefetching.isEmpty, s.processed.isEmpty, !s.busy.contains(.prefetch),
         !s.busy.contains(.process)
       else { return nil }
       s.busy.formUnion([.prefetch, .process])

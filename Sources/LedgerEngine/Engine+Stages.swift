@@ -38,9 +38,23 @@ extension Engine {
       }
       return output.counts
     case .prefetch:
-      let baseline = state.withLock { $0.indexedThrough }
-      let output = try Prefetcher(context: context).run(job: job, baseline: baseline)
-      state.withLock { $0.prefetched[job] = output }
+      // The baseline is registered before any index read, so the overlay keeps every entry
+      // this prefetch might not see in the key index.
+      let baseline = state.withLock { s -> UInt64 in
+        s.prefetching[job] = s.indexedThrough
+        return s.indexedThrough
+      }
+      let output: Prefetcher.Output
+      do {
+        output = try Prefetcher(context: context).run(job: job, baseline: baseline)
+      } catch {
+        state.withLock { _ = $0.prefetching.removeValue(forKey: job) }
+        throw error
+      }
+      state.withLock { s in
+        s.prefetched[job] = output
+        s.prefetching[job] = nil
+      }
       return JobCounts()
     case .process:
       guard let input = state.withLock({ $0.prefetched[job] }) else {
@@ -70,8 +84,7 @@ extension Engine {
       s.processed[job] = nil
       s.indexedThrough = max(s.indexedThrough, job)
       s.noteApplied(work.job.counts.events, at: now)
-      let waiting = s.prefetched.values.map(\.baseline)
-      return min(s.indexedThrough, waiting.min() ?? s.indexedThrough)
+      return s.overlaySafeThrough
     }
     overlay.evict(through: safe)
     removeIntermediateFiles(job: job)
@@ -89,8 +102,9 @@ extension Engine {
   }
 
   private func recordFailure(_ error: any Error, work: Work, attempt: Int) throws {
-    if work.stage == .prefetch || work.stage == .process {
-      // Process re-runs from a fresh prefetch: a retry may come after a compaction.
+    // A failed process keeps its prefetched input for the retry (compaction waits meanwhile:
+    // it never runs while a prefetched job waits). A failed prefetch leaves nothing behind.
+    if work.stage == .prefetch {
       state.withLock { _ = $0.prefetched.removeValue(forKey: work.job.seq) }
     }
     let failure = FailureClassifier.classify(error, stage: work.stage)

@@ -6,6 +6,8 @@ import LedgerStorage
 struct EngineState {
   /// Prefetch outputs waiting for process.
   var prefetched: [UInt64: Prefetcher.Output] = [:]
+  /// Baselines of prefetches still running (their output is not in `prefetched` yet).
+  var prefetching: [UInt64: UInt64] = [:]
   /// Process outputs waiting for index (to warm the cache).
   var processed: [UInt64: [String: InFlightOverlay.Entry]] = [:]
   /// Stages with a worker currently running them.
@@ -21,6 +23,13 @@ struct EngineState {
   var backlogHistory: [Int] = []
   /// Jobs that failed and wait for an operator (cached from the ledger).
   var blocked = false
+
+  /// The highest job whose overlay entries no waiting or running stage can still need: indexed,
+  /// and at or below the baseline of every prefetch that is running or waiting for process.
+  var overlaySafeThrough: UInt64 {
+    let baselines = prefetched.values.map(\.baseline) + Array(prefetching.values)
+    return min(indexedThrough, baselines.min() ?? indexedThrough)
+  }
 
   mutating func noteApplied(_ events: Int64, at now: Int64) {
     appliedLog.append((now, events))

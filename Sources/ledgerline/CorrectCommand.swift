@@ -8,7 +8,7 @@ struct CorrectCommand: ParsableCommand {
 
   @OptionGroup var options: DataOptions
   @Option(help: "The order id to correct.") var order: String
-  @Option(help: "Signed exact decimal amount, e.g. -12.50.") var amount: String
+  @Option(parsing: .unconditional, help: "Signed exact decimal amount, e.g. -12.50.") var amount: String
   @Option(help: "ISO 4217 currency code, e.g. USD.") var currency: String
   @Option(help: "Why the correction is needed.") var reason: String
   @Option(help: "Who asks for it.") var author: String

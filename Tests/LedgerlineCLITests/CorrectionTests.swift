@@ -10,8 +10,6 @@ extension CLISuite {
     @Test func correctionBecomesALineOfTheArtifactWithTheNewBalanceAndIsAudited() throws {
       let fixture = try ProcessedData("correct")
       let before = try fixture.lookup(Self.order)
-      // `--amount=-1.25`: ArgumentParser reads a separate "-1.25" as an option (see the
-      // disabled test below).
       let submit = try fixture.binary.run([
         "correct", "--data", fixture.data, "--order", Self.order, "--amount=-1.25", "--currency", "USD",
         "--reason", "duplicate fee", "--author", "ann", "--json",
@@ -120,7 +118,7 @@ extension CLISuite {
       #expect(try JSONLine(status.stdout, command: status.command).children("batches").count == 1)
     }
 
-    @Test(.disabled("bug: `correct --amount -1.25` exits 64 \"Missing value for '--amount <amount>'\"; CorrectCommand's @Option needs parsing: .unconditional"))
+    @Test
     func negativeAmountIsAcceptedAsTheNextArgument() throws {
       let fixture = try ProcessedData("correct-negative")
       let result = try fixture.binary.run([
