@@ -1,3 +1,5 @@
+import LedgerEngine
+
 /// Performs the backend effects of the state machine and audits the dangerous ones. Runs off
 /// the UI thread; each call answers with the event to feed back into the loop.
 public struct ConsoleEffectRunner: Sendable {

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import LedgerEngine
 
 /// The one event loop: reads keys (≤100 ms), takes snapshots, feeds every event to
 /// ``ConsoleState``, runs effects off the UI thread and draws one frame per turn.

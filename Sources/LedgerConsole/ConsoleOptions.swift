@@ -1,3 +1,5 @@
+import LedgerEngine
+
 /// How the console is started.
 public struct ConsoleOptions: Sendable {
   /// The theme to start with (`nil` = `default`, else the first found).

@@ -41,19 +41,6 @@ enum SystemFile {
     return .success(names.sorted())
   }
 
-  /// Appends `text` to `path` with one `write` on an `O_APPEND` descriptor (created 0600).
-  static func append(_ text: String, to path: String) -> Result<Void, SystemFileFailure> {
-    let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { return .failure(SystemFileFailure(path: path, reason: lastError())) }
-    defer { close(fd) }
-    let bytes = Array(text.utf8)
-    let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-    guard written == bytes.count else {
-      return .failure(SystemFileFailure(path: path, reason: written < 0 ? lastError() : "short write"))
-    }
-    guard fsync(fd) == 0 else { return .failure(SystemFileFailure(path: path, reason: lastError())) }
-    return .success(())
-  }
 }
 
 /// An OS-level file failure: the path and the OS's reason.

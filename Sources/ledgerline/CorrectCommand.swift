@@ -25,12 +25,16 @@ struct CorrectCommand: ParsableCommand {
       printError(error.description)
       throw ExitCode(1)
     case .success(let submission):
-      try AuditLog(path: context.paths.auditLog).record(
-        action: "correct",
+      let record = AuditRecord(
+        time: context.clock.nowMillis() / 1000, osUser: FileAuditLog.currentOSUser(), action: "correction",
         details: [
-          ("order_id", order), ("amount", amount), ("currency", currency), ("reason", reason),
-          ("author", author), ("event_id", submission.eventID),
-        ], batch: submission.batchFile, at: context.clock.nowMillis())
+          "order_id": order, "amount": amount, "currency": currency, "reason": reason,
+          "author": author, "event_id": submission.eventID, "outcome": "submitted", "via": "cli",
+        ], batch: submission.batchFile)
+      if case .failure(let error) = FileAuditLog(path: context.paths.auditLog).append(record) {
+        printError("\(error) — the correction \(submission.eventID) WAS submitted as inbox/\(submission.batchFile)")
+        throw ExitCode(1)
+      }
       if json {
         print(JSONText.object([
           ("batch_file", JSONText.quote(submission.batchFile)), ("event_id", JSONText.quote(submission.eventID)),

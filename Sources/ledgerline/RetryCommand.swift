@@ -22,11 +22,17 @@ struct RetryCommand: ParsableCommand {
       throw ExitCode(1)
     }
     let now = context.clock.nowMillis()
+    let user = FileAuditLog.currentOSUser()
     try context.ledger.appendEvent(
-      LedgerEvent(at: now, kind: .operatorAction, job: batch, text: "operator \(AuditLog.osUser) retried batch \(batch) at \(job.stage.rawValue)"))
-    try AuditLog(path: context.paths.auditLog).record(
-      action: "retry", details: [("stage", job.stage.rawValue), ("previous_error", job.lastError ?? "")],
-      batch: String(batch), at: now)
+      LedgerEvent(at: now, kind: .operatorAction, job: batch, text: "operator \(user) retried batch \(batch) at \(job.stage.rawValue)"))
+    let record = AuditRecord(
+      time: now / 1000, osUser: user, action: "retry",
+      details: ["stage": job.stage.rawValue, "previous_error": job.lastError ?? "", "outcome": "requested", "via": "cli"],
+      batch: String(batch))
+    if case .failure(let error) = FileAuditLog(path: context.paths.auditLog).append(record) {
+      printError("\(error) — batch \(batch) WAS set to run again")
+      throw ExitCode(1)
+    }
     print("batch \(batch) will run \(job.stage.rawValue) again")
   }
 }

@@ -3,6 +3,7 @@ import LedgerDomain
 import Testing
 
 @testable import LedgerConsole
+import LedgerEngine
 
 @Suite struct AuditTests {
   let draft = CorrectionDraft(

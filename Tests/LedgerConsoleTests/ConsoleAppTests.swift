@@ -2,6 +2,7 @@ import Glibc
 import Testing
 
 @testable import LedgerConsole
+import LedgerEngine
 
 @Suite struct ConsoleAppTests {
   @Test func refusesToStartWithoutATerminal() throws {

@@ -63,14 +63,15 @@ extension CLISuite {
       let records = try text.split(separator: "\n").map { try JSONLine(String($0), command: "audit.log") }
       try #require(records.count == 1, "audit.log: \(text)")
       let record = records[0]
-      #expect(try record.string("action") == "correct")
+      #expect(try record.string("action") == "correction")
       #expect(try record.string("os_user") == Self.osUser)
-      #expect(try record.string("order_id") == Self.order)
-      #expect(try record.string("amount") == "-1.25")
-      #expect(try record.string("currency") == "USD")
-      #expect(try record.string("reason") == "duplicate fee")
-      #expect(try record.string("author") == "ann")
-      #expect(try record.string("event_id") == eventID)
+      let details = try record.child("details")
+      #expect(try details.string("order_id") == Self.order)
+      #expect(try details.string("amount") == "-1.25")
+      #expect(try details.string("currency") == "USD")
+      #expect(try details.string("reason") == "duplicate fee")
+      #expect(try details.string("author") == "ann")
+      #expect(try details.string("event_id") == eventID)
       #expect(try record.string("batch") == batchFile)
     }
 

@@ -1,3 +1,5 @@
+import LedgerDomain
+
 /// One audited console action: who (the OS user), when, what, and the batch it concerns.
 public struct AuditRecord: Sendable, Equatable {
   /// When, seconds since the epoch.
@@ -23,7 +25,7 @@ public struct AuditRecord: Sendable, Equatable {
   /// The record as one JSON object line (keys sorted), ending in a newline.
   public var jsonLine: String {
     var fields = [
-      "\"time\":\(Self.quote(ConsoleTime.iso(time)))",
+      "\"time\":\(Self.quote(BatchInstant(secondsSinceEpoch: time).rfc3339))",
       "\"os_user\":\(Self.quote(osUser))",
       "\"action\":\(Self.quote(action))",
     ]
@@ -34,21 +36,6 @@ public struct AuditRecord: Sendable, Equatable {
   }
 
   /// `text` as a JSON string literal.
-  static func quote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
-  }
+  static func quote(_ text: String) -> String { JSONText.quote(text) }
+
 }

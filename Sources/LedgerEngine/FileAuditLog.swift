@@ -13,9 +13,16 @@ public struct FileAuditLog: AuditLog {
 
   /// Appends one JSON line: `{"time","os_user","action","details","batch"}`.
   public func append(_ record: AuditRecord) -> Result<Void, AuditLogError> {
-    SystemFile.append(record.jsonLine, to: path).mapError {
-      AuditLogError(path: $0.path, reason: $0.reason)
+    let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { return .failure(AuditLogError(path: path, reason: Self.lastError())) }
+    defer { close(fd) }
+    let bytes = Array(record.jsonLine.utf8)
+    let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+    guard written == bytes.count else {
+      return .failure(AuditLogError(path: path, reason: written < 0 ? Self.lastError() : "short write"))
     }
+    guard fsync(fd) == 0 else { return .failure(AuditLogError(path: path, reason: Self.lastError())) }
+    return .success(())
   }
 
   /// The OS user running this process: the password entry of the effective uid, else the
@@ -27,4 +34,6 @@ public struct FileAuditLog: AuditLog {
     if let login = getlogin() { return String(cString: login) }
     return "uid \(geteuid())"
   }
+
+  private static func lastError() -> String { String(cString: strerror(errno)) }
 }
