@@ -1,5 +1,6 @@
 import Foundation
 import LedgerStorage
+import Synchronization
 
 /// Scenarios 2 and 3 inside one process: run the engine until idle over a prepared data
 /// directory (state loaded, batch in the inbox) and report wall time, CPU, per-stage timings from
@@ -25,6 +26,8 @@ public enum BenchEndToEnd {
     public var peakAfterCompaction: Int64 = 0
     /// Resident memory before the run, bytes (`VmHWM` at start).
     public var startRSS: Int64 = 0
+    /// `VmHWM` (bytes) when each stage began: the peak reached by the stages before it.
+    public var highWaterAtStageStart: [Stage: Int64] = [:]
     /// Whether the figures come from a separate child process.
     public var separateProcess = false
 
@@ -35,7 +38,10 @@ public enum BenchEndToEnd {
         "artifacts \(artifactsWritten)", "peak \(peakRSS)", "hwm \(highWaterMark)", "start \(startRSS)",
         "compaction \(compactionSeconds)", "compaction.peak \(peakAfterCompaction)",
       ]
-      for stage in Stage.allCases { lines.append("stage.\(stage.rawValue) \(stageMillis[stage] ?? 0)") }
+      for stage in Stage.allCases {
+        lines.append("stage.\(stage.rawValue) \(stageMillis[stage] ?? 0)")
+        lines.append("hwm.\(stage.rawValue) \(highWaterAtStageStart[stage] ?? 0)")
+      }
       return lines.joined(separator: "\n") + "\n"
     }
 
@@ -60,6 +66,7 @@ public enum BenchEndToEnd {
         startRSS: start, separateProcess: true)
       for stage in Stage.allCases {
         result.stageMillis[stage] = fields["stage.\(stage.rawValue)"].flatMap(Int64.init) ?? 0
+        result.highWaterAtStageStart[stage] = fields["hwm.\(stage.rawValue)"].flatMap(Int64.init) ?? 0
       }
       return result
     }
@@ -75,7 +82,13 @@ public enum BenchEndToEnd {
     var options = EngineOptions()
     options.backlog = BacklogPolicy(maxInputs: 100_000, maxBytes: Int64.max)
     options.compactEvery = 0
+    let marks = Mutex<[Stage: Int64]>([:])
+    options.beforeStage = { stage, _ in
+      let hwm = BenchMeter.highWaterMarkBytes()
+      marks.withLock { $0[stage] = max($0[stage] ?? 0, hwm) }
+    }
     let engine = Engine(context: context, options: options)
+    let earlier = try context.ledger.recentJobs(limit: 1).last?.seq ?? 0
     let before = BenchMeter.sample()
     let report = try engine.runUntilIdle()
     let after = BenchMeter.sample()
@@ -84,7 +97,7 @@ public enum BenchEndToEnd {
     }
     result.wallSeconds = after.wallSeconds(since: before)
     result.cpuSeconds = after.cpuSeconds(since: before)
-    for job in try context.ledger.recentJobs(limit: 1_000) {
+    for job in try context.ledger.recentJobs(limit: 1_000) where job.seq > earlier {
       result.jobs += 1
       result.events += job.counts.events
       result.keys += job.counts.keys
@@ -95,6 +108,7 @@ public enum BenchEndToEnd {
         }
       }
     }
+    result.highWaterAtStageStart = marks.withLock { $0 }
     result.peakRSS = BenchMeter.peakRSSBytes()
     result.highWaterMark = BenchMeter.highWaterMarkBytes()
     if compaction {

@@ -74,9 +74,10 @@ struct BenchThroughput {
     let gib: Int64 = 1 << 30
     let separate = large.separateProcess && small.separateProcess
     let mib = { (bytes: Int64) in Double(bytes) / Double(1 << 20) }
-    let how = separate
-      ? "child process per state size; ru_maxrss when the line went idle (VmHWM %.1f MiB; %.1f MiB at start)"
-      : "in-process (peaks not separate: no target)"
+    let how = { (r: BenchEndToEnd.Result) -> String in
+      guard separate else { return "in-process (peaks not separate: no target)" }
+      return "child process per state size; ru_maxrss when the line went idle (VmHWM \(Self.mib(r.highWaterMark)) MiB; \(Self.mib(r.startRSS)) MiB at start; VmHWM when each stage began: \(stageMarks(r)))"
+    }
     let (n, tenth) = (options.stateArtifacts, options.stateArtifacts / 10)
     let flat = { (a: Int64, b: Int64) in Double(a) <= 1.25 * Double(b) }
     report.figures += [
@@ -85,11 +86,11 @@ struct BenchThroughput {
         baseline: mib(small.peakRSS), baselineName: "vs \(tenth)",
         target: separate ? "≤ 1 GiB and ≤ 1.25× vs 10× smaller state" : nil,
         met: separate ? large.peakRSS <= gib && flat(large.peakRSS, small.peakRSS) : nil,
-        note: String(format: how, mib(large.highWaterMark), mib(large.startRSS))),
+        note: how(large)),
       BenchFigure(
         scenario: 3, metric: "peak RSS, pipeline, vs \(tenth) artifacts", value: mib(small.peakRSS), unit: "MiB",
         target: separate ? "≤ 1 GiB" : nil, met: separate ? small.peakRSS <= gib : nil,
-        note: String(format: how, mib(small.highWaterMark), mib(small.startRSS))),
+        note: how(small)),
     ]
     guard options.measureCompaction else { return }
     report.figures += [
@@ -105,4 +106,10 @@ struct BenchThroughput {
         note: "the same child after one compaction pass"),
     ]
   }
+
+  private func stageMarks(_ r: BenchEndToEnd.Result) -> String {
+    Stage.allCases.map { "\($0.rawValue) \(Self.mib(r.highWaterAtStageStart[$0] ?? 0)) MiB" }.joined(separator: ", ")
+  }
+
+  static func mib(_ bytes: Int64) -> String { String(format: "%.1f", Double(bytes) / Double(1 << 20)) }
 }
