@@ -27,9 +27,14 @@ extension Engine {
 
   private func execute(_ work: Work) throws -> JobCounts {
     let job = work.job.seq
+    let stage = work.stage
+    let progress: @Sendable (Double) -> Void = { [self] fraction in
+      state.withLock { $0.progress[stage] = fraction }
+    }
+    progress(0)
     switch work.stage {
     case .reduce:
-      let output = try StatelessReducer(context: context).run(job: work.job)
+      let output = try StatelessReducer(context: context).run(job: work.job, progress: progress)
       if output.counts.rejects > 0 {
         try context.ledger.appendEvent(
           LedgerEvent(
@@ -46,7 +51,7 @@ extension Engine {
       }
       let output: Prefetcher.Output
       do {
-        output = try Prefetcher(context: context).run(job: job, baseline: baseline)
+        output = try Prefetcher(context: context).run(job: job, baseline: baseline, progress: progress)
       } catch {
         state.withLock { _ = $0.prefetching.removeValue(forKey: job) }
         throw error
@@ -60,7 +65,7 @@ extension Engine {
       guard let input = state.withLock({ $0.prefetched[job] }) else {
         throw StageFailure(kind: .internalError, stage: .process, message: "no prefetched artifacts for batch \(job)")
       }
-      let output = try Processor(context: context, overlay: overlay).run(input)
+      let output = try Processor(context: context, overlay: overlay).run(input, progress: progress)
       state.withLock { s in
         s.prefetched[job] = nil
         s.processed[job] = output.written
@@ -70,7 +75,7 @@ extension Engine {
       return counts
     case .index:
       let written = state.withLock { $0.processed[job] }
-      _ = try Indexer(context: context).run(job: job, written: written)
+      _ = try Indexer(context: context).run(job: job, written: written, progress: progress)
       return JobCounts()
     }
   }

@@ -10,6 +10,8 @@ struct EngineState {
   var prefetching: [UInt64: UInt64] = [:]
   /// Process outputs waiting for index (to warm the cache).
   var processed: [UInt64: [String: InFlightOverlay.Entry]] = [:]
+  /// Progress (0…1) of the stage attempt running per stage.
+  var progress: [Stage: Double] = [:]
   /// Stages with a worker currently running them.
   var busy: Set<Stage> = []
   /// Highest job whose index stage finished (all ≤ it are indexed).

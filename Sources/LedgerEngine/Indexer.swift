@@ -16,11 +16,12 @@ public struct Indexer: Sendable {
   }
 
   /// Indexes `job`. `written` (from process, when in memory) warms the cache.
-  public func run(job: UInt64, written: [String: InFlightOverlay.Entry]?) throws -> Int {
+  public func run(job: UInt64, written: [String: InFlightOverlay.Entry]?, progress: @Sendable (Double) -> Void = { _ in }) throws -> Int {
     let results = Mutex<[Int: Result<([IndexEntry], [ExternalEventID]), any Error>]>([:])
     DispatchQueue.concurrentPerform(iterations: context.partitions) { p in
       let result = Result { try readManifest(job: job, partition: p) }
-      results.withLock { $0[p] = result }
+      let done = results.withLock { $0[p] = result; return $0.count }
+      progress(0.5 * Double(done) / Double(context.partitions))
     }
     var entries: [IndexEntry] = []
     var ids: [ExternalEventID] = []

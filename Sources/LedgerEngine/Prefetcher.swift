@@ -31,11 +31,12 @@ public struct Prefetcher: Sendable {
     self.context = context
   }
 
-  public func run(job: UInt64, baseline: UInt64) throws -> Output {
+  public func run(job: UInt64, baseline: UInt64, progress: @Sendable (Double) -> Void = { _ in }) throws -> Output {
     let results = Mutex<[Int: Result<PrefetchedPartition, any Error>]>([:])
     DispatchQueue.concurrentPerform(iterations: context.partitions) { p in
       let result = Result { try prefetch(job: job, partition: p) }
-      results.withLock { $0[p] = result }
+      let done = results.withLock { $0[p] = result; return $0.count }
+      progress(Double(done) / Double(context.partitions))
     }
     var partitions: [PrefetchedPartition] = []
     for p in 0..<context.partitions {

@@ -22,7 +22,7 @@ public struct Processor: Sendable {
     self.overlay = overlay
   }
 
-  public func run(_ input: Prefetcher.Output) throws -> Output {
+  public func run(_ input: Prefetcher.Output, progress: @Sendable (Double) -> Void = { _ in }) throws -> Output {
     // Outputs of an earlier attempt were never indexed nor recorded in the overlay: replace them.
     for p in 0..<input.partitions.count {
       context.discardPart(PartNames.artifacts(job: input.job, partition: p))
@@ -31,7 +31,8 @@ public struct Processor: Sendable {
     let results = Mutex<[Int: Result<Output, any Error>]>([:])
     DispatchQueue.concurrentPerform(iterations: input.partitions.count) { p in
       let result = Result { try process(input.partitions[p], job: input.job, partition: p) }
-      results.withLock { $0[p] = result }
+      let done = results.withLock { $0[p] = result; return $0.count }
+      progress(Double(done) / Double(max(1, input.partitions.count)))
     }
     var total = Output(counts: JobCounts(), written: [:], rejections: [])
     for p in 0..<input.partitions.count {

@@ -18,7 +18,7 @@ public struct StatelessReducer: Sendable {
   }
 
   /// Reduces the inputs of `job`. Re-running after a crash rewrites the same files.
-  public func run(job: JobRecord) throws -> Output {
+  public func run(job: JobRecord, progress: @Sendable (Double) -> Void = { _ in }) throws -> Output {
     // A retry or a restart re-runs reduce: earlier (unreferenced) outputs give way.
     for p in 0..<context.partitions {
       context.discardPart(PartNames.stateless(job: job.seq, partition: p))
@@ -27,7 +27,8 @@ public struct StatelessReducer: Sendable {
     var partitions = [[String: [Event]]](repeating: [:], count: context.partitions)
     var rejections: [Rejection] = []
     var counts = JobCounts()
-    for input in inputs {
+    for (n, input) in inputs.enumerated() {
+      progress(Double(n) / Double(max(1, inputs.count)))
       counts.inputBytes += input.batch.bytes
       try decode(input) { result in
         switch result {
