@@ -14,7 +14,9 @@ extension Engine {
     options.beforeStage?(work.stage, work.job.seq)
     let attempt = try context.ledger.beginStage(work.stage, job: work.job.seq, at: context.clock.nowMillis())
     do {
-      if let fault = context.faults.fault(stage: work.stage, job: work.job.seq, attempt: attempt) {
+      if let fault = context.faults.fault(stage: work.stage, job: work.job.seq, attempt: attempt),
+        try !alreadyInjectedPermanently(fault, job: work.job.seq)
+      {
         throw fault
       }
       let counts = try execute(work)
@@ -168,5 +170,13 @@ extension Engine {
   func ledgerIndexedThrough() throws -> UInt64 {
     if let first = try context.ledger.unfinishedJobs().first { return first.seq - 1 }
     return try context.ledger.recentJobs(limit: 1).last?.seq ?? 0
+  }
+
+  /// An injected permanent fault fires once per job and stage: the operator's retry succeeds.
+  private func alreadyInjectedPermanently(_ fault: StageFailure, job: UInt64) throws -> Bool {
+    guard fault.kind == .injectedPermanent else { return false }
+    return try context.ledger.stageRuns(job: job).contains {
+      $0.stage == fault.stage && $0.outcome == FailureKind.injectedPermanent.rawValue
+    }
   }
 }

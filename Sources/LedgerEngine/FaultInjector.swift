@@ -5,7 +5,9 @@ import LedgerStorage
 /// Configured by `--inject-faults SPEC` or `LEDGERLINE_FAULTS=SPEC`, where SPEC is a
 /// comma-separated list of rules `stage:probability` (transient, e.g. `process:0.2`),
 /// `stage:job=N` (transient, once per attempt number 1 of job N), or `stage:job=N:permanent`.
-/// Whether a fault fires is a pure function of (seed, stage, job, attempt): reproducible.
+/// Whether a fault fires is a pure function of (seed, stage, job, attempt): reproducible. A
+/// permanent fault sends the batch to `failed`; it fires once per batch and stage, so the
+/// operator's `retry` then succeeds.
 public struct FaultInjector: Sendable, Equatable {
   /// One injection rule.
   public struct Rule: Sendable, Equatable {
