@@ -10,7 +10,7 @@ public enum ArtifactStore {
     if let cached = context.cache.get(location) { return cached }
     let record = try context.reader.read(location)
     let stored = try ArtifactCodec.decodeSummary(record.payload)
-    context.cache.put(stored, at: location)
+    context.cache.put(stored, at: location, cost: ArtifactCache.decodedCost(of: stored, at: location))
     return stored
   }
 

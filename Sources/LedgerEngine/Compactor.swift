@@ -25,13 +25,21 @@ public struct Compactor: Sendable {
 
   let context: EngineContext
   let rewriteBelow: Double
+  /// Most live bytes one pass copies; sparser parts beyond it wait for the next pass. Bounds
+  /// the memory of a pass (the touched entries) whatever the size of the state.
+  let rewriteBudget: Int64
 
-  public init(context: EngineContext, rewriteBelow: Double = 0.6) {
+  public init(context: EngineContext, rewriteBelow: Double = 0.6, rewriteBudget: Int64 = 64 << 20) {
     self.context = context
     self.rewriteBelow = rewriteBelow
+    self.rewriteBudget = rewriteBudget
   }
 
   /// One pass. `through`: only parts of jobs ≤ this (indexed) are candidates.
+  ///
+  /// Memory is bounded by the number of part files plus `rewriteBudget`: index entries are
+  /// streamed (never all held), only each summary's segment references are decoded, and the
+  /// cache is not filled with summaries nobody asked for.
   public func run(through indexedThrough: UInt64, pass: UInt64) throws -> Report {
     var report = Report()
     var sizes: [String: Int64] = [:]
@@ -39,30 +47,26 @@ public struct Compactor: Sendable {
       sizes[name] = (try? FileOps.size("\(context.paths.parts)/\(name)")) ?? 0
     }
     report.totalBytesBefore = sizes.values.reduce(0, +)
-    var entries: [IndexEntry] = []
-    try context.keyIndex.forEachEntry { entries.append($0) }
     var live: [String: Int64] = [:]
-    var summaries: [(IndexEntry, StoredSummary)] = []
-    summaries.reserveCapacity(entries.count)
-    for entry in entries {
-      let stored = try ArtifactStore.summary(at: entry.location, context)
+    try context.keyIndex.forEachEntry { entry in
       live[entry.location.part, default: 0] += Int64(entry.location.length)
-      for segment in stored.segments { live[segment.location.part, default: 0] += Int64(segment.location.length) }
-      summaries.append((entry, stored))
+      for segment in try segments(of: entry) {
+        live[segment.location.part, default: 0] += Int64(segment.location.length)
+      }
     }
     report.liveBytes = live.values.reduce(0, +)
     let candidates = sizes.keys.filter { name in
       guard let job = PartNames.job(ofPart: name), job <= indexedThrough || name.hasPrefix("c-") else { return false }
       return true
-    }
+    }.sorted()
     let dead = candidates.filter { (live[$0] ?? 0) == 0 }
-    let sparse = Set(candidates.filter { name in
+    let sparse = budgeted(candidates.filter { name in
       let l = live[name] ?? 0
       return l > 0 && Double(l) < rewriteBelow * Double(sizes[name] ?? 0)
-    })
+    }, live: live)
     var reclaim = dead
     if !sparse.isEmpty {
-      let (moved, planned) = try rewrite(sparse, summaries: summaries, pass: pass)
+      let (moved, planned) = try rewrite(sparse, touched: try touchedEntries(sparse), pass: pass)
       report.movedArtifacts = moved
       // Delete the old parts only if every move took effect (nothing can still point at them).
       if moved == planned {
@@ -78,19 +82,55 @@ public struct Compactor: Sendable {
     return report
   }
 
+  /// The sparse parts this pass rewrites: in name order while their live bytes fit the budget
+  /// (at least one, so a pass always makes progress).
+  private func budgeted(_ sparse: [String], live: [String: Int64]) -> Set<String> {
+    var chosen = Set<String>()
+    var bytes: Int64 = 0
+    for name in sparse {
+      let l = live[name] ?? 0
+      if !chosen.isEmpty, bytes + l > rewriteBudget { break }
+      chosen.insert(name)
+      bytes += l
+    }
+    return chosen
+  }
+
+  /// The segment references of the summary `entry` points at (cache first, else decoding only
+  /// the references).
+  private func segments(of entry: IndexEntry) throws -> [SegmentRef] {
+    if let cached = context.cache.get(entry.location) { return cached.segments }
+    let payload = try context.reader.read(entry.location, expecting: .artifactSummary)
+    return try ArtifactCodec.summarySegments(payload)
+  }
+
+  /// The index entries whose summary or a segment lies in `parts`.
+  private func touchedEntries(_ parts: Set<String>) throws -> [IndexEntry] {
+    var touched: [IndexEntry] = []
+    try context.keyIndex.forEachEntry { entry in
+      if parts.contains(entry.location.part) {
+        touched.append(entry)
+      } else if try segments(of: entry).contains(where: { parts.contains($0.location.part) }) {
+        touched.append(entry)
+      }
+    }
+    return touched
+  }
+
   /// Copies the live records of `parts` into a new part and moves the index to the copies.
-  private func rewrite(_ parts: Set<String>, summaries: [(IndexEntry, StoredSummary)], pass: UInt64) throws -> (moved: Int, planned: Int) {
+  private func rewrite(_ parts: Set<String>, touched: [IndexEntry], pass: UInt64) throws -> (moved: Int, planned: Int) {
     var n = 0
     while FileOps.exists("\(context.paths.parts)/c-\(PartNames.pad(pass))-\(n).part") { n += 1 }
     let name = "c-\(PartNames.pad(pass))-\(n).part"
     let writer = try PartFileWriter(partsDirectory: context.paths.parts, name: name)
     var moves: [KeyRelocation] = []
+    moves.reserveCapacity(touched.count)
     do {
-      for (entry, stored) in summaries {
-        let touched = parts.contains(entry.location.part) || stored.segments.contains { parts.contains($0.location.part) }
-        guard touched else { continue }
-        var copy = stored
-        for (i, segment) in stored.segments.enumerated() where parts.contains(segment.location.part) {
+      for entry in touched {
+        var copy = try ArtifactCodec.decodeSummary(
+          try context.reader.read(entry.location, expecting: .artifactSummary),
+          context: "artifact summary at \(entry.location)")
+        for (i, segment) in copy.segments.enumerated() where parts.contains(segment.location.part) {
           let payload = try context.reader.read(segment.location, expecting: .lineSegment)
           copy.segments[i].location = try writer.append(type: .lineSegment, payload: payload)
         }

@@ -31,9 +31,13 @@ public struct Indexer: Sendable {
       entries += e
       ids += i
     }
+    // Each manifest is sorted by key; merged runs in key order make the B-tree upserts local
+    // (Swift's sort is a merge sort that exploits sorted runs).
+    entries.sort { $0.orderID < $1.orderID }
     try context.keyIndex.publish(entries, eventIDs: ids)
     for (_, entry) in written ?? [:] {
-      context.cache.put(entry.stored, at: entry.location)
+      context.cache.put(
+        entry.stored, at: entry.location, cost: ArtifactCache.decodedCost(of: entry.stored, at: entry.location))
     }
     return entries.count
   }

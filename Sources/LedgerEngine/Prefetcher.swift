@@ -10,8 +10,10 @@ public struct BaseArtifact: Sendable {
 }
 
 /// One partition of a job, ready to process: its stateless groups and their current artifacts.
+/// Groups stay encoded (`RecordType.statelessGroup` payloads) until process decodes them one
+/// at a time: a prefetched job holds bytes, not `Event` values.
 public struct PrefetchedPartition: Sendable {
-  public var groups: [(orderID: String, events: [Event])]
+  public var groups: [(orderID: String, payload: [UInt8])]
   public var base: [String: BaseArtifact]
 }
 
@@ -47,12 +49,11 @@ public struct Prefetcher: Sendable {
   }
 
   private func prefetch(job: UInt64, partition: Int) throws -> PrefetchedPartition {
-    var groups: [(orderID: String, events: [Event])] = []
+    var groups: [(orderID: String, payload: [UInt8])] = []
     try context.reader.forEachRecord(inPart: PartNames.stateless(job: job, partition: partition)) {
       _, type, payload in
       guard type == .statelessGroup else { return }
-      let group = try ArtifactCodec.decodeStatelessGroup(payload)
-      groups.append((group.orderID, group.events))
+      groups.append((try ArtifactCodec.statelessGroupOrderID(payload), payload))
     }
     let entries = try context.keyIndex.entries(for: groups.map(\.orderID))
     var base: [String: BaseArtifact] = [:]

@@ -63,8 +63,9 @@ public struct Processor: Sendable {
       partsDirectory: context.paths.parts, name: PartNames.manifest(job: job, partition: p))
     var out = Output(counts: JobCounts(), written: [:], rejections: [])
     do {
-      for group in partition.groups {
-        try apply(group, base: current(group.orderID, partition), job: job, data: data,
+      for (orderID, payload) in partition.groups {
+        let group = try ArtifactCodec.decodeStatelessGroup(payload)
+        try apply((orderID, group.events), base: current(orderID, partition), job: job, data: data,
           manifest: manifest, into: &out)
       }
       try data.finish()

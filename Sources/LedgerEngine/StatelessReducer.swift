@@ -1,5 +1,7 @@
+import Dispatch
 import LedgerDomain
 import LedgerStorage
+import Synchronization
 
 /// Stage 1 (stateless): validate every line of a job's input batches, quarantine rejects, and
 /// reduce the accepted events by order id into a few stateless part files (one per partition).
@@ -18,36 +20,83 @@ public struct StatelessReducer: Sendable {
   }
 
   /// Reduces the inputs of `job`. Re-running after a crash rewrites the same files.
+  ///
+  /// Input files are decoded in parallel, each into per-partition buffers of encoded events
+  /// (no `Event` values are kept); partitions are then written in parallel, each key's events in
+  /// input-file order, then line order.
   public func run(job: JobRecord, progress: @Sendable (Double) -> Void = { _ in }) throws -> Output {
     // A retry or a restart re-runs reduce: earlier (unreferenced) outputs give way.
     for p in 0..<context.partitions {
       context.discardPart(PartNames.stateless(job: job.seq, partition: p))
     }
     let inputs = try context.ledger.inputBatches(ids: job.inputs)
-    var partitions = [[String: [Event]]](repeating: [:], count: context.partitions)
+    let files = try reduceFiles(inputs, progress: progress)
     var rejections: [Rejection] = []
     var counts = JobCounts()
-    for (n, input) in inputs.enumerated() {
-      progress(Double(n) / Double(max(1, inputs.count)))
+    for (input, file) in zip(inputs, files) {
       counts.inputBytes += input.batch.bytes
-      try decode(input) { result in
-        switch result {
-        case .success(let event):
-          counts.events += 1
-          let p = KeyPartition.of(event.orderID, partitions: context.partitions)
-          partitions[p][event.orderID, default: []].append(event)
-        case .failure(let rejection):
-          rejections.append(rejection)
-        }
-      }
+      counts.events += file.events
+      rejections += file.rejections
     }
     counts.rejects = Int64(rejections.count)
-    counts.keys = Int64(partitions.reduce(0) { $0 + $1.count })
     try RejectsFile.write(rejections, to: "\(context.paths.rejects)/\(PartNames.rejects(job: job.seq))")
-    for (p, groups) in partitions.enumerated() {
-      try writePartition(groups, job: job.seq, partition: p)
-    }
+    counts.keys = try writePartitions(files, job: job.seq)
     return Output(counts: counts, rejections: rejections)
+  }
+
+  /// One input file, reduced: its accepted events per partition and its rejections.
+  private struct FileReduction: Sendable {
+    var partitions: [StatelessPartitionBuffer]
+    var rejections: [Rejection] = []
+    var events: Int64 = 0
+  }
+
+  private func reduceFiles(
+    _ inputs: [InputBatchRecord], progress: @Sendable (Double) -> Void
+  ) throws -> [FileReduction] {
+    let results = Mutex<[Int: Result<FileReduction, any Error>]>([:])
+    DispatchQueue.concurrentPerform(iterations: inputs.count) { n in
+      let result = Result { try reduce(inputs[n]) }
+      let done = results.withLock { $0[n] = result; return $0.count }
+      progress(0.8 * Double(done) / Double(max(1, inputs.count)))
+    }
+    return try (0..<inputs.count).map { n in
+      guard let result = results.withLock({ $0[n] }) else {
+        throw StageFailure(kind: .internalError, stage: .reduce, message: "input \(n) was not reduced")
+      }
+      return try result.get()
+    }
+  }
+
+  private func reduce(_ input: InputBatchRecord) throws -> FileReduction {
+    let partitions = context.partitions
+    var file = FileReduction(
+      partitions: [StatelessPartitionBuffer](repeating: StatelessPartitionBuffer(), count: partitions))
+    try decode(input) { result in
+      switch result {
+      case .success(let event):
+        file.events += 1
+        file.partitions[KeyPartition.of(event.orderID, partitions: partitions)].append(event)
+      case .failure(let rejection):
+        file.rejections.append(rejection)
+      }
+    }
+    return file
+  }
+
+  /// Writes every partition (in parallel); returns the number of distinct keys.
+  private func writePartitions(_ files: [FileReduction], job: UInt64) throws -> Int64 {
+    let results = Mutex<[Int: Result<Int, any Error>]>([:])
+    DispatchQueue.concurrentPerform(iterations: context.partitions) { p in
+      let result = Result { try writePartition(files.map { $0.partitions[p] }, job: job, partition: p) }
+      results.withLock { $0[p] = result }
+    }
+    var keys: Int64 = 0
+    for p in 0..<context.partitions {
+      guard let result = results.withLock({ $0[p] }) else { continue }
+      keys += Int64(try result.get())
+    }
+    return keys
   }
 
   private func decode(
@@ -72,19 +121,22 @@ public struct StatelessReducer: Sendable {
     }
   }
 
-  private func writePartition(_ groups: [String: [Event]], job: UInt64, partition: Int) throws {
+  private func writePartition(_ buffers: [StatelessPartitionBuffer], job: UInt64, partition: Int) throws -> Int {
+    var keySet = Set<String>()
+    for buffer in buffers { keySet.formUnion(buffer.keys) }
+    let keys = keySet.sorted()
     let writer = try PartFileWriter(
       partsDirectory: context.paths.parts, name: PartNames.stateless(job: job, partition: partition))
     do {
-      for key in groups.keys.sorted() {
-        guard let events = groups[key] else { continue }
+      for key in keys {
         _ = try writer.append(
-          type: .statelessGroup, payload: ArtifactCodec.encode(StatelessGroup(orderID: key, events: events)))
+          type: .statelessGroup, payload: StatelessPartitionBuffer.groupPayload(key, in: buffers))
       }
       try writer.finish()
     } catch {
       writer.abandon()
       throw error
     }
+    return keys.count
   }
 }

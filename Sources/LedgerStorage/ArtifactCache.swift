@@ -26,6 +26,25 @@ public final class ArtifactCache: Sendable {
     state.withLock { $0.put(summary, at: location, cost: charge) }
   }
 
+  /// An estimate of the memory `summary` takes once decoded and cached at `location` (strings
+  /// over 15 UTF-8 bytes are heap-allocated; sets, dictionaries and arrays carry headers and
+  /// slack). Pass it as `cost` so the budget bounds real memory, not record bytes.
+  public static func decodedCost(of summary: StoredSummary, at location: ArtifactLocation) -> Int {
+    func text(_ value: String) -> Int {
+      let count = value.utf8.count
+      return count > 15 ? 32 + count : 0
+    }
+    var cost = 160 + text(location.part) + text(summary.summary.orderID)
+    cost += 64 + summary.summary.totals.count * 80
+    cost += 32 + summary.segments.count * 40
+    for segment in summary.segments { cost += text(segment.location.part) }
+    if case .inline(let ids) = summary.ids {
+      cost += 48 + ids.capacity * 24
+      for id in ids { cost += text(id) }
+    }
+    return cost
+  }
+
   /// Drops every entry stored in `part`.
   public func invalidate(part: String) {
     state.withLock { $0.invalidate(part: part) }

@@ -43,6 +43,24 @@ extension ArtifactCodec {
     return StoredSummary(summary: summary, segments: segments, ids: ids)
   }
 
+  /// The segment references of a `RecordType.artifactSummary` payload, skipping the totals and
+  /// not decoding the id set (what compaction needs to account live bytes).
+  public static func summarySegments(
+    _ payload: [UInt8], context: String = "artifact summary"
+  ) throws(StorageError) -> [SegmentRef] {
+    var reader = ByteReader(payload, context: context)
+    try reader.skipString()
+    _ = try reader.readVarUInt()
+    _ = try reader.readInt()
+    let currencies = try reader.readCount(minimumItemSize: 5)
+    for _ in 0..<currencies {
+      try reader.skipString()
+      _ = try reader.readUInt8()
+      for _ in 0..<3 { _ = try reader.readVarUInt() }
+    }
+    return try readSegments(from: &reader)
+  }
+
   private static func readTotals(from reader: inout ByteReader) throws(StorageError) -> [Currency: CurrencyTotals] {
     let count = try reader.readCount(minimumItemSize: 5)
     var totals: [Currency: CurrencyTotals] = [:]

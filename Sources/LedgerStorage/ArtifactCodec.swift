@@ -67,6 +67,14 @@ public enum ArtifactCodec {
     return StatelessGroup(orderID: orderID, events: events)
   }
 
+  /// The order id of a `RecordType.statelessGroup` payload, without decoding its events.
+  public static func statelessGroupOrderID(
+    _ payload: [UInt8], context: String = "stateless group"
+  ) throws(StorageError) -> String {
+    var reader = ByteReader(payload, context: context)
+    return try reader.readString()
+  }
+
   private static func writeEvents(_ events: [Event], to writer: inout ByteWriter, orderID: String) {
     writer.writeCount(events.count)
     for event in events { write(event, to: &writer, containerOrderID: orderID) }

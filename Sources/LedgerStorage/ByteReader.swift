@@ -108,17 +108,30 @@ public struct ByteReader: Sendable {
   }
 
   /// Reads a varint length followed by that many bytes of valid UTF-8.
+  ///
+  /// ASCII (the common case: ids, codes, timestamps) is checked by a byte loop and built with
+  /// `String(decoding:as:)`; only non-ASCII text goes through full UTF-8 validation.
   public mutating func readString() throws(StorageError) -> String {
     let length = try readCount()
     let start = position
-    let text = bytes.withUnsafeBufferPointer { buffer in
-      String(validating: UnsafeBufferPointer(rebasing: buffer[start..<start + length]), as: UTF8.self)
+    let text: String? = bytes.withUnsafeBufferPointer { buffer in
+      let slice = UnsafeBufferPointer(rebasing: buffer[start..<start + length])
+      var high: UInt8 = 0
+      for byte in slice { high |= byte }
+      if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
+      return String(validating: slice, as: UTF8.self)
     }
     guard let text else {
       throw .malformed(context: context, offset: start, detail: "string is not valid UTF-8")
     }
     position += length
     return text
+  }
+
+  /// Reads a varint length and skips that many bytes (a string not needed by the caller).
+  public mutating func skipString() throws(StorageError) {
+    let length = try readCount()
+    position += length
   }
 
   /// Reads `count` raw bytes.

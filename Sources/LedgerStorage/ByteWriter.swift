@@ -65,4 +65,14 @@ public struct ByteWriter: Sendable {
   public mutating func writeBytes(_ value: some Sequence<UInt8>) {
     bytes.append(contentsOf: value)
   }
+
+  /// Appends a slice of raw bytes with no length prefix (one copy, no per-byte iteration).
+  public mutating func writeBytes(_ value: ArraySlice<UInt8>) {
+    bytes.append(contentsOf: value)
+  }
+
+  /// Appends raw bytes with no length prefix (one copy, no per-byte iteration).
+  public mutating func writeBytes(_ value: [UInt8]) {
+    bytes.append(contentsOf: value)
+  }
 }
