@@ -16,6 +16,9 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Run the stages one after another instead of as an assembly line.")
   var serial = false
 
+  @Option(help: "At most this many input batches per job when a backlog builds up.")
+  var maxGroup = BacklogPolicy().maxInputs
+
   @Option(
     help: ArgumentHelp(
       "Inject faults: stage:probability or stage:job=N[:permanent], comma-separated (also LEDGERLINE_FAULTS).",
@@ -27,6 +30,7 @@ struct RunCommand: ParsableCommand {
     let workspace = try Workspace(root: options.data, mode: .engine, faults: faults)
     var engineOptions = EngineOptions()
     engineOptions.pipelined = !serial
+    engineOptions.backlog.maxInputs = max(1, maxGroup)
     let engine = Engine(context: workspace.context, options: engineOptions)
     let signals = SignalStop(engine: engine)
     defer { signals.cancel() }
