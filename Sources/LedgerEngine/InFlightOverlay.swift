@@ -19,17 +19,52 @@ public final class InFlightOverlay: Sendable {
     public var version: UInt64 { stored.summary.version }
   }
 
-  private let entries = Mutex<[String: Entry]>([:])
+  /// An entry as held: the summary stays encoded (its record payload) until process asks for
+  /// it, so a million in-flight keys cost about a hundred bytes each, not a decoded summary.
+  public struct Encoded: Sendable {
+    /// The `RecordType.artifactSummary` payload written at `location`.
+    public var payload: [UInt8]
+    public var location: ArtifactLocation
+    public var version: UInt64
+    /// External event ids added by in-flight jobs (cumulative since the last indexed version).
+    public var pendingExternalIDs: Set<String>
+
+    /// An encoded entry.
+    public init(payload: [UInt8], location: ArtifactLocation, version: UInt64, pendingExternalIDs: Set<String>) {
+      self.payload = payload
+      self.location = location
+      self.version = version
+      self.pendingExternalIDs = pendingExternalIDs
+    }
+  }
+
+  private let entries = Mutex<[String: Encoded]>([:])
 
   public init() {}
 
-  /// The newest in-flight version of `key`.
-  public func latest(_ key: String) -> Entry? {
-    entries.withLock { $0[key] }
+  /// The newest in-flight version of `key`; throws `StorageError` if its payload does not decode.
+  public func latest(_ key: String) throws -> Entry? {
+    guard let held = entries.withLock({ $0[key] }) else { return nil }
+    let stored = try ArtifactCodec.decodeSummary(held.payload, context: "in-flight summary at \(held.location)")
+    return Entry(stored: stored, location: held.location, pendingExternalIDs: held.pendingExternalIDs)
+  }
+
+  /// The version of the newest in-flight entry of `key`, without decoding it.
+  public func latestVersion(_ key: String) -> UInt64? {
+    entries.withLock { $0[key]?.version }
   }
 
   /// Records the output of a processed job.
   public func record(_ new: [String: Entry]) {
+    record(encoded: new.mapValues { entry in
+      Encoded(
+        payload: ArtifactCodec.encode(entry.stored), location: entry.location, version: entry.version,
+        pendingExternalIDs: entry.pendingExternalIDs)
+    })
+  }
+
+  /// Records the output of a processed job, already encoded.
+  public func record(encoded new: [String: Encoded]) {
     entries.withLock { map in
       for (key, entry) in new where (map[key]?.version ?? 0) <= entry.version {
         map[key] = entry

@@ -3,12 +3,6 @@ import LedgerDomain
 import LedgerStorage
 import Synchronization
 
-/// The current artifact of one key, as prefetched.
-public struct BaseArtifact: Sendable {
-  public var stored: StoredSummary
-  public var entry: IndexEntry
-}
-
 /// One partition of a job, ready to process: its stateless groups and their current artifacts.
 /// Groups stay encoded (`RecordType.statelessGroup` payloads) until process decodes them one
 /// at a time: a prefetched job holds bytes, not `Event` values.
@@ -59,7 +53,13 @@ public struct Prefetcher: Sendable {
     var base: [String: BaseArtifact] = [:]
     base.reserveCapacity(entries.count)
     for (key, entry) in entries {
-      base[key] = BaseArtifact(stored: try ArtifactStore.summary(at: entry.location, context), entry: entry)
+      // Through the cache, but a miss is not cached: this version is about to be superseded.
+      if let cached = context.cache.get(entry.location) {
+        base[key] = BaseArtifact(stored: cached, entry: entry)
+      } else {
+        base[key] = BaseArtifact(
+          payload: try context.reader.read(entry.location, expecting: .artifactSummary), entry: entry)
+      }
     }
     return PrefetchedPartition(groups: groups, base: base)
   }

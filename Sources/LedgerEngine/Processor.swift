@@ -10,8 +10,21 @@ public struct Processor: Sendable {
   /// What process produced: counts, and the new versions for the indexer and the overlay.
   public struct Output: Sendable {
     public var counts: JobCounts
+    /// New versions, decoded, for the indexer to warm the cache: at most `cacheWarmLimit`
+    /// (the in-flight overlay gets every one).
     public var written: [String: InFlightOverlay.Entry]
     public var rejections: [Rejection]
+  }
+
+  /// Decoded new versions kept per job for the indexer to warm the cache with: the cache holds
+  /// a bounded number anyway, so keeping every one of a million keys decoded only costs memory.
+  public static let cacheWarmLimit = 65_536
+
+  /// One partition's result: the overlay gets every new version (encoded), the indexer a
+  /// bounded share (decoded).
+  private struct PartitionResult: Sendable {
+    var output = Output(counts: JobCounts(), written: [:], rejections: [])
+    var encoded: [String: InFlightOverlay.Encoded] = [:]
   }
 
   let context: EngineContext
@@ -28,45 +41,51 @@ public struct Processor: Sendable {
       context.discardPart(PartNames.artifacts(job: input.job, partition: p))
       context.discardPart(PartNames.manifest(job: input.job, partition: p))
     }
-    let results = Mutex<[Int: Result<Output, any Error>]>([:])
+    let results = Mutex<[Int: Result<PartitionResult, any Error>]>([:])
+    let warmLimit = Self.cacheWarmLimit / max(1, input.partitions.count)
     DispatchQueue.concurrentPerform(iterations: input.partitions.count) { p in
-      let result = Result { try process(input.partitions[p], job: input.job, partition: p) }
+      let result = Result {
+        try process(input.partitions[p], job: input.job, partition: p, warmLimit: warmLimit)
+      }
       let done = results.withLock { $0[p] = result; return $0.count }
       progress(Double(done) / Double(max(1, input.partitions.count)))
     }
     var total = Output(counts: JobCounts(), written: [:], rejections: [])
+    var encoded: [String: InFlightOverlay.Encoded] = [:]
     for p in 0..<input.partitions.count {
       guard let result = results.withLock({ $0[p] }) else { continue }
       let part = try result.get()
-      total.counts.duplicates += part.counts.duplicates
-      total.counts.linesApplied += part.counts.linesApplied
-      total.counts.artifactsWritten += part.counts.artifactsWritten
-      total.counts.bytesWritten += part.counts.bytesWritten
-      total.written.merge(part.written) { $1 }
-      total.rejections += part.rejections
+      total.counts.duplicates += part.output.counts.duplicates
+      total.counts.linesApplied += part.output.counts.linesApplied
+      total.counts.artifactsWritten += part.output.counts.artifactsWritten
+      total.counts.bytesWritten += part.output.counts.bytesWritten
+      total.written.merge(part.output.written) { $1 }
+      total.rejections += part.output.rejections
+      encoded.merge(part.encoded) { $1 }
     }
     if !total.rejections.isEmpty {
       try RejectsFile.write(
         total.rejections,
         to: "\(context.paths.rejects)/\(PartNames.rejects(job: input.job)).process")
     }
-    overlay.record(total.written)
+    overlay.record(encoded: encoded)
     return total
   }
 
-  private func process(_ partition: PrefetchedPartition, job: UInt64, partition p: Int) throws
-    -> Output
-  {
+  private func process(
+    _ partition: PrefetchedPartition, job: UInt64, partition p: Int, warmLimit: Int
+  ) throws -> PartitionResult {
     let data = try PartFileWriter(
       partsDirectory: context.paths.parts, name: PartNames.artifacts(job: job, partition: p))
     let manifest = try PartFileWriter(
       partsDirectory: context.paths.parts, name: PartNames.manifest(job: job, partition: p))
-    var out = Output(counts: JobCounts(), written: [:], rejections: [])
+    var out = PartitionResult()
+    out.encoded.reserveCapacity(partition.groups.count)
     do {
       for (orderID, payload) in partition.groups {
         let group = try ArtifactCodec.decodeStatelessGroup(payload)
         try apply((orderID, group.events), base: current(orderID, partition), job: job, data: data,
-          manifest: manifest, into: &out)
+          manifest: manifest, warmLimit: warmLimit, into: &out)
       }
       try data.finish()
       try manifest.finish()
@@ -79,26 +98,28 @@ public struct Processor: Sendable {
   }
 
   /// The artifact to build on: the in-flight version if newer than the prefetched one.
-  private func current(_ key: String, _ partition: PrefetchedPartition) -> (
+  private func current(_ key: String, _ partition: PrefetchedPartition) throws -> (
     StoredSummary, Set<String>
   ) {
     let prefetched = partition.base[key]
-    if let inFlight = overlay.latest(key), inFlight.version > (prefetched?.entry.version ?? 0) {
+    if let version = overlay.latestVersion(key), version > (prefetched?.entry.version ?? 0),
+      let inFlight = try overlay.latest(key)
+    {
       return (inFlight.stored, inFlight.pendingExternalIDs)
     }
-    if let prefetched { return (prefetched.stored, []) }
+    if let prefetched { return (try prefetched.stored(), []) }
     return (StoredSummary(summary: ArtifactSummary(orderID: key), segments: [], ids: .inline([])), [])
   }
 
   private func apply(
     _ group: (orderID: String, events: [Event]), base: (StoredSummary, Set<String>), job: UInt64,
-    data: PartFileWriter, manifest: PartFileWriter, into out: inout Output
+    data: PartFileWriter, manifest: PartFileWriter, warmLimit: Int, into out: inout PartitionResult
   ) throws {
     let (stored, pending) = base
     let known = try knownIDs(stored, pending: pending, orderID: group.orderID, events: group.events)
     let outcome = ArtifactFold().apply(group.events, to: stored.summary) { known.contains($0) }
-    out.counts.duplicates += Int64(outcome.duplicates)
-    out.rejections += outcome.rejected
+    out.output.counts.duplicates += Int64(outcome.duplicates)
+    out.output.rejections += outcome.rejected
     guard !outcome.accepted.isEmpty else { return }
     let segment = try data.append(
       type: .lineSegment,
@@ -121,16 +142,21 @@ public struct Processor: Sendable {
       summary: next,
       segments: stored.segments + [SegmentRef(location: segment, lineCount: Int32(newIDs.count))],
       ids: ids)
-    let location = try data.append(type: .artifactSummary, payload: ArtifactCodec.encode(newStored))
+    let payload = ArtifactCodec.encode(newStored)
+    let location = try data.append(type: .artifactSummary, payload: payload)
     let entry = IndexEntry(orderID: group.orderID, location: location, version: job)
     _ = try manifest.append(
       type: .indexManifestEntry, payload: ArtifactCodec.encode(IndexManifestEntry(entry: entry, externalEventIDs: external)))
-    out.counts.linesApplied += Int64(newIDs.count)
-    out.counts.artifactsWritten += 1
-    out.counts.bytesWritten += Int64(segment.length) + Int64(location.length)
-    out.written[group.orderID] = InFlightOverlay.Entry(
-      stored: newStored, location: location,
-      pendingExternalIDs: ids == .external ? pending.union(external) : [])
+    out.output.counts.linesApplied += Int64(newIDs.count)
+    out.output.counts.artifactsWritten += 1
+    out.output.counts.bytesWritten += Int64(segment.length) + Int64(location.length)
+    let pendingIDs = ids == .external ? pending.union(external) : []
+    out.encoded[group.orderID] = InFlightOverlay.Encoded(
+      payload: payload, location: location, version: job, pendingExternalIDs: pendingIDs)
+    if out.output.written.count < warmLimit {
+      out.output.written[group.orderID] = InFlightOverlay.Entry(
+        stored: newStored, location: location, pendingExternalIDs: pendingIDs)
+    }
   }
 
   /// The ids among `events` the artifact already holds.
