@@ -38,47 +38,76 @@ public final class InFlightOverlay: Sendable {
     }
   }
 
-  private let entries = Mutex<[String: Encoded]>([:])
+  /// One processed job's output, as recorded: a few maps (one per partition, keys disjoint),
+  /// kept as they came (recording copies nothing; eviction drops whole layers).
+  private struct Layer: Sendable {
+    var version: UInt64
+    var maps: [[String: Encoded]]
+  }
+
+  /// Layers by ascending version.
+  private let layers = Mutex<[Layer]>([])
 
   public init() {}
 
   /// The newest in-flight version of `key`; throws `StorageError` if its payload does not decode.
   public func latest(_ key: String) throws -> Entry? {
-    guard let held = entries.withLock({ $0[key] }) else { return nil }
+    guard let held = layers.withLock({ Self.newest(key, in: $0) }) else { return nil }
     let stored = try ArtifactCodec.decodeSummary(held.payload, context: "in-flight summary at \(held.location)")
     return Entry(stored: stored, location: held.location, pendingExternalIDs: held.pendingExternalIDs)
   }
 
   /// The version of the newest in-flight entry of `key`, without decoding it.
   public func latestVersion(_ key: String) -> UInt64? {
-    entries.withLock { $0[key]?.version }
+    layers.withLock { Self.newest(key, in: $0)?.version }
+  }
+
+  private static func newest(_ key: String, in layers: [Layer]) -> Encoded? {
+    for layer in layers.reversed() {
+      for map in layer.maps {
+        if let entry = map[key] { return entry }
+      }
+    }
+    return nil
   }
 
   /// Records the output of a processed job.
   public func record(_ new: [String: Entry]) {
-    record(encoded: new.mapValues { entry in
-      Encoded(
+    var byVersion: [UInt64: [String: Encoded]] = [:]
+    for (key, entry) in new {
+      byVersion[entry.version, default: [:]][key] = Encoded(
         payload: ArtifactCodec.encode(entry.stored), location: entry.location, version: entry.version,
         pendingExternalIDs: entry.pendingExternalIDs)
-    })
+    }
+    for version in byVersion.keys.sorted() {
+      if let map = byVersion[version] { record(encoded: [map], version: version) }
+    }
   }
 
-  /// Records the output of a processed job, already encoded.
-  public func record(encoded new: [String: Encoded]) {
-    entries.withLock { map in
-      for (key, entry) in new where (map[key]?.version ?? 0) <= entry.version {
-        map[key] = entry
+  /// Records the output of job `version`, already encoded, as maps with disjoint keys (e.g.
+  /// one per partition). Every entry's `version` must be `version`.
+  public func record(encoded maps: [[String: Encoded]], version: UInt64) {
+    let maps = maps.filter { !$0.isEmpty }
+    guard !maps.isEmpty else { return }
+    layers.withLock { layers in
+      if let i = layers.firstIndex(where: { $0.version == version }) {
+        layers[i].maps += maps
+      } else {
+        layers.append(Layer(version: version, maps: maps))
+        layers.sort { $0.version < $1.version }
       }
     }
   }
 
   /// Drops entries of jobs ≤ `safeThrough` (indexed and seen by every waiting prefetch).
   public func evict(through safeThrough: UInt64) {
-    entries.withLock { map in
-      map = map.filter { $0.value.version > safeThrough }
+    layers.withLock { layers in
+      layers.removeAll { $0.version <= safeThrough }
     }
   }
 
-  /// Number of keys held (for status and tests).
-  public var count: Int { entries.withLock { $0.count } }
+  /// Number of keys held (for status and tests): a key in several layers counts once per layer.
+  public var count: Int {
+    layers.withLock { $0.reduce(0) { $0 + $1.maps.reduce(0) { $0 + $1.count } } }
+  }
 }

@@ -3,11 +3,14 @@ import LedgerDomain
 import LedgerStorage
 import Synchronization
 
-/// One partition of a job, ready to process: its stateless groups and their current artifacts.
-/// Groups stay encoded (`RecordType.statelessGroup` payloads) until process decodes them one
-/// at a time: a prefetched job holds bytes, not `Event` values.
+/// One partition of a job, ready to process: how many stateless groups it has and their
+/// current artifacts. The groups themselves are not held: process streams them from the
+/// stateless part file (kept until the job is indexed), so a prefetched job costs memory only
+/// for its base artifacts.
 public struct PrefetchedPartition: Sendable {
-  public var groups: [(orderID: String, payload: [UInt8])]
+  /// Number of stateless groups (keys) in the partition.
+  public var groupCount: Int
+  /// The current artifact of each key the key index knows.
   public var base: [String: BaseArtifact]
 }
 
@@ -43,16 +46,23 @@ public struct Prefetcher: Sendable {
   }
 
   private func prefetch(job: UInt64, partition: Int) throws -> PrefetchedPartition {
-    var groups: [(orderID: String, payload: [UInt8])] = []
+    var keys: [String] = []
     try context.reader.forEachRecord(inPart: PartNames.stateless(job: job, partition: partition)) {
       _, type, payload in
       guard type == .statelessGroup else { return }
-      groups.append((try ArtifactCodec.statelessGroupOrderID(payload), payload))
+      keys.append(try ArtifactCodec.statelessGroupOrderID(payload))
     }
-    let entries = try context.keyIndex.entries(for: groups.map(\.orderID))
+    let entries = try context.keyIndex.entries(for: keys)
     var base: [String: BaseArtifact] = [:]
     base.reserveCapacity(entries.count)
-    for (key, entry) in entries {
+    var parts: [String: String] = [:]  // one String per part name, shared by its locations
+    for (key, found) in entries {
+      var entry = found
+      if let shared = parts[entry.location.part] {
+        entry.location.part = shared
+      } else {
+        parts[entry.location.part] = entry.location.part
+      }
       // Through the cache, but a miss is not cached: this version is about to be superseded.
       if let cached = context.cache.get(entry.location) {
         base[key] = BaseArtifact(stored: cached, entry: entry)
@@ -61,6 +71,6 @@ public struct Prefetcher: Sendable {
           payload: try context.reader.read(entry.location, expecting: .artifactSummary), entry: entry)
       }
     }
-    return PrefetchedPartition(groups: groups, base: base)
+    return PrefetchedPartition(groupCount: keys.count, base: base)
   }
 }

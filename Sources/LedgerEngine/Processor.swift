@@ -51,7 +51,7 @@ public struct Processor: Sendable {
       progress(Double(done) / Double(max(1, input.partitions.count)))
     }
     var total = Output(counts: JobCounts(), written: [:], rejections: [])
-    var encoded: [String: InFlightOverlay.Encoded] = [:]
+    var encoded: [[String: InFlightOverlay.Encoded]] = []
     for p in 0..<input.partitions.count {
       guard let result = results.withLock({ $0[p] }) else { continue }
       let part = try result.get()
@@ -61,14 +61,14 @@ public struct Processor: Sendable {
       total.counts.bytesWritten += part.output.counts.bytesWritten
       total.written.merge(part.output.written) { $1 }
       total.rejections += part.output.rejections
-      encoded.merge(part.encoded) { $1 }
+      encoded.append(part.encoded)
     }
     if !total.rejections.isEmpty {
       try RejectsFile.write(
         total.rejections,
         to: "\(context.paths.rejects)/\(PartNames.rejects(job: input.job)).process")
     }
-    overlay.record(encoded: encoded)
+    overlay.record(encoded: encoded, version: input.job)
     return total
   }
 
@@ -80,12 +80,15 @@ public struct Processor: Sendable {
     let manifest = try PartFileWriter(
       partsDirectory: context.paths.parts, name: PartNames.manifest(job: job, partition: p))
     var out = PartitionResult()
-    out.encoded.reserveCapacity(partition.groups.count)
+    out.encoded.reserveCapacity(partition.groupCount)
     do {
-      for (orderID, payload) in partition.groups {
+      // The groups are streamed from the stateless part (in key order, as prefetch saw them).
+      try context.reader.forEachRecord(inPart: PartNames.stateless(job: job, partition: p)) {
+        _, type, payload in
+        guard type == .statelessGroup else { return }
         let group = try ArtifactCodec.decodeStatelessGroup(payload)
-        try apply((orderID, group.events), base: current(orderID, partition), job: job, data: data,
-          manifest: manifest, warmLimit: warmLimit, into: &out)
+        try apply((group.orderID, group.events), base: current(group.orderID, partition), job: job,
+          data: data, manifest: manifest, warmLimit: warmLimit, into: &out)
       }
       try data.finish()
       try manifest.finish()
