@@ -38,10 +38,12 @@ struct ArtifactView {
     var row = drawBalances(summary, into: &screen, row: top + 3)
     row += 1
     screen.put(" lines (\(detail.lines.count))", row: row, column: 0, role: .title)
-    let header = " " + "id".padded(to: 22) + "kind".padded(to: 13) + "amount".rightAligned(to: 16)
-      + "  " + "cur".padded(to: 5) + "ts".padded(to: 22) + "source"
-    screen.put(header, row: row + 1, column: 0, role: .columnHeader)
-    drawLines(detail.lines, into: &screen, rows: (row + 2)..<max(row + 2, bottom))
+    let rows = (row + 2)..<max(row + 2, bottom)
+    let start = min(pane.scroll, max(0, detail.lines.count - 1))
+    let visible = detail.lines.dropFirst(start).prefix(rows.count)
+    let columns = LineColumns(visible, width: screen.width)
+    screen.put(columns.header, row: row + 1, column: 0, role: .columnHeader)
+    drawLines(detail.lines, start: start, columns: columns, into: &screen, rows: rows)
   }
 
   private func drawBalances(_ summary: ArtifactSummary, into screen: inout ScreenModel, row: Int) -> Int {
@@ -62,25 +64,63 @@ struct ArtifactView {
     return next
   }
 
-  private func drawLines(_ lines: [Event], into screen: inout ScreenModel, rows: Range<Int>) {
-    let start = min(pane.scroll, max(0, lines.count - 1))
+  private func drawLines(
+    _ lines: [Event], start: Int, columns: LineColumns, into screen: inout ScreenModel, rows: Range<Int>
+  ) {
     for (offset, row) in rows.enumerated() where start + offset < lines.count {
       let event = lines[start + offset]
       let role: ScreenRole = event.kind == .correction ? .correction : .normal
-      var text = " " + event.id.truncated(to: 21).padded(to: 22)
-      text += event.kind.rawValue.padded(to: 13)
-      text += event.currency.format(event.amount).rightAligned(to: 16) + "  "
-      text += event.currency.code.padded(to: 5) + event.ts.padded(to: 22)
-      // A correction's reason and author come before its source so a narrow terminal shows them.
-      if event.kind == .correction {
-        text += "reason: \(event.reason ?? "-") by \(event.author ?? "-")  "
-      }
-      text += event.origin.description
-      screen.put(text, row: row, column: 0, role: role)
+      screen.put(columns.row(event, ellipsis: glyphs.ellipsis), row: row, column: 0, role: role)
     }
     if start + rows.count < lines.count, let last = rows.last {
       let more = " \(lines.count - start - rows.count) more lines (\(glyphs.arrows), PgDn, G) "
       screen.put(more, row: last, column: max(0, screen.width - more.count), role: .label)
+    }
+  }
+
+  /// Widths of the lines table, fitted to the lines on screen: each column as wide as its
+  /// widest value, two spaces apart, so `ts` never runs into the source. An id is shown in full
+  /// while kind, amount and currency still fit beside it; a longer one is cut with an ellipsis.
+  struct LineColumns: Equatable {
+    /// Space between columns.
+    static let gap = "  "
+    /// An id is never cut below this.
+    static let minimumID = 8
+
+    var id: Int
+    var kind: Int
+    var amount: Int
+    var currency: Int
+    var ts: Int
+
+    init<Lines: Collection<Event>>(_ lines: Lines, width: Int) {
+      kind = lines.reduce(4) { max($0, $1.kind.rawValue.count) }
+      amount = lines.reduce(6) { max($0, $1.currency.format($1.amount).count) }
+      currency = lines.reduce(3) { max($0, $1.currency.code.count) }
+      ts = lines.reduce(2) { max($0, $1.ts.count) }
+      let wanted = lines.reduce(2) { max($0, $1.id.count) }
+      let besideID = 1 + 3 * Self.gap.count + kind + amount + currency
+      id = min(wanted, max(Self.minimumID, width - besideID - Self.gap.count))
+    }
+
+    /// The column header row.
+    var header: String {
+      " " + "id".padded(to: id) + Self.gap + "kind".padded(to: kind) + Self.gap
+        + "amount".rightAligned(to: amount) + Self.gap + "cur".padded(to: currency) + Self.gap
+        + "ts".padded(to: ts) + Self.gap + "source"
+    }
+
+    /// One line of the artifact. A correction's reason and author come before its source so a
+    /// narrow terminal shows them.
+    func row(_ event: Event, ellipsis: String) -> String {
+      var text = " " + event.id.truncated(to: id, ellipsis: ellipsis).padded(to: id) + Self.gap
+      text += event.kind.rawValue.padded(to: kind) + Self.gap
+      text += event.currency.format(event.amount).rightAligned(to: amount) + Self.gap
+      text += event.currency.code.padded(to: currency) + Self.gap + event.ts.padded(to: ts) + Self.gap
+      if event.kind == .correction {
+        text += "reason: \(event.reason ?? "-") by \(event.author ?? "-")" + Self.gap
+      }
+      return text + event.origin.description
     }
   }
 }

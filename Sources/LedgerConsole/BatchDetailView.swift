@@ -18,7 +18,7 @@ struct BatchDetailView {
         role: .warning)
       return
     }
-    let overall = job.state.display(glyphs: glyphs)
+    let overall = LineView.overall(job, glyphs: glyphs)
     screen.put(" Batch #\(job.seq) \(glyphs.separator)\(overall.text)", row: top, column: 0, role: .header)
     var row = drawInputs(job, into: &screen, row: top + 2)
     row = drawCounts(job, into: &screen, row: row + 1)

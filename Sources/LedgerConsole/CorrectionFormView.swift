@@ -3,6 +3,13 @@ struct CorrectionFormView {
   /// Width of the field label column.
   static let labelWidth = 12
 
+  /// The line under the title, longest first; the first that fits is shown.
+  static let help = [
+    " A correction is one signed line (source \"corrections\"): -12.50 books a credit of 12.50.",
+    " One signed line (source \"corrections\"): -12.50 books a credit of 12.50.",
+    " -12.50 books a credit of 12.50.",
+  ]
+
   let form: CorrectionForm
   let busy: Bool
 
@@ -10,9 +17,8 @@ struct CorrectionFormView {
   func draw(into screen: inout ScreenModel, top: Int, bottom: Int) {
     screen.fill(row: top, role: .header)
     screen.put(" Correction for order \(form[.orderID])", row: top, column: 0, role: .header)
-    screen.put(
-      " A correction is one signed line (source \"corrections\"): -12.50 books a credit of 12.50.",
-      row: top + 1, column: 0, role: .label)
+    let help = Self.help.first { $0.count <= screen.width } ?? Self.help.last ?? ""
+    screen.put(help, row: top + 1, column: 0, role: .label)
     var row = top + 3
     for field in CorrectionForm.Field.allCases where row < bottom {
       let focused = field == form.focus

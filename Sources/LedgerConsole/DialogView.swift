@@ -2,12 +2,21 @@
 struct DialogView {
   let glyphs: GlyphSet
 
+  /// A confirmation's lines wrap at this width, so the dialog stays a readable box.
+  static let confirmWidth = 76
+
+  /// The widest text a box holds on a screen `screenWidth` wide (two columns inside each edge).
+  static func contentLimit(screenWidth: Int) -> Int {
+    max(10, screenWidth - 4)
+  }
+
   /// Draws a box of `lines` with `title`, centered; returns its (top row, left column, width).
   @discardableResult
   func box(title: String, lines: [(String, ScreenRole)], into screen: inout ScreenModel)
     -> (row: Int, column: Int, width: Int)
   {
-    let content = max(title.count, lines.map(\.0.count).max() ?? 0)
+    let content = min(
+      max(title.count, lines.map(\.0.count).max() ?? 0), Self.contentLimit(screenWidth: screen.width))
     let width = min(screen.width, content + 4)
     let height = min(screen.height, lines.count + 4)
     let top = max(0, (screen.height - height) / 2)
@@ -29,7 +38,10 @@ struct DialogView {
   func confirm(_ dialog: Confirmation, into screen: inout ScreenModel) {
     let cancel = "[ Cancel ]"
     let confirm = "[ \(dialog.confirmLabel) ]"
-    var lines = dialog.lines.map { ($0, ScreenRole.dialog) }
+    // Long lines (a batch's many inputs, a long error) wrap inside the box instead of running
+    // past the screen's edge.
+    let limit = min(Self.confirmWidth, Self.contentLimit(screenWidth: screen.width))
+    var lines = dialog.lines.flatMap { $0.wrapped(to: limit) }.map { ($0, ScreenRole.dialog) }
     lines.append(("", .dialog))
     lines.append((cancel + "  " + confirm, .dialogButton))
     lines.append(("Tab switches, Enter chooses, Esc cancels", .dialog))

@@ -17,12 +17,25 @@ struct FooterView {
       screen.put(text + "_", row: row, column: x, role: .inputFocused)
       return
     }
+    let room = screen.width - 1
     if let message = state.visibleMessage {
-      screen.put(" " + message.text, row: row, column: 0, role: message.role)
+      screen.put(
+        " " + message.text.truncated(to: room, ellipsis: glyphs.ellipsis), row: row, column: 0,
+        role: message.role)
     } else if let batch = state.following, let snapshot = state.snapshot {
       let status = snapshot.followStatus(of: batch, now: state.now, glyphs: glyphs)
-      screen.put(" " + status.text, row: row, column: 0, role: status.role)
+      screen.put(" " + Self.fitted(status.text, naming: batch, width: room, glyphs: glyphs),
+        row: row, column: 0, role: status.role)
     }
+  }
+
+  /// A follow status in `width` characters: the batch name loses its middle first, so where
+  /// the batch is (`indexed in batch #12 ✓`) stays readable.
+  static func fitted(_ text: String, naming batch: String, width: Int, glyphs: GlyphSet) -> String {
+    let excess = text.count - width
+    guard excess > 0 else { return text }
+    let short = batch.truncatedMiddle(to: max(12, batch.count - excess), ellipsis: glyphs.ellipsis)
+    return text.replacing(batch, with: short).truncated(to: width, ellipsis: glyphs.ellipsis)
   }
 
   private func drawKeys(into screen: inout ScreenModel, row: Int) {

@@ -23,18 +23,22 @@ public struct GlyphSet: Sendable, Equatable {
   public var enterKey: String
   /// Up/down arrows label.
   public var arrows: String
+  /// Marks text cut to fit.
+  public var ellipsis: String
+  /// Between the two ends of a time range.
+  public var rangeDash: String
 
   /// Unicode glyphs.
   public static let unicode = GlyphSet(
     pending: "·", running: "▶", done: "✓", retrying: "↻", failed: "✗",
     sparkLevels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], horizontal: "─", separator: " │ ",
-    pointer: "›", enterKey: "↵", arrows: "↑↓")
+    pointer: "›", enterKey: "↵", arrows: "↑↓", ellipsis: "…", rangeDash: "–")
 
   /// Plain ASCII glyphs.
   public static let ascii = GlyphSet(
     pending: ".", running: ">", done: "+", retrying: "~", failed: "x",
     sparkLevels: ["_", ".", "-", "=", "*", "#"], horizontal: "-", separator: " | ",
-    pointer: ">", enterKey: "Enter", arrows: "Up/Dn")
+    pointer: ">", enterKey: "Enter", arrows: "Up/Dn", ellipsis: "...", rangeDash: "-")
 
   /// A sparkline of `values` scaled to the largest, at most `width` characters (latest last).
   public func sparkline(_ values: [Int], width: Int) -> String {

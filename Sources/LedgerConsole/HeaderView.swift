@@ -17,12 +17,19 @@ struct HeaderView {
 
   private func drawTitle(into screen: inout ScreenModel, row: Int) {
     screen.fill(row: row, role: .header)
-    var text = " Ledgerline \(glyphs.separator)\(snapshot.dataDirectory)\(glyphs.separator)"
-    text += "engine \(snapshot.engineState)"
-    if state.readOnly || snapshot.readOnly { text += "\(glyphs.separator)READ-ONLY" }
-    screen.put(text, row: row, column: 0, role: .header)
     let clock = ConsoleTime.time(state.now) + " "
-    screen.put(clock, row: row, column: max(0, screen.width - clock.count), role: .header)
+    let room = screen.width - clock.count - 1
+    let head = " Ledgerline \(glyphs.separator)"
+    var tail = "\(glyphs.separator)engine \(snapshot.engineState)"
+    if state.readOnly || snapshot.readOnly { tail += "\(glyphs.separator)READ-ONLY" }
+    // A long data dir loses its middle first, so the engine state and the clock stay visible.
+    let directory = snapshot.dataDirectory.truncatedMiddle(
+      to: max(12, room - head.count - tail.count), ellipsis: glyphs.ellipsis)
+    let text = (head + directory + tail).truncated(to: max(0, room), ellipsis: glyphs.ellipsis)
+    screen.put(text, row: row, column: 0, role: .header)
+    if room > 0 {
+      screen.put(clock, row: row, column: screen.width - clock.count, role: .header)
+    }
   }
 
   private func drawGauges(into screen: inout ScreenModel, row: Int) {
@@ -47,8 +54,10 @@ struct HeaderView {
         x = screen.put("nothing complete yet", row: next, column: x, role: .warning)
       }
       if !source.gaps.isEmpty {
+        let gaps = source.gaps.map { Self.sameDay($0, as: source.watermark) }
         screen.put(
-          "  gaps: " + source.gaps.joined(separator: ", "), row: next, column: x, role: .warning)
+          Self.gapsText(gaps, width: screen.width - x, glyphs: glyphs), row: next, column: x,
+          role: .warning)
       }
       next += 1
     }
@@ -59,5 +68,25 @@ struct HeaderView {
       next += 1
     }
     return next
+  }
+
+  /// The gaps after a watermark in `width` characters: all of them when they fit, else how many
+  /// there are and the first, else only how many.
+  static func gapsText(_ gaps: [String], width: Int, glyphs: GlyphSet) -> String {
+    let all = "  gaps: " + gaps.joined(separator: ", ")
+    guard all.count > width, let first = gaps.first else { return all }
+    if gaps.count == 1 { return all.truncated(to: width, ellipsis: glyphs.ellipsis) }
+    let candidates = [
+      "  \(gaps.count) gaps, first: \(first)", "  \(gaps.count) gaps (ledgerline status lists them)",
+      "  \(gaps.count) gaps",
+    ]
+    return candidates.first { $0.count <= width } ?? candidates[2]
+  }
+
+  /// `gap` without the date of `watermark` when both are on that day
+  /// (`2026-11-27T10:45:00Z–2026-11-27T11:00:00Z missing` → `10:45:00Z–11:00:00Z missing`).
+  static func sameDay(_ gap: String, as watermark: String?) -> String {
+    guard let watermark, watermark.count > 11, Array(watermark)[10] == "T" else { return gap }
+    return gap.replacing(String(watermark.prefix(11)), with: "")
   }
 }

@@ -67,14 +67,68 @@ public struct LineView {
       let cell = job.cell(stage).display(now: state.now, glyphs: glyphs)
       x = screen.put(cell.text.padded(to: Self.stageWidth), row: row, column: x, role: cell.role)
     }
-    let overall = job.state.display(glyphs: glyphs)
+    let overall = Self.overall(job, glyphs: glyphs)
     x = screen.put(overall.text.padded(to: Self.doneWidth), row: row, column: x, role: overall.role)
     let followed = state.following.map { batch in
       job.inputs.contains { $0 == batch || $0.hasSuffix("/" + batch) }
     } ?? false
     screen.put(
-      job.inputs.joined(separator: ", "), row: row, column: x,
+      Self.inputsSummary(job.inputs, width: screen.width - x, glyphs: glyphs), row: row, column: x,
       role: followed ? .following : .normal)
     if selected { screen.paint(row: row, column: 0, count: screen.width, role: .selection) }
+  }
+
+  /// The job's overall state; a job the ledger counts as started but with no stage running or
+  /// retrying (queued behind an earlier batch) reads "waiting", not "running".
+  static func overall(_ job: JobRow, glyphs: GlyphSet) -> (text: String, role: ScreenRole) {
+    let active = job.stages.contains { cell in
+      switch cell {
+      case .running, .retrying: true
+      case .pending, .done, .failed: false
+      }
+    }
+    return (job.state == .running && !active ? JobRow.State.pending : job.state).display(glyphs: glyphs)
+  }
+
+  /// The inputs column in `width` characters: every input when they fit; else the distinct
+  /// sources and the time range the inputs cover (`marketplace, payments 07:09:30–07:09:34Z`);
+  /// else the sources; else the first source (cut with an ellipsis) and how many more.
+  static func inputsSummary(_ inputs: [String], width: Int, glyphs: GlyphSet) -> String {
+    let full = inputs.joined(separator: ", ")
+    guard full.count > width, let first = inputs.first else { return full }
+    var sources: [String] = []
+    for input in inputs {
+      let source = String(input.prefix { $0 != "/" })
+      if !sources.contains(source) { sources.append(source) }
+    }
+    let names = sources.joined(separator: ", ")
+    if let range = timeRange(inputs, glyphs: glyphs), names.count + 1 + range.count <= width {
+      return names + " " + range
+    }
+    if names.count <= width { return names }
+    let more = inputs.count > 1 ? " +\(inputs.count - 1)" : ""
+    let source = String(first.prefix { $0 != "/" })
+    return source.truncated(to: max(1, width - more.count), ellipsis: glyphs.ellipsis) + more
+  }
+
+  /// `07:09:30–07:09:34Z` from batch names `<from>_<to>.<ext>` (basic ISO-8601 instants), or
+  /// `nil` when a name does not have that form.
+  static func timeRange(_ inputs: [String], glyphs: GlyphSet) -> String? {
+    var froms: [String] = []
+    var tos: [String] = []
+    for input in inputs {
+      let name = Array(input.split(separator: "/").last ?? "")
+      guard name.count >= 33, name[16] == "_", name[8] == "T", name[15] == "Z", name[25] == "T",
+        name[32] == "Z"
+      else { return nil }
+      froms.append(String(name[0..<15]))
+      tos.append(String(name[17..<32]))
+    }
+    guard let from = froms.min(), let to = tos.max() else { return nil }
+    func clock(_ basic: String) -> String {
+      let time = Array(basic.dropFirst(9))
+      return "\(String(time[0..<2])):\(String(time[2..<4])):\(String(time[4..<6]))"
+    }
+    return clock(from) + glyphs.rangeDash + clock(to) + "Z"
   }
 }

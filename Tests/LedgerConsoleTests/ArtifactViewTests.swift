@@ -4,8 +4,8 @@ import Testing
 @testable import LedgerConsole
 
 @Suite struct ArtifactViewTests {
-  func render(_ result: ArtifactLookup?, rows: Int = 30, scroll: Int = 0) -> ScreenModel {
-    var state = Fixtures.state(rows: rows, columns: 140)
+  func render(_ result: ArtifactLookup?, rows: Int = 30, columns: Int = 140, scroll: Int = 0) -> ScreenModel {
+    var state = Fixtures.state(rows: rows, columns: columns)
     state.screen = .artifact
     var pane = ArtifactPane(orderID: "ORD-1", requestedAt: Fixtures.t0)
     pane.result = result
@@ -34,20 +34,50 @@ import Testing
   @Test func listsEveryLineWithCorrectionsHighlighted() {
     let screen = render(.found(Fixtures.artifact))
     #expect(screen.text(row: 7) == " lines (3)")
-    #expect(
-      screen.text(row: 8)
-        == " id                    kind                   amount  cur  ts                    source")
-    #expect(
-      screen.text(row: 9)
-        == " e1                    charge                  12.50  USD  2026-11-27T10:01:00Z  web/a.jsonl:1")
-    #expect(
-      screen.text(row: 10)
-        == " e2                    payment                -12.50  USD  2026-11-27T10:01:00Z  web/a.jsonl:2")
+    #expect(screen.text(row: 8) == " id  kind        amount  cur  ts                    source")
+    #expect(screen.text(row: 9) == " e1  charge       12.50  USD  2026-11-27T10:01:00Z  web/a.jsonl:1")
+    #expect(screen.text(row: 10) == " e2  payment     -12.50  USD  2026-11-27T10:01:00Z  web/a.jsonl:2")
     #expect(
       screen.text(row: 11)
-        == " e3                    correction                500  JPY  2026-11-27T10:01:00Z  reason: late fee waived by ana  web/a.jsonl:3")
+        == " e3  correction     500  JPY  2026-11-27T10:01:00Z  reason: late fee waived by ana  web/a.jsonl:3")
     #expect(screen.cell(row: 11, column: 1).role == .correction)
     #expect(screen.cell(row: 10, column: 1).role == .normal)
+  }
+
+  /// Lines as the demo writes them: 22- and 29-character ids, millisecond timestamps.
+  static let realisticLines = [
+    Event(
+      id: "marketplace-0000000217", orderID: "ORD-1", kind: .charge, amount: 31799, currency: .usd,
+      ts: "2026-11-27T07:09:28.041Z", reason: nil, author: nil,
+      origin: EventOrigin(source: "marketplace", file: "20261127T070928Z_20261127T070930Z.jsonl", line: 17)),
+    Event(
+      id: "corr-1795763420664-2188574398", orderID: "ORD-1", kind: .correction, amount: -250,
+      currency: .usd, ts: "2026-11-27T07:10:20Z", reason: "fix shipping", author: "ann",
+      origin: EventOrigin(source: "corrections", file: "20261127T071020Z_20261127T071021Z.jsonl", line: 1)),
+  ]
+
+  @Test func longIdsShowInFullAndTheTimestampNeverRunsIntoTheSource() {
+    var detail = Fixtures.artifact
+    detail.lines = Self.realisticLines
+    let screen = render(.found(detail))
+    #expect(
+      screen.text(row: 8)
+        == " id                             kind        amount  cur  ts                        source")
+    #expect(
+      screen.text(row: 9)
+        == " marketplace-0000000217         charge      317.99  USD  2026-11-27T07:09:28.041Z  marketplace/20261127T070928Z_20261127T070930Z.jsonl:17")
+    #expect(
+      screen.text(row: 10)
+        == " corr-1795763420664-2188574398  correction   -2.50  USD  2026-11-27T07:10:20Z      reason: fix shipping by ann  corrections/20261127T071020Z")
+  }
+
+  @Test func onANarrowScreenAnIdThatDoesNotFitIsCutWithAnEllipsisAndTheAmountStays() {
+    var detail = Fixtures.artifact
+    detail.lines = Self.realisticLines
+    let screen = render(.found(detail), columns: 50)
+    #expect(screen.text(row: 8) == " id                      kind        amount  cur")
+    #expect(screen.text(row: 9) == " marketplace-0000000217  charge      317.99  USD")
+    #expect(screen.text(row: 10) == " corr-1795763420664-21…  correction   -2.50  USD")
   }
 
   @Test func scrollingStartsAtTheScrollLineAndSaysHowManyRemain() {

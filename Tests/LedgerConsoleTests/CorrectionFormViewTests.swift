@@ -45,4 +45,16 @@ import Testing
   @Test func showsSubmitting() {
     #expect(render(CorrectionForm(orderID: "ORD-1"), busy: true).text(row: 13) == " submitting…")
   }
+
+  @Test(arguments: [
+    (100, " A correction is one signed line (source \"corrections\"): -12.50 books a credit of 12.50."),
+    (80, " One signed line (source \"corrections\"): -12.50 books a credit of 12.50."),
+    (40, " -12.50 books a credit of 12.50."),
+  ])
+  func theExplanationIsTheLongestThatFits(columns: Int, expected: String) {
+    var state = Fixtures.state(columns: columns)
+    state.screen = .correction
+    state.form = CorrectionForm(orderID: "ORD-1", currency: "USD")
+    #expect(ConsoleRenderer.render(state, glyphs: .unicode).text(row: 1) == expected)
+  }
 }

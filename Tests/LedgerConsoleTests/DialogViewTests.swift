@@ -45,4 +45,25 @@ import Testing
       screen.find("c        open the correction form for this order (not in read-only)") != nil)
     #expect(screen.role(of: "c        open the correction") == .label)
   }
+
+  @Test func aRetryOfManyInputsWrapsInsideTheBoxAndShowsEveryInput() {
+    let inputs = ["marketplace", "payments", "royalties", "web-store", "pos", "partners"].map {
+      "\($0)/20261127T070930Z_20261127T070932Z.jsonl"
+    }
+    var snapshot = Fixtures.snapshot
+    snapshot.jobs[1].inputs = inputs
+    var state = Fixtures.state(rows: 30, columns: 140)
+    _ = state.on(.snapshot(snapshot))
+    _ = state.press(.up, .up, .character("r"))
+    let screen = ConsoleRenderer.render(state, glyphs: .unicode)
+    for input in inputs { #expect(screen.find(input) != nil, "\(input)") }
+    // One input per wrapped line, each starting at the text column under the title.
+    let title = screen.find("Retry batch #2?")
+    let first = screen.find("inputs: marketplace/20261127T070930Z_20261127T070932Z.jsonl,")
+    #expect(first?.column == title?.column)
+    #expect(first?.row == (title?.row ?? 0) + 2)
+    #expect(screen.find("payments/20261127T070930Z_20261127T070932Z.jsonl,")?.column == title?.column)
+    #expect(screen.find("[ Cancel ]  [ Retry ]") != nil)
+    #expect(screen.role(of: "[ Cancel ]") == .dialogButtonFocused)
+  }
 }

@@ -35,7 +35,7 @@ import Testing
         == "  #1    1 file   ✓ done     ✓ done     ✓ done     ✓ done     ✓ done     web/20261127T100000Z_20261127T101500Z.jsonl")
     #expect(
       screen.text(row: 6)
-        == "  #2    2 files  ✓ done     ✓ done     ✗ failed   · pending  ✗ failed   web/20261127T101500Z_20261127T103000Z.jsonl, pos")
+        == "  #2    2 files  ✓ done     ✓ done     ✗ failed   · pending  ✗ failed   web, pos 10:15:00–10:30:00Z")
     #expect(
       screen.text(row: 7)
         == "  #3    1 file   ✓ done     ↻ 2/5 9s   · pending  · pending  ↻ retrying web/20261127T103000Z_20261127T104500Z.jsonl")
@@ -48,7 +48,7 @@ import Testing
   @Test func theSelectedRowHasAPointerAndTheSelectionRole() {
     #expect(
       screen.text(row: 8)
-        == "› #4    1 file   ▶ 45%      · pending  · pending  · pending  ▶ running  corrections/20261127T104400Z_20261127T104401Z.js")
+        == "› #4    1 file   ▶ 45%      · pending  · pending  · pending  ▶ running  corrections 10:44:00–10:44:01Z")
     #expect((0..<120).allSatisfy { screen.cell(row: 8, column: $0).role == .selection })
   }
 
@@ -100,7 +100,7 @@ import Testing
     state.following = "20261127T104400Z_20261127T104401Z.jsonl"
     _ = state.press(.character("g"))
     let screen = ConsoleRenderer.render(state, glyphs: .unicode)
-    #expect(screen.role(of: "corrections/2026") == .following)
+    #expect(screen.role(of: "corrections 10:44:00") == .following)
     #expect(
       screen.text(row: 28)
         == " following 20261127T104400Z_20261127T104401Z.jsonl: batch #4, stateless ▶ 45%")
@@ -110,5 +110,48 @@ import Testing
     let state = ConsoleState(readOnly: false, themeNames: [], rows: 10, columns: 60)
     let screen = ConsoleRenderer.render(state, glyphs: .unicode)
     #expect(screen.text(row: 0) == " waiting for the engine…")
+  }
+
+  @Test func aJobQueuedBehindAFailedBatchReadsWaitingNotRunning() {
+    let queued = JobRow(
+      seq: 5, inputs: ["web/20261127T104500Z_20261127T110000Z.jsonl"],
+      stages: [.done, .done, .pending, .pending], state: .running)
+    var snapshot = Fixtures.snapshot
+    snapshot.jobs.append(queued)
+    var state = Fixtures.state()
+    _ = state.on(.snapshot(snapshot))
+    _ = state.press(.character("g"))
+    let screen = ConsoleRenderer.render(state, glyphs: .unicode)
+    #expect(
+      screen.text(row: 9)
+        == "  #5    1 file   ✓ done     ✓ done     · pending  · pending  · waiting  web/20261127T104500Z_20261127T110000Z.jsonl")
+    #expect(screen.cell(row: 9, column: 61).role == .stagePending)
+    state.screen = .batchDetail(seq: 5)
+    #expect(ConsoleRenderer.render(state, glyphs: .unicode).text(row: 0) == " Batch #5  │ · waiting")
+  }
+
+  static let fourSources = ["marketplace", "payments", "royalties", "web-store"].map {
+    "\($0)/20261127T070930Z_20261127T070932Z.jsonl"
+  }
+
+  @Test(arguments: [
+    (fourSources, 68, "marketplace, payments, royalties, web-store 07:09:30–07:09:32Z"),
+    (fourSources, 50, "marketplace, payments, royalties, web-store"),
+    (fourSources, 13, "marketpla… +3"),
+    (["web/a.jsonl", "pos/b.csv"], 10, "web, pos"),
+    (["web/a.jsonl", "pos/b.csv"], 30, "web/a.jsonl, pos/b.csv"),
+    (["corrections/20261127T104400Z_20261127T104401Z.jsonl"], 8, "correct…"),
+  ])
+  func inputsColumnSummarisesWhatDoesNotFit(inputs: [String], width: Int, expected: String) {
+    #expect(LineView.inputsSummary(inputs, width: width, glyphs: .unicode) == expected)
+  }
+
+  @Test func eightyColumnsKeepEveryStateAndSummariseTheInputs() {
+    let screen = ConsoleRenderer.render(Fixtures.state(rows: 24, columns: 80), glyphs: .unicode)
+    #expect(screen.text(row: 0) == " Ledgerline  │ /data/ll │ engine running" + String(repeating: " ", count: 30) + "10:45:00Z")
+    #expect(screen.text(row: 6) == "  #2    2 files  ✓ done     ✓ done     ✗ failed   · pending  ✗ failed   web, pos")
+    #expect(screen.text(row: 8) == "› #4    1 file   ▶ 45%      · pending  · pending  · pending  ▶ running  correct…")
+    #expect(screen.lines.allSatisfy { $0.count <= 80 })
+    #expect(screen.text(row: 23).hasPrefix(" ? help  q quit  Enter detail"))
   }
 }

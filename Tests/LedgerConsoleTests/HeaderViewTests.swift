@@ -1,0 +1,59 @@
+import Testing
+
+@testable import LedgerConsole
+
+@Suite struct HeaderViewTests {
+  static let gaps = [
+    "2026-11-27T07:09:30Z–2026-11-27T07:09:32Z pending", "2026-11-27T07:09:32Z–2026-11-27T07:09:34Z pending",
+    "2026-11-27T07:09:34Z–2026-11-27T07:09:36Z pending",
+  ]
+
+  func render(columns: Int, directory: String = "/data/ll", engine: String = "running", gaps: [String] = gaps)
+    -> ScreenModel
+  {
+    var snapshot = Fixtures.snapshot
+    snapshot.dataDirectory = directory
+    snapshot.engineState = engine
+    snapshot.completeness = [
+      SourceCompleteness(source: "marketplace", watermark: "2026-11-27T07:09:30Z", gaps: gaps)
+    ]
+    var state = Fixtures.state(rows: 24, columns: columns)
+    _ = state.on(.snapshot(snapshot))
+    return ConsoleRenderer.render(state, glyphs: .unicode)
+  }
+
+  @Test func aLongDataDirLosesItsMiddleSoTheEngineStateAndClockStayVisible() {
+    let screen = render(
+      columns: 80, directory: "/tmp/ledgerline-cli-console-operator-1a2b3c4d/data",
+      engine: "idle (batch failed: retry it)")
+    #expect(
+      screen.text(row: 0)
+        == " Ledgerline  │ /tmp/le…4d/data │ engine idle (batch failed: retry it) 10:45:00Z")
+  }
+
+  @Test func gapsOnTheWatermarksDayDropTheDateAndAreCountedWhenTheyDoNotFit() {
+    #expect(
+      render(columns: 140).text(row: 2)
+        == " marketplace   complete through 2026-11-27T07:09:30Z  3 gaps, first: 07:09:30Z–07:09:32Z pending")
+    #expect(
+      render(columns: 91).text(row: 2)
+        == " marketplace   complete through 2026-11-27T07:09:30Z  3 gaps (ledgerline status lists them)")
+    #expect(render(columns: 80).text(row: 2) == " marketplace   complete through 2026-11-27T07:09:30Z  3 gaps")
+    #expect(render(columns: 80).role(of: "3 gaps") == .warning)
+  }
+
+  @Test func gapsThatFitAreAllListed() {
+    #expect(
+      render(columns: 140, gaps: Array(Self.gaps.prefix(2))).text(row: 2)
+        == " marketplace   complete through 2026-11-27T07:09:30Z  gaps: 07:09:30Z–07:09:32Z pending, 07:09:32Z–07:09:34Z pending")
+  }
+
+  @Test(arguments: [
+    ("2026-11-27T10:45:00Z–2026-11-27T11:00:00Z missing", "2026-11-27T10:30:00Z", "10:45:00Z–11:00:00Z missing"),
+    ("2026-11-28T00:00:00Z–2026-11-28T00:15:00Z pending", "2026-11-27T23:45:00Z", "2026-11-28T00:00:00Z–2026-11-28T00:15:00Z pending"),
+    ("10:15-10:30 missing", nil, "10:15-10:30 missing"),
+  ])
+  func aGapDropsOnlyTheWatermarksOwnDate(gap: String, watermark: String?, expected: String) {
+    #expect(HeaderView.sameDay(gap, as: watermark) == expected)
+  }
+}
