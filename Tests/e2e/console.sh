@@ -4,6 +4,9 @@
 # Usage: Tests/e2e/console.sh BINARY [ARGS...]
 #   e.g. Tests/e2e/console.sh .build/debug/ledgerline demo --data /tmp/ll-e2e
 # Needs tmux. Exits 0 when every check passes; prints the pane on failure.
+# The full operator/accountant scenario (retry, lookup vs lookup --json, correction, resize, quit)
+# runs under `swift test`: Tests/LedgerlineCLITests/ConsoleEndToEndTests.swift. Measurements of
+# redraw rate, key latency and CPU: Tests/e2e/measure-console.sh.
 set -euo pipefail
 
 if [[ $# -lt 1 ]]; then
