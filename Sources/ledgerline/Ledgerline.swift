@@ -17,6 +17,24 @@ struct Ledgerline: ParsableCommand {
       LookupCommand.self, ExportCommand.self, CorrectCommand.self, RetryCommand.self,
       RejectsCommand.self, GenerateCommand.self, BenchCommand.self,
     ])
+
+  /// Runs the command; our own errors print as `error: <what failed and what to do>` and exit 1,
+  /// argument errors and explicit exit codes go through ArgumentParser.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      guard !(error is ExitCode), !isArgumentError(error) else { exit(withError: error) }
+      printError(String(describing: error))
+      Foundation.exit(1)
+    }
+  }
+
+  private static func isArgumentError(_ error: any Error) -> Bool {
+    let type = String(reflecting: Swift.type(of: error))
+    return type.hasPrefix("ArgumentParser.") || error is ValidationError || error is CleanExit
+  }
 }
 
 /// `--data DIR`, shared by every command.

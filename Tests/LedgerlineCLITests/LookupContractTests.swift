@@ -85,7 +85,7 @@ extension CLISuite {
       #expect(result.stdout == "")
       #expect(
         result.stderr
-          == "Error: no Ledgerline data directory at \(data) (no ledger.sqlite); run `ledgerline run --data \(data)` or `ledgerline demo` first, or pass --data DIR\n"
+          == "error: no Ledgerline data directory at \(data) (no ledger.sqlite); run `ledgerline run --data \(data)` or `ledgerline demo` first, or pass --data DIR\n"
       )
       #expect(!FileManager.default.fileExists(atPath: data), "a reading command created \(data)")
     }
