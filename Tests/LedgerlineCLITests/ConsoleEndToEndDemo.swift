@@ -15,7 +15,7 @@ final class ConsoleEndToEndDemo {
   init(_ label: String, columns: Int = 140, rows: Int = 40) throws {
     scratch = try ScratchDirectory(label)
     data = "\(scratch.path)/data"
-    tmux = try ConsoleEndToEndTmux(scratch: scratch.path, columns: columns, rows: rows)
+    tmux = try ConsoleEndToEndTmux(workingDirectory: scratch.path, columns: columns, rows: rows)
     try tmux.waitFor("the shell prompt") { $0.hasLine("e2e$") ? true : nil }
     try tmux.enterCommand(
       "TERM=xterm-256color '\(scratch.binary.path)' demo --data '\(data)' --interval 1 --inject-faults \(Self.faults);"

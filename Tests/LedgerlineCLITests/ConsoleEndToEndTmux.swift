@@ -16,44 +16,58 @@ final class ConsoleEndToEndTmux {
   static let prompt = "e2e$ "
 
   private let tmux: String
+  /// The server's own directory (socket, spawn output): outside the test's scratch directory,
+  /// so the server can still be reached and killed while the scratch directory goes away.
+  private let directory: String
   private let socket: String
-  private let scratch: String
   private let environment: [String: String]
 
-  /// Starts a detached `columns`×`rows` session running `sh` in `scratch`. Throws when tmux is
-  /// not installed: the caller's test fails with that message rather than passing untested.
-  init(scratch: String, columns: Int, rows: Int) throws {
+  /// Starts a detached `columns`×`rows` session running `sh` in `workingDirectory`. Throws when
+  /// tmux is not installed: the caller's test fails with that message rather than passing
+  /// untested.
+  init(workingDirectory: String, columns: Int, rows: Int) throws {
     let inherited = ProcessInfo.processInfo.environment
     let path = inherited["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
     guard let tmux = ConsoleEndToEndSpawn.locate("tmux", path: path) else {
       throw ConsoleEndToEndError.tmuxMissing(path: path)
     }
     self.tmux = tmux
-    self.scratch = scratch
-    socket = "\(scratch)/tmux.sock"
+    directory = try Self.makePrivateDirectory()
+    socket = "\(directory)/tmux.sock"
     // No NO_COLOR (swift test sets it): the console runs with colours as a user would see it.
     environment = [
-      "PATH": path, "HOME": inherited["HOME"] ?? scratch, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+      "PATH": path, "HOME": inherited["HOME"] ?? directory, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
       "TERM": "xterm-256color",
     ]
     try run([
-      "new-session", "-d", "-s", Self.session, "-x", "\(columns)", "-y", "\(rows)", "-c", scratch,
-      "env PS1='\(Self.prompt)' /bin/sh",
+      "new-session", "-d", "-s", Self.session, "-x", "\(columns)", "-y", "\(rows)", "-c",
+      workingDirectory, "env PS1='\(Self.prompt)' /bin/sh",
     ])
     try run(["set-option", "-t", Self.session, "remain-on-exit", "on"])
   }
 
+  /// Kills the server (its panes get SIGHUP, so a console still running exits too) and removes
+  /// its directory.
   deinit {
     _ = try? ConsoleEndToEndSpawn.run(
-      tmux, ["-S", socket, "kill-server"], environment: environment, scratch: scratch, timeout: 5)
-    unlink(socket)
+      tmux, ["-S", socket, "kill-server"], environment: environment, scratch: directory, timeout: 5)
+    try? FileManager.default.removeItem(atPath: directory)
+  }
+
+  private static func makePrivateDirectory() throws -> String {
+    var template = Array("/tmp/ll-e2e-tmux-XXXXXX".utf8CString)
+    let made = template.withUnsafeMutableBufferPointer { buffer in
+      buffer.baseAddress.flatMap { mkdtemp($0) }
+    }
+    guard let made else { throw ConsoleEndToEndError.spawnFailed(executable: "mkdtemp", errno: errno) }
+    return String(cString: made)
   }
 
   /// Runs one tmux command against this server; throws unless it exits 0.
   @discardableResult
   func run(_ arguments: [String]) throws -> String {
     let all = ["-u", "-f", "/dev/null", "-S", socket] + arguments
-    let output = try ConsoleEndToEndSpawn.run(tmux, all, environment: environment, scratch: scratch)
+    let output = try ConsoleEndToEndSpawn.run(tmux, all, environment: environment, scratch: directory)
     guard output.status == 0 else {
       throw ConsoleEndToEndError.toolFailed(
         command: "tmux " + all.joined(separator: " "), status: output.status, stderr: output.stderr)
