@@ -1,10 +1,11 @@
-/// Formats wall-clock seconds and durations for display, in UTC, without Foundation.
+import LedgerDomain
+
+/// Formats wall-clock seconds and durations for display, in UTC, without Foundation (calendar
+/// arithmetic is the domain's `BatchInstant`).
 public enum ConsoleTime {
   /// `2026-11-27T10:45:03Z`.
   public static func iso(_ seconds: Int64) -> String {
-    let (days, rest) = floorDivide(seconds, 86_400)
-    let (year, month, day) = civil(fromDays: days)
-    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(clock(rest))Z"
+    BatchInstant(secondsSinceEpoch: seconds).rfc3339
   }
 
   /// `10:45:03Z`.
@@ -31,19 +32,6 @@ public enum ConsoleTime {
   private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
     let quotient = value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
     return (quotient, value - quotient * divisor)
-  }
-
-  /// Howard Hinnant's days-from-civil inverse: days since 1970-01-01 → (year, month, day).
-  private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let dayOfEra = z - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let mp = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
   }
 
   private static func pad(_ value: Int64, _ width: Int) -> String {
