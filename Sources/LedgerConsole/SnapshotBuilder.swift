@@ -55,7 +55,8 @@ struct SnapshotBuilder {
     return JobRow(
       seq: job.seq, inputs: job.inputs.compactMap { names[$0] }, stages: stages,
       events: Int(job.counts.events), keys: Int(job.counts.keys), rejects: Int(job.counts.rejects),
-      duplicates: Int(job.counts.duplicates), timings: timings, attempts: job.attempts,
+      duplicates: Int(job.counts.duplicates), timings: timings,
+      attempts: job.status == .done ? job.totalAttempts : job.attempts,
       lastError: job.lastError, state: state(job))
   }
 
@@ -77,7 +78,7 @@ struct SnapshotBuilder {
 
   private func state(_ job: JobRecord) -> JobRow.State {
     switch job.status {
-    case .pending: job.stage == .reduce ? .pending : .running
+    case .pending: .pending
     case .running: .running
     case .retrying: .retrying
     case .failed: .failed

@@ -50,6 +50,7 @@ extension StatusReport {
       ("stage", JSONText.quote(job.stage.rawValue)), ("status", JSONText.quote(job.status.rawValue)),
       ("stages", JSONText.object(Stage.allCases.map { ($0.rawValue, JSONText.quote(Self.stageState(job, $0))) })),
       ("attempts", String(job.attempts)),
+      ("total_attempts", String(job.totalAttempts)),
       ("next_attempt_at", job.nextAttemptAt.map { JSONText.quote(Self.instant($0)) } ?? "null"),
       ("last_error", job.lastError.map(JSONText.quote) ?? "null"),
       ("error_kind", job.lastErrorKind.map { JSONText.quote($0.rawValue) } ?? "null"),

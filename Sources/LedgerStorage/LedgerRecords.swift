@@ -113,6 +113,8 @@ public struct JobRecord: Sendable, Equatable {
   public var counts: JobCounts
   public var timings: [Stage: StageTiming]
   public var createdAt: Int64
+  /// Stage attempts over the job's whole life (all stages, including operator retries).
+  public var totalAttempts: Int = 0
 
   public init(
     seq: UInt64, inputs: [Int64], stage: Stage, status: JobStatus, attempts: Int,

@@ -48,13 +48,14 @@ extension SQLiteWorkflowLedger {
       }
       try conn.query(
         """
-        SELECT job, stage, MIN(started_at), MAX(ended_at) FROM stage_runs
+        SELECT job, stage, MIN(started_at), MAX(ended_at), COUNT(*) FROM stage_runs
         WHERE job BETWEEN ? AND ? GROUP BY job, stage
         """,
         [.integer(Int64(lo)), .integer(Int64(hi))]
       ) { s in
         guard let i = index[UInt64(s.int64(at: 0))], let stage = Stage(rawValue: try s.string(at: 1))
         else { return }
+        jobs[i].totalAttempts += s.int(at: 4)
         jobs[i].timings[stage] = StageTiming(
           startedAt: s.isNull(at: 2) ? nil : s.int64(at: 2),
           endedAt: s.isNull(at: 3) ? nil : s.int64(at: 3))

@@ -102,7 +102,7 @@ extension CLISuite {
       let expected =
         " events \(try counts.int("events"))   keys \(try counts.int("keys"))"
         + "   rejects \(try counts.int("rejects"))   duplicates \(try counts.int("duplicates"))"
-        + "   attempts \(try batch.int("attempts"))"
+        + "   attempts \(try batch.int("total_attempts"))"
       #expect(pane.hasLine(expected), "\(pane.text)")
       try demo.tmux.press("Escape")
       try demo.tmux.waitFor("the line view after Esc") { $0.columnHeader }
