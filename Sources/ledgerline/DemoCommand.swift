@@ -31,7 +31,8 @@ struct DemoCommand: ParsableCommand {
     let faults = injectFaults == "none" ? FaultInjector.none : try FaultOptions.parse(injectFaults)
     let workspace = try Workspace(root: root, mode: .engine, faults: faults)
     print("ledgerline demo: data directory \(root)")
-    let generator = LiveGenerator(inbox: workspace.context.paths.inbox, eventsPerSource: events)
+    let generator = LiveGenerator(
+      inbox: workspace.context.paths.inbox, eventsPerSource: events, batchSeconds: Int64(max(1, interval)))
     let stopGenerator = Mutex(false)
     let deadline = seconds > 0 ? Date().addingTimeInterval(TimeInterval(seconds)) : nil
     Thread.detachNewThread { [interval] in
@@ -88,14 +89,16 @@ struct LiveGenerator: Sendable {
   let inbox: String
   var generator: WorkloadGenerator
 
-  init(inbox: String, eventsPerSource: Int) {
+  /// Batches of `batchSeconds` each, one round per `batchSeconds` of wall time, so the
+  /// watermark follows the clock.
+  init(inbox: String, eventsPerSource: Int, batchSeconds: Int64) {
     self.inbox = inbox
     let now = Int64(Date().timeIntervalSince1970)
     generator = WorkloadGenerator(
       options: GeneratorOptions(
         seed: UInt64(now), batchesPerSource: 60, eventsPerBatch: eventsPerSource, orderCount: 5_000,
         bulkOrderLines: 60 * 4 * 250, badLineRate: 0.003, duplicateRate: 0.02, correctionRate: 0.002,
-        csvEvery: 7, start: now - now % 2, batchSeconds: 2))
+        csvEvery: 7, start: now - now % batchSeconds, batchSeconds: batchSeconds))
   }
 
   mutating func round() throws {
