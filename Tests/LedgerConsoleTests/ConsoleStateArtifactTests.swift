@@ -73,14 +73,38 @@ import Testing
     #expect(state.artifact?.detail == Fixtures.artifact)
   }
 
+  /// Three lines fit on the screen: nothing scrolls.
   @Test(arguments: [
-    ([ConsoleKey.down], 1), ([.down, .down, .down, .down], 2), ([.character("G")], 2),
-    ([.character("G"), .character("k")], 1), ([.pageDown, .character("g")], 0),
+    ([ConsoleKey.down], 0), ([.down, .down, .down, .down], 0), ([.character("G")], 0),
+    ([.pageDown, .character("g")], 0),
   ])
-  func linesScroll(keys: [ConsoleKey], expected: Int) {
+  func linesThatFitDoNotScroll(keys: [ConsoleKey], expected: Int) {
     var state = lookedUp()
     for key in keys { _ = state.on(.key(key)) }
     #expect(state.artifact?.scroll == expected)
+  }
+
+  /// 100 lines: `G` shows the last full page, not a lone last line.
+  @Test func longArtifactsScrollToTheLastFullPage() {
+    var state = lookedUp()
+    var detail = Fixtures.artifact
+    let line = detail.lines[0]
+    detail.lines = (0..<100).map { i in
+      var copy = line
+      copy.id = "line-\(i)"
+      return copy
+    }
+    _ = state.on(.lookupFinished(orderID: "ORD-1", .found(detail)))
+    let last = 100 - state.pageSize
+    #expect(last > 0)
+    _ = state.on(.key(.down))
+    #expect(state.artifact?.scroll == 1)
+    _ = state.on(.key(.character("G")))
+    #expect(state.artifact?.scroll == last)
+    _ = state.on(.key(.character("k")))
+    #expect(state.artifact?.scroll == last - 1)
+    _ = state.on(.key(.character("g")))
+    #expect(state.artifact?.scroll == 0)
   }
 
   @Test func noLookupRefreshOnOtherScreens() {
