@@ -127,24 +127,9 @@ public struct Processor: Sendable {
     let segment = try data.append(
       type: .lineSegment,
       payload: ArtifactCodec.encode(LineSegment(orderID: group.orderID, version: job, events: outcome.accepted)))
-    var next = outcome.summary
-    next.version = job
+    let (newStored, external) = stored.appending(outcome, version: job, segment: segment)
     let newIDs = outcome.accepted.map(\.id)
-    var ids = stored.ids
-    var external: [String] = []
-    switch stored.ids {
-    case .inline(let set) where next.lineCount > StoredSummary.inlineIDLimit:
-      ids = .external
-      external = Array(set) + newIDs
-    case .inline(let set):
-      ids = .inline(set.union(newIDs))
-    case .external:
-      external = newIDs
-    }
-    let newStored = StoredSummary(
-      summary: next,
-      segments: stored.segments + [SegmentRef(location: segment, lineCount: Int32(newIDs.count))],
-      ids: ids)
+    let ids = newStored.ids
     let payload = ArtifactCodec.encode(newStored)
     let location = try data.append(type: .artifactSummary, payload: payload)
     let entry = IndexEntry(orderID: group.orderID, location: location, version: job)

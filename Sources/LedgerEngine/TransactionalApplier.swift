@@ -115,23 +115,8 @@ public struct TransactionalApplier: Sendable {
     let segment = try writer.append(
       type: .lineSegment,
       payload: ArtifactCodec.encode(LineSegment(orderID: orderID, version: version, events: outcome.accepted)))
-    var next = outcome.summary
-    next.version = version
+    let (newStored, external) = stored.appending(outcome, version: version, segment: segment)
     let newIDs = outcome.accepted.map(\.id)
-    var ids = stored.ids
-    var external: [String] = []
-    switch stored.ids {
-    case .inline(let set) where next.lineCount > StoredSummary.inlineIDLimit:
-      ids = .external
-      external = Array(set) + newIDs
-    case .inline(let set):
-      ids = .inline(set.union(newIDs))
-    case .external:
-      external = newIDs
-    }
-    let newStored = StoredSummary(
-      summary: next, segments: stored.segments + [SegmentRef(location: segment, lineCount: Int32(newIDs.count))],
-      ids: ids)
     let location = try writer.append(type: .artifactSummary, payload: ArtifactCodec.encode(newStored))
     try writer.finish()
     try context.keyIndex.publish(
