@@ -3,9 +3,12 @@ import LedgerStorage
 extension Engine {
   /// Runs a compaction pass if the line is quiescent: no prefetched or processed job waits, no
   /// prefetch or process is running, and the in-flight overlay is empty (every location any
-  /// stage holds is then in the key index, which compaction keeps right). Returns nil if skipped.
+  /// stage holds is then in the key index, which compaction keeps right). Unless `force`, it
+  /// also waits until part files have grown enough since the last pass (`compactionGrowth`).
+  /// Returns nil if skipped.
   @discardableResult
-  public func compactIfQuiescent() throws -> Compactor.Report? {
+  public func compactIfQuiescent(force: Bool = true) throws -> Compactor.Report? {
+    guard try force || compactionDue() else { return nil }
     let claimed = state.withLock { s -> UInt64? in
       guard s.prefetched.isEmpty, s.prefetching.isEmpty, s.processed.isEmpty, !s.busy.contains(.prefetch),
         !s.busy.contains(.process)
@@ -31,5 +34,14 @@ extension Engine {
           text: "compaction reclaimed \(report.reclaimedBytes) bytes: \(report.deletedParts) part files deleted, \(report.rewrittenParts) rewritten; live \(report.liveBytes) of \(report.totalBytesAfter) bytes"))
     }
     return report
+  }
+
+  /// True when part files have grown past the growth factor since the last pass.
+  func compactionDue() throws -> Bool {
+    let stored = FileOps.list(context.paths.parts).filter { $0.hasPrefix("a-") || $0.hasPrefix("c-") }
+      .reduce(Int64(0)) { $0 + ((try? FileOps.size("\(context.paths.parts)/\($1)")) ?? 0) }
+    guard stored >= options.compactionMinimumBytes else { return false }
+    guard let last = try context.ledger.lastCompaction() else { return true }
+    return Double(stored) >= options.compactionGrowth * Double(max(1, last.totalBytesAfter))
   }
 }

@@ -96,7 +96,7 @@ extension Engine {
     overlay.evict(through: safe)
     removeIntermediateFiles(job: job)
     if options.compactEvery > 0, job % options.compactEvery == 0 {
-      _ = try compactIfQuiescent()
+      _ = try compactIfQuiescent(force: false)
     }
   }
 

@@ -30,7 +30,7 @@ public final class Engine: Sendable {
   public func runUntilIdle() throws -> IdleReport {
     try recover()
     try runWorkers(untilIdle: true)
-    if options.compactEvery > 0 { try compactIfQuiescent() }
+    if options.compactEvery > 0 { try compactIfQuiescent(force: false) }
     return try idleReport()
   }
 

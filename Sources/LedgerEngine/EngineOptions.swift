@@ -11,6 +11,11 @@ public struct EngineOptions: Sendable {
   public var pollMillis: Int64 = 200
   /// Run a compaction pass after every this many indexed jobs (0: never automatically).
   public var compactEvery: UInt64 = 16
+  /// Automatic passes run only once part files have grown to this factor of what the last pass
+  /// left (and past `compactionMinimumBytes`): a pass reads every summary, so spacing passes by
+  /// growth keeps compaction's cost proportional to what was written, not to the state.
+  public var compactionGrowth: Double = 1.5
+  public var compactionMinimumBytes: Int64 = 16 << 20
   /// Test hook: called before a stage runs (e.g. to pause the indexer). Not for production.
   public var beforeStage: (@Sendable (Stage, UInt64) -> Void)? = nil
 

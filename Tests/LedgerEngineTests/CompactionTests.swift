@@ -70,4 +70,22 @@ import Testing
     // Six charges "1.03" … "6.03" (2118 cents) and three refunds of 1.00.
     #expect(view.summary.totals[.usd]?.balance == 1818)
   }
+
+  /// Automatic passes are spaced by growth: a pass reads every summary, so it must not run
+  /// after every batch of a large state.
+  @Test func automaticPassesWaitForTheStoreToGrow() throws {
+    let h = try EngineHarness()
+    try Self.churn(h, batches: 4)
+    try h.runUntilIdle(maxInputsPerJob: 1)
+    var options = EngineOptions()
+    options.compactionMinimumBytes = Self.partBytes(h) + 1
+    #expect(try Engine(context: try h.context(), options: options).compactIfQuiescent(force: false) == nil)
+    options.compactionMinimumBytes = 0
+    let engine = Engine(context: try h.context(), options: options)
+    let first = try #require(try engine.compactIfQuiescent(force: false))
+    #expect(first.totalBytesAfter == Self.partBytes(h))
+    // Nothing written since: not due, unless forced.
+    #expect(try engine.compactIfQuiescent(force: false) == nil)
+    #expect(try engine.compactIfQuiescent(force: true) != nil)
+  }
 }
