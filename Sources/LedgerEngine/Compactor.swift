@@ -42,10 +42,7 @@ public struct Compactor: Sendable {
   /// cache is not filled with summaries nobody asked for.
   public func run(through indexedThrough: UInt64, pass: UInt64) throws -> Report {
     var report = Report()
-    var sizes: [String: Int64] = [:]
-    for name in FileOps.list(context.paths.parts) where name.hasPrefix("a-") || name.hasPrefix("c-") {
-      sizes[name] = (try? FileOps.size("\(context.paths.parts)/\(name)")) ?? 0
-    }
+    let sizes = PartNames.artifactPartSizes(in: context.paths.parts)
     report.totalBytesBefore = sizes.values.reduce(0, +)
     var live: [String: Int64] = [:]
     try context.keyIndex.forEachEntry { entry in
@@ -76,9 +73,7 @@ public struct Compactor: Sendable {
     }
     for name in reclaim { context.discardPart(name) }
     report.deletedParts = dead.count
-    report.totalBytesAfter = FileOps.list(context.paths.parts)
-      .filter { $0.hasPrefix("a-") || $0.hasPrefix("c-") }
-      .reduce(0) { $0 + ((try? FileOps.size("\(context.paths.parts)/\($1)")) ?? 0) }
+    report.totalBytesAfter = PartNames.artifactPartBytes(in: context.paths.parts)
     return report
   }
 

@@ -38,8 +38,7 @@ extension Engine {
 
   /// True when part files have grown past the growth factor since the last pass.
   func compactionDue() throws -> Bool {
-    let stored = FileOps.list(context.paths.parts).filter { $0.hasPrefix("a-") || $0.hasPrefix("c-") }
-      .reduce(Int64(0)) { $0 + ((try? FileOps.size("\(context.paths.parts)/\($1)")) ?? 0) }
+    let stored = PartNames.artifactPartBytes(in: context.paths.parts)
     guard stored >= options.compactionMinimumBytes else { return false }
     guard let last = try context.ledger.lastCompaction() else { return true }
     return Double(stored) >= options.compactionGrowth * Double(max(1, last.totalBytesAfter))

@@ -11,7 +11,7 @@ public final class Engine: Sendable {
   public let options: EngineOptions
   let overlay = InFlightOverlay()
   let state = Mutex(EngineState())
-  let random = Mutex(SplitMix(seed: 0x1ED9E5))
+  let random = Mutex(SeededRandom(seed: 0x1ED9E5))
 
   public init(context: EngineContext, options: EngineOptions = EngineOptions()) {
     self.context = context
@@ -66,8 +66,9 @@ public final class Engine: Sendable {
     var idleSleep: UInt32 = 1_000
     var lastScan: Int64 = 0
     while !stopRequested {
+      var scanned: InboxScanner.Result?
       if stages.contains(.reduce), context.clock.nowMillis() - lastScan >= options.pollMillis || idleSleep == 1_000 {
-        _ = try scanInbox()
+        scanned = try scanInbox()
         lastScan = context.clock.nowMillis()
       }
       if let work = try claimWork(stages: stages) {
@@ -76,7 +77,10 @@ public final class Engine: Sendable {
         continue
       }
       // Only the worker that scans the inbox decides idleness, right after a scan.
-      if untilIdle, stages.contains(.reduce), try scanInbox().registered.isEmpty, try isIdle() {
+      // (Nothing was claimable, so a scan this iteration that registered nothing still holds.)
+      if untilIdle, stages.contains(.reduce), try (scanned ?? scanInbox()).registered.isEmpty,
+        try isIdle()
+      {
         requestStop()
         break
       }
@@ -109,7 +113,7 @@ public final class Engine: Sendable {
   }
 
   func nextRandom() -> Double {
-    random.withLock { $0.nextUnit() }
+    random.withLock { $0.nextUnitDouble() }
   }
 }
 
@@ -118,18 +122,4 @@ public struct IdleReport: Sendable {
   /// Jobs waiting for an operator (`ledgerline retry`).
   public var failed: [JobRecord]
   public var jobsDone: Int
-}
-
-/// A small deterministic PRNG for jitter.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

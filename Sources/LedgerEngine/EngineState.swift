@@ -23,8 +23,6 @@ struct EngineState {
   var appliedLog: [(at: Int64, events: Int64)] = []
   /// Backlog depth samples for the sparkline.
   var backlogHistory: [Int] = []
-  /// Jobs that failed and wait for an operator (cached from the ledger).
-  var blocked = false
 
   /// The highest job whose overlay entries no waiting or running stage can still need: indexed,
   /// and at or below the baseline of every prefetch that is running or waiting for process.

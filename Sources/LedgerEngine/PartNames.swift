@@ -23,6 +23,25 @@ public enum PartNames {
   /// Rejected lines of a job, under `rejects/`.
   public static func rejects(job: UInt64) -> String { "\(pad(job)).jsonl" }
 
+  /// Whether `name` holds artifact records (process output `a-…` or compaction output `c-…`).
+  public static func isArtifactPart(_ name: String) -> Bool {
+    name.hasPrefix("a-") || name.hasPrefix("c-")
+  }
+
+  /// Sizes of the artifact part files in `partsDirectory`, by name.
+  static func artifactPartSizes(in partsDirectory: String) -> [String: Int64] {
+    var sizes: [String: Int64] = [:]
+    for name in FileOps.list(partsDirectory) where isArtifactPart(name) {
+      sizes[name] = (try? FileOps.size("\(partsDirectory)/\(name)")) ?? 0
+    }
+    return sizes
+  }
+
+  /// Total bytes of the artifact part files in `partsDirectory`.
+  static func artifactPartBytes(in partsDirectory: String) -> Int64 {
+    artifactPartSizes(in: partsDirectory).values.reduce(0, +)
+  }
+
   /// The job a part file belongs to, parsed from its name.
   public static func job(ofPart name: String) -> UInt64? {
     let parts = name.split(separator: "-")

@@ -11,7 +11,7 @@ public enum RejectsFile {
     ])
   }
 
-  /// Writes (atomically) or appends rejections.
+  /// Writes `rejections` to `path` atomically (a re-run replaces the file, never appends).
   static func write(_ rejections: [Rejection], to path: String) throws {
     var text = ""
     for r in rejections {

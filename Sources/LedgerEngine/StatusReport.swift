@@ -37,8 +37,7 @@ public struct StatusReport: Sendable {
       backlogDepth: backlog.count, backlogBytes: backlog.reduce(0) { $0 + $1.batch.bytes },
       sources: sources, refusals: try context.ledger.refusals(limit: 20),
       artifacts: try context.keyIndex.count(), events: try context.ledger.recentEvents(limit: 20),
-      storedBytes: FileOps.list(context.paths.parts).filter { $0.hasPrefix("a-") || $0.hasPrefix("c-") }
-        .reduce(0) { $0 + ((try? FileOps.size("\(context.paths.parts)/\($1)")) ?? 0) },
+      storedBytes: PartNames.artifactPartBytes(in: context.paths.parts),
       lastCompaction: try context.ledger.lastCompaction())
   }
 

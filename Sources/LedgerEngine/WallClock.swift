@@ -5,7 +5,7 @@ import Foundation
 public protocol WallClock: Sendable {
   /// Now, in milliseconds since the epoch.
   func nowMillis() -> Int64
-  /// Waits until `deadline` (ms since epoch) or returns early if `wake` is signalled.
+  /// Waits until `deadline` (ms since epoch); the system clock waits at most one second per call.
   func sleep(until deadline: Int64)
 }
 

@@ -16,8 +16,7 @@ import Testing
   }
 
   static func partBytes(_ h: EngineHarness) -> Int64 {
-    FileOps.list(h.paths.parts).filter { $0.hasPrefix("a-") || $0.hasPrefix("c-") }
-      .reduce(0) { $0 + ((try? FileOps.size("\(h.paths.parts)/\($1)")) ?? 0) }
+    PartNames.artifactPartBytes(in: h.paths.parts)
   }
 
   static func export(_ h: EngineHarness) throws -> [String] {

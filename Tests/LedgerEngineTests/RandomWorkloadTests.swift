@@ -28,7 +28,7 @@ import Testing
 
   /// Builds one random workload, delivers it, and returns the oracle's view.
   static func workload(seed: UInt64, harness: EngineHarness) throws -> (expected: [String: Expected], bad: Int) {
-    var rng = SplitMix(seed: seed)
+    var rng = SeededRandom(seed: seed)
     func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
     var expected: [String: Expected] = [:]
     var usedIDs: [(String, String)] = []
@@ -54,7 +54,7 @@ import Testing
     return (expected, bad)
   }
 
-  static func randomLine(_ rng: inout SplitMix, used: inout [(String, String)], source: String, bad: inout Int) -> String {
+  static func randomLine(_ rng: inout SeededRandom, used: inout [(String, String)], source: String, bad: inout Int) -> String {
     func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
     if pick(10) == 0 {
       bad += 1
