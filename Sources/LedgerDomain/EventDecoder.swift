@@ -23,12 +23,23 @@ public struct EventDecoder: Sendable {
   public func decodeJSONLine(
     _ line: UnsafeBufferPointer<UInt8>, origin: EventOrigin
   ) -> Result<Event, RejectReason> {
+    var members: [JSONScanner.Member] = []
+    return decodeJSONLine(line, origin: origin, reusing: &members)
+  }
+
+  /// Decodes one line, scanning its members into `members` (emptied first, capacity kept): a
+  /// batch decoder passes the same array for every line, so a line allocates no member list.
+  func decodeJSONLine(
+    _ line: UnsafeBufferPointer<UInt8>, origin: EventOrigin, reusing members: inout [JSONScanner.Member]
+  ) -> Result<Event, RejectReason> {
     guard line.count <= Self.maxLineBytes else { return .failure(.lineTooLong(bytes: line.count)) }
     if let offset = UTF8Validation.firstInvalidOffset(line) {
       return .failure(.invalidUTF8(byteOffset: offset))
     }
     var scanner = JSONScanner(line)
-    scanner.members.reserveCapacity(12)
+    members.removeAll(keepingCapacity: true)
+    swap(&scanner.members, &members)
+    defer { swap(&scanner.members, &members) }
     switch scanner.scanObjectLine() {
     case .notJSON(let detail)?: return .failure(.notJSON(detail: detail))
     case .notAnObject?: return .failure(.notAnObject)

@@ -4,8 +4,16 @@ import LedgerStorage
 /// The accepted events of one partition of one input file, grouped by order id and held as
 /// encoded bytes, not `Event` values: one arena of encoded events (each written with its order
 /// as container, so without the order id), chained per key in arrival order.
+///
+/// Keys live in a byte arena and are found through an open-addressing table hashed over their
+/// UTF-8 bytes (no `String` hashing, no per-key allocation): reduce touches this table once per
+/// accepted line, so it is the stage's hottest structure after the JSON scanner.
 struct StatelessPartitionBuffer: Sendable {
+  /// One key: where its bytes are in `keyBytes`, and its chain of events.
   private struct Chain: Sendable {
+    var hash: UInt64
+    var keyStart: Int32
+    var keyLength: Int32
     var first: Int32
     var last: Int32
     var count: Int32
@@ -17,13 +25,34 @@ struct StatelessPartitionBuffer: Sendable {
     var next: Int32
   }
 
-  private var arena = ByteWriter(capacity: 1 << 12)
-  private var slots: [String: Int] = [:]
+  private var arena: ByteWriter
+  private var keyBytes: [UInt8] = []
   private var chains: [Chain] = []
   private var links: [Link] = []
+  /// Open addressing, linear probing: a chain index, or -1 for an empty bucket. The count is a
+  /// power of two and at most half full.
+  private var table: [Int32]
 
-  /// The order ids with at least one event.
-  var keys: Dictionary<String, Int>.Keys { slots.keys }
+  /// An empty buffer with room for about `expectedBytes` of encoded events (reserved up front:
+  /// growing a 100 MB arena by doubling copies it and faults its pages in twice).
+  init(expectedBytes: Int = 1 << 12) {
+    arena = ByteWriter(capacity: max(1 << 12, expectedBytes))
+    let expectedEvents = max(16, expectedBytes / 64)
+    links.reserveCapacity(expectedEvents)
+    var buckets = 64
+    while buckets < expectedEvents { buckets <<= 1 }
+    table = [Int32](repeating: -1, count: buckets)
+  }
+
+  /// Number of distinct order ids.
+  var keyCount: Int { chains.count }
+
+  /// The order ids with at least one event, in first-arrival order.
+  var keys: [String] {
+    chains.indices.map { slot in
+      keyBytes.withUnsafeBufferPointer { String(decoding: key(slot, in: $0), as: UTF8.self) }
+    }
+  }
 
   /// Appends `event` to its order's chain.
   mutating func append(_ event: Event) {
@@ -31,42 +60,224 @@ struct StatelessPartitionBuffer: Sendable {
     ArtifactCodec.write(event, to: &arena, containerOrderID: event.orderID)
     let link = Int32(links.count)
     links.append(Link(start: start, end: arena.count, next: -1))
-    if let slot = slots[event.orderID] {
-      links[Int(chains[slot].last)].next = link
-      chains[slot].last = link
-      chains[slot].count += 1
+    var orderID = event.orderID
+    let slot = orderID.withUTF8 { slotInserting($0) }
+    if chains[slot].count == 0 {
+      chains[slot].first = link
     } else {
-      slots[event.orderID] = chains.count
-      chains.append(Chain(first: link, last: link, count: 1))
+      links[Int(chains[slot].last)].next = link
     }
+    chains[slot].last = link
+    chains[slot].count += 1
   }
 
   /// How many events `key` has here.
   func count(of key: String) -> Int {
-    guard let slot = slots[key] else { return 0 }
+    guard let slot = slot(of: key) else { return 0 }
     return Int(chains[slot].count)
   }
 
-  /// Appends the encoded events of `key`, in arrival order, to `writer`.
-  func appendEvents(of key: String, to writer: inout ByteWriter) {
-    guard let slot = slots[key] else { return }
-    var next = chains[slot].first
-    while next >= 0 {
-      let link = links[Int(next)]
-      writer.writeBytes(arena.bytes[link.start..<link.end])
-      next = link.next
+  // MARK: - Groups
+
+  /// Calls `body` once per distinct order id over `buffers` (the partition's buffers, in input
+  /// order), in ascending order of the id's UTF-8 bytes, with the `RecordType.statelessGroup`
+  /// payload: the same bytes `ArtifactCodec.encode(StatelessGroup)` writes for the key's events
+  /// in input-file order, then line order. Returns the number of distinct keys.
+  @discardableResult
+  static func forEachGroup(
+    in buffers: [StatelessPartitionBuffer], _ body: ([UInt8]) throws -> Void
+  ) rethrows -> Int {
+    // Every (buffer, slot), sorted by key bytes then buffer: equal keys end up adjacent, their
+    // buffers in input order. The keys are copied into one arena so the sort compares plain bytes.
+    var allKeys: [UInt8] = []
+    allKeys.reserveCapacity(buffers.reduce(0) { $0 + $1.keyBytes.count })
+    var entries: [GroupEntry] = []
+    entries.reserveCapacity(buffers.reduce(0) { $0 + $1.chains.count })
+    for (b, buffer) in buffers.enumerated() {
+      let base = Int32(allKeys.count)
+      allKeys.append(contentsOf: buffer.keyBytes)
+      for (slot, chain) in buffer.chains.enumerated() {
+        entries.append(
+          GroupEntry(
+            keyStart: base + chain.keyStart, keyLength: chain.keyLength, buffer: Int32(b),
+            slot: Int32(slot)))
+      }
+    }
+    return try allKeys.withUnsafeBufferPointer { keys in
+      entries.sort { GroupEntry.precedes($0, $1, keys: keys) }
+      var distinct = 0
+      var runStart = 0
+      while runStart < entries.count {
+        var runEnd = runStart + 1
+        while runEnd < entries.count, GroupEntry.sameKey(entries[runStart], entries[runEnd], keys: keys) {
+          runEnd += 1
+        }
+        try body(groupPayload(entries[runStart..<runEnd], buffers: buffers, keys: keys))
+        distinct += 1
+        runStart = runEnd
+      }
+      return distinct
     }
   }
 
-  /// The `RecordType.statelessGroup` payload of `key` over `buffers` (in input order): the same
-  /// bytes `ArtifactCodec.encode(StatelessGroup)` writes for those events.
+  /// The `RecordType.statelessGroup` payload of `key` over `buffers` (in input order).
   static func groupPayload(_ key: String, in buffers: [StatelessPartitionBuffer]) -> [UInt8] {
     var count = 0
     for buffer in buffers { count += buffer.count(of: key) }
     var writer = ByteWriter(capacity: key.utf8.count + 16 + count * 96)
     writer.writeString(key)
     writer.writeCount(count)
-    for buffer in buffers { buffer.appendEvents(of: key, to: &writer) }
+    for buffer in buffers {
+      guard let slot = buffer.slot(of: key) else { continue }
+      buffer.appendEvents(slot: slot, to: &writer)
+    }
     return writer.bytes
+  }
+
+  private struct GroupEntry {
+    var keyStart: Int32
+    var keyLength: Int32
+    var buffer: Int32
+    var slot: Int32
+
+    func key(_ keys: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+      UnsafeBufferPointer(rebasing: keys[Int(keyStart)..<Int(keyStart + keyLength)])
+    }
+
+    static func sameKey(_ a: GroupEntry, _ b: GroupEntry, keys: UnsafeBufferPointer<UInt8>) -> Bool {
+      a.keyLength == b.keyLength && compare(a.key(keys), b.key(keys)) == 0
+    }
+
+    static func precedes(_ a: GroupEntry, _ b: GroupEntry, keys: UnsafeBufferPointer<UInt8>) -> Bool {
+      let order = compare(a.key(keys), b.key(keys))
+      return order != 0 ? order < 0 : a.buffer < b.buffer
+    }
+
+    /// memcmp order, a prefix first.
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+      let common = min(a.count, b.count)
+      var i = 0
+      while i < common {
+        if a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        i += 1
+      }
+      return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+  }
+
+  private static func groupPayload(
+    _ run: ArraySlice<GroupEntry>, buffers: [StatelessPartitionBuffer], keys: UnsafeBufferPointer<UInt8>
+  ) -> [UInt8] {
+    var count = 0
+    var bytes = 0
+    for entry in run {
+      let chain = buffers[Int(entry.buffer)].chains[Int(entry.slot)]
+      count += Int(chain.count)
+      bytes += buffers[Int(entry.buffer)].chainBytes(chain)
+    }
+    let key = run[run.startIndex].key(keys)
+    var writer = ByteWriter(capacity: key.count + 20 + bytes)
+    writer.writeCount(key.count)
+    writer.writeBytes(key)
+    writer.writeCount(count)
+    for entry in run {
+      buffers[Int(entry.buffer)].appendEvents(slot: Int(entry.slot), to: &writer)
+    }
+    return writer.bytes
+  }
+
+  // MARK: - Chains and the key table
+
+  private func chainBytes(_ chain: Chain) -> Int {
+    var total = 0
+    var next = chain.first
+    while next >= 0 {
+      let link = links[Int(next)]
+      total += link.end - link.start
+      next = link.next
+    }
+    return total
+  }
+
+  private func appendEvents(slot: Int, to writer: inout ByteWriter) {
+    var next = chains[slot].first
+    arena.bytes.withUnsafeBufferPointer { arena in
+      while next >= 0 {
+        let link = links[Int(next)]
+        writer.writeBytes(UnsafeBufferPointer(rebasing: arena[link.start..<link.end]))
+        next = link.next
+      }
+    }
+  }
+
+  private func key(_ slot: Int, in keyBytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    let chain = chains[slot]
+    return UnsafeBufferPointer(rebasing: keyBytes[Int(chain.keyStart)..<Int(chain.keyStart + chain.keyLength)])
+  }
+
+  private func slot(of key: String) -> Int? {
+    var key = key
+    return key.withUTF8 { bytes in
+      keyBytes.withUnsafeBufferPointer { keyBytes in
+        var bucket = Int(truncatingIfNeeded: Self.hash(bytes)) & (table.count - 1)
+        while true {
+          let slot = table[bucket]
+          if slot < 0 { return nil }
+          if self.key(Int(slot), in: keyBytes).elementsEqual(bytes) { return Int(slot) }
+          bucket = (bucket + 1) & (table.count - 1)
+        }
+      }
+    }
+  }
+
+  /// The chain of `key`, created (with no events) when new.
+  private mutating func slotInserting(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+    if chains.count * 2 >= table.count { grow() }
+    let mask = table.count - 1
+    let hash = Self.hash(key)
+    var bucket = Int(truncatingIfNeeded: hash) & mask
+    let found: Int? = keyBytes.withUnsafeBufferPointer { keyBytes in
+      while true {
+        let slot = table[bucket]
+        if slot < 0 { return nil }
+        let chain = chains[Int(slot)]
+        if chain.hash == hash, Int(chain.keyLength) == key.count,
+          UnsafeBufferPointer(rebasing: keyBytes[Int(chain.keyStart)..<Int(chain.keyStart) + key.count])
+            .elementsEqual(key)
+        {
+          return Int(slot)
+        }
+        bucket = (bucket + 1) & mask
+      }
+    }
+    if let found { return found }
+    let slot = chains.count
+    chains.append(
+      Chain(hash: hash, keyStart: Int32(keyBytes.count), keyLength: Int32(key.count), first: -1, last: -1, count: 0))
+    keyBytes.append(contentsOf: key)
+    table[bucket] = Int32(slot)
+    return slot
+  }
+
+  private mutating func grow() {
+    var bigger = [Int32](repeating: -1, count: table.count * 2)
+    let mask = bigger.count - 1
+    for (slot, chain) in chains.enumerated() {
+      var bucket = Int(truncatingIfNeeded: chain.hash) & mask
+      while bigger[bucket] >= 0 { bucket = (bucket + 1) & mask }
+      bigger[bucket] = Int32(slot)
+    }
+    table = bigger
+  }
+
+  /// FNV-1a over the bytes, then a final avalanche (keys such as `O-000123` differ only in
+  /// their last bytes, and the table uses the low bits).
+  private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    h ^= h >> 33
+    h &*= 0xff51_afd7_ed55_8ccd
+    h ^= h >> 33
+    return h
   }
 }

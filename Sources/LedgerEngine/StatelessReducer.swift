@@ -70,8 +70,10 @@ public struct StatelessReducer: Sendable {
 
   private func reduce(_ input: InputBatchRecord) throws -> FileReduction {
     let partitions = context.partitions
+    // Encoded events take about as many bytes as their JSON text; each partition gets its share.
+    let share = Int(input.batch.bytes) / partitions + (1 << 12)
     var file = FileReduction(
-      partitions: [StatelessPartitionBuffer](repeating: StatelessPartitionBuffer(), count: partitions))
+      partitions: (0..<partitions).map { _ in StatelessPartitionBuffer(expectedBytes: share) })
     try decode(input) { result in
       switch result {
       case .success(let event):
@@ -122,21 +124,17 @@ public struct StatelessReducer: Sendable {
   }
 
   private func writePartition(_ buffers: [StatelessPartitionBuffer], job: UInt64, partition: Int) throws -> Int {
-    var keySet = Set<String>()
-    for buffer in buffers { keySet.formUnion(buffer.keys) }
-    let keys = keySet.sorted()
     let writer = try PartFileWriter(
       partsDirectory: context.paths.parts, name: PartNames.stateless(job: job, partition: partition))
     do {
-      for key in keys {
-        _ = try writer.append(
-          type: .statelessGroup, payload: StatelessPartitionBuffer.groupPayload(key, in: buffers))
+      let keys = try StatelessPartitionBuffer.forEachGroup(in: buffers) { payload in
+        _ = try writer.append(type: .statelessGroup, payload: payload)
       }
       try writer.finish()
+      return keys
     } catch {
       writer.abandon()
       throw error
     }
-    return keys.count
   }
 }

@@ -29,9 +29,10 @@ extension ArtifactCodec {
     writer.writeString(event.currency.code)
     writer.writeUInt8(UInt8(clamping: event.currency.minorUnits))
     writer.writeString(event.ts)
-    for value in [event.entity, event.memo, event.reason, event.author] {
-      if let value { writer.writeString(value) }
-    }
+    if let entity = event.entity { writer.writeString(entity) }
+    if let memo = event.memo { writer.writeString(memo) }
+    if let reason = event.reason { writer.writeString(reason) }
+    if let author = event.author { writer.writeString(author) }
     if !event.extras.isEmpty {
       writer.writeCount(event.extras.count)
       for extra in event.extras {

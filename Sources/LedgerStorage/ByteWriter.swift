@@ -72,6 +72,11 @@ public struct ByteWriter: Sendable {
   }
 
   /// Appends raw bytes with no length prefix (one copy, no per-byte iteration).
+  public mutating func writeBytes(_ value: UnsafeBufferPointer<UInt8>) {
+    bytes.append(contentsOf: value)
+  }
+
+  /// Appends raw bytes with no length prefix (one copy, no per-byte iteration).
   public mutating func writeBytes(_ value: [UInt8]) {
     bytes.append(contentsOf: value)
   }
