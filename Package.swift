@@ -16,8 +16,10 @@ let package = Package(
     // System libraries (C).
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
     .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+    // CRC-32C with the CPU's instruction (SSE4.2 / ARMv8 CRC32); Swift cannot emit it.
+    .target(name: "CLedgerCRC"),
     // Storage: part files, key index, workflow ledger, cache, data directory.
-    .target(name: "LedgerStorage", dependencies: ["LedgerDomain", "CSQLite"]),
+    .target(name: "LedgerStorage", dependencies: ["LedgerDomain", "CSQLite", "CLedgerCRC"]),
     // Engine: ingest, stages, scheduler, retry and backlog policies, watermarks.
     .target(name: "LedgerEngine", dependencies: ["LedgerDomain", "LedgerStorage"]),
     // Console: screen model, views, themes, thin ncurses adapter.

@@ -19,18 +19,20 @@ public final class InFlightOverlay: Sendable {
     public var version: UInt64 { stored.summary.version }
   }
 
-  /// An entry as held: the summary stays encoded (its record payload) until process asks for
-  /// it, so a million in-flight keys cost about a hundred bytes each, not a decoded summary.
+  /// An entry as held: where the summary was written, and (for entries recorded from decoded
+  /// summaries) its record payload. Process records no payload: the summary is in a published
+  /// part file, read back by `location` only when a later job touches the key while this one is
+  /// in flight, so a million in-flight keys cost an index-entry's worth of memory each.
   public struct Encoded: Sendable {
-    /// The `RecordType.artifactSummary` payload written at `location`.
-    public var payload: [UInt8]
+    /// The `RecordType.artifactSummary` payload written at `location`, when held in memory.
+    public var payload: [UInt8]?
     public var location: ArtifactLocation
     public var version: UInt64
     /// External event ids added by in-flight jobs (cumulative since the last indexed version).
     public var pendingExternalIDs: Set<String>
 
     /// An encoded entry.
-    public init(payload: [UInt8], location: ArtifactLocation, version: UInt64, pendingExternalIDs: Set<String>) {
+    public init(payload: [UInt8]?, location: ArtifactLocation, version: UInt64, pendingExternalIDs: Set<String>) {
       self.payload = payload
       self.location = location
       self.version = version
@@ -50,10 +52,12 @@ public final class InFlightOverlay: Sendable {
 
   public init() {}
 
-  /// The newest in-flight version of `key`; throws `StorageError` if its payload does not decode.
-  public func latest(_ key: String) throws -> Entry? {
+  /// The newest in-flight version of `key`, its summary read through `reader` when not held;
+  /// throws `StorageError` if it cannot be read or does not decode.
+  public func latest(_ key: String, reader: PartFileReader) throws -> Entry? {
     guard let held = layers.withLock({ Self.newest(key, in: $0) }) else { return nil }
-    let stored = try ArtifactCodec.decodeSummary(held.payload, context: "in-flight summary at \(held.location)")
+    let payload = try held.payload ?? reader.read(held.location, expecting: .artifactSummary)
+    let stored = try ArtifactCodec.decodeSummary(payload, context: "in-flight summary at \(held.location)")
     return Entry(stored: stored, location: held.location, pendingExternalIDs: held.pendingExternalIDs)
   }
 
@@ -91,7 +95,8 @@ public final class InFlightOverlay: Sendable {
     guard !maps.isEmpty else { return }
     layers.withLock { layers in
       if let i = layers.firstIndex(where: { $0.version == version }) {
-        layers[i].maps += maps
+        // A re-run of the job (its outputs rewritten): the newer maps shadow the older ones.
+        layers[i].maps = maps + layers[i].maps
       } else {
         layers.append(Layer(version: version, maps: maps))
         layers.sort { $0.version < $1.version }

@@ -31,9 +31,9 @@ public struct Indexer: Sendable {
       entries += e
       ids += i
     }
-    // Each manifest is sorted by key; merged runs in key order make the B-tree upserts local
-    // (Swift's sort is a merge sort that exploits sorted runs).
-    entries.sort { $0.orderID < $1.orderID }
+    // Each manifest is sorted by key bytes (reduce's order); merged runs in that order, which is
+    // the B-tree's, make the upserts local (Swift's sort is a merge sort that exploits runs).
+    entries.sort { KeyOrder.precedes($0.orderID, $1.orderID) }
     try context.keyIndex.publish(entries, eventIDs: ids)
     for (_, entry) in written ?? [:] {
       context.cache.put(

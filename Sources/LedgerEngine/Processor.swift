@@ -106,7 +106,7 @@ public struct Processor: Sendable {
   ) {
     let prefetched = partition.base[key]
     if let version = overlay.latestVersion(key), version > (prefetched?.entry.version ?? 0),
-      let inFlight = try overlay.latest(key)
+      let inFlight = try overlay.latest(key, reader: context.reader)
     {
       return (inFlight.stored, inFlight.pendingExternalIDs)
     }
@@ -140,7 +140,7 @@ public struct Processor: Sendable {
     out.output.counts.bytesWritten += Int64(segment.length) + Int64(location.length)
     let pendingIDs = ids == .external ? pending.union(external) : []
     out.encoded[group.orderID] = InFlightOverlay.Encoded(
-      payload: payload, location: location, version: job, pendingExternalIDs: pendingIDs)
+      payload: nil, location: location, version: job, pendingExternalIDs: pendingIDs)
     if out.output.written.count < warmLimit {
       out.output.written[group.orderID] = InFlightOverlay.Entry(
         stored: newStored, location: location, pendingExternalIDs: pendingIDs)

@@ -153,15 +153,8 @@ struct StatelessPartitionBuffer: Sendable {
       return order != 0 ? order < 0 : a.buffer < b.buffer
     }
 
-    /// memcmp order, a prefix first.
     static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-      let common = min(a.count, b.count)
-      var i = 0
-      while i < common {
-        if a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
-        i += 1
-      }
-      return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+      KeyOrder.compare(a, b)
     }
   }
 

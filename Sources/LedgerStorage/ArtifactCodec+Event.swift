@@ -46,8 +46,10 @@ extension ArtifactCodec {
   }
 
   /// Reads an event written by `write(_:to:containerOrderID:)` with the same `containerOrderID`.
+  /// `previousOrigin`, when given, lends its source and file strings to an event that has the
+  /// same ones (no new allocation).
   public static func readEvent(
-    from reader: inout ByteReader, containerOrderID: String?
+    from reader: inout ByteReader, containerOrderID: String?, previousOrigin: EventOrigin? = nil
   ) throws(StorageError) -> Event {
     let flagsOffset = reader.position
     let flags = try reader.readUInt8()
@@ -66,7 +68,8 @@ extension ArtifactCodec {
     let author = flags & Flag.author != 0 ? try reader.readString() : nil
     let extras = flags & Flag.extras != 0 ? try readExtras(from: &reader) : []
     let origin = EventOrigin(
-      source: try reader.readString(), file: try reader.readString(), line: try reader.readInt())
+      source: try reader.readString(reusing: previousOrigin?.source),
+      file: try reader.readString(reusing: previousOrigin?.file), line: try reader.readInt())
     return Event(
       id: id, orderID: orderID, kind: kind, amount: amount, currency: currency, ts: ts,
       entity: entity, memo: memo, reason: reason, author: author, extras: extras, origin: origin)

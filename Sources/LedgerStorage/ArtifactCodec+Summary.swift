@@ -94,7 +94,7 @@ extension ArtifactCodec {
     case .inline(let set):
       writer.writeUInt8(0)
       writer.writeCount(set.count)
-      for id in set.sorted() { writer.writeString(id) }
+      for id in set.sorted(by: KeyOrder.precedes) { writer.writeString(id) }
     case .external:
       writer.writeUInt8(1)
     }

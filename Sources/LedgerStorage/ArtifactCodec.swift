@@ -85,7 +85,13 @@ public enum ArtifactCodec {
     let count = try reader.readCount(minimumItemSize: 10)
     var events: [Event] = []
     events.reserveCapacity(count)
-    for _ in 0..<count { events.append(try readEvent(from: &reader, containerOrderID: orderID)) }
+    var previous: EventOrigin?
+    for _ in 0..<count {
+      // Events of one group mostly share a source and a file: reuse their strings.
+      let event = try readEvent(from: &reader, containerOrderID: orderID, previousOrigin: previous)
+      previous = event.origin
+      events.append(event)
+    }
     return events
   }
 

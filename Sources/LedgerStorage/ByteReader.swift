@@ -128,6 +128,26 @@ public struct ByteReader: Sendable {
     return text
   }
 
+  /// Reads a string like `readString()`, returning `previous` itself when the bytes are its
+  /// UTF-8 (no allocation for a string repeated record after record).
+  public mutating func readString(reusing previous: String?) throws(StorageError) -> String {
+    guard let previous else { return try readString() }
+    let start = position
+    let length = try readCount()
+    let bodyStart = position
+    if length == previous.utf8.count, bodyStart + length <= end {
+      let same = bytes.withUnsafeBufferPointer { buffer in
+        previous.utf8.elementsEqual(UnsafeBufferPointer(rebasing: buffer[bodyStart..<bodyStart + length]))
+      }
+      if same {
+        position = bodyStart + length
+        return previous
+      }
+    }
+    position = start
+    return try readString()
+  }
+
   /// Reads a varint length and skips that many bytes (a string not needed by the caller).
   public mutating func skipString() throws(StorageError) {
     let length = try readCount()

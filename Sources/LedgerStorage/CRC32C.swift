@@ -1,4 +1,7 @@
-/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), table-driven slicing-by-8.
+import CLedgerCRC
+
+/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78): the CPU's CRC-32C instruction where
+/// there is one (x86-64 SSE4.2, AArch64 CRC32), else table-driven slicing-by-8.
 ///
 /// `CRC32C.checksum(Array("123456789".utf8)) == 0xE3069283`. Feed data in pieces with
 /// `update(_:)`; `value` is the checksum of everything fed so far.
@@ -40,7 +43,20 @@ public struct CRC32C: Sendable, Equatable {
     return crc.value
   }
 
+  /// Whether this CPU computes CRC-32C in hardware.
+  public static let hardwareAvailable = ledger_crc32c_hardware_available() != 0
+
   private static func advance(_ start: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    guard hardwareAvailable, let base = bytes.baseAddress else { return softwareAdvance(start, bytes) }
+    return ledger_crc32c_hardware_advance(start, base, bytes.count)
+  }
+
+  /// The checksum of `bytes` by the portable table code, whatever the CPU (tests compare the two).
+  public static func softwareChecksum(_ bytes: [UInt8]) -> UInt32 {
+    bytes.withUnsafeBytes { ~softwareAdvance(0xFFFF_FFFF, $0) }
+  }
+
+  private static func softwareAdvance(_ start: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
     table.withUnsafeBufferPointer { t in
       var crc = start
       var index = 0

@@ -1,9 +1,10 @@
 /// The key index in its own SQLite file (e.g. `<data>/index.sqlite`).
 ///
 /// `entries` maps order_id → (part, offset, length, version), WITHOUT ROWID; part names are
-/// interned in `parts`; `event_ids` holds the ids of large artifacts. Triggers keep
-/// `part_stats` (live summary bytes and entry count per part) current, so `liveBytesByPart()`
-/// and `count()` never scan the entries. Every method is one transaction with cached statements.
+/// interned in `parts`; `event_ids` holds the ids of large artifacts. Insert and delete
+/// triggers keep `entry_count` current, so `count()` never scans the entries; an update (a new
+/// version of a known key, the common case) fires no trigger. Every method is one transaction
+/// with cached statements.
 public final class SQLiteKeyIndex: KeyIndex {
   /// The underlying database.
   public let database: SQLiteDatabase
@@ -26,21 +27,17 @@ public final class SQLiteKeyIndex: KeyIndex {
       length INTEGER NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS event_ids (
       order_id TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (order_id, event_id)) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS part_stats (
-      part_id INTEGER PRIMARY KEY, live_bytes INTEGER NOT NULL, live_count INTEGER NOT NULL);
-    CREATE TRIGGER IF NOT EXISTS entries_insert AFTER INSERT ON entries BEGIN
-      INSERT INTO part_stats VALUES (new.part_id, new.length, 1) ON CONFLICT(part_id) DO UPDATE
-        SET live_bytes = live_bytes + new.length, live_count = live_count + 1;
+    CREATE TABLE IF NOT EXISTS entry_count (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+    DROP TRIGGER IF EXISTS entries_insert;
+    DROP TRIGGER IF EXISTS entries_update;
+    DROP TRIGGER IF EXISTS entries_delete;
+    DROP TABLE IF EXISTS part_stats;
+    INSERT OR IGNORE INTO entry_count VALUES (1, (SELECT count(*) FROM entries));
+    CREATE TRIGGER IF NOT EXISTS entries_counted_insert AFTER INSERT ON entries BEGIN
+      UPDATE entry_count SET n = n + 1;
     END;
-    CREATE TRIGGER IF NOT EXISTS entries_update AFTER UPDATE OF part_id, length ON entries BEGIN
-      UPDATE part_stats SET live_bytes = live_bytes - old.length, live_count = live_count - 1
-        WHERE part_id = old.part_id;
-      INSERT INTO part_stats VALUES (new.part_id, new.length, 1) ON CONFLICT(part_id) DO UPDATE
-        SET live_bytes = live_bytes + new.length, live_count = live_count + 1;
-    END;
-    CREATE TRIGGER IF NOT EXISTS entries_delete AFTER DELETE ON entries BEGIN
-      UPDATE part_stats SET live_bytes = live_bytes - old.length, live_count = live_count - 1
-        WHERE part_id = old.part_id;
+    CREATE TRIGGER IF NOT EXISTS entries_counted_delete AFTER DELETE ON entries BEGIN
+      UPDATE entry_count SET n = n - 1;
     END;
     """
 
@@ -94,9 +91,17 @@ public final class SQLiteKeyIndex: KeyIndex {
   public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {
     try database.transaction { conn in
       var partIDs: [String: Int64] = [:]
+      // A job writes a handful of parts: a short list compared by content beats hashing each name.
+      var recent: [(name: String, id: Int64)] = []
       let upsert = try conn.cachedStatement(Self.upsert)
       for entry in entries {
-        let partID = try Self.internPart(entry.location.part, conn: conn, cache: &partIDs)
+        let partID: Int64
+        if let hit = recent.first(where: { $0.name == entry.location.part }) {
+          partID = hit.id
+        } else {
+          partID = try Self.internPart(entry.location.part, conn: conn, cache: &partIDs)
+          if recent.count < 16 { recent.append((entry.location.part, partID)) }
+        }
         upsert.reset()
         try upsert.bind(entry.orderID, at: 1)
         try upsert.bind(partID, at: 2)
@@ -127,8 +132,10 @@ public final class SQLiteKeyIndex: KeyIndex {
   }
 
   public func count() throws -> Int {
-    let total = try database.withConnection { conn in
-      try conn.scalarInt64("SELECT coalesce(sum(live_count), 0) FROM part_stats")
+    let total = try database.withConnection { conn -> Int64? in
+      // An index written before `entry_count` existed, opened read-only, is counted the slow way.
+      if let counted = try? conn.scalarInt64("SELECT n FROM entry_count WHERE id = 1") { return counted }
+      return try conn.scalarInt64("SELECT count(*) FROM entries")
     }
     return Int(total ?? 0)
   }
@@ -161,12 +168,16 @@ public final class SQLiteKeyIndex: KeyIndex {
     }
   }
 
-  /// Live summary bytes per part name (parts whose entries all moved away report 0).
+  /// Live summary bytes per known part name (0 for a part no entry points at any more). A
+  /// diagnostic: it scans every entry.
   public func liveBytesByPart() throws -> [String: Int64] {
     try database.withConnection { conn in
       var result: [String: Int64] = [:]
       try conn.query(
-        "SELECT p.name, s.live_bytes FROM part_stats s JOIN parts p ON p.id = s.part_id"
+        """
+        SELECT p.name, coalesce(sum(e.length), 0) FROM parts p LEFT JOIN entries e ON e.part_id = p.id
+        GROUP BY p.id
+        """
       ) { row in result[try row.string(at: 0)] = row.int64(at: 1) }
       return result
     }

@@ -27,6 +27,24 @@ struct CRC32CTests {
     #expect(CRC32C.checksum(bytes) == expected)
   }
 
+  @Test(arguments: vectors)
+  func portableTableCodeMatchesKnownVectors(bytes: [UInt8], expected: UInt32) {
+    #expect(CRC32C.softwareChecksum(bytes) == expected)
+  }
+
+  /// Whichever path `checksum` takes on this CPU (hardware here when `hardwareAvailable`), it
+  /// agrees with the bit-at-a-time reference at every length and alignment.
+  @Test func checksumAgreesWithTheReferenceAtEveryLengthAndOffset() {
+    let bytes = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+    for offset in 0..<9 {
+      for length in stride(from: 0, through: bytes.count - offset, by: 7) {
+        let slice = Array(bytes[offset..<(offset + length)])
+        #expect(CRC32C.checksum(slice) == Self.reference(slice), "offset \(offset), length \(length)")
+        #expect(CRC32C.softwareChecksum(slice) == Self.reference(slice))
+      }
+    }
+  }
+
   @Test func incrementalUpdatesMatchOneShotAtEverySplit() {
     let bytes = (0..<67).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
     let whole = CRC32C.checksum(bytes)

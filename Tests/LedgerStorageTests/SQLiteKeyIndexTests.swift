@@ -33,7 +33,8 @@ struct SQLiteKeyIndexTests {
     let sameVersion = Self.entry("A", "p3", 0, 90, v: 5)
     try index.publish([sameVersion], eventIDs: [])
     #expect(try index.entry(for: "A") == sameVersion)
-    #expect(try index.liveBytesByPart() == ["p2": 0, "p3": 90])
+    #expect(try index.liveBytesByPart() == ["p1": 0, "p2": 0, "p3": 90])
+    #expect(try index.count() == 1)
   }
 
   @Test func eventIDsAreIdempotent() throws {
@@ -82,5 +83,29 @@ struct SQLiteKeyIndexTests {
     #expect(try reader.entry(for: "A") == a)
     let error = try #require(throws: SQLiteError.self) { try reader.publish([a], eventIDs: []) }
     #expect(error.code & 0xFF == 8)
+  }
+
+  /// An index written by an earlier version (per-part stats triggers, no `entry_count`) is
+  /// migrated on open: the old triggers go, the count is taken once from the entries.
+  @Test func openingAnIndexWithoutTheCountTableCountsItsEntriesOnce() throws {
+    try index.publish(["a", "b", "c"].map { Self.entry($0, "p", 0, 20, v: 1) }, eventIDs: [])
+    try index.database.execute(
+      """
+      DROP TRIGGER entries_counted_insert; DROP TRIGGER entries_counted_delete; DROP TABLE entry_count;
+      CREATE TABLE part_stats (part_id INTEGER PRIMARY KEY, live_bytes INTEGER NOT NULL, live_count INTEGER NOT NULL);
+      CREATE TRIGGER entries_update AFTER UPDATE OF part_id, length ON entries BEGIN
+        UPDATE part_stats SET live_count = live_count - 1 WHERE part_id = old.part_id;
+      END;
+      """)
+    let reader = try SQLiteKeyIndex(readOnlyPath: dir.file("index.sqlite"))
+    #expect(try reader.count() == 3)  // read-only, not migrated: counted by a scan
+    let reopened = try SQLiteKeyIndex(path: dir.file("index.sqlite"))
+    #expect(try reopened.count() == 3)
+    try reopened.publish([Self.entry("a", "q", 0, 30, v: 2), Self.entry("d", "q", 30, 30, v: 2)], eventIDs: [])
+    #expect(try reopened.count() == 4)
+    let triggers = try reopened.database.withConnection {
+      try $0.scalarInt64("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'entries_update'")
+    }
+    #expect(triggers == 0)
   }
 }
