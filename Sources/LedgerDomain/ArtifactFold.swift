@@ -24,11 +24,14 @@ public struct ArtifactFold: Sendable {
     var next = summary
     var accepted: [Event] = []
     accepted.reserveCapacity(events.count)
+    // Ids accepted in this fold: a short group is searched in `accepted` (no hashing).
+    let hashed = events.count > 8
     var seenHere: Set<String> = []
     var duplicates = 0
     var rejected: [Rejection] = []
     for event in events {
-      if seenHere.contains(event.id) || isKnown(event.id) {
+      let repeated = hashed ? seenHere.contains(event.id) : accepted.contains { $0.id == event.id }
+      if repeated || isKnown(event.id) {
         duplicates += 1
         continue
       }
@@ -42,7 +45,7 @@ public struct ArtifactFold: Sendable {
       }
       next.totals[event.currency] = updated
       next.lineCount += 1
-      seenHere.insert(event.id)
+      if hashed { seenHere.insert(event.id) }
       accepted.append(event)
     }
     return Outcome(summary: next, accepted: accepted, duplicates: duplicates, rejected: rejected)

@@ -40,11 +40,68 @@ public final class InFlightOverlay: Sendable {
     }
   }
 
-  /// One processed job's output, as recorded: a few maps (one per partition, keys disjoint),
+  /// Encoded entries of one partition of one job, keys ascending by their bytes (process
+  /// writes them in that order): appended without hashing, found by binary search.
+  public struct Run: Sendable {
+    private var keys: [String] = []
+    private var values: [Encoded] = []
+    private var sorted = true
+
+    public init() {}
+
+    /// A run of `entries`, in any order.
+    public init(_ entries: [String: Encoded]) {
+      for (key, value) in entries { append(key, value) }
+      finish()
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    public mutating func reserveCapacity(_ n: Int) {
+      keys.reserveCapacity(n)
+      values.reserveCapacity(n)
+    }
+
+    /// Appends `key` (normally after every key so far; otherwise `finish()` sorts).
+    public mutating func append(_ key: String, _ value: Encoded) {
+      if let last = keys.last, !KeyOrder.precedes(last, key) { sorted = false }
+      keys.append(key)
+      values.append(value)
+    }
+
+    /// Sorts the run if keys were appended out of order (a later duplicate key wins).
+    public mutating func finish() {
+      guard !sorted else { return }
+      let order = keys.indices.sorted { a, b in
+        KeyOrder.precedes(keys[a], keys[b]) || (keys[a] == keys[b] && a > b)
+      }
+      var newKeys: [String] = []
+      var newValues: [Encoded] = []
+      for i in order where newKeys.last != keys[i] {
+        newKeys.append(keys[i])
+        newValues.append(values[i])
+      }
+      (keys, values, sorted) = (newKeys, newValues, true)
+    }
+
+    /// The entry of `key`, if any.
+    public func find(_ key: String) -> Encoded? {
+      var low = 0
+      var high = keys.count
+      while low < high {
+        let mid = (low + high) / 2
+        if KeyOrder.precedes(keys[mid], key) { low = mid + 1 } else { high = mid }
+      }
+      return low < keys.count && keys[low] == key ? values[low] : nil
+    }
+  }
+
+  /// One processed job's output, as recorded: a few runs (one per partition, keys disjoint),
   /// kept as they came (recording copies nothing; eviction drops whole layers).
-  private struct Layer: Sendable {
+  fileprivate struct Layer: Sendable {
     var version: UInt64
-    var maps: [[String: Encoded]]
+    var runs: [Run]
   }
 
   /// Layers by ascending version.
@@ -52,27 +109,44 @@ public final class InFlightOverlay: Sendable {
 
   public init() {}
 
-  /// The newest in-flight version of `key`, its summary read through `reader` when not held;
-  /// throws `StorageError` if it cannot be read or does not decode.
+  /// The overlay as it is now, read without locking (process takes one per job: entries recorded
+  /// later belong to later jobs, and entries evicted meanwhile are simply still visible).
+  public struct Snapshot: Sendable {
+    fileprivate let layers: [Layer]
+
+    /// The newest in-flight entry of `key`, still encoded.
+    public func newest(_ key: String) -> Encoded? {
+      for layer in layers.reversed() {
+        for run in layer.runs {
+          if let entry = run.find(key) { return entry }
+        }
+      }
+      return nil
+    }
+
+    /// The newest in-flight version of `key`, its summary read through `reader` when not held;
+    /// throws `StorageError` if it cannot be read or does not decode.
+    public func latest(_ key: String, reader: PartFileReader) throws -> Entry? {
+      guard let held = newest(key) else { return nil }
+      let payload = try held.payload ?? reader.read(held.location, expecting: .artifactSummary)
+      let stored = try ArtifactCodec.decodeSummary(payload, context: "in-flight summary at \(held.location)")
+      return Entry(stored: stored, location: held.location, pendingExternalIDs: held.pendingExternalIDs)
+    }
+  }
+
+  /// A lock-free view of the current layers.
+  public func snapshot() -> Snapshot {
+    Snapshot(layers: layers.withLock { $0 })
+  }
+
+  /// The newest in-flight version of `key` (see `Snapshot.latest`).
   public func latest(_ key: String, reader: PartFileReader) throws -> Entry? {
-    guard let held = layers.withLock({ Self.newest(key, in: $0) }) else { return nil }
-    let payload = try held.payload ?? reader.read(held.location, expecting: .artifactSummary)
-    let stored = try ArtifactCodec.decodeSummary(payload, context: "in-flight summary at \(held.location)")
-    return Entry(stored: stored, location: held.location, pendingExternalIDs: held.pendingExternalIDs)
+    try snapshot().latest(key, reader: reader)
   }
 
   /// The version of the newest in-flight entry of `key`, without decoding it.
   public func latestVersion(_ key: String) -> UInt64? {
-    layers.withLock { Self.newest(key, in: $0)?.version }
-  }
-
-  private static func newest(_ key: String, in layers: [Layer]) -> Encoded? {
-    for layer in layers.reversed() {
-      for map in layer.maps {
-        if let entry = map[key] { return entry }
-      }
-    }
-    return nil
+    snapshot().newest(key)?.version
   }
 
   /// Records the output of a processed job.
@@ -84,21 +158,25 @@ public final class InFlightOverlay: Sendable {
         pendingExternalIDs: entry.pendingExternalIDs)
     }
     for version in byVersion.keys.sorted() {
-      if let map = byVersion[version] { record(encoded: [map], version: version) }
+      if let map = byVersion[version] { record(runs: [Run(map)], version: version) }
     }
   }
 
-  /// Records the output of job `version`, already encoded, as maps with disjoint keys (e.g.
-  /// one per partition). Every entry's `version` must be `version`.
-  public func record(encoded maps: [[String: Encoded]], version: UInt64) {
-    let maps = maps.filter { !$0.isEmpty }
-    guard !maps.isEmpty else { return }
+  /// Records the output of job `version` as runs with disjoint keys (e.g. one per partition).
+  /// Every entry's `version` must be `version`.
+  public func record(runs: [Run], version: UInt64) {
+    let runs = runs.filter { !$0.isEmpty }.map { run in
+      var run = run
+      run.finish()
+      return run
+    }
+    guard !runs.isEmpty else { return }
     layers.withLock { layers in
       if let i = layers.firstIndex(where: { $0.version == version }) {
-        // A re-run of the job (its outputs rewritten): the newer maps shadow the older ones.
-        layers[i].maps = maps + layers[i].maps
+        // A re-run of the job (its outputs rewritten): the newer runs shadow the older ones.
+        layers[i].runs = runs + layers[i].runs
       } else {
-        layers.append(Layer(version: version, maps: maps))
+        layers.append(Layer(version: version, runs: runs))
         layers.sort { $0.version < $1.version }
       }
     }
@@ -113,6 +191,6 @@ public final class InFlightOverlay: Sendable {
 
   /// Number of keys held (for status and tests): a key in several layers counts once per layer.
   public var count: Int {
-    layers.withLock { $0.reduce(0) { $0 + $1.maps.reduce(0) { $0 + $1.count } } }
+    layers.withLock { $0.reduce(0) { $0 + $1.runs.reduce(0) { $0 + $1.count } } }
   }
 }

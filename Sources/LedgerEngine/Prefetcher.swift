@@ -10,8 +10,9 @@ import Synchronization
 public struct PrefetchedPartition: Sendable {
   /// Number of stateless groups (keys) in the partition.
   public var groupCount: Int
-  /// The current artifact of each key the key index knows.
-  public var base: [String: BaseArtifact]
+  /// The current artifact of each group's key, by the group's ordinal in the stateless part
+  /// (`nil`: a new key). Process streams the same part, so it finds a base without hashing.
+  public var base: [BaseArtifact?]
 }
 
 /// Stage 2: for each key of the stateless index, look up the key index and fetch the current
@@ -52,24 +53,30 @@ public struct Prefetcher: Sendable {
       guard type == .statelessGroup else { return }
       keys.append(try ArtifactCodec.statelessGroupOrderID(payload))
     }
-    let entries = try context.keyIndex.entries(for: keys)
-    var base: [String: BaseArtifact] = [:]
-    base.reserveCapacity(entries.count)
-    var parts: [String: String] = [:]  // one String per part name, shared by its locations
-    for (key, found) in entries {
-      var entry = found
-      if let shared = parts[entry.location.part] {
+    var entries = try context.keyIndex.entries(for: keys)
+    var base = [BaseArtifact?](repeating: nil, count: entries.count)
+    var parts: [String] = []  // one String per part name, shared by its locations
+    var misses: [Int] = []
+    for (n, found) in entries.enumerated() {
+      guard var entry = found else { continue }
+      if let shared = parts.first(where: { $0 == entry.location.part }) {
         entry.location.part = shared
-      } else {
-        parts[entry.location.part] = entry.location.part
+      } else if parts.count < 64 {
+        parts.append(entry.location.part)
       }
-      // Through the cache, but a miss is not cached: this version is about to be superseded.
+      entries[n] = entry
       if let cached = context.cache.get(entry.location) {
-        base[key] = BaseArtifact(stored: cached, entry: entry)
+        base[n] = BaseArtifact(stored: cached, entry: entry)
       } else {
-        base[key] = BaseArtifact(
-          payload: try context.reader.read(entry.location, expecting: .artifactSummary), entry: entry)
+        misses.append(n)
       }
+    }
+    // Misses are read in offset order, a window at a time, and not cached: these versions are
+    // about to be superseded.
+    let payloads = try context.reader.read(
+      misses.compactMap { entries[$0]?.location }, expecting: .artifactSummary)
+    for (n, payload) in zip(misses, payloads) {
+      if let entry = entries[n] { base[n] = BaseArtifact(payload: payload, entry: entry) }
     }
     return PrefetchedPartition(groupCount: keys.count, base: base)
   }

@@ -24,7 +24,7 @@ public struct Processor: Sendable {
   /// bounded share (decoded).
   private struct PartitionResult: Sendable {
     var output = Output(counts: JobCounts(), written: [:], rejections: [])
-    var encoded: [String: InFlightOverlay.Encoded] = [:]
+    var encoded = InFlightOverlay.Run()
   }
 
   let context: EngineContext
@@ -43,15 +43,17 @@ public struct Processor: Sendable {
     }
     let results = Mutex<[Int: Result<PartitionResult, any Error>]>([:])
     let warmLimit = Self.cacheWarmLimit / max(1, input.partitions.count)
+    let inFlight = overlay.snapshot()
     DispatchQueue.concurrentPerform(iterations: input.partitions.count) { p in
       let result = Result {
-        try process(input.partitions[p], job: input.job, partition: p, warmLimit: warmLimit)
+        try process(
+          input.partitions[p], job: input.job, partition: p, inFlight: inFlight, warmLimit: warmLimit)
       }
       let done = results.withLock { $0[p] = result; return $0.count }
       progress(Double(done) / Double(max(1, input.partitions.count)))
     }
     var total = Output(counts: JobCounts(), written: [:], rejections: [])
-    var encoded: [[String: InFlightOverlay.Encoded]] = []
+    var encoded: [InFlightOverlay.Run] = []
     for p in 0..<input.partitions.count {
       guard let result = results.withLock({ $0[p] }) else { continue }
       let part = try result.get()
@@ -68,12 +70,13 @@ public struct Processor: Sendable {
         total.rejections,
         to: "\(context.paths.rejects)/\(PartNames.rejects(job: input.job)).process")
     }
-    overlay.record(encoded: encoded, version: input.job)
+    overlay.record(runs: encoded, version: input.job)
     return total
   }
 
   private func process(
-    _ partition: PrefetchedPartition, job: UInt64, partition p: Int, warmLimit: Int
+    _ partition: PrefetchedPartition, job: UInt64, partition p: Int, inFlight: InFlightOverlay.Snapshot,
+    warmLimit: Int
   ) throws -> PartitionResult {
     let data = try PartFileWriter(
       partsDirectory: context.paths.parts, name: PartNames.artifacts(job: job, partition: p))
@@ -82,14 +85,19 @@ public struct Processor: Sendable {
     var out = PartitionResult()
     out.encoded.reserveCapacity(partition.groupCount)
     do {
-      // The groups are streamed from the stateless part (in key order, as prefetch saw them).
+      // The groups are streamed from the stateless part (in key order, as prefetch saw them:
+      // the n-th group's base is `partition.base[n]`).
+      var ordinal = 0
       try context.reader.forEachRecord(inPart: PartNames.stateless(job: job, partition: p)) {
         _, type, payload in
         guard type == .statelessGroup else { return }
         let group = try ArtifactCodec.decodeStatelessGroup(payload)
-        try apply((group.orderID, group.events), base: current(group.orderID, partition), job: job,
+        let base = try current(group.orderID, prefetched: prefetched(partition, ordinal, group.orderID), inFlight)
+        ordinal += 1
+        try apply((group.orderID, group.events, payload), base: base, job: job,
           data: data, manifest: manifest, warmLimit: warmLimit, into: &out)
       }
+      out.encoded.finish()
       try data.finish()
       try manifest.finish()
     } catch {
@@ -100,22 +108,38 @@ public struct Processor: Sendable {
     return out
   }
 
+  /// The prefetched base of the `ordinal`-th group, checked against its key.
+  private func prefetched(_ partition: PrefetchedPartition, _ ordinal: Int, _ key: String) throws -> BaseArtifact? {
+    guard ordinal < partition.base.count else {
+      throw StageFailure(
+        kind: .internalError, stage: .process,
+        message: "the stateless part has more groups than prefetch saw (\(partition.base.count))")
+    }
+    let base = partition.base[ordinal]
+    if let base, base.entry.orderID != key {
+      throw StageFailure(
+        kind: .internalError, stage: .process,
+        message: "group \(ordinal) is order \(key) but prefetch found \(base.entry.orderID)")
+    }
+    return base
+  }
+
   /// The artifact to build on: the in-flight version if newer than the prefetched one.
-  private func current(_ key: String, _ partition: PrefetchedPartition) throws -> (
-    StoredSummary, Set<String>
-  ) {
-    let prefetched = partition.base[key]
-    if let version = overlay.latestVersion(key), version > (prefetched?.entry.version ?? 0),
-      let inFlight = try overlay.latest(key, reader: context.reader)
+  private func current(
+    _ key: String, prefetched: BaseArtifact?, _ inFlight: InFlightOverlay.Snapshot
+  ) throws -> (StoredSummary, Set<String>) {
+    if let held = inFlight.newest(key), held.version > (prefetched?.entry.version ?? 0),
+      let entry = try inFlight.latest(key, reader: context.reader)
     {
-      return (inFlight.stored, inFlight.pendingExternalIDs)
+      return (entry.stored, entry.pendingExternalIDs)
     }
     if let prefetched { return (try prefetched.stored(), []) }
     return (StoredSummary(summary: ArtifactSummary(orderID: key), segments: [], ids: .inline([])), [])
   }
 
   private func apply(
-    _ group: (orderID: String, events: [Event]), base: (StoredSummary, Set<String>), job: UInt64,
+    _ group: (orderID: String, events: [Event], payload: [UInt8]), base: (StoredSummary, Set<String>),
+    job: UInt64,
     data: PartFileWriter, manifest: PartFileWriter, warmLimit: Int, into out: inout PartitionResult
   ) throws {
     let (stored, pending) = base
@@ -124,9 +148,12 @@ public struct Processor: Sendable {
     out.output.counts.duplicates += Int64(outcome.duplicates)
     out.output.rejections += outcome.rejected
     guard !outcome.accepted.isEmpty else { return }
-    let segment = try data.append(
-      type: .lineSegment,
-      payload: ArtifactCodec.encode(LineSegment(orderID: group.orderID, version: job, events: outcome.accepted)))
+    // Every event accepted (the usual case): the segment is the group's own bytes plus a version.
+    let segmentPayload =
+      outcome.accepted.count == group.events.count
+      ? try ArtifactCodec.lineSegment(fromGroupPayload: group.payload, version: job)
+      : ArtifactCodec.encode(LineSegment(orderID: group.orderID, version: job, events: outcome.accepted))
+    let segment = try data.append(type: .lineSegment, payload: segmentPayload)
     let (newStored, external) = stored.appending(outcome, version: job, segment: segment)
     let newIDs = outcome.accepted.map(\.id)
     let ids = newStored.ids
@@ -139,8 +166,8 @@ public struct Processor: Sendable {
     out.output.counts.artifactsWritten += 1
     out.output.counts.bytesWritten += Int64(segment.length) + Int64(location.length)
     let pendingIDs = ids == .external ? pending.union(external) : []
-    out.encoded[group.orderID] = InFlightOverlay.Encoded(
-      payload: nil, location: location, version: job, pendingExternalIDs: pendingIDs)
+    out.encoded.append(group.orderID, InFlightOverlay.Encoded(
+      payload: nil, location: location, version: job, pendingExternalIDs: pendingIDs))
     if out.output.written.count < warmLimit {
       out.output.written[group.orderID] = InFlightOverlay.Entry(
         stored: newStored, location: location, pendingExternalIDs: pendingIDs)

@@ -34,6 +34,20 @@ public enum ArtifactCodec {
     return writer.bytes
   }
 
+  /// The `RecordType.lineSegment` payload holding every event of the stateless group whose
+  /// payload is `groupPayload`, at `version`: the same bytes as `encode(LineSegment)` of the
+  /// decoded events, built by inserting the version after the order id (no re-encoding).
+  public static func lineSegment(fromGroupPayload groupPayload: [UInt8], version: UInt64) throws(StorageError) -> [UInt8] {
+    var reader = ByteReader(groupPayload, context: "stateless group")
+    try reader.skipString()
+    let split = reader.position
+    var writer = ByteWriter(capacity: groupPayload.count + 10)
+    writer.writeBytes(groupPayload[..<split])
+    writer.writeVarUInt(version)
+    writer.writeBytes(groupPayload[split...])
+    return writer.bytes
+  }
+
   /// Decodes a `RecordType.lineSegment` payload.
   public static func decodeLineSegment(
     _ payload: [UInt8], context: String = "line segment"

@@ -16,8 +16,9 @@ public struct IndexEntry: Sendable, Equatable {
 /// The port the embedded SQLite backend implements today and a PostgreSQL backend later.
 /// Every method is one round trip (one transaction), never one per key.
 public protocol KeyIndex: Sendable {
-  /// Current entries for `keys`; keys with no artifact are absent from the result.
-  func entries(for keys: [String]) throws -> [String: IndexEntry]
+  /// Current entries for `keys`, one per key in the same order (`nil`: no artifact). Callers
+  /// pass keys sorted by their bytes when they can (B-tree locality).
+  func entries(for keys: [String]) throws -> [IndexEntry?]
   /// The current entry for one key.
   func entry(for key: String) throws -> IndexEntry?
   /// The subset of `ids` already recorded for `order` in the external event-id table.

@@ -53,10 +53,9 @@ public final class PartFileWriter {
     guard payload.count <= RecordFrame.maxPayloadLength else {
       throw StorageError.recordTooLarge(part: name, payloadLength: payload.count)
     }
-    let header = RecordFrame.header(type: type, payload: payload)
-    let frameLength = header.count + payload.count
+    let frameLength = RecordFrame.headerSize + payload.count
     if buffer.count + frameLength > bufferCapacity { try flush() }
-    buffer.append(contentsOf: header)
+    RecordFrame.appendHeader(type: type, payload: payload, to: &buffer)
     if frameLength > bufferCapacity {
       try flush()
       try guarded { try FileIO.writeAll(fd, payload, path: temporaryPath) }

@@ -20,17 +20,22 @@ public enum RecordFrame {
   /// The largest payload whose frame length still fits in `ArtifactLocation.length` (Int32).
   public static let maxPayloadLength = Int(Int32.max) - headerSize
 
-  /// The frame header for `payload` of `type`.
-  public static func header(type: RecordType, payload: UnsafeRawBufferPointer) -> [UInt8] {
-    var header: [UInt8] = magic
-    header.reserveCapacity(headerSize)
-    header += [formatVersion, type.rawValue, 0, 0]
-    let length = UInt32(truncatingIfNeeded: payload.count)
-    withUnsafeBytes(of: length.littleEndian) { header.append(contentsOf: $0) }
-    let crc = checksum(headerFields: header[4..<12], payload: payload)
-    withUnsafeBytes(of: crc.littleEndian) { header.append(contentsOf: $0) }
-    return header
+  /// Appends the frame header for `payload` of `type` to `out` (no intermediate arrays: part
+  /// writers call this for every record).
+  public static func appendHeader(type: RecordType, payload: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+    // Bytes 4..<12 as one little-endian word: version, type, two reserved zeros, u32 length.
+    let fields =
+      UInt64(formatVersion) | UInt64(type.rawValue) << 8 | UInt64(UInt32(truncatingIfNeeded: payload.count)) << 32
+    var crc = CRC32C()
+    withUnsafeBytes(of: fields.littleEndian) { crc.update($0) }
+    crc.update(payload)
+    withUnsafeBytes(of: magicWord) { out.append(contentsOf: $0) }
+    withUnsafeBytes(of: fields.littleEndian) { out.append(contentsOf: $0) }
+    withUnsafeBytes(of: crc.value.littleEndian) { out.append(contentsOf: $0) }
   }
+
+  /// `magic` as it lies in memory when stored as one native word.
+  private static let magicWord: UInt32 = magic.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
 
   /// CRC32C over header bytes 4..<12 followed by the payload.
   static func checksum(headerFields: ArraySlice<UInt8>, payload: UnsafeRawBufferPointer) -> UInt32 {

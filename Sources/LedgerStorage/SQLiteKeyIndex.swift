@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The key index in its own SQLite file (e.g. `<data>/index.sqlite`).
 ///
 /// `entries` maps order_id → (part, offset, length, version), WITHOUT ROWID; part names are
@@ -6,18 +8,36 @@
 /// version of a known key, the common case) fires no trigger. Every method is one transaction
 /// with cached statements.
 public final class SQLiteKeyIndex: KeyIndex {
-  /// The underlying database.
+  /// The underlying database (the one connection that writes).
   public let database: SQLiteDatabase
+  /// Read-only connections for lookups: a connection serves one caller at a time, and prefetch
+  /// looks keys up from every partition at once (WAL lets readers run beside the writer, each
+  /// on the last committed state). Lookups go round-robin over these and `database`.
+  private let readers: [SQLiteDatabase]
+  private let nextReader = Atomic<Int>(0)
+
+  /// Read connections opened beside the writer by `init(path:)`.
+  public static let readerCount = 3
 
   /// Opens (creating if needed) the index at `path` for the engine.
   public init(path: String) throws {
     database = try SQLiteDatabase(path: path, mode: .readWrite)
     try database.execute(Self.schema)
+    readers = try (0..<Self.readerCount).map { _ in try SQLiteDatabase(path: path, mode: .readOnly) }
   }
 
   /// Opens an existing index read-only, alongside a running engine (read commands).
   public init(readOnlyPath path: String) throws {
     database = try SQLiteDatabase(path: path, mode: .readOnly)
+    readers = []
+  }
+
+  /// A connection to read with: the next one round-robin (contention only past
+  /// `readerCount + 1` concurrent readers).
+  private var reader: SQLiteDatabase {
+    let n = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+    let slot = n % (readers.count + 1)
+    return slot == readers.count ? database : readers[slot]
   }
 
   static let schema = """
@@ -55,26 +75,26 @@ public final class SQLiteKeyIndex: KeyIndex {
 
   // MARK: KeyIndex
 
-  public func entries(for keys: [String]) throws -> [String: IndexEntry] {
-    try database.readTransaction { conn in
+  public func entries(for keys: [String]) throws -> [IndexEntry?] {
+    try reader.readTransaction { conn in
       let statement = try conn.cachedStatement(Self.selectEntry)
-      var result: [String: IndexEntry] = [:]
+      var result: [IndexEntry?] = []
       result.reserveCapacity(keys.count)
       for key in keys {
         statement.reset()
         try statement.bind(key, at: 1)
-        if try statement.step() { result[key] = try Self.entry(key, from: statement) }
+        result.append(try statement.step() ? try Self.entry(key, from: statement) : nil)
       }
       return result
     }
   }
 
   public func entry(for key: String) throws -> IndexEntry? {
-    try entries(for: [key])[key]
+    try entries(for: [key])[0]
   }
 
   public func knownEventIDs(order: String, among ids: [String]) throws -> Set<String> {
-    try database.readTransaction { conn in
+    try reader.readTransaction { conn in
       let statement = try conn.cachedStatement(
         "SELECT 1 FROM event_ids WHERE order_id = ? AND event_id = ?")
       var known: Set<String> = []

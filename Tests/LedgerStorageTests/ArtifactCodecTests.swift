@@ -53,6 +53,13 @@ struct ArtifactCodecTests {
   @Test func statelessGroupRoundTrips() throws {
     let group = StatelessGroup(orderID: "ORD-9", events: [Self.event("x", order: "ORD-9"), Self.event("y", order: "ORD-9")])
     #expect(try ArtifactCodec.decodeStatelessGroup(ArtifactCodec.encode(group)) == group)
+    // Process builds the segment of a fully accepted group from the group's bytes.
+    for version: UInt64 in [1, 300, UInt64.max] {
+      let spliced = try ArtifactCodec.lineSegment(fromGroupPayload: ArtifactCodec.encode(group), version: version)
+      let segment = LineSegment(orderID: "ORD-9", version: version, events: group.events)
+      #expect(spliced == ArtifactCodec.encode(segment))
+      #expect(try ArtifactCodec.decodeLineSegment(spliced) == segment)
+    }
   }
 
   @Test(arguments: [EventIDSet.inline(["a", "b", "c"]), .inline([]), .external])

@@ -40,6 +40,44 @@ struct PartFileTests {
     }
   }
 
+  /// The batched read returns every payload in the order asked, across parts, whether records
+  /// are close (one window), far apart (separate reads) or asked out of order.
+  @Test func batchedReadReturnsPayloadsInTheOrderAskedAcrossPartsAndGaps() throws {
+    let near = (0..<50).map { [UInt8](repeating: UInt8($0), count: 10 + $0) }
+    let a = try writePart("a.part", near + [Array(repeating: 9, count: 40_000)] + [[1, 2, 3]])
+    let b = try writePart("b.part", [[42], [43, 44]])
+    let reader = PartFileReader(partsDirectory: parts)
+    let asked = [b[1], a[3], a[51], a[0], b[0], a[50], a[49], a[3]]
+    let expected: [[UInt8]] = [[43, 44], near[3], [1, 2, 3], near[0], [42], Array(repeating: 9, count: 40_000), near[49], near[3]]
+    #expect(try reader.read(asked, expecting: .lineSegment) == expected)
+    #expect(try reader.read([], expecting: .lineSegment) == [])
+  }
+
+  @Test func batchedReadVerifiesEveryRecordInAWindow() throws {
+    let locations = try writePart("c.part", (0..<20).map { [UInt8](repeating: UInt8($0), count: 30) })
+    try flipByte(in: parts + "/c.part", at: Int(locations[7].offset) + 20)
+    let reader = PartFileReader(partsDirectory: parts)
+    let error = try #require(throws: StorageError.self) { try reader.read(locations, expecting: .lineSegment) }
+    guard case .checksumMismatch(_, let offset, _, _, _) = error else {
+      Issue.record("expected a checksum mismatch, got \(error)")
+      return
+    }
+    #expect(offset == locations[7].offset)
+    #expect(throws: StorageError.self) { try reader.read([locations[0]], expecting: .artifactSummary) }
+  }
+
+  @Test func batchedReadPastTheEndIsAShortRead() throws {
+    let locations = try writePart("d.part", [[1, 2, 3], [4, 5, 6]])
+    var beyond = locations[1]
+    beyond.length += 10
+    let reader = PartFileReader(partsDirectory: parts)
+    let error = try #require(throws: StorageError.self) { try reader.read([locations[0], beyond], expecting: .lineSegment) }
+    guard case .shortRead = error else {
+      Issue.record("expected a short read, got \(error)")
+      return
+    }
+  }
+
   @Test func frameHeaderHasMagicVersionTypeLengthAndChecksum() throws {
     let location = try writePart("p.part", [[0xAA]])[0]
     let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: parts + "/p.part")))

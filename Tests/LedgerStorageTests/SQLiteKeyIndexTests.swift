@@ -19,7 +19,7 @@ struct SQLiteKeyIndexTests {
     let a = Self.entry("A", "p1", 0, 100, v: 1)
     let b = Self.entry("B", "p2", 100, 50, v: 1)
     try index.publish([a, b], eventIDs: [])
-    #expect(try index.entries(for: ["A", "B", "missing"]) == ["A": a, "B": b])
+    #expect(try index.entries(for: ["A", "missing", "B"]) == [a, nil, b])
     #expect(try index.entry(for: "B") == b)
     #expect(try index.entry(for: "missing") == nil)
     #expect(try index.count() == 2)
