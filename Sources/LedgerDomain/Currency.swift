@@ -19,6 +19,18 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
 
   public var description: String { code }
 
+  /// Hashes the code's first eight bytes as one word (codes are three letters): summaries keep
+  /// their totals in a dictionary by currency, touched for every line applied.
+  public func hash(into hasher: inout Hasher) {
+    var word: UInt64 = UInt64(code.utf8.count)
+    for (i, byte) in code.utf8.prefix(8).enumerated() { word ^= UInt64(byte) << (8 * UInt64(i)) }
+    hasher.combine(word &+ UInt64(bitPattern: Int64(minorUnits)) << 56)
+  }
+
+  public static func == (lhs: Currency, rhs: Currency) -> Bool {
+    lhs.minorUnits == rhs.minorUnits && lhs.code == rhs.code
+  }
+
   public static func < (lhs: Currency, rhs: Currency) -> Bool { lhs.code < rhs.code }
 
   /// United States dollar, the default currency of two-column seed CSV files.

@@ -30,7 +30,7 @@ public struct BaseArtifact: Sendable {
     switch form {
     case .decoded(let stored): return stored
     case .encoded(let payload):
-      return try ArtifactCodec.decodeSummary(payload, context: "artifact summary at \(entry.location)")
+      return try ArtifactCodec.decodeSummary(payload, at: entry.location)
     }
   }
 }

@@ -123,8 +123,7 @@ public struct Compactor: Sendable {
     do {
       for entry in touched {
         var copy = try ArtifactCodec.decodeSummary(
-          try context.reader.read(entry.location, expecting: .artifactSummary),
-          context: "artifact summary at \(entry.location)")
+          try context.reader.read(entry.location, expecting: .artifactSummary), at: entry.location)
         for (i, segment) in copy.segments.enumerated() where parts.contains(segment.location.part) {
           let payload = try context.reader.read(segment.location, expecting: .lineSegment)
           copy.segments[i].location = try writer.append(type: .lineSegment, payload: payload)

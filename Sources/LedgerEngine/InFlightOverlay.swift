@@ -129,7 +129,7 @@ public final class InFlightOverlay: Sendable {
     public func latest(_ key: String, reader: PartFileReader) throws -> Entry? {
       guard let held = newest(key) else { return nil }
       let payload = try held.payload ?? reader.read(held.location, expecting: .artifactSummary)
-      let stored = try ArtifactCodec.decodeSummary(payload, context: "in-flight summary at \(held.location)")
+      let stored = try ArtifactCodec.decodeSummary(payload, at: held.location, what: "in-flight summary")
       return Entry(stored: stored, location: held.location, pendingExternalIDs: held.pendingExternalIDs)
     }
   }

@@ -45,11 +45,13 @@ public struct Indexer: Sendable {
   private func readManifest(job: UInt64, partition: Int) throws -> ([IndexEntry], [ExternalEventID]) {
     var entries: [IndexEntry] = []
     var ids: [ExternalEventID] = []
+    var part: String?
     try context.reader.forEachRecord(inPart: PartNames.manifest(job: job, partition: partition)) {
       _, type, payload in
       guard type == .indexManifestEntry else { return }
-      let manifest = try ArtifactCodec.decodeIndexManifestEntry(payload)
+      let manifest = try ArtifactCodec.decodeIndexManifestEntry(payload, previousPart: part)
       let (entry, external) = (manifest.entry, manifest.externalEventIDs)
+      part = entry.location.part
       entries.append(entry)
       ids += external.map { ExternalEventID(orderID: entry.orderID, eventID: $0) }
     }
@@ -64,7 +66,7 @@ public struct Indexer: Sendable {
         _, type, payload in
         guard type == .indexManifestEntry else { return }
         let manifest = try ArtifactCodec.decodeIndexManifestEntry(payload)
-      let (entry, external) = (manifest.entry, manifest.externalEventIDs)
+        let (entry, external) = (manifest.entry, manifest.externalEventIDs)
         let stored = try ArtifactStore.summary(at: entry.location, context)
         out[entry.orderID] = InFlightOverlay.Entry(
           stored: stored, location: entry.location, pendingExternalIDs: Set(external))

@@ -84,6 +84,7 @@ public struct Processor: Sendable {
       partsDirectory: context.paths.parts, name: PartNames.manifest(job: job, partition: p))
     var out = PartitionResult()
     out.encoded.reserveCapacity(partition.groupCount)
+    out.output.written.reserveCapacity(min(warmLimit, partition.groupCount))
     do {
       // The groups are streamed from the stateless part (in key order, as prefetch saw them:
       // the n-th group's base is `partition.base[n]`).

@@ -43,6 +43,19 @@ extension ArtifactCodec {
     return StoredSummary(summary: summary, segments: segments, ids: ids)
   }
 
+  /// Decodes the summary read at `location`; an error names `what` and the location (built only
+  /// then: a prefetched million summaries must not format a million locations).
+  public static func decodeSummary(
+    _ payload: [UInt8], at location: ArtifactLocation, what: String = "artifact summary"
+  ) throws(StorageError) -> StoredSummary {
+    do {
+      return try decodeSummary(payload, context: what)
+    } catch {
+      guard case .malformed(_, let offset, let detail) = error else { throw error }
+      throw .malformed(context: "\(what) at \(location)", offset: offset, detail: detail)
+    }
+  }
+
   /// The segment references of a `RecordType.artifactSummary` payload, skipping the totals and
   /// not decoding the id set (what compaction needs to account live bytes).
   public static func summarySegments(
@@ -94,7 +107,11 @@ extension ArtifactCodec {
     case .inline(let set):
       writer.writeUInt8(0)
       writer.writeCount(set.count)
-      for id in set.sorted(by: KeyOrder.precedes) { writer.writeString(id) }
+      if set.count == 1, let only = set.first {
+        writer.writeString(only)
+      } else {
+        for id in set.sorted(by: KeyOrder.precedes) { writer.writeString(id) }
+      }
     case .external:
       writer.writeUInt8(1)
     }

@@ -123,13 +123,15 @@ public enum ArtifactCodec {
   }
 
   /// Decodes a `RecordType.indexManifestEntry` payload.
+  /// `previousPart`, when given, lends its string to an entry in the same part (a manifest's
+  /// entries all point into one part: decoding a million of them allocates one name).
   public static func decodeIndexManifestEntry(
-    _ payload: [UInt8], context: String = "index manifest entry"
+    _ payload: [UInt8], context: String = "index manifest entry", previousPart: String? = nil
   ) throws(StorageError) -> IndexManifestEntry {
     var reader = ByteReader(payload, context: context)
     let orderID = try reader.readString()
     let version = try reader.readVarUInt()
-    let location = try readLocation(from: &reader)
+    let location = try readLocation(from: &reader, previousPart: previousPart)
     let count = try reader.readCount()
     var ids: [String] = []
     ids.reserveCapacity(count)
@@ -147,8 +149,10 @@ public enum ArtifactCodec {
     writer.writeVarUInt(UInt64(max(0, location.length)))
   }
 
-  static func readLocation(from reader: inout ByteReader) throws(StorageError) -> ArtifactLocation {
-    let part = try reader.readString()
+  static func readLocation(
+    from reader: inout ByteReader, previousPart: String? = nil
+  ) throws(StorageError) -> ArtifactLocation {
+    let part = try reader.readString(reusing: previousPart)
     let start = reader.position
     let offset = try reader.readVarUInt()
     let length = try reader.readVarUInt()

@@ -137,7 +137,9 @@ public struct ByteReader: Sendable {
     let bodyStart = position
     if length == previous.utf8.count, bodyStart + length <= end {
       let same = bytes.withUnsafeBufferPointer { buffer in
-        previous.utf8.elementsEqual(UnsafeBufferPointer(rebasing: buffer[bodyStart..<bodyStart + length]))
+        let body = UnsafeBufferPointer(rebasing: buffer[bodyStart..<bodyStart + length])
+        return previous.utf8.withContiguousStorageIfAvailable { KeyOrder.compare($0, body) == 0 }
+          ?? previous.utf8.elementsEqual(body)
       }
       if same {
         position = bodyStart + length

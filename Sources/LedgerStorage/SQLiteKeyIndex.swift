@@ -122,7 +122,7 @@ public final class SQLiteKeyIndex: KeyIndex {
           partID = try Self.internPart(entry.location.part, conn: conn, cache: &partIDs)
           if recent.count < 16 { recent.append((entry.location.part, partID)) }
         }
-        upsert.reset()
+        upsert.resetKeepingBindings()  // every parameter is bound again below
         try upsert.bind(entry.orderID, at: 1)
         try upsert.bind(partID, at: 2)
         try upsert.bind(entry.location.offset, at: 3)

@@ -114,6 +114,12 @@ public final class SQLiteStatement {
     sqlite3_clear_bindings(handle)
   }
 
+  /// Resets the statement so it can run again, keeping its bindings (for a loop that rebinds
+  /// every parameter).
+  public func resetKeepingBindings() {
+    sqlite3_reset(handle)
+  }
+
   /// Resets, binds `values`, and steps to completion (for statements that return no rows).
   public func run(_ values: [SQLiteValue] = []) throws(SQLiteError) {
     reset()

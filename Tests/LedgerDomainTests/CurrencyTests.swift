@@ -48,6 +48,23 @@ import Testing
     #expect(Currency(isoCode: code) == nil)
   }
 
+  /// Currencies key every summary's totals: equal values must hash alike, and codes that share
+  /// a prefix, or a code with different minor units, must stay distinct keys.
+  @Test func hashingAgreesWithEqualityAndKeepsCodesApart() {
+    let codes = ["USD", "EUR", "JPY", "US", "USDX", "ABCDEFGHIJ", "ABCDEFGHIK", ""]
+    var totals: [Currency: Int] = [:]
+    for (n, code) in codes.enumerated() {
+      totals[Currency(code: code, minorUnits: 2)] = n
+      totals[Currency(code: code, minorUnits: 3)] = 100 + n
+    }
+    #expect(totals.count == codes.count * 2)
+    for (n, code) in codes.enumerated() {
+      #expect(totals[Currency(code: String(code), minorUnits: 2)] == n)
+      #expect(totals[Currency(code: code, minorUnits: 3)] == 100 + n)
+    }
+    #expect(Currency(code: "USD", minorUnits: 2).hashValue == Currency.usd.hashValue)
+  }
+
   @Test func describesAndOrdersByCode() throws {
     let eur = try #require(Currency(isoCode: "EUR"))
     #expect(Currency.usd == Currency(isoCode: "USD"))

@@ -50,6 +50,19 @@ struct ArtifactCodecTests {
     #expect(try ArtifactCodec.decodeLineSegment(ArtifactCodec.encode(segment)) == segment)
   }
 
+  /// A summary that does not decode names where it was read (the location is formatted only then).
+  @Test func malformedSummaryErrorNamesItsLocation() throws {
+    let location = ArtifactLocation(part: "a/0000000007-a-1.part", offset: 4096, length: 40)
+    let error = try #require(throws: StorageError.self) {
+      try ArtifactCodec.decodeSummary([0x05, 0x41], at: location, what: "in-flight summary")
+    }
+    guard case .malformed(let context, _, _) = error else {
+      Issue.record("expected malformed, got \(error)")
+      return
+    }
+    #expect(context == "in-flight summary at \(location)")
+  }
+
   @Test func statelessGroupRoundTrips() throws {
     let group = StatelessGroup(orderID: "ORD-9", events: [Self.event("x", order: "ORD-9"), Self.event("y", order: "ORD-9")])
     #expect(try ArtifactCodec.decodeStatelessGroup(ArtifactCodec.encode(group)) == group)
