@@ -15,6 +15,8 @@ public final class SQLiteKeyIndex: KeyIndex {
   /// on the last committed state). Lookups go round-robin over these and `database`.
   private let readers: [SQLiteDatabase]
   private let nextReader = Atomic<Int>(0)
+  /// Checkpoints the WAL after each write, off the writer's path (`nil` when read-only).
+  private let checkpointer: WALCheckpointer?
 
   /// Read connections opened beside the writer by `init(path:)`.
   public static let readerCount = 3
@@ -24,13 +26,31 @@ public final class SQLiteKeyIndex: KeyIndex {
     database = try SQLiteDatabase(path: path, mode: .readWrite)
     try database.execute(Self.schema)
     readers = try (0..<Self.readerCount).map { _ in try SQLiteDatabase(path: path, mode: .readOnly) }
+    try database.execute("PRAGMA wal_autocheckpoint=0")
+    checkpointer = try WALCheckpointer(path: path)
   }
 
   /// Opens an existing index read-only, alongside a running engine (read commands).
   public init(readOnlyPath path: String) throws {
     database = try SQLiteDatabase(path: path, mode: .readOnly)
     readers = []
+    checkpointer = nil
   }
+
+  /// One write transaction, then a background checkpoint request.
+  private func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    let result = try database.transaction(body)
+    checkpointer?.request()
+    return result
+  }
+
+  /// Runs a WAL checkpoint now and waits for it (tests, and callers that want the WAL small).
+  public func checkpoint() throws {
+    try checkpointer?.checkpointNow()
+  }
+
+  /// Background checkpoints completed so far.
+  public var checkpointsCompleted: Int { checkpointer?.completed ?? 0 }
 
   /// A connection to read with: the next one round-robin (contention only past
   /// `readerCount + 1` concurrent readers).
@@ -109,7 +129,7 @@ public final class SQLiteKeyIndex: KeyIndex {
   }
 
   public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {
-    try database.transaction { conn in
+    try write { conn in
       var partIDs: [String: Int64] = [:]
       // A job writes a handful of parts: a short list compared by content beats hashing each name.
       var recent: [(name: String, id: Int64)] = []
@@ -166,7 +186,7 @@ public final class SQLiteKeyIndex: KeyIndex {
   /// `move.version` and `move.from`. Returns how many applied.
   @discardableResult
   public func relocate(_ moves: [KeyRelocation]) throws -> Int {
-    try database.transaction { conn in
+    try write { conn in
       var partIDs: [String: Int64] = [:]
       var applied = 0
       let update = try conn.cachedStatement(

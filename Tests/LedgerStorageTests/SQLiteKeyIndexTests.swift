@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import LedgerStorage
@@ -107,5 +108,28 @@ struct SQLiteKeyIndexTests {
       try $0.scalarInt64("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'entries_update'")
     }
     #expect(triggers == 0)
+  }
+
+  /// Commits do not checkpoint (automatic checkpoints are off on the writer); a background
+  /// checkpoint follows each write, and `checkpoint()` leaves every WAL frame in the database.
+  @Test func writesAreCheckpointedInTheBackground() throws {
+    let autocheckpoint = try index.database.withConnection { try $0.scalarInt64("PRAGMA wal_autocheckpoint") }
+    #expect(autocheckpoint == 0)
+    try index.publish((0..<2_000).map { Self.entry("k\($0)", "p", Int64($0) * 40, 40, v: 1) }, eventIDs: [])
+    var waited = 0
+    while index.checkpointsCompleted == 0 && waited < 500 {
+      usleep(10_000)
+      waited += 1
+    }
+    #expect(index.checkpointsCompleted >= 1)
+    try index.checkpoint()
+    var frames: [Int64] = []
+    try index.database.withConnection { conn in
+      try conn.query("PRAGMA wal_checkpoint(PASSIVE)") { row in
+        frames = [row.int64(at: 0), row.int64(at: 1), row.int64(at: 2)]
+      }
+    }
+    #expect(frames.count == 3 && frames[0] == 0 && frames[1] == frames[2])
+    #expect(try SQLiteKeyIndex(readOnlyPath: dir.file("index.sqlite")).count() == 2_000)
   }
 }
