@@ -10,6 +10,8 @@ public final class SQLiteConnection {
   public let path: String
   let handle: OpaquePointer
   private var cache: [String: SQLiteStatement] = [:]
+  /// The WAL-commit handler installed by `onWALCommit`, retained while the connection lives.
+  private var walHook: Unmanaged<WALCommitHook>?
 
   init(handle: OpaquePointer, path: String) {
     self.handle = handle
@@ -19,6 +21,24 @@ public final class SQLiteConnection {
   deinit {
     cache.removeAll()  // finalize statements before the connection
     sqlite3_close_v2(handle)
+    walHook?.release()
+  }
+
+  /// After each commit that leaves at least `pages` frames in the WAL, calls `action` on the
+  /// committing thread. Replaces SQLite's automatic checkpoint, which is itself such a hook.
+  public func onWALCommit(pages: Int32, _ action: @escaping @Sendable () -> Void) {
+    let hook = Unmanaged.passRetained(WALCommitHook(pages: pages, action: action))
+    sqlite3_wal_hook(
+      handle,
+      { context, _, _, frames in
+        if let context {
+          let hook = Unmanaged<WALCommitHook>.fromOpaque(context).takeUnretainedValue()
+          if frames >= hook.pages { hook.action() }
+        }
+        return SQLITE_OK
+      }, hook.toOpaque())
+    walHook?.release()
+    walHook = hook
   }
 
   /// Runs one or more `;`-separated SQL statements that take no parameters.
@@ -91,5 +111,16 @@ public final class SQLiteConnection {
     for statement in cache.values where statement.isBusy {
       sqlite3_reset(statement.handle)
     }
+  }
+}
+
+/// What `SQLiteConnection.onWALCommit` installs.
+final class WALCommitHook: Sendable {
+  let pages: Int32
+  let action: @Sendable () -> Void
+
+  init(pages: Int32, action: @escaping @Sendable () -> Void) {
+    self.pages = pages
+    self.action = action
   }
 }

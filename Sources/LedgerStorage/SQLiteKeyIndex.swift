@@ -26,8 +26,10 @@ public final class SQLiteKeyIndex: KeyIndex {
     database = try SQLiteDatabase(path: path, mode: .readWrite)
     try database.execute(Self.schema)
     readers = try (0..<Self.readerCount).map { _ in try SQLiteDatabase(path: path, mode: .readOnly) }
-    try database.execute("PRAGMA wal_autocheckpoint=0")
-    checkpointer = try WALCheckpointer(path: path)
+    let checkpointer = try WALCheckpointer(path: path)
+    // The threshold SQLite's own automatic checkpoint uses; the copy happens off this thread.
+    database.withConnection { $0.onWALCommit(pages: 1000) { checkpointer.request() } }
+    self.checkpointer = checkpointer
   }
 
   /// Opens an existing index read-only, alongside a running engine (read commands).
@@ -37,11 +39,9 @@ public final class SQLiteKeyIndex: KeyIndex {
     checkpointer = nil
   }
 
-  /// One write transaction, then a background checkpoint request.
+  /// One write transaction (a commit that grows the WAL past 1,000 pages asks for a checkpoint).
   private func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-    let result = try database.transaction(body)
-    checkpointer?.request()
-    return result
+    try database.transaction(body)
   }
 
   /// Runs a WAL checkpoint now and waits for it (tests, and callers that want the WAL small).

@@ -7,7 +7,7 @@ import Synchronization
 /// SQLite's default is to checkpoint inside the commit that grows the WAL past 1,000 pages. A
 /// job's index publish dirties pages all over the B-tree (hundreds of MB at ten million keys),
 /// so that checkpoint (a second copy of every page, and an fsync) would sit in the index stage.
-/// Here the writer turns automatic checkpoints off and asks for one after each commit; requests
+/// Here the writer's commit hook asks for a checkpoint at the same threshold instead; requests
 /// that arrive while one runs are folded into a single follow-up. Checkpoints are PASSIVE: they
 /// never block the writer or the readers, and SQLite's recovery covers a crash during one.
 final class WALCheckpointer: Sendable {

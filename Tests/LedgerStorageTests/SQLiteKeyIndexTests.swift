@@ -110,12 +110,16 @@ struct SQLiteKeyIndexTests {
     #expect(triggers == 0)
   }
 
-  /// Commits do not checkpoint (automatic checkpoints are off on the writer); a background
-  /// checkpoint follows each write, and `checkpoint()` leaves every WAL frame in the database.
-  @Test func writesAreCheckpointedInTheBackground() throws {
-    let autocheckpoint = try index.database.withConnection { try $0.scalarInt64("PRAGMA wal_autocheckpoint") }
-    #expect(autocheckpoint == 0)
-    try index.publish((0..<2_000).map { Self.entry("k\($0)", "p", Int64($0) * 40, 40, v: 1) }, eventIDs: [])
+  /// Commits do not checkpoint: a small write leaves the WAL alone, a write that grows it past
+  /// 1,000 pages is followed by a background checkpoint, and `checkpoint()` leaves every WAL
+  /// frame in the database.
+  @Test func largeWritesAreCheckpointedInTheBackground() throws {
+    try index.publish([Self.entry("small", "p", 0, 40, v: 1)], eventIDs: [])
+    usleep(50_000)
+    #expect(index.checkpointsCompleted == 0)
+    // 60,000 entries with 60-byte keys: well over 1,000 pages of 4 KiB.
+    let pad = String(repeating: "x", count: 52)
+    try index.publish((0..<60_000).map { Self.entry("k\(pad)\($0)", "p", Int64($0) * 40, 40, v: 1) }, eventIDs: [])
     var waited = 0
     while index.checkpointsCompleted == 0 && waited < 500 {
       usleep(10_000)
@@ -130,6 +134,6 @@ struct SQLiteKeyIndexTests {
       }
     }
     #expect(frames.count == 3 && frames[0] == 0 && frames[1] == frames[2])
-    #expect(try SQLiteKeyIndex(readOnlyPath: dir.file("index.sqlite")).count() == 2_000)
+    #expect(try SQLiteKeyIndex(readOnlyPath: dir.file("index.sqlite")).count() == 60_001)
   }
 }
