@@ -18,6 +18,9 @@ public final class SQLiteKeyIndex: KeyIndex {
   /// Checkpoints the WAL after each write, off the writer's path (`nil` when read-only).
   private let checkpointer: WALCheckpointer?
 
+  /// Page cache of each read connection, in KiB (SQLite's default is 2,000).
+  public static let readerCacheKiB = 8_192
+
   /// Read connections opened beside the writer by `init(path:)`.
   public static let readerCount = 3
 
@@ -25,7 +28,12 @@ public final class SQLiteKeyIndex: KeyIndex {
   public init(path: String) throws {
     database = try SQLiteDatabase(path: path, mode: .readWrite)
     try database.execute(Self.schema)
-    readers = try (0..<Self.readerCount).map { _ in try SQLiteDatabase(path: path, mode: .readOnly) }
+    readers = try (0..<Self.readerCount).map { _ in
+      let reader = try SQLiteDatabase(path: path, mode: .readOnly)
+      // Room for the B-tree's interior pages at ten million keys while leaves stream through.
+      try reader.execute("PRAGMA cache_size=-\(Self.readerCacheKiB)")
+      return reader
+    }
     let checkpointer = try WALCheckpointer(path: path)
     // The threshold SQLite's own automatic checkpoint uses; the copy happens off this thread.
     database.withConnection { $0.onWALCommit(pages: 1000) { checkpointer.request() } }
