@@ -124,10 +124,9 @@ public final class InFlightOverlay: Sendable {
       return nil
     }
 
-    /// The newest in-flight version of `key`, its summary read through `reader` when not held;
+    /// `held` (from `newest`) with its summary decoded, read through `reader` when not held;
     /// throws `StorageError` if it cannot be read or does not decode.
-    public func latest(_ key: String, reader: PartFileReader) throws -> Entry? {
-      guard let held = newest(key) else { return nil }
+    public func entry(_ held: Encoded, reader: PartFileReader) throws -> Entry {
       let payload = try held.payload ?? reader.read(held.location, expecting: .artifactSummary)
       let stored = try ArtifactCodec.decodeSummary(payload, at: held.location, what: "in-flight summary")
       return Entry(stored: stored, location: held.location, pendingExternalIDs: held.pendingExternalIDs)
@@ -137,16 +136,6 @@ public final class InFlightOverlay: Sendable {
   /// A lock-free view of the current layers.
   public func snapshot() -> Snapshot {
     Snapshot(layers: layers.withLock { $0 })
-  }
-
-  /// The newest in-flight version of `key` (see `Snapshot.latest`).
-  public func latest(_ key: String, reader: PartFileReader) throws -> Entry? {
-    try snapshot().latest(key, reader: reader)
-  }
-
-  /// The version of the newest in-flight entry of `key`, without decoding it.
-  public func latestVersion(_ key: String) -> UInt64? {
-    snapshot().newest(key)?.version
   }
 
   /// Records the output of a processed job.

@@ -51,10 +51,29 @@ public enum PartNames {
 }
 
 /// Stable partitioning of order ids (FNV-1a 64; Swift's `hashValue` is seeded per process).
+/// Reduce hashes each order id once: the same hash picks the partition and seeds the
+/// partition buffer's table.
 public enum KeyPartition {
-  public static func of(_ key: String, partitions: Int) -> Int {
+  /// FNV-1a 64 of the key's UTF-8 bytes.
+  public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in key.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return Int(h % UInt64(partitions))
+    for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return h
+  }
+
+  /// FNV-1a 64 of `key`'s UTF-8 bytes.
+  public static func hash(_ key: String) -> UInt64 {
+    var key = key
+    return key.withUTF8 { hash($0) }
+  }
+
+  /// The partition of a key whose `hash` is given.
+  public static func of(hash: UInt64, partitions: Int) -> Int {
+    Int(hash % UInt64(partitions))
+  }
+
+  /// The partition of `key`.
+  public static func of(_ key: String, partitions: Int) -> Int {
+    of(hash: hash(key), partitions: partitions)
   }
 }

@@ -98,7 +98,6 @@ public struct Processor: Sendable {
         try apply((group.orderID, group.events, payload), base: base, job: job,
           data: data, manifest: manifest, warmLimit: warmLimit, into: &out)
       }
-      out.encoded.finish()
       try data.finish()
       try manifest.finish()
     } catch {
@@ -129,9 +128,8 @@ public struct Processor: Sendable {
   private func current(
     _ key: String, prefetched: BaseArtifact?, _ inFlight: InFlightOverlay.Snapshot
   ) throws -> (StoredSummary, Set<String>) {
-    if let held = inFlight.newest(key), held.version > (prefetched?.entry.version ?? 0),
-      let entry = try inFlight.latest(key, reader: context.reader)
-    {
+    if let held = inFlight.newest(key), held.version > (prefetched?.entry.version ?? 0) {
+      let entry = try inFlight.entry(held, reader: context.reader)
       return (entry.stored, entry.pendingExternalIDs)
     }
     if let prefetched { return (try prefetched.stored(), []) }

@@ -44,9 +44,6 @@ struct StatelessPartitionBuffer: Sendable {
     table = [Int32](repeating: -1, count: buckets)
   }
 
-  /// Number of distinct order ids.
-  var keyCount: Int { chains.count }
-
   /// The order ids with at least one event, in first-arrival order.
   var keys: [String] {
     chains.indices.map { slot in
@@ -54,14 +51,15 @@ struct StatelessPartitionBuffer: Sendable {
     }
   }
 
-  /// Appends `event` to its order's chain.
-  mutating func append(_ event: Event) {
+  /// Appends `event` to its order's chain; `keyHash` is `KeyPartition.hash(event.orderID)` when
+  /// the caller already has it.
+  mutating func append(_ event: Event, keyHash: UInt64? = nil) {
     let start = arena.count
     ArtifactCodec.write(event, to: &arena, containerOrderID: event.orderID)
     let link = Int32(links.count)
     links.append(Link(start: start, end: arena.count, next: -1))
     var orderID = event.orderID
-    let slot = orderID.withUTF8 { slotInserting($0) }
+    let slot = orderID.withUTF8 { slotInserting($0, hash: Self.mix(keyHash ?? KeyPartition.hash($0))) }
     if chains[slot].count == 0 {
       chains[slot].first = link
     } else {
@@ -120,20 +118,6 @@ struct StatelessPartitionBuffer: Sendable {
     }
   }
 
-  /// The `RecordType.statelessGroup` payload of `key` over `buffers` (in input order).
-  static func groupPayload(_ key: String, in buffers: [StatelessPartitionBuffer]) -> [UInt8] {
-    var count = 0
-    for buffer in buffers { count += buffer.count(of: key) }
-    var writer = ByteWriter(capacity: key.utf8.count + 16 + count * 96)
-    writer.writeString(key)
-    writer.writeCount(count)
-    for buffer in buffers {
-      guard let slot = buffer.slot(of: key) else { continue }
-      buffer.appendEvents(slot: slot, to: &writer)
-    }
-    return writer.bytes
-  }
-
   private struct GroupEntry {
     var keyStart: Int32
     var keyLength: Int32
@@ -145,16 +129,12 @@ struct StatelessPartitionBuffer: Sendable {
     }
 
     static func sameKey(_ a: GroupEntry, _ b: GroupEntry, keys: UnsafeBufferPointer<UInt8>) -> Bool {
-      a.keyLength == b.keyLength && compare(a.key(keys), b.key(keys)) == 0
+      a.keyLength == b.keyLength && KeyOrder.compare(a.key(keys), b.key(keys)) == 0
     }
 
     static func precedes(_ a: GroupEntry, _ b: GroupEntry, keys: UnsafeBufferPointer<UInt8>) -> Bool {
-      let order = compare(a.key(keys), b.key(keys))
+      let order = KeyOrder.compare(a.key(keys), b.key(keys))
       return order != 0 ? order < 0 : a.buffer < b.buffer
-    }
-
-    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-      KeyOrder.compare(a, b)
     }
   }
 
@@ -210,39 +190,32 @@ struct StatelessPartitionBuffer: Sendable {
 
   private func slot(of key: String) -> Int? {
     var key = key
-    return key.withUTF8 { bytes in
-      keyBytes.withUnsafeBufferPointer { keyBytes in
-        var bucket = Int(truncatingIfNeeded: Self.hash(bytes)) & (table.count - 1)
-        while true {
-          let slot = table[bucket]
-          if slot < 0 { return nil }
-          if self.key(Int(slot), in: keyBytes).elementsEqual(bytes) { return Int(slot) }
-          bucket = (bucket + 1) & (table.count - 1)
-        }
-      }
-    }
+    return key.withUTF8 { bytes in find(bytes, hash: Self.mix(KeyPartition.hash(bytes))).slot }
   }
 
-  /// The chain of `key`, created (with no events) when new.
-  private mutating func slotInserting(_ key: UnsafeBufferPointer<UInt8>) -> Int {
-    if chains.count * 2 >= table.count { grow() }
+  /// Probes the table for `key`: its chain if present, else the empty bucket it would take.
+  private func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int?, bucket: Int) {
     let mask = table.count - 1
-    let hash = Self.hash(key)
     var bucket = Int(truncatingIfNeeded: hash) & mask
-    let found: Int? = keyBytes.withUnsafeBufferPointer { keyBytes in
+    return keyBytes.withUnsafeBufferPointer { keyBytes in
       while true {
         let slot = table[bucket]
-        if slot < 0 { return nil }
+        if slot < 0 { return (nil, bucket) }
         let chain = chains[Int(slot)]
         if chain.hash == hash, Int(chain.keyLength) == key.count,
-          UnsafeBufferPointer(rebasing: keyBytes[Int(chain.keyStart)..<Int(chain.keyStart) + key.count])
-            .elementsEqual(key)
+          self.key(Int(slot), in: keyBytes).elementsEqual(key)
         {
-          return Int(slot)
+          return (Int(slot), bucket)
         }
         bucket = (bucket + 1) & mask
       }
     }
+  }
+
+  /// The chain of `key` (whose mixed hash is `hash`), created with no events when new.
+  private mutating func slotInserting(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
+    if chains.count * 2 >= table.count { grow() }
+    let (found, bucket) = find(key, hash: hash)
     if let found { return found }
     let slot = chains.count
     chains.append(
@@ -263,11 +236,10 @@ struct StatelessPartitionBuffer: Sendable {
     table = bigger
   }
 
-  /// FNV-1a over the bytes, then a final avalanche (keys such as `O-000123` differ only in
-  /// their last bytes, and the table uses the low bits).
-  private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+  /// A final avalanche over the key's FNV-1a hash (keys such as `O-000123` differ only in their
+  /// last bytes, and the table uses the low bits).
+  private static func mix(_ fnv: UInt64) -> UInt64 {
+    var h = fnv
     h ^= h >> 33
     h &*= 0xff51_afd7_ed55_8ccd
     h ^= h >> 33

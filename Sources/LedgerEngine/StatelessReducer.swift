@@ -78,7 +78,8 @@ public struct StatelessReducer: Sendable {
       switch result {
       case .success(let event):
         file.events += 1
-        file.partitions[KeyPartition.of(event.orderID, partitions: partitions)].append(event)
+        let hash = KeyPartition.hash(event.orderID)
+        file.partitions[KeyPartition.of(hash: hash, partitions: partitions)].append(event, keyHash: hash)
       case .failure(let rejection):
         file.rejections.append(rejection)
       }

@@ -107,11 +107,7 @@ extension ArtifactCodec {
     case .inline(let set):
       writer.writeUInt8(0)
       writer.writeCount(set.count)
-      if set.count == 1, let only = set.first {
-        writer.writeString(only)
-      } else {
-        for id in set.sorted(by: KeyOrder.precedes) { writer.writeString(id) }
-      }
+      for id in set.sorted(by: KeyOrder.precedes) { writer.writeString(id) }
     case .external:
       writer.writeUInt8(1)
     }

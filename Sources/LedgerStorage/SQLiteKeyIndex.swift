@@ -47,11 +47,6 @@ public final class SQLiteKeyIndex: KeyIndex {
     checkpointer = nil
   }
 
-  /// One write transaction (a commit that grows the WAL past 1,000 pages asks for a checkpoint).
-  private func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-    try database.transaction(body)
-  }
-
   /// Runs a WAL checkpoint now and waits for it (tests, and callers that want the WAL small).
   public func checkpoint() throws {
     try checkpointer?.checkpointNow()
@@ -137,7 +132,7 @@ public final class SQLiteKeyIndex: KeyIndex {
   }
 
   public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {
-    try write { conn in
+    try database.transaction { conn in
       var partIDs: [String: Int64] = [:]
       // A job writes a handful of parts: a short list compared by content beats hashing each name.
       var recent: [(name: String, id: Int64)] = []
@@ -194,7 +189,7 @@ public final class SQLiteKeyIndex: KeyIndex {
   /// `move.version` and `move.from`. Returns how many applied.
   @discardableResult
   public func relocate(_ moves: [KeyRelocation]) throws -> Int {
-    try write { conn in
+    try database.transaction { conn in
       var partIDs: [String: Int64] = [:]
       var applied = 0
       let update = try conn.cachedStatement(
