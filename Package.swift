@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Ledgerline runs on Linux (Glibc, /proc, ncursesw); the package declares no Apple platforms.
 let package = Package(
   name: "Ledgerline",
-  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "ledgerline", targets: ["ledgerline"])
   ],
@@ -11,32 +11,73 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
-    // Pure domain: events, money, artifacts, rules. No I/O.
-    .target(name: "LedgerDomain"),
-    // System libraries (C).
+    // C system libraries and the one C target.
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
     .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
     // CRC-32C with the CPU's instruction (SSE4.2 / ARMv8 CRC32); Swift cannot emit it.
     .target(name: "CLedgerCRC"),
-    // Storage: part files, key index, workflow ledger, cache, data directory.
-    .target(name: "LedgerStorage", dependencies: ["LedgerDomain", "CSQLite", "CLedgerCRC"]),
-    // Engine: ingest, stages, scheduler, retry and backlog policies, watermarks.
-    .target(name: "LedgerEngine", dependencies: ["LedgerDomain", "LedgerStorage"]),
-    // Console: screen model, views, themes, thin ncurses adapter.
-    .target(name: "LedgerConsole", dependencies: ["LedgerDomain", "LedgerEngine", "CNCurses"]),
-    // The executable: commands only.
+
+    // Pure domain: events, strict JSON/CSV decoding, money, ISO 4217, the artifact fold. No I/O.
+    .target(name: "LedgerDomain"),
+    // Operating-system services: the one file-system layer and the fork-join helper.
+    .target(name: "LedgerSystem"),
+    // Storage: part files, codecs, cache, data directory, and the ports (KeyIndex,
+    // WorkflowLedger) with their record types.
+    .target(name: "LedgerStorage", dependencies: ["LedgerDomain", "LedgerSystem", "CLedgerCRC"]),
+    // The embedded adapter: the SQLite wrapper, the SQLite key index and workflow ledger.
+    .target(name: "LedgerSQLite", dependencies: ["LedgerStorage", "LedgerSystem", "CSQLite"]),
+    // The engine: inbox scan, the four stages, overlay, scheduling, policies, compaction.
+    .target(name: "LedgerEngine", dependencies: ["LedgerDomain", "LedgerStorage", "LedgerSystem"]),
+    // What an operator uses: opening a store, status, lookup, export, rejects, corrections,
+    // retry and the audit log.
+    .target(
+      name: "LedgerOperations",
+      dependencies: ["LedgerDomain", "LedgerStorage", "LedgerSQLite", "LedgerEngine", "LedgerSystem"]),
+    // The workload generator: realistic input batches (depends on the domain only).
+    .target(name: "LedgerWorkload", dependencies: ["LedgerDomain", "LedgerSystem"]),
+    // `ledgerline bench`: the scenarios of SPEC §8 and the per-event baseline.
+    .target(
+      name: "LedgerBench",
+      dependencies: [
+        "LedgerDomain", "LedgerStorage", "LedgerSQLite", "LedgerEngine", "LedgerOperations",
+        "LedgerWorkload", "LedgerSystem",
+      ]),
+    // The console: state machine, screen model, views, themes, thin ncurses adapter; talks to
+    // the rest only through its `ConsoleBackend` port.
+    .target(name: "LedgerConsole", dependencies: ["LedgerDomain", "LedgerSystem", "CNCurses"]),
+    // In-memory test doubles: key index, workflow ledger, audit log, manual clock.
+    .target(
+      name: "LedgerTesting",
+      dependencies: ["LedgerDomain", "LedgerStorage", "LedgerEngine", "LedgerOperations"]),
+    // The executable: commands and wiring.
     .executableTarget(
       name: "ledgerline",
       dependencies: [
-        "LedgerDomain", "LedgerStorage", "LedgerEngine", "LedgerConsole",
+        "LedgerDomain", "LedgerStorage", "LedgerSQLite", "LedgerEngine", "LedgerOperations",
+        "LedgerWorkload", "LedgerBench", "LedgerConsole", "LedgerSystem",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+
     .testTarget(name: "LedgerDomainTests", dependencies: ["LedgerDomain"]),
-    .testTarget(name: "LedgerStorageTests", dependencies: ["LedgerStorage", "LedgerDomain"]),
+    .testTarget(name: "LedgerSystemTests", dependencies: ["LedgerSystem"]),
     .testTarget(
-      name: "LedgerEngineTests", dependencies: ["LedgerEngine", "LedgerStorage", "LedgerDomain"]),
+      name: "LedgerStorageTests",
+      dependencies: ["LedgerStorage", "LedgerDomain", "LedgerSystem", "LedgerTesting"]),
     .testTarget(
-      name: "LedgerConsoleTests", dependencies: ["LedgerConsole", "LedgerEngine", "LedgerDomain"]),
+      name: "LedgerSQLiteTests",
+      dependencies: ["LedgerSQLite", "LedgerStorage", "LedgerDomain", "LedgerTesting", "CSQLite"]),
+    .testTarget(
+      name: "LedgerEngineTests",
+      dependencies: [
+        "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerSQLite", "LedgerTesting",
+        "LedgerOperations", "LedgerWorkload", "LedgerSystem",
+      ]),
+    .testTarget(
+      name: "LedgerOperationsTests",
+      dependencies: ["LedgerOperations", "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerTesting"]),
+    .testTarget(name: "LedgerWorkloadTests", dependencies: ["LedgerWorkload", "LedgerDomain"]),
+    .testTarget(name: "LedgerBenchTests", dependencies: ["LedgerBench", "LedgerWorkload", "LedgerDomain", "LedgerStorage", "LedgerTesting"]),
+    .testTarget(name: "LedgerConsoleTests", dependencies: ["LedgerConsole", "LedgerDomain"]),
     .testTarget(name: "LedgerlineCLITests", dependencies: ["ledgerline"]),
   ],
   swiftLanguageModes: [.v6]

@@ -21,7 +21,7 @@ public enum ConsoleActionError: Error, Sendable, Equatable, CustomStringConverti
     case .unknownJob(let seq): "no batch #\(seq); it may have been pruned — pick one from the list"
     case .notRetryable(let seq, let state):
       "batch #\(seq) is \(state); only a failed batch can be retried"
-    case .invalidCorrection(let detail): "correction refused: \(detail)"
+    case .invalidCorrection(let detail): detail
     case .io(let detail): "could not write: \(detail); check the data directory and try again"
     case .auditLogUnavailable(let detail, false):
       "nothing was done because the audit log could not be written: \(detail)"

@@ -1,6 +1,5 @@
 import Dispatch
 import Synchronization
-import LedgerEngine
 
 /// The one event loop: reads keys (≤100 ms), takes snapshots, feeds every event to
 /// ``ConsoleState``, runs effects off the UI thread and draws one frame per turn.
@@ -29,9 +28,7 @@ struct ConsoleLoop {
     glyphs = terminal.unicode ? .unicode : .ascii
     let (seconds, attoseconds) = options.refreshInterval.components
     refreshMillis = max(20, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-    runner = ConsoleEffectRunner(
-      backend: backend, auditLog: options.auditLog, osUser: FileAuditLog.currentOSUser(),
-      clock: { ConsoleApp.wallClock() })
+    runner = ConsoleEffectRunner(backend: backend)
     let size = terminal.size
     state = ConsoleState(
       readOnly: options.readOnly, themeNames: themes.map(\.name),

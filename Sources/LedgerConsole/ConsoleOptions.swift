@@ -1,5 +1,3 @@
-import LedgerEngine
-
 /// How the console is started.
 public struct ConsoleOptions: Sendable {
   /// The theme to start with (`nil` = `default`, else the first found).
@@ -10,21 +8,18 @@ public struct ConsoleOptions: Sendable {
   public var ascii: Bool
   /// Watch and look up only; retry and correction are refused.
   public var readOnly: Bool
-  /// Where retries and corrections are recorded.
-  public var auditLog: any AuditLog
   /// How often the engine is asked for a snapshot.
   public var refreshInterval: Duration
 
   /// Creates options.
   public init(
     themeName: String? = nil, themesDirectory: String? = nil, ascii: Bool = false,
-    readOnly: Bool = false, auditLog: any AuditLog, refreshInterval: Duration = .milliseconds(100)
+    readOnly: Bool = false, refreshInterval: Duration = .milliseconds(100)
   ) {
     self.themeName = themeName
     self.themesDirectory = themesDirectory
     self.ascii = ascii
     self.readOnly = readOnly
-    self.auditLog = auditLog
     self.refreshInterval = refreshInterval
   }
 }

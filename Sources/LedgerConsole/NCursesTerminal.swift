@@ -17,8 +17,7 @@ final class NCursesTerminal {
 
   /// Starts ncurses on stdin/stdout. Refuses non-terminals and unknown `TERM`s.
   init(ascii: Bool, noColor: Bool) throws(ConsoleError) {
-    guard isatty(STDIN_FILENO) == 1 else { throw .notATerminal(stream: "standard input") }
-    guard isatty(STDOUT_FILENO) == 1 else { throw .notATerminal(stream: "standard output") }
+    try Self.requireTerminal()
     let utf8 = Self.setUpLocale()
     unicode = utf8 && !ascii
     guard let screen = newterm(nil, ll_stdout(), ll_stdin()) else {
@@ -175,4 +174,13 @@ enum TerminalInput: Sendable, Equatable {
   case key(ConsoleKey)
   /// A new size.
   case resize(rows: Int, columns: Int)
+}
+
+extension NCursesTerminal {
+  /// Throws unless standard input and standard output are both terminals (`wget_wch` on a pipe
+  /// returns at once and the loop would spin). `isTerminal` is `isatty` except in tests.
+  static func requireTerminal(isTerminal: (Int32) -> Bool = { isatty($0) == 1 }) throws(ConsoleError) {
+    guard isTerminal(STDIN_FILENO) else { throw .notATerminal(stream: "standard input") }
+    guard isTerminal(STDOUT_FILENO) else { throw .notATerminal(stream: "standard output") }
+  }
 }

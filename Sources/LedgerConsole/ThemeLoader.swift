@@ -1,3 +1,5 @@
+import LedgerSystem
+
 /// Finds and parses `*.theme` files in a themes directory.
 public struct ThemeLoader: Sendable {
   /// The file name extension of theme files.
@@ -13,14 +15,15 @@ public struct ThemeLoader: Sendable {
 
   /// Theme names found (file names without `.theme`), `default` first, then alphabetical.
   public func names() throws(ThemeError) -> [String] {
-    switch SystemFile.list(directory) {
-    case .failure(let failure):
-      throw .unreadable(path: failure.path, reason: failure.reason)
-    case .success(let files):
-      let names = files.filter { $0.hasSuffix(Self.fileExtension) && !$0.hasPrefix(".") }
-        .map { String($0.dropLast(Self.fileExtension.count)) }
-      return names.filter { $0 == "default" } + names.filter { $0 != "default" }
+    let files: [String]
+    do {
+      files = try FileSystem.list(directory)
+    } catch {
+      throw .unreadable(path: error.path, reason: FileSystemError.systemMessage(error.errno))
     }
+    let names = files.filter { $0.hasSuffix(Self.fileExtension) && !$0.hasPrefix(".") }
+      .map { String($0.dropLast(Self.fileExtension.count)) }
+    return names.filter { $0 == "default" } + names.filter { $0 != "default" }
   }
 
   /// Parses the theme `name`.
@@ -31,12 +34,13 @@ public struct ThemeLoader: Sendable {
     }
     let file = name + Self.fileExtension
     let path = directory.hasSuffix("/") ? directory + file : directory + "/" + file
-    switch SystemFile.read(path) {
-    case .failure(let failure):
-      throw .unreadable(path: failure.path, reason: failure.reason)
-    case .success(let text):
-      return try ThemeParser.parse(text, name: name, file: file)
+    let text: String
+    do {
+      text = try FileSystem.readText(path)
+    } catch {
+      throw .unreadable(path: error.path, reason: FileSystemError.systemMessage(error.errno))
     }
+    return try ThemeParser.parse(text, name: name, file: file)
   }
 
   /// Every theme in the directory, `default` first; the first broken file stops loading so

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerDomain
 import LedgerStorage
+import LedgerSystem
 
 extension Engine {
   /// Runs one claimed stage attempt and records its outcome in the ledger.
@@ -94,17 +95,17 @@ extension Engine {
       return s.overlaySafeThrough
     }
     overlay.evict(through: safe)
-    removeIntermediateFiles(job: job)
+    try removeIntermediateFiles(job: job)
     if options.compactEvery > 0, job % options.compactEvery == 0 {
       _ = try compactIfQuiescent(force: false)
     }
   }
 
   /// Stateless and manifest part files are garbage once a job is indexed.
-  func removeIntermediateFiles(job: UInt64) {
+  func removeIntermediateFiles(job: UInt64) throws {
     for p in 0..<context.partitions {
-      FileOps.remove("\(context.paths.parts)/\(PartNames.stateless(job: job, partition: p))")
-      FileOps.remove("\(context.paths.parts)/\(PartNames.manifest(job: job, partition: p))")
+      try FileSystem.remove("\(context.paths.parts)/\(PartNames.stateless(job: job, partition: p))")
+      try FileSystem.remove("\(context.paths.parts)/\(PartNames.manifest(job: job, partition: p))")
     }
   }
 
@@ -156,12 +157,12 @@ extension Engine {
       }
       overlay.record(entries)
     }
-    for name in FileOps.list("\(context.paths.parts)/tmp") {
-      FileOps.remove("\(context.paths.parts)/tmp/\(name)")
+    for name in try FileSystem.listIfPresent("\(context.paths.parts)/tmp") {
+      try FileSystem.remove("\(context.paths.parts)/tmp/\(name)")
     }
-    for name in FileOps.list(context.paths.parts) where name.hasPrefix("s-") || name.hasPrefix("m-") {
+    for name in try FileSystem.listIfPresent(context.paths.parts) where name.hasPrefix("s-") || name.hasPrefix("m-") {
       if let job = PartNames.job(ofPart: name), job <= indexedThrough {
-        FileOps.remove("\(context.paths.parts)/\(name)")
+        try FileSystem.remove("\(context.paths.parts)/\(name)")
       }
     }
   }

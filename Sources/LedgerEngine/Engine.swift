@@ -105,9 +105,9 @@ public final class Engine: Sendable {
     return result
   }
 
-  /// With a manual clock, jump to the earliest retry deadline when nothing else can run.
+  /// With a simulated clock, jump to the earliest retry deadline when nothing else can run.
   private func waitForDueRetry() throws {
-    guard context.clock is ManualClock else { return }
+    guard context.clock.isSimulated else { return }
     let next = try context.ledger.unfinishedJobs().compactMap(\.nextAttemptAt).min()
     if let next { context.clock.sleep(until: next) }
   }

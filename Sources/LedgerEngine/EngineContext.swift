@@ -1,5 +1,6 @@
 import LedgerDomain
 import LedgerStorage
+import LedgerSystem
 
 /// Paths of a data directory the engine uses (all absolute or relative to the working dir).
 public struct EnginePaths: Sendable {
@@ -52,9 +53,9 @@ public struct EngineContext: Sendable {
 extension EngineContext {
   /// Deletes a part file no reader may need (an unpublished output of a failed attempt) and
   /// forgets its cached descriptor and summaries.
-  func discardPart(_ name: String) {
+  func discardPart(_ name: String) throws {
     reader.evict(part: name)
     cache.invalidate(part: name)
-    FileOps.remove("\(paths.parts)/\(name)")
+    try FileSystem.remove("\(paths.parts)/\(name)")
   }
 }

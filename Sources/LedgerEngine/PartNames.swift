@@ -1,6 +1,7 @@
+import LedgerSystem
 /// Names of the part files a job writes under `parts/`. Zero-padded so they sort by job.
 public enum PartNames {
-  static func pad(_ job: UInt64) -> String {
+  package static func pad(_ job: UInt64) -> String {
     let s = String(job)
     return String(repeating: "0", count: max(0, 10 - s.count)) + s
   }
@@ -29,17 +30,20 @@ public enum PartNames {
   }
 
   /// Sizes of the artifact part files in `partsDirectory`, by name.
-  static func artifactPartSizes(in partsDirectory: String) -> [String: Int64] {
+  package static func artifactPartSizes(in partsDirectory: String) throws -> [String: Int64] {
     var sizes: [String: Int64] = [:]
-    for name in FileOps.list(partsDirectory) where isArtifactPart(name) {
-      sizes[name] = (try? FileOps.size("\(partsDirectory)/\(name)")) ?? 0
+    for name in try FileSystem.listIfPresent(partsDirectory) where isArtifactPart(name) {
+      let path = "\(partsDirectory)/\(name)"
+      // A part deleted by compaction between the listing and the stat no longer counts.
+      guard FileSystem.exists(path) else { continue }
+      sizes[name] = try FileSystem.size(of: path)
     }
     return sizes
   }
 
   /// Total bytes of the artifact part files in `partsDirectory`.
-  static func artifactPartBytes(in partsDirectory: String) -> Int64 {
-    artifactPartSizes(in: partsDirectory).values.reduce(0, +)
+  package static func artifactPartBytes(in partsDirectory: String) throws -> Int64 {
+    try artifactPartSizes(in: partsDirectory).values.reduce(0, +)
   }
 
   /// The job a part file belongs to, parsed from its name.

@@ -7,6 +7,14 @@ public protocol WallClock: Sendable {
   func nowMillis() -> Int64
   /// Waits until `deadline` (ms since epoch); the system clock waits at most one second per call.
   func sleep(until deadline: Int64)
+  /// A simulated clock (tests): waiting costs nothing, so when no work can run before a retry
+  /// deadline the engine jumps the clock there instead of reporting idle.
+  var isSimulated: Bool { get }
+}
+
+extension WallClock {
+  /// Real clocks are not simulated.
+  public var isSimulated: Bool { false }
 }
 
 /// The real clock.

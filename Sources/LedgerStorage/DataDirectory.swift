@@ -1,3 +1,4 @@
+import LedgerSystem
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -64,24 +65,24 @@ public struct DataDirectory: Sendable, Equatable {
   /// Creates the directory and its folders with mode 0700. An existing root owned by this user
   /// is made private (chmod 0700); one owned by someone else must already be writable.
   public func create() throws {
-    try FileIO.makeDirectories(root)
+    try FileSystem.makeDirectories(root)
     try makePrivate()
     for directory in directories.dropFirst() {
-      try FileIO.makeDirectories(directory)
+      try FileSystem.makeDirectories(directory)
     }
   }
 
   private func makePrivate() throws {
     var info = stat()
     guard stat(root, &info) == 0 else {
-      throw StorageError.ioFailed(operation: "stat", path: root, errno: errno)
+      throw FileSystemError(operation: "stat", path: root, errno: errno)
     }
     guard (info.st_mode & S_IFMT) == S_IFDIR else {
       throw StorageError.directoryNotUsable(path: root, detail: "it is not a directory")
     }
     if info.st_uid == geteuid() {
       guard info.st_mode & 0o777 == 0o700 || chmod(root, 0o700) == 0 else {
-        throw StorageError.ioFailed(operation: "make private (chmod 0700)", path: root, errno: errno)
+        throw FileSystemError(operation: "make private (chmod 0700)", path: root, errno: errno)
       }
     } else if access(root, W_OK | X_OK) != 0 {
       throw StorageError.directoryNotUsable(

@@ -1,4 +1,5 @@
 import Synchronization
+import LedgerSystem
 
 #if canImport(Glibc)
   import Glibc
@@ -17,7 +18,7 @@ public final class EngineLock: Sendable {
   /// Takes the lock on `path` or throws `StorageError.engineLockHeld` naming the holder's pid.
   init(path: String, directory: String) throws {
     self.path = path
-    let descriptor = try FileIO.open(path, O_RDWR | O_CREAT)
+    let descriptor = try FileSystem.open(path, O_RDWR | O_CREAT)
     guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
       let code = errno
       let holder = EngineLock.readPID(descriptor)
@@ -25,7 +26,7 @@ public final class EngineLock: Sendable {
       if code == EWOULDBLOCK {
         throw StorageError.engineLockHeld(directory: directory, pid: holder)
       }
-      throw StorageError.ioFailed(operation: "lock", path: path, errno: code)
+      throw FileSystemError(operation: "lock", path: path, errno: code)
     }
     let pid = Array("\(getpid())\n".utf8)
     guard ftruncate(descriptor, 0) == 0,
@@ -33,7 +34,7 @@ public final class EngineLock: Sendable {
     else {
       let code = errno
       close(descriptor)
-      throw StorageError.ioFailed(operation: "write pid to", path: path, errno: code)
+      throw FileSystemError(operation: "write pid to", path: path, errno: code)
     }
     fd = Mutex(descriptor)
   }

@@ -1,4 +1,5 @@
 import Synchronization
+import LedgerSystem
 
 #if canImport(Glibc)
   import Glibc
@@ -32,7 +33,7 @@ public final class PartFileReader: Sendable {
     let file = try open(location.part)
     var frame = [UInt8](repeating: 0, count: Int(location.length))
     let count = try frame.withUnsafeMutableBytes { raw in
-      try FileIO.preadFully(file.fd, raw, offset: location.offset, path: file.path)
+      try FileSystem.preadFully(file.fd, raw, offset: location.offset, path: file.path)
     }
     return try Self.record(in: frame, at: 0, available: count, location: location)
   }
@@ -70,7 +71,7 @@ public final class PartFileReader: Sendable {
           let size = Int(windowEnd - location.offset)
           var count = 0
           window = try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            count = try FileIO.preadFully(
+            count = try FileSystem.preadFully(
               file.fd, UnsafeMutableRawBufferPointer(buffer), offset: location.offset, path: file.path)
             initialized = count
           }
@@ -165,7 +166,7 @@ public final class PartFileReader: Sendable {
       return file
     }
     let path = partsDirectory + "/" + part
-    let file = OpenPartFile(fd: try FileIO.open(path, O_RDONLY), path: path)
+    let file = OpenPartFile(fd: try FileSystem.open(path, O_RDONLY), path: path)
     return files.withLock { cache in
       if let existing = cache[part] { return existing.file }  // another thread won the race
       if cache.count >= maxOpenFiles, let oldest = cache.min(by: { $0.value.lastUse < $1.value.lastUse }) {

@@ -1,3 +1,4 @@
+import LedgerSystem
 /// Reads the records of one part file in order through a large read-ahead buffer.
 struct PartFileScanner {
   /// One verified record.
@@ -20,7 +21,7 @@ struct PartFileScanner {
     self.fd = fd
     self.path = path
     self.part = part
-    fileSize = try FileIO.size(fd, path: path)
+    fileSize = try FileSystem.size(fd, path: path)
   }
 
   /// The next record, or `nil` at the end of the file.
@@ -53,7 +54,7 @@ struct PartFileScanner {
     let size = Int(min(fileSize - offset, Int64(max(count, Self.chunkSize))))
     chunk = [UInt8](repeating: 0, count: size)
     let read = try chunk.withUnsafeMutableBytes { [fd, path, offset] raw in
-      try FileIO.preadFully(fd, raw, offset: offset, path: path)
+      try FileSystem.preadFully(fd, raw, offset: offset, path: path)
     }
     chunkStart = offset
     guard read >= count else {

@@ -1,3 +1,4 @@
+import LedgerSystem
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -31,8 +32,8 @@ public final class PartFileWriter {
     temporaryPath = partsDirectory + "/tmp/" + name
     finalPath = partsDirectory + "/" + name
     self.bufferCapacity = bufferCapacity
-    try FileIO.makeDirectories(FileIO.parent(of: temporaryPath))
-    fd = try FileIO.open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC)
+    try FileSystem.makeDirectories(FileSystem.parent(of: temporaryPath))
+    fd = try FileSystem.open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC)
     buffer.reserveCapacity(bufferCapacity)
   }
 
@@ -58,7 +59,7 @@ public final class PartFileWriter {
     RecordFrame.appendHeader(type: type, payload: payload, to: &buffer)
     if frameLength > bufferCapacity {
       try flush()
-      try guarded { try FileIO.writeAll(fd, payload, path: temporaryPath) }
+      try guarded { try FileSystem.writeAll(fd, payload, path: temporaryPath) }
     } else {
       buffer.append(contentsOf: payload)
     }
@@ -72,7 +73,7 @@ public final class PartFileWriter {
   public func finish() throws {
     guard isOpen else { throw StorageError.writerClosed(path: temporaryPath) }
     try flush()
-    try guarded { try FileIO.sync(fd, path: temporaryPath) }
+    try guarded { try FileSystem.sync(fd, path: temporaryPath) }
     close(fd)
     isOpen = false
     try publish()
@@ -86,27 +87,27 @@ public final class PartFileWriter {
   }
 
   private func publish() throws {
-    let directory = FileIO.parent(of: finalPath)
+    let directory = FileSystem.parent(of: finalPath)
     do {
-      try FileIO.makeDirectories(directory)
+      try FileSystem.makeDirectories(directory)
       // link(2) fails with EEXIST instead of replacing, unlike rename(2).
       guard link(temporaryPath, finalPath) == 0 else {
         if errno == EEXIST { throw StorageError.partAlreadyExists(path: finalPath) }
-        throw StorageError.ioFailed(operation: "publish (link) part", path: finalPath, errno: errno)
+        throw FileSystemError(operation: "publish (link) part", path: finalPath, errno: errno)
       }
     } catch {
       unlink(temporaryPath)
       throw error
     }
     unlink(temporaryPath)
-    try FileIO.syncDirectory(directory)
+    try FileSystem.syncDirectory(directory)
   }
 
   private func flush() throws {
     guard !buffer.isEmpty else { return }
     try guarded {
       try buffer.withUnsafeBytes { raw in
-        try FileIO.writeAll(fd, raw, path: temporaryPath)
+        try FileSystem.writeAll(fd, raw, path: temporaryPath)
       }
     }
     buffer.removeAll(keepingCapacity: true)

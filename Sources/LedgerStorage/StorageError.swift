@@ -1,18 +1,10 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Failures of the storage layer: I/O, corrupt or truncated records, undecodable payloads and
 /// the data directory. Each message names the file and offset and says what to do.
-public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, ClassifiedFailure {
   /// A payload ended early: `needed` more bytes at byte `offset` of `context`, only `available` left.
   case truncated(context: String, offset: Int, needed: Int, available: Int)
   /// A payload held an impossible value (bad tag, varint overflow, invalid UTF-8...).
   case malformed(context: String, offset: Int, detail: String)
-  /// A system call failed on `path`.
-  case ioFailed(operation: String, path: String, errno: Int32)
   /// The record at `offset` does not start with the magic bytes `LLRC`.
   case badMagic(part: String, offset: Int64, found: [UInt8])
   /// The record was written by a newer format version than this build reads.
@@ -49,8 +41,6 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         + Self.corruptAdvice
     case .malformed(let context, let offset, let detail):
       return "malformed \(context) at byte \(offset): \(detail); " + Self.corruptAdvice
-    case .ioFailed(let operation, let path, let code):
-      return "could not \(operation) \(path): \(Self.systemMessage(code)) (errno \(code))"
     case .badMagic(let part, let offset, let found):
       return "bad record magic in part \(part) at offset \(offset): found \(Self.hex(found)), "
         + "expected 0x4c4c5243 (\"LLRC\"); the location is wrong or the file is corrupt — "
@@ -98,6 +88,21 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// Stored bytes that fail verification need an operator; a short read may be a file still
+  /// being replaced; a held lock is contention; the rest are broken invariants.
+  public var failureKind: FailureKind {
+    switch self {
+    case .shortRead: .transientIO
+    case .engineLockHeld: .contention
+    case .truncated, .malformed, .badMagic, .unsupportedFormatVersion, .unknownRecordType,
+      .unexpectedRecordType, .lengthMismatch, .checksumMismatch, .tornTail:
+      .corruptData
+    case .partAlreadyExists, .writerClosed, .invalidLocation, .recordTooLarge,
+      .directoryNotUsable:
+      .internalError
+    }
+  }
+
   private static let corruptAdvice = "the record is corrupt — restore the file or re-run the batch"
 
   static func hex(_ value: UInt32) -> String {
@@ -109,8 +114,4 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     "0x" + bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
   }
 
-  static func systemMessage(_ code: Int32) -> String {
-    guard let text = strerror(code) else { return "error \(code)" }
-    return String(cString: text)
-  }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerEngine
+import LedgerBench
 
 /// `ledgerline bench`: the benchmark of SPEC §8.
 struct BenchCommand: ParsableCommand {

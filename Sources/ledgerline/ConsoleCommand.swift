@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerConsole
 import LedgerEngine
+import LedgerOperations
 
 /// Options shared by `console` and `demo`.
 struct ConsoleFlags: ParsableArguments {
@@ -29,10 +30,8 @@ struct ConsoleFlags: ParsableArguments {
     return candidates.first { FileManager.default.fileExists(atPath: $0) }
   }
 
-  func options(readOnly: Bool, auditLog: String) -> ConsoleOptions {
-    ConsoleOptions(
-      themeName: theme, themesDirectory: themesDirectory(), ascii: ascii, readOnly: readOnly,
-      auditLog: FileAuditLog(path: auditLog))
+  func options(readOnly: Bool) -> ConsoleOptions {
+    ConsoleOptions(themeName: theme, themesDirectory: themesDirectory(), ascii: ascii, readOnly: readOnly)
   }
 }
 
@@ -50,9 +49,9 @@ struct ConsoleCommand: ParsableCommand {
   func run() throws {
     if readOnly {
       let workspace = try Workspace(root: options.data, mode: .reader)
-      let backend = EngineBackend(context: workspace.context, engine: nil, readOnly: true)
+      let backend = EngineConsoleBackend(reader: workspace.context, engine: nil, actions: nil)
       defer { backend.close() }
-      try ConsoleApp.run(backend: backend, options: flags.options(readOnly: true, auditLog: workspace.context.paths.auditLog))
+      try ConsoleApp.run(backend: backend, options: flags.options(readOnly: true))
       return
     }
     let workspace = try Workspace(root: options.data, mode: .engine, faults: try FaultOptions.parse(nil))
@@ -73,13 +72,18 @@ struct ConsoleSession {
       do { try engine.run() } catch { printError("engine stopped: \(error)") }
       finished.signal()
     }
-    let backend = EngineBackend(context: context, engine: engine, readOnly: false)
+    // The console reads through its own read-only connections, never the engine's writer.
+    let reader = try Workspace(root: context.paths.root, mode: .reader, clock: context.clock)
+    let actions = OperatorActions(
+      context: context, auditLog: FileAuditLog(path: context.paths.auditLog),
+      osUser: FileAuditLog.currentOSUser(), via: "console")
+    let backend = EngineConsoleBackend(reader: reader.context, engine: engine, actions: actions)
     defer {
       backend.close()
       engine.requestStop()
       finished.wait()
       beforeExit()
     }
-    try ConsoleApp.run(backend: backend, options: flags.options(readOnly: false, auditLog: context.paths.auditLog))
+    try ConsoleApp.run(backend: backend, options: flags.options(readOnly: false))
   }
 }

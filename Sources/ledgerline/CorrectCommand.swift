@@ -1,5 +1,6 @@
 import ArgumentParser
-import LedgerEngine
+import LedgerOperations
+import LedgerSystem
 
 /// `ledgerline correct`: submit a correction line (source `corrections`).
 struct CorrectCommand: ParsableCommand {
@@ -15,30 +16,32 @@ struct CorrectCommand: ParsableCommand {
   @Option(help: "Optional memo.") var memo: String?
   @Flag(help: "Print JSON.") var json = false
 
+  /// What `--json` prints.
+  struct Output: Encodable {
+    var batchFile: String
+    var eventID: String
+
+    enum CodingKeys: String, CodingKey {
+      case batchFile = "batch_file"
+      case eventID = "event_id"
+    }
+  }
+
   func run() throws {
     let workspace = try Workspace(root: options.data, mode: .operatorAction)
     let context = workspace.context
+    let actions = OperatorActions(
+      context: context, auditLog: FileAuditLog(path: context.paths.auditLog),
+      osUser: FileAuditLog.currentOSUser(), via: "cli")
     let request = CorrectionRequest(
       orderID: order, amount: amount, currency: currency, reason: reason, author: author, memo: memo)
-    switch try CorrectionSubmitter(paths: context.paths, ledger: context.ledger).submit(request) {
+    switch actions.submitCorrection(request) {
     case .failure(let error):
       printError(error.description)
       throw ExitCode(1)
     case .success(let submission):
-      let record = AuditRecord(
-        time: context.clock.nowMillis() / 1000, osUser: FileAuditLog.currentOSUser(), action: "correction",
-        details: [
-          "order_id": order, "amount": amount, "currency": currency, "reason": reason,
-          "author": author, "event_id": submission.eventID, "outcome": "submitted", "via": "cli",
-        ], batch: submission.batchFile)
-      if case .failure(let error) = FileAuditLog(path: context.paths.auditLog).append(record) {
-        printError("\(error) — the correction \(submission.eventID) WAS submitted as inbox/\(submission.batchFile)")
-        throw ExitCode(1)
-      }
       if json {
-        print(JSONText.object([
-          ("batch_file", JSONText.quote(submission.batchFile)), ("event_id", JSONText.quote(submission.eventID)),
-        ]))
+        print(try JSONOutput.line(Output(batchFile: submission.batchFile, eventID: submission.eventID)))
       } else {
         print("submitted correction \(submission.eventID) as inbox/\(submission.batchFile)")
       }

@@ -3,6 +3,8 @@ import Foundation
 import LedgerConsole
 import LedgerEngine
 import Synchronization
+import LedgerWorkload
+import LedgerOperations
 
 /// `ledgerline demo`: a fresh data dir, a live generator, the engine and the console.
 struct DemoCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerEngine
+import LedgerOperations
 
 /// `ledgerline export`: every current artifact, one JSON object a line.
 struct ExportCommand: ParsableCommand {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import LedgerEngine
+import LedgerWorkload
+import LedgerOperations
 
 /// `ledgerline generate`: realistic input batches into the inbox.
 struct GenerateCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerEngine
+import LedgerOperations
 
 /// `ledgerline lookup ORDER_ID`: one artifact with its lines and location.
 struct LookupCommand: ParsableCommand {

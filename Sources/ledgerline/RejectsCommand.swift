@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerEngine
+import LedgerOperations
 
 /// `ledgerline rejects`: every rejected line with its file, line number and reason.
 struct RejectsCommand: ParsableCommand {

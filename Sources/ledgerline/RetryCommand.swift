@@ -1,6 +1,5 @@
 import ArgumentParser
-import LedgerEngine
-import LedgerStorage
+import LedgerOperations
 
 /// `ledgerline retry BATCH`: an operator resumes a failed batch.
 struct RetryCommand: ParsableCommand {
@@ -13,26 +12,18 @@ struct RetryCommand: ParsableCommand {
   func run() throws {
     let workspace = try Workspace(root: options.data, mode: .operatorAction)
     let context = workspace.context
-    guard let job = try context.ledger.job(batch) else {
+    let actions = OperatorActions(
+      context: context, auditLog: FileAuditLog(path: context.paths.auditLog),
+      osUser: FileAuditLog.currentOSUser(), via: "cli")
+    switch actions.retry(job: batch) {
+    case .success(let job):
+      print("batch \(batch) will run \(job.stage.rawValue) again")
+    case .failure(.unknownJob):
       printError("no batch \(batch) in \(options.data); `ledgerline status` lists the batches")
       throw ExitCode(1)
-    }
-    guard try context.ledger.retry(job: batch, at: context.clock.nowMillis()) else {
-      printError("batch \(batch) is \(job.status.rawValue) at \(job.stage.rawValue), not failed; nothing to retry")
+    case .failure(let error):
+      printError(error.description)
       throw ExitCode(1)
     }
-    let now = context.clock.nowMillis()
-    let user = FileAuditLog.currentOSUser()
-    try context.ledger.appendEvent(
-      LedgerEvent(at: now, kind: .operatorAction, job: batch, text: "operator \(user) retried batch \(batch) at \(job.stage.rawValue)"))
-    let record = AuditRecord(
-      time: now / 1000, osUser: user, action: "retry",
-      details: ["stage": job.stage.rawValue, "previous_error": job.lastError ?? "", "outcome": "requested", "via": "cli"],
-      batch: String(batch))
-    if case .failure(let error) = FileAuditLog(path: context.paths.auditLog).append(record) {
-      printError("\(error) — batch \(batch) WAS set to run again")
-      throw ExitCode(1)
-    }
-    print("batch \(batch) will run \(job.stage.rawValue) again")
   }
 }

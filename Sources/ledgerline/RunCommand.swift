@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import LedgerEngine
+import LedgerOperations
 
 /// `ledgerline run`: the engine, headless.
 struct RunCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerEngine
+import LedgerOperations
 
 /// `ledgerline status`: batches, stages, backlog, retries, watermarks.
 struct StatusCommand: ParsableCommand {

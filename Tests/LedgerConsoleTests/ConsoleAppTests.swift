@@ -2,20 +2,21 @@ import Glibc
 import Testing
 
 @testable import LedgerConsole
-import LedgerEngine
 
 @Suite struct ConsoleAppTests {
-  @Test func refusesToStartWithoutATerminal() throws {
-    // Under `swift test` stdin/stdout are pipes or files, never both terminals.
-    guard isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0 else { return }
-    #expect(throws: ConsoleError.self) {
-      try ConsoleApp.run(backend: FakeBackend(), options: ConsoleOptions(auditLog: InMemoryAuditLog()))
+  @Test func refusesToStartUnlessBothStandardStreamsAreTerminals() throws {
+    #expect(throws: ConsoleError.notATerminal(stream: "standard input")) {
+      try NCursesTerminal.requireTerminal { $0 != STDIN_FILENO }
     }
+    #expect(throws: ConsoleError.notATerminal(stream: "standard output")) {
+      try NCursesTerminal.requireTerminal { $0 != STDOUT_FILENO }
+    }
+    try NCursesTerminal.requireTerminal { _ in true }
   }
 
   @Test func anUnknownThemeStopsTheStartWithTheAvailableNames() {
     let options = ConsoleOptions(
-      themeName: "nope", themesDirectory: shippedThemesDirectory, auditLog: InMemoryAuditLog())
+      themeName: "nope", themesDirectory: shippedThemesDirectory)
     #expect(throws: ConsoleError.self) { try ConsoleApp.loadThemes(options) }
     do {
       _ = try ConsoleApp.loadThemes(options)
@@ -27,9 +28,9 @@ import LedgerEngine
 
   @Test func themesLoadDefaultFirstAndTheBuiltInWithoutADirectory() throws {
     let themes = try ConsoleApp.loadThemes(
-      ConsoleOptions(themesDirectory: shippedThemesDirectory, auditLog: InMemoryAuditLog()))
+      ConsoleOptions(themesDirectory: shippedThemesDirectory))
     #expect(themes.map(\.name) == ["default", "high-contrast", "light", "monochrome"])
-    #expect(try ConsoleApp.loadThemes(ConsoleOptions(auditLog: InMemoryAuditLog())).map(\.name) == ["built-in"])
+    #expect(try ConsoleApp.loadThemes(ConsoleOptions()).map(\.name) == ["built-in"])
   }
 
   @Test func notATerminalMessageSaysWhatToDo() {
@@ -46,7 +47,6 @@ import LedgerEngine
       backend: FakeBackend(),
       options: ConsoleOptions(
         themeName: getenv("LEDGERLINE_THEME").map { String(cString: $0) },
-        themesDirectory: shippedThemesDirectory, ascii: getenv("LEDGERLINE_ASCII") != nil,
-        auditLog: InMemoryAuditLog()))
+        themesDirectory: shippedThemesDirectory, ascii: getenv("LEDGERLINE_ASCII") != nil))
   }
 }

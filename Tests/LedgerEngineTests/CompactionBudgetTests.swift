@@ -2,6 +2,7 @@ import Foundation
 import LedgerDomain
 import LedgerStorage
 import Testing
+import LedgerTesting
 
 @testable import LedgerEngine
 

@@ -2,6 +2,8 @@ import Foundation
 import LedgerDomain
 import LedgerStorage
 import Testing
+import LedgerOperations
+import LedgerTesting
 
 @testable import LedgerEngine
 

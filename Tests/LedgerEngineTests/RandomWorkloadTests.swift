@@ -1,6 +1,8 @@
 import Foundation
 import LedgerDomain
 import Testing
+import LedgerOperations
+import LedgerTesting
 
 @testable import LedgerEngine
 

@@ -3,6 +3,9 @@ import LedgerDomain
 import LedgerStorage
 import Synchronization
 import Testing
+import LedgerOperations
+import LedgerSQLite
+import LedgerTesting
 
 @testable import LedgerEngine
 

@@ -1,5 +1,7 @@
 import Foundation
+import LedgerSystem
 import Testing
+import LedgerTesting
 
 @testable import LedgerStorage
 
@@ -168,7 +170,7 @@ struct PartFileTests {
   }
 
   @Test func missingPartNamesThePath() throws {
-    let error = try #require(throws: StorageError.self) {
+    let error = try #require(throws: FileSystemError.self) {
       try PartFileReader(partsDirectory: parts).read(ArtifactLocation(part: "gone.part", offset: 0, length: 16))
     }
     #expect(error.description == "could not open \(parts)/gone.part: No such file or directory (errno 2)")

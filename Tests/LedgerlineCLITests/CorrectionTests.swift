@@ -61,8 +61,12 @@ extension CLISuite {
     private func expectAudited(_ fixture: ProcessedData, eventID: String, batchFile: String) throws {
       let text = try String(contentsOfFile: "\(fixture.data)/audit.log", encoding: .utf8)
       let records = try text.split(separator: "\n").map { try JSONLine(String($0), command: "audit.log") }
-      try #require(records.count == 1, "audit.log: \(text)")
-      let record = records[0]
+      // The intent is recorded before the correction is written, the outcome after.
+      try #require(records.count == 2, "audit.log: \(text)")
+      #expect(try records[0].child("details").string("outcome") == "requested")
+      #expect(try records[1].child("details").string("outcome") == "submitted")
+      #expect(try records[0].child("details").string("event_id") == eventID)
+      let record = records[1]
       #expect(try record.string("action") == "correction")
       #expect(try record.string("os_user") == Self.osUser)
       let details = try record.child("details")

@@ -43,10 +43,14 @@ extension CLISuite {
       #expect(retry.exited(0), "\(retry.summary)")
       #expect(retry.stdout == "batch 1 will run process again\n")
       let audit = try String(contentsOfFile: "\(fixture.data)/audit.log", encoding: .utf8)
-      let record = try JSONLine(audit.trimmingCharacters(in: .newlines), command: "audit.log")
-      #expect(try record.string("action") == "retry")
-      #expect(try record.string("batch") == "1")
-      #expect(try record.string("os_user") == CorrectionTests.osUser)
+      let records = try audit.split(separator: "\n").map { try JSONLine(String($0), command: "audit.log") }
+      try #require(records.count == 2, "audit.log: \(audit)")
+      for (record, outcome) in zip(records, ["requested", "queued"]) {
+        #expect(try record.string("action") == "retry")
+        #expect(try record.string("batch") == "1")
+        #expect(try record.string("os_user") == CorrectionTests.osUser)
+        #expect(try record.child("details").string("outcome") == outcome)
+      }
 
       let resumed = try binary.run(["run", "--data", fixture.data, "--until-idle"])
       #expect(resumed.exited(0), "\(resumed.summary)")

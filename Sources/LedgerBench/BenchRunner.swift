@@ -1,0 +1,56 @@
+import Foundation
+import LedgerSystem
+
+/// `ledgerline bench` (SPEC §8): runs the selected scenarios in order and collects one report.
+///
+/// 1 batch vs transactional, 2 throughput, 3 memory, 4 lookups, 5 hot key, 6 correction
+/// latency. Every workload is generated from `options.seed` under `options.workDirectory`.
+public struct BenchRunner: Sendable {
+  /// The sizes and scenarios.
+  public let options: BenchOptions
+  /// How the memory scenario's end-to-end runs are isolated.
+  public let launcher: BenchChildLauncher
+
+  /// A runner; `launcher` defaults to in-process (tests), the CLI re-executes itself.
+  public init(options: BenchOptions, launcher: BenchChildLauncher = .inProcess) {
+    self.options = options
+    self.launcher = launcher
+  }
+
+  /// Runs every selected scenario; `progress` hears one line as each starts.
+  public func run(progress: (String) -> Void = { _ in }) throws -> BenchReport {
+    if let problem = options.problem() { throw problem }
+    try FileSystem.makeDirectories(options.workDirectory)
+    var report = BenchReport(options: options)
+    var states = BenchStates(options: options)
+    let selected = options.scenarios
+    if selected.contains(1) {
+      progress("1/6 batch vs transactional (\(options.transactionalEvents) events)")
+      try BenchBatchVsTransactional(options: options).run(into: &report)
+    }
+    if selected.contains(2) || selected.contains(3) {
+      progress("2-3/6 throughput and memory (\(options.batchEvents) events vs \(options.stateArtifacts) and \(options.stateArtifacts / 10) artifacts)")
+      try BenchThroughput(options: options, launcher: launcher).run(into: &report, states: &states)
+    }
+    if selected.contains(4) {
+      progress("4/6 lookups (\(options.lookups) keys)")
+      let root = try states.prepare(count: options.stateArtifacts, stride: 1, report: &report)
+      try BenchLookups(options: options).run(root: root, stateCount: options.stateArtifacts, into: &report)
+    }
+    if selected.contains(5) {
+      progress("5/6 hot key (\(options.hotKeyLines) lines in \(options.hotKeyBatches) batches)")
+      try BenchHotKey(options: options).run(into: &report)
+    }
+    if selected.contains(6) {
+      progress("6/6 correction latency (\(options.corrections) idle, \(options.corrections) loaded)")
+      try BenchCorrection(options: options).run(into: &report)
+    }
+    if case .inProcess = launcher, selected.contains(3) {
+      report.notes.append("memory figures measured in-process: peaks are not separate per state size, so they carry no target")
+    }
+    // Stable: scenario order, then the order each scenario added its figures.
+    report.figures = report.figures.enumerated()
+      .sorted { ($0.element.scenario, $0.offset) < ($1.element.scenario, $1.offset) }.map(\.element)
+    return report
+  }
+}

@@ -1,0 +1,46 @@
+import LedgerStorage
+
+extension Engine {
+  /// Runs a compaction pass if the line is quiescent: no prefetched or processed job waits, no
+  /// prefetch or process is running, and the in-flight overlay is empty (every location any
+  /// stage holds is then in the key index, which compaction keeps right). Unless `force`, it
+  /// also waits until part files have grown enough since the last pass (`compactionGrowth`).
+  /// Returns nil if skipped.
+  @discardableResult
+  public func compactIfQuiescent(force: Bool = true) throws -> Compactor.Report? {
+    guard try force || compactionDue() else { return nil }
+    let claimed = state.withLock { s -> UInt64? in
+      guard s.prefetched.isEmpty, s.prefetching.isEmpty, s.processed.isEmpty, !s.busy.contains(.prefetch),
+        !s.busy.contains(.process)
+      else { return nil }
+      s.busy.formUnion([.prefetch, .process])
+      return s.indexedThrough
+    }
+    guard claimed != nil else { return nil }
+    defer { state.withLock { s in s.busy.subtract([.prefetch, .process]) } }
+    guard overlay.count == 0 else { return nil }
+    let indexedThrough = try ledgerIndexedThrough()
+    let report = try Compactor(context: context).run(through: indexedThrough, pass: indexedThrough)
+    let now = context.clock.nowMillis()
+    try context.ledger.recordCompaction(
+      CompactionRecord(
+        at: now, liveBytes: report.liveBytes, totalBytesBefore: report.totalBytesBefore,
+        totalBytesAfter: report.totalBytesAfter, deletedParts: report.deletedParts,
+        rewrittenParts: report.rewrittenParts))
+    if report.reclaimedBytes > 0 {
+      try context.ledger.appendEvent(
+        LedgerEvent(
+          at: now, kind: .info, job: nil,
+          text: "compaction reclaimed \(report.reclaimedBytes) bytes: \(report.deletedParts) part files deleted, \(report.rewrittenParts) rewritten; live \(report.liveBytes) of \(report.totalBytesAfter) bytes"))
+    }
+    return report
+  }
+
+  /// True when part files have grown past the growth factor since the last pass.
+  func compactionDue() throws -> Bool {
+    let stored = try PartNames.artifactPartBytes(in: context.paths.parts)
+    guard stored >= options.compactionMinimumBytes else { return false }
+    guard let last = try context.ledger.lastCompaction() else { return true }
+    return Double(stored) >= options.compactionGrowth * Double(max(1, last.totalBytesAfter))
+  }
+}

@@ -1,0 +1,188 @@
+import Dispatch
+import LedgerDomain
+import LedgerStorage
+import Synchronization
+
+/// Stage 3: join prefetched artifacts (and in-flight ones) with the stateless artifacts, apply
+/// the rules of SPEC §3, and write new artifacts into one part file per partition plus an index
+/// manifest. Only the new lines and a new summary are written, never the old lines.
+public struct Processor: Sendable {
+  /// What process produced: counts, and the new versions for the indexer and the overlay.
+  public struct Output: Sendable {
+    public var counts: JobCounts
+    /// New versions, decoded, for the indexer to warm the cache: at most `cacheWarmLimit`
+    /// (the in-flight overlay gets every one).
+    public var written: [String: InFlightOverlay.Entry]
+    public var rejections: [Rejection]
+  }
+
+  /// Decoded new versions kept per job for the indexer to warm the cache with: the cache holds
+  /// a bounded number anyway, so keeping every one of a million keys decoded only costs memory.
+  public static let cacheWarmLimit = 65_536
+
+  /// One partition's result: the overlay gets every new version (encoded), the indexer a
+  /// bounded share (decoded).
+  private struct PartitionResult: Sendable {
+    var output = Output(counts: JobCounts(), written: [:], rejections: [])
+    var encoded = InFlightOverlay.Run()
+  }
+
+  let context: EngineContext
+  let overlay: InFlightOverlay
+
+  public init(context: EngineContext, overlay: InFlightOverlay) {
+    self.context = context
+    self.overlay = overlay
+  }
+
+  public func run(_ input: Prefetcher.Output, progress: @Sendable (Double) -> Void = { _ in }) throws -> Output {
+    // Outputs of an earlier attempt were never indexed nor recorded in the overlay: replace them.
+    for p in 0..<input.partitions.count {
+      try context.discardPart(PartNames.artifacts(job: input.job, partition: p))
+      try context.discardPart(PartNames.manifest(job: input.job, partition: p))
+    }
+    let results = Mutex<[Int: Result<PartitionResult, any Error>]>([:])
+    let warmLimit = Self.cacheWarmLimit / max(1, input.partitions.count)
+    let inFlight = overlay.snapshot()
+    DispatchQueue.concurrentPerform(iterations: input.partitions.count) { p in
+      let result = Result {
+        try process(
+          input.partitions[p], job: input.job, partition: p, inFlight: inFlight, warmLimit: warmLimit)
+      }
+      let done = results.withLock { $0[p] = result; return $0.count }
+      progress(Double(done) / Double(max(1, input.partitions.count)))
+    }
+    var total = Output(counts: JobCounts(), written: [:], rejections: [])
+    var encoded: [InFlightOverlay.Run] = []
+    for p in 0..<input.partitions.count {
+      guard let result = results.withLock({ $0[p] }) else { continue }
+      let part = try result.get()
+      total.counts.duplicates += part.output.counts.duplicates
+      total.counts.linesApplied += part.output.counts.linesApplied
+      total.counts.artifactsWritten += part.output.counts.artifactsWritten
+      total.counts.bytesWritten += part.output.counts.bytesWritten
+      total.written.merge(part.output.written) { $1 }
+      total.rejections += part.output.rejections
+      encoded.append(part.encoded)
+    }
+    if !total.rejections.isEmpty {
+      try RejectsFile.write(
+        total.rejections,
+        to: "\(context.paths.rejects)/\(PartNames.rejects(job: input.job)).process")
+    }
+    overlay.record(runs: encoded, version: input.job)
+    return total
+  }
+
+  private func process(
+    _ partition: PrefetchedPartition, job: UInt64, partition p: Int, inFlight: InFlightOverlay.Snapshot,
+    warmLimit: Int
+  ) throws -> PartitionResult {
+    let data = try PartFileWriter(
+      partsDirectory: context.paths.parts, name: PartNames.artifacts(job: job, partition: p))
+    let manifest = try PartFileWriter(
+      partsDirectory: context.paths.parts, name: PartNames.manifest(job: job, partition: p))
+    var out = PartitionResult()
+    out.encoded.reserveCapacity(partition.groupCount)
+    out.output.written.reserveCapacity(min(warmLimit, partition.groupCount))
+    do {
+      // The groups are streamed from the stateless part (in key order, as prefetch saw them:
+      // the n-th group's base is `partition.base[n]`).
+      var ordinal = 0
+      try context.reader.forEachRecord(inPart: PartNames.stateless(job: job, partition: p)) {
+        _, type, payload in
+        guard type == .statelessGroup else { return }
+        let group = try ArtifactCodec.decodeStatelessGroup(payload)
+        let base = try current(group.orderID, prefetched: prefetched(partition, ordinal, group.orderID), inFlight)
+        ordinal += 1
+        try apply((group.orderID, group.events, payload), base: base, job: job,
+          data: data, manifest: manifest, warmLimit: warmLimit, into: &out)
+      }
+      try data.finish()
+      try manifest.finish()
+    } catch {
+      data.abandon()
+      manifest.abandon()
+      throw error
+    }
+    return out
+  }
+
+  /// The prefetched base of the `ordinal`-th group, checked against its key.
+  private func prefetched(_ partition: PrefetchedPartition, _ ordinal: Int, _ key: String) throws -> BaseArtifact? {
+    guard ordinal < partition.base.count else {
+      throw StageFailure(
+        kind: .internalError, stage: .process,
+        message: "the stateless part has more groups than prefetch saw (\(partition.base.count))")
+    }
+    let base = partition.base[ordinal]
+    if let base, base.entry.orderID != key {
+      throw StageFailure(
+        kind: .internalError, stage: .process,
+        message: "group \(ordinal) is order \(key) but prefetch found \(base.entry.orderID)")
+    }
+    return base
+  }
+
+  /// The artifact to build on: the in-flight version if newer than the prefetched one.
+  private func current(
+    _ key: String, prefetched: BaseArtifact?, _ inFlight: InFlightOverlay.Snapshot
+  ) throws -> (StoredSummary, Set<String>) {
+    if let held = inFlight.newest(key), held.version > (prefetched?.entry.version ?? 0) {
+      let entry = try inFlight.entry(held, reader: context.reader)
+      return (entry.stored, entry.pendingExternalIDs)
+    }
+    if let prefetched { return (try prefetched.stored(), []) }
+    return (StoredSummary(summary: ArtifactSummary(orderID: key), segments: [], ids: .inline([])), [])
+  }
+
+  private func apply(
+    _ group: (orderID: String, events: [Event], payload: [UInt8]), base: (StoredSummary, Set<String>),
+    job: UInt64,
+    data: PartFileWriter, manifest: PartFileWriter, warmLimit: Int, into out: inout PartitionResult
+  ) throws {
+    let (stored, pending) = base
+    let known = try knownIDs(stored, pending: pending, orderID: group.orderID, events: group.events)
+    let outcome = ArtifactFold().apply(group.events, to: stored.summary) { known.contains($0) }
+    out.output.counts.duplicates += Int64(outcome.duplicates)
+    out.output.rejections += outcome.rejected
+    guard !outcome.accepted.isEmpty else { return }
+    // Every event accepted (the usual case): the segment is the group's own bytes plus a version.
+    let segmentPayload =
+      outcome.accepted.count == group.events.count
+      ? try ArtifactCodec.lineSegment(fromGroupPayload: group.payload, version: job)
+      : ArtifactCodec.encode(LineSegment(orderID: group.orderID, version: job, events: outcome.accepted))
+    let segment = try data.append(type: .lineSegment, payload: segmentPayload)
+    let (newStored, external) = stored.appending(outcome, version: job, segment: segment)
+    let newIDs = outcome.accepted.map(\.id)
+    let ids = newStored.ids
+    let payload = ArtifactCodec.encode(newStored)
+    let location = try data.append(type: .artifactSummary, payload: payload)
+    let entry = IndexEntry(orderID: group.orderID, location: location, version: job)
+    _ = try manifest.append(
+      type: .indexManifestEntry, payload: ArtifactCodec.encode(IndexManifestEntry(entry: entry, externalEventIDs: external)))
+    out.output.counts.linesApplied += Int64(newIDs.count)
+    out.output.counts.artifactsWritten += 1
+    out.output.counts.bytesWritten += Int64(segment.length) + Int64(location.length)
+    let pendingIDs = ids == .external ? pending.union(external) : []
+    out.encoded.append(group.orderID, InFlightOverlay.Encoded(
+      payload: nil, location: location, version: job, pendingExternalIDs: pendingIDs))
+    if out.output.written.count < warmLimit {
+      out.output.written[group.orderID] = InFlightOverlay.Entry(
+        stored: newStored, location: location, pendingExternalIDs: pendingIDs)
+    }
+  }
+
+  /// The ids among `events` the artifact already holds.
+  private func knownIDs(
+    _ stored: StoredSummary, pending: Set<String>, orderID: String, events: [Event]
+  ) throws -> Set<String> {
+    switch stored.ids {
+    case .inline(let set): return set
+    case .external:
+      let candidates = events.map(\.id).filter { !pending.contains($0) }
+      let indexed = try context.keyIndex.knownEventIDs(order: orderID, among: candidates)
+      return indexed.union(pending.intersection(events.map(\.id)))
+    }
+  }
+}

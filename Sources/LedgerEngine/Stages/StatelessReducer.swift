@@ -1,0 +1,142 @@
+import Dispatch
+import LedgerDomain
+import LedgerStorage
+import Synchronization
+import LedgerSystem
+
+/// Stage 1 (stateless): validate every line of a job's input batches, quarantine rejects, and
+/// reduce the accepted events by order id into a few stateless part files (one per partition).
+public struct StatelessReducer: Sendable {
+  /// What reduce produced.
+  public struct Output: Sendable {
+    public var counts: JobCounts
+    /// Rejected lines (also written to `rejects/<job>.jsonl`).
+    public var rejections: [Rejection]
+  }
+
+  let context: EngineContext
+
+  public init(context: EngineContext) {
+    self.context = context
+  }
+
+  /// Reduces the inputs of `job`. Re-running after a crash rewrites the same files.
+  ///
+  /// Input files are decoded in parallel, each into per-partition buffers of encoded events
+  /// (no `Event` values are kept); partitions are then written in parallel, each key's events in
+  /// input-file order, then line order.
+  public func run(job: JobRecord, progress: @Sendable (Double) -> Void = { _ in }) throws -> Output {
+    // A retry or a restart re-runs reduce: earlier (unreferenced) outputs give way.
+    for p in 0..<context.partitions {
+      try context.discardPart(PartNames.stateless(job: job.seq, partition: p))
+    }
+    let inputs = try context.ledger.inputBatches(ids: job.inputs)
+    let files = try reduceFiles(inputs, progress: progress)
+    var rejections: [Rejection] = []
+    var counts = JobCounts()
+    for (input, file) in zip(inputs, files) {
+      counts.inputBytes += input.batch.bytes
+      counts.events += file.events
+      rejections += file.rejections
+    }
+    counts.rejects = Int64(rejections.count)
+    try RejectsFile.write(rejections, to: "\(context.paths.rejects)/\(PartNames.rejects(job: job.seq))")
+    counts.keys = try writePartitions(files, job: job.seq)
+    return Output(counts: counts, rejections: rejections)
+  }
+
+  /// One input file, reduced: its accepted events per partition and its rejections.
+  private struct FileReduction: Sendable {
+    var partitions: [StatelessPartitionBuffer]
+    var rejections: [Rejection] = []
+    var events: Int64 = 0
+  }
+
+  private func reduceFiles(
+    _ inputs: [InputBatchRecord], progress: @Sendable (Double) -> Void
+  ) throws -> [FileReduction] {
+    let results = Mutex<[Int: Result<FileReduction, any Error>]>([:])
+    DispatchQueue.concurrentPerform(iterations: inputs.count) { n in
+      let result = Result { try reduce(inputs[n]) }
+      let done = results.withLock { $0[n] = result; return $0.count }
+      progress(0.8 * Double(done) / Double(max(1, inputs.count)))
+    }
+    return try (0..<inputs.count).map { n in
+      guard let result = results.withLock({ $0[n] }) else {
+        throw StageFailure(kind: .internalError, stage: .reduce, message: "input \(n) was not reduced")
+      }
+      return try result.get()
+    }
+  }
+
+  private func reduce(_ input: InputBatchRecord) throws -> FileReduction {
+    let partitions = context.partitions
+    // Encoded events take about as many bytes as their JSON text; each partition gets its share.
+    let share = Int(input.batch.bytes) / partitions + (1 << 12)
+    var file = FileReduction(
+      partitions: (0..<partitions).map { _ in StatelessPartitionBuffer(expectedBytes: share) })
+    try decode(input) { result in
+      switch result {
+      case .success(let event):
+        file.events += 1
+        let hash = KeyPartition.hash(event.orderID)
+        file.partitions[KeyPartition.of(hash: hash, partitions: partitions)].append(event, keyHash: hash)
+      case .failure(let rejection):
+        file.rejections.append(rejection)
+      }
+    }
+    return file
+  }
+
+  /// Writes every partition (in parallel); returns the number of distinct keys.
+  private func writePartitions(_ files: [FileReduction], job: UInt64) throws -> Int64 {
+    let results = Mutex<[Int: Result<Int, any Error>]>([:])
+    DispatchQueue.concurrentPerform(iterations: context.partitions) { p in
+      let result = Result { try writePartition(files.map { $0.partitions[p] }, job: job, partition: p) }
+      results.withLock { $0[p] = result }
+    }
+    var keys: Int64 = 0
+    for p in 0..<context.partitions {
+      guard let result = results.withLock({ $0[p] }) else { continue }
+      keys += Int64(try result.get())
+    }
+    return keys
+  }
+
+  private func decode(
+    _ input: InputBatchRecord, _ body: (Result<Event, Rejection>) throws -> Void
+  ) throws {
+    let path = "\(context.paths.root)/\(input.batch.archivePath)"
+    let bytes = try FileSystem.readAll(path)
+    let name = input.batch.name
+    try bytes.withUnsafeBufferPointer { buffer in
+      if name.hasSuffix(".csv") {
+        let from = BatchInstant(secondsSinceEpoch: input.batch.from)
+        try CSVBatchDecoder(
+          source: input.batch.source, file: name, batchFrom: from,
+          defaultCurrency: context.defaultCurrency
+        ).decode(buffer, body)
+      } else {
+        try JSONLinesBatchDecoder(
+          decoder: EventDecoder(defaultCurrency: context.defaultCurrency),
+          source: input.batch.source, file: name
+        ).decode(buffer, body)
+      }
+    }
+  }
+
+  private func writePartition(_ buffers: [StatelessPartitionBuffer], job: UInt64, partition: Int) throws -> Int {
+    let writer = try PartFileWriter(
+      partsDirectory: context.paths.parts, name: PartNames.stateless(job: job, partition: partition))
+    do {
+      let keys = try StatelessPartitionBuffer.forEachGroup(in: buffers) { payload in
+        _ = try writer.append(type: .statelessGroup, payload: payload)
+      }
+      try writer.finish()
+      return keys
+    } catch {
+      writer.abandon()
+      throw error
+    }
+  }
+}

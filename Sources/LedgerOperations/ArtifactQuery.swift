@@ -1,0 +1,120 @@
+import LedgerDomain
+import LedgerEngine
+import LedgerStorage
+
+/// One current artifact as read commands and the console show it.
+public struct ArtifactView: Sendable {
+  public var stored: StoredSummary
+  public var entry: IndexEntry
+  /// Every line, in arrival order (empty when not requested).
+  public var lines: [Event]
+
+  public var summary: ArtifactSummary { stored.summary }
+}
+
+/// Read-side access to indexed artifacts (lookup, export).
+public struct ArtifactQuery: Sendable {
+  let context: EngineContext
+
+  public init(context: EngineContext) {
+    self.context = context
+  }
+
+  /// The current artifact of `orderID`, or nil when the order has none.
+  public func lookup(_ orderID: String, withLines: Bool = true) throws -> ArtifactView? {
+    guard let entry = try context.keyIndex.entry(for: orderID) else { return nil }
+    do {
+      return try view(entry, withLines: withLines)
+    } catch {
+      // A compaction may have moved the artifact between the index read and the file read:
+      // read the index again and retry once if the location changed.
+      guard let again = try context.keyIndex.entry(for: orderID), again != entry else { throw error }
+      return try view(again, withLines: withLines)
+    }
+  }
+
+  /// Calls `body` for every current artifact, in order id order.
+  public func forEach(withLines: Bool, _ body: (ArtifactView) throws -> Void) throws {
+    try context.keyIndex.forEachEntry { entry in
+      try body(try view(entry, withLines: withLines))
+    }
+  }
+
+  private func view(_ entry: IndexEntry, withLines: Bool) throws -> ArtifactView {
+    let stored = try ArtifactStore.summary(at: entry.location, context)
+    let lines = withLines ? try ArtifactStore.lines(of: stored, context) : []
+    return ArtifactView(stored: stored, entry: entry, lines: lines)
+  }
+}
+
+/// JSON and text renderings of artifacts, with the field names of SPEC §3.
+public enum ArtifactRendering {
+  /// The artifact as one JSON object (`lines` only when the view holds them and `withLines`).
+  public static func json(_ view: ArtifactView, withLines: Bool) -> String {
+    let s = view.summary
+    var fields: [(String, String)] = [
+      ("order_id", JSONText.quote(s.orderID)),
+      ("status", JSONText.quote(s.status.rawValue)),
+      ("balance", money(s) { $0.balance }),
+      ("debits", money(s) { $0.debits }),
+      ("credits", money(s) { $0.credits }),
+      ("line_count", String(s.lineCount)),
+      ("version", String(view.entry.version)),
+      ("location", location(view.entry.location)),
+    ]
+    if withLines { fields.append(("lines", JSONText.array(view.lines.map(line)))) }
+    return JSONText.object(fields)
+  }
+
+  static func money(_ s: ArtifactSummary, _ pick: (CurrencyTotals) -> Int64) -> String {
+    JSONText.object(
+      s.currencies.map { c in (c.code, JSONText.quote(c.format(pick(s.totals[c] ?? CurrencyTotals())))) })
+  }
+
+  /// A location as JSON: part file (relative to the data directory), offset, length.
+  public static func location(_ l: ArtifactLocation) -> String {
+    JSONText.object([
+      ("file", JSONText.quote("parts/\(l.part)")), ("offset", String(l.offset)),
+      ("length", String(l.length)),
+    ])
+  }
+
+  /// One line (accepted event) as JSON, with where it came from.
+  public static func line(_ e: Event) -> String {
+    var fields: [(String, String)] = [
+      ("id", JSONText.quote(e.id)), ("order_id", JSONText.quote(e.orderID)),
+      ("kind", JSONText.quote(e.kind.rawValue)),
+      ("amount", JSONText.quote(e.currency.format(e.amount))),
+      ("currency", JSONText.quote(e.currency.code)), ("ts", JSONText.quote(e.ts)),
+    ]
+    for (name, value) in [("entity", e.entity), ("memo", e.memo), ("reason", e.reason), ("author", e.author)] {
+      if let value { fields.append((name, JSONText.quote(value))) }
+    }
+    if !e.extras.isEmpty {
+      fields.append(("extra", JSONText.object(e.extras.map { ($0.name, $0.rawJSON) })))
+    }
+    fields.append(
+      ("origin", JSONText.object([
+        ("source", JSONText.quote(e.origin.source)), ("file", JSONText.quote(e.origin.file)),
+        ("line", String(e.origin.line)),
+      ])))
+    return JSONText.object(fields)
+  }
+
+  /// A human-readable rendering for the terminal.
+  public static func text(_ view: ArtifactView) -> String {
+    let s = view.summary
+    var out = "order \(s.orderID)  status \(s.status.rawValue)  version \(view.entry.version)  lines \(s.lineCount)\n"
+    out += "location parts/\(view.entry.location.part) offset \(view.entry.location.offset) length \(view.entry.location.length)\n"
+    for c in s.currencies {
+      let t = s.totals[c] ?? CurrencyTotals()
+      out += "  \(c.code)  balance \(c.format(t.balance))  debits \(c.format(t.debits))  credits \(c.format(t.credits))\n"
+    }
+    for e in view.lines {
+      var row = "  \(e.id)  \(e.kind.rawValue)  \(e.currency.format(e.amount)) \(e.currency.code)  \(e.ts)  \(e.origin)"
+      if e.kind == .correction { row += "  reason: \(e.reason ?? "")  author: \(e.author ?? "")" }
+      out += row + "\n"
+    }
+    return out
+  }
+}

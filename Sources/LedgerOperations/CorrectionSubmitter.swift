@@ -1,0 +1,135 @@
+import Glibc
+import LedgerDomain
+import LedgerEngine
+import LedgerStorage
+import LedgerSystem
+
+/// A correction line an accountant asks for.
+public struct CorrectionRequest: Sendable, Equatable {
+  public var orderID: String
+  public var amount: String
+  public var currency: String
+  public var reason: String
+  public var author: String
+  public var memo: String?
+
+  public init(orderID: String, amount: String, currency: String, reason: String, author: String, memo: String? = nil) {
+    self.orderID = orderID
+    self.amount = amount
+    self.currency = currency
+    self.reason = reason
+    self.author = author
+    self.memo = memo
+  }
+}
+
+/// Submits corrections as one-line batches of the source `corrections` (SPEC §6), validated
+/// exactly as ingest validates, and records each in the audit log.
+public struct CorrectionSubmitter: Sendable {
+  public static let source = "corrections"
+  let paths: EnginePaths
+  let ledger: any WorkflowLedger
+  let clock: any WallClock
+
+  public init(paths: EnginePaths, ledger: any WorkflowLedger, clock: any WallClock = SystemClock()) {
+    self.paths = paths
+    self.ledger = ledger
+    self.clock = clock
+  }
+
+  /// The accepted submission: the batch file written and the event id.
+  public struct Submission: Sendable, Equatable {
+    public var batchFile: String
+    public var eventID: String
+  }
+
+  /// A validated correction, ready to be written: its event id and its JSON line.
+  public struct Prepared: Sendable, Equatable {
+    public var eventID: String
+    public var line: String
+  }
+
+  /// Validates and writes the correction; a rejected request returns the ingest reason.
+  public func submit(_ request: CorrectionRequest) throws -> Result<Submission, CorrectionError> {
+    switch try prepare(request) {
+    case .success(let prepared): return .success(try write(prepared))
+    case .failure(let error): return .failure(error)
+    }
+  }
+
+  /// Validates `request` exactly as ingest validates a line; nothing is written.
+  public func prepare(_ request: CorrectionRequest) throws -> Result<Prepared, CorrectionError> {
+    let now = clock.nowMillis()
+    let eventID = "corr-\(now)-\(UInt32.random(in: 0...UInt32.max))"
+    let line = try Self.jsonLine(request, id: eventID, ts: BatchInstant(secondsSinceEpoch: now / 1000).rfc3339)
+    let origin = EventOrigin(source: Self.source, file: "(form)", line: 1)
+    if case .failure(let reason) = EventDecoder().decodeJSONLine(Array(line.utf8), origin: origin) {
+      return .failure(.invalid(reason))
+    }
+    return .success(Prepared(eventID: eventID, line: line))
+  }
+
+  /// Writes a prepared correction as the next one-second batch of the `corrections` source.
+  public func write(_ prepared: Prepared) throws -> Submission {
+    let dir = "\(paths.inbox)/\(Self.source)"
+    try FileSystem.makeDirectories(dir)
+    let lockPath = "\(dir)/.submit.lock"
+    let lockFD = try FileSystem.open(lockPath, O_CREAT | O_RDWR)
+    defer { FileSystem.close(lockFD) }
+    guard flock(lockFD, LOCK_EX) == 0 else {
+      throw FileSystemError(operation: "lock", path: lockPath, errno: errno)
+    }
+    let now = clock.nowMillis()
+    let from = max(now / 1000, try latestEnd(dir))
+    let name = "\(BatchInstant(secondsSinceEpoch: from).basic)_\(BatchInstant(secondsSinceEpoch: from + 1).basic).jsonl"
+    try FileSystem.writeAtomically(Array((prepared.line + "\n").utf8), to: "\(dir)/\(name)")
+    return Submission(batchFile: "\(Self.source)/\(name)", eventID: prepared.eventID)
+  }
+
+  /// The end of the latest correction interval, registered or still in the inbox.
+  private func latestEnd(_ dir: String) throws -> Int64 {
+    var latest = try ledger.inputBatches(source: Self.source).map(\.batch.to).max() ?? 0
+    for name in try FileSystem.listIfPresent(dir) where !BatchFileName.isInProgress(name) {
+      if case .success(let parsed) = BatchFileName.parse(name) {
+        latest = max(latest, parsed.to.secondsSinceEpoch)
+      }
+    }
+    return latest
+  }
+
+  /// The correction event as written to the inbox.
+  struct Line: Encodable {
+    var id: String
+    var orderID: String
+    var kind = "correction"
+    var amount: String
+    var currency: String
+    var ts: String
+    var reason: String
+    var author: String
+    var memo: String?
+
+    enum CodingKeys: String, CodingKey {
+      case id, kind, amount, currency, ts, reason, author, memo
+      case orderID = "order_id"
+    }
+  }
+
+  static func jsonLine(_ r: CorrectionRequest, id: String, ts: String) throws -> String {
+    try JSONOutput.line(
+      Line(
+        id: id, orderID: r.orderID, amount: r.amount, currency: r.currency, ts: ts, reason: r.reason,
+        author: r.author, memo: r.memo))
+  }
+}
+
+/// Why a correction was not submitted.
+public enum CorrectionError: Error, Sendable, Equatable, CustomStringConvertible {
+  case invalid(RejectReason)
+
+  public var description: String {
+    switch self {
+    case .invalid(let reason): "correction refused: \(reason) (rule \(reason.rule)); nothing was submitted"
+    }
+  }
+}

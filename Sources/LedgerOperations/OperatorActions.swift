@@ -1,0 +1,167 @@
+import LedgerDomain
+import LedgerEngine
+import LedgerStorage
+
+/// The two actions that change what the engine does — retrying a failed batch and submitting a
+/// correction — with their audit trail, for the CLI and the console alike.
+///
+/// Order of work: validate (an invalid request changes nothing and is not audited), write the
+/// audit record of the intent (no audit, no action), perform the action, then write the audit
+/// record of the outcome. So the audit log never lacks an action that happened.
+public struct OperatorActions: Sendable {
+  let context: EngineContext
+  let auditLog: any AuditLog
+  let osUser: String
+  let via: String
+
+  /// Actions on `context`, audited to `auditLog` as `osUser`; `via` names the surface
+  /// (`cli`, `console`) in each record.
+  public init(context: EngineContext, auditLog: any AuditLog, osUser: String, via: String) {
+    self.context = context
+    self.auditLog = auditLog
+    self.osUser = osUser
+    self.via = via
+  }
+
+  /// Sends failed batch `job` back to the stage that failed; returns the job as it was.
+  public func retry(job seq: UInt64) -> Result<JobRecord, OperatorActionError> {
+    let job: JobRecord
+    do {
+      guard let found = try context.ledger.job(seq) else { return .failure(.unknownJob(seq)) }
+      job = found
+    } catch {
+      return .failure(.storage("\(error)"))
+    }
+    guard job.status == .failed || job.status == .retrying else {
+      return .failure(.notRetryable(job: seq, status: job.status.rawValue, stage: job.stage.rawValue))
+    }
+    var details = [
+      "stage": job.stage.rawValue, "previous_error": job.lastError ?? "", "via": via,
+    ]
+    if let error = audit("retry", details, outcome: "requested", batch: String(seq), taken: false) {
+      return .failure(error)
+    }
+    let outcome: Result<JobRecord, OperatorActionError>
+    do {
+      let now = context.clock.nowMillis()
+      if try context.ledger.retry(job: seq, at: now) {
+        try context.ledger.appendEvent(
+          LedgerEvent(
+            at: now, kind: .operatorAction, job: seq,
+            text: "operator \(osUser) retried batch \(seq) at \(job.stage.rawValue) (\(via))"))
+        outcome = .success(job)
+      } else {
+        outcome = .failure(.notRetryable(job: seq, status: "no longer failed", stage: job.stage.rawValue))
+      }
+    } catch {
+      outcome = .failure(.storage("\(error)"))
+    }
+    details["outcome"] = Self.describe(outcome.map { _ in "queued" })
+    if let error = auditRecord("retry", details, batch: String(seq), taken: outcome.isSuccess) {
+      return .failure(error)
+    }
+    return outcome
+  }
+
+  /// Validates `request` as ingest would and submits it as a one-line batch.
+  public func submitCorrection(_ request: CorrectionRequest)
+    -> Result<CorrectionSubmitter.Submission, OperatorActionError>
+  {
+    let submitter = CorrectionSubmitter(paths: context.paths, ledger: context.ledger, clock: context.clock)
+    let prepared: CorrectionSubmitter.Prepared
+    do {
+      switch try submitter.prepare(request) {
+      case .success(let value): prepared = value
+      case .failure(let error): return .failure(.invalidCorrection(error.description))
+      }
+    } catch {
+      return .failure(.storage("\(error)"))
+    }
+    var details = [
+      "order_id": request.orderID, "amount": request.amount, "currency": request.currency,
+      "reason": request.reason, "author": request.author, "event_id": prepared.eventID, "via": via,
+    ]
+    if let error = audit("correction", details, outcome: "requested", batch: nil, taken: false) {
+      return .failure(error)
+    }
+    let outcome: Result<CorrectionSubmitter.Submission, OperatorActionError>
+    do {
+      let submission = try submitter.write(prepared)
+      try? context.ledger.appendEvent(
+        LedgerEvent(
+          at: context.clock.nowMillis(), kind: .correction, job: nil,
+          text: "correction \(submission.eventID) for \(request.orderID): \(request.amount) \(request.currency) by \(request.author) (\(request.reason)) → \(submission.batchFile)"))
+      outcome = .success(submission)
+    } catch {
+      outcome = .failure(.storage("\(error)"))
+    }
+    details["outcome"] = Self.describe(outcome.map { _ in "submitted" })
+    let batch = try? outcome.get().batchFile
+    if let error = auditRecord("correction", details, batch: batch, taken: outcome.isSuccess) {
+      return .failure(error)
+    }
+    return outcome
+  }
+
+  private func audit(
+    _ action: String, _ details: [String: String], outcome: String, batch: String?, taken: Bool
+  ) -> OperatorActionError? {
+    var details = details
+    details["outcome"] = outcome
+    return auditRecord(action, details, batch: batch, taken: taken)
+  }
+
+  private func auditRecord(_ action: String, _ details: [String: String], batch: String?, taken: Bool)
+    -> OperatorActionError?
+  {
+    let record = AuditRecord(
+      time: context.clock.nowMillis() / 1000, osUser: osUser, action: action, details: details,
+      batch: batch)
+    if case .failure(let error) = auditLog.append(record) {
+      return .auditUnavailable(detail: error.description, actionTaken: taken)
+    }
+    return nil
+  }
+
+  private static func describe<T>(_ result: Result<T, OperatorActionError>) -> String {
+    switch result {
+    case .success(let value): "\(value)"
+    case .failure(let error): "refused: \(error.description)"
+    }
+  }
+}
+
+extension Result {
+  fileprivate var isSuccess: Bool {
+    if case .success = self { return true }
+    return false
+  }
+}
+
+/// Why an operator action was refused or failed; each message says what to do.
+public enum OperatorActionError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// No job with that sequence number.
+  case unknownJob(UInt64)
+  /// The job is not failed (or retrying), so there is nothing to retry.
+  case notRetryable(job: UInt64, status: String, stage: String)
+  /// The correction breaks an ingest rule; nothing was submitted.
+  case invalidCorrection(String)
+  /// The ledger or the inbox could not be read or written.
+  case storage(String)
+  /// The audit log could not be written; `actionTaken` says whether the action still happened.
+  case auditUnavailable(detail: String, actionTaken: Bool)
+
+  public var description: String {
+    switch self {
+    case .unknownJob(let seq): "no batch \(seq); `ledgerline status` lists the batches"
+    case .notRetryable(let seq, let status, let stage):
+      "batch \(seq) is \(status) at \(stage), not failed; nothing to retry"
+    case .invalidCorrection(let detail): detail
+    case .storage(let detail): "could not write: \(detail); check the data directory and try again"
+    case .auditUnavailable(let detail, false):
+      "nothing was done because the audit log could not be written: \(detail)"
+    case .auditUnavailable(let detail, true):
+      "the action was done but its outcome could not be audited: \(detail); record it by hand"
+    }
+  }
+}

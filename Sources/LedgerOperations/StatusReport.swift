@@ -1,0 +1,55 @@
+import LedgerDomain
+import LedgerEngine
+import LedgerStorage
+
+/// What `ledgerline status` shows: batches, stages, backlog, retries, watermarks, refusals.
+public struct StatusReport: Sendable {
+  /// One source's completeness.
+  public struct SourceStatus: Sendable {
+    public var source: String
+    public var watermark: Watermark
+  }
+
+  public var jobs: [JobRecord]
+  public var inputs: [Int64: InputBatchRecord]
+  public var backlogDepth: Int
+  public var backlogBytes: Int64
+  public var sources: [SourceStatus]
+  public var refusals: [RefusedFileRecord]
+  public var artifacts: Int
+  public var events: [LedgerEvent]
+  /// Bytes of artifact part files now.
+  public var storedBytes: Int64
+  /// The latest compaction pass (its live bytes), if any.
+  public var lastCompaction: CompactionRecord?
+
+  /// Reads the report from the ledger and key index.
+  public static func build(_ context: EngineContext, jobLimit: Int = 50) throws -> StatusReport {
+    let jobs = try context.ledger.recentJobs(limit: jobLimit)
+    let inputRecords = try context.ledger.inputBatches(ids: jobs.flatMap(\.inputs))
+    let backlog = try context.ledger.ungroupedInputBatches()
+    let sources = try context.ledger.sourceIntervals().sorted { $0.key < $1.key }.map { source, list in
+      SourceStatus(
+        source: source,
+        watermark: Watermark.compute(list.map { Watermark.Interval(from: $0.from, to: $0.to, indexed: $0.done) }))
+    }
+    return StatusReport(
+      jobs: jobs, inputs: Dictionary(uniqueKeysWithValues: inputRecords.map { ($0.id, $0) }),
+      backlogDepth: backlog.count, backlogBytes: backlog.reduce(0) { $0 + $1.batch.bytes },
+      sources: sources, refusals: try context.ledger.refusals(limit: 20),
+      artifacts: try context.keyIndex.count(), events: try context.ledger.recentEvents(limit: 20),
+      storedBytes: try PartNames.artifactPartBytes(in: context.paths.parts),
+      lastCompaction: try context.ledger.lastCompaction())
+  }
+
+  /// The state of `stage` for `job`: done, pending, running, retrying or failed.
+  public static func stageState(_ job: JobRecord, _ stage: Stage) -> String {
+    if job.status == .done || stage < job.stage { return "done" }
+    if stage > job.stage { return "pending" }
+    return job.status.rawValue
+  }
+
+  static func instant(_ millis: Int64) -> String {
+    BatchInstant(secondsSinceEpoch: millis / 1000).rfc3339
+  }
+}

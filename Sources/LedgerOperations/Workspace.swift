@@ -1,0 +1,58 @@
+import Foundation
+import LedgerDomain
+import LedgerEngine
+import LedgerSQLite
+import LedgerStorage
+
+/// An opened data directory: the storage ports wired into an `EngineContext`.
+///
+/// `.engine` creates the directory (0700) and takes the engine lock; `.reader` opens an
+/// existing directory read-only alongside a running engine and never takes the lock.
+public final class Workspace: Sendable {
+  /// How a command uses the data directory.
+  public enum Mode: Sendable {
+    case engine
+    case reader
+    /// Writes the ledger (e.g. `retry`) without taking the engine lock.
+    case operatorAction
+  }
+
+  public let context: EngineContext
+  let lock: EngineLock?
+
+  /// Opens `root` for `mode`.
+  public init(root: String, mode: Mode, faults: FaultInjector = .none, clock: any WallClock = SystemClock()) throws {
+    let directory = DataDirectory(root: root)
+    let paths = EnginePaths(root: root)
+    switch mode {
+    case .engine:
+      try directory.create()
+      lock = try directory.acquireEngineLock()
+    case .reader, .operatorAction:
+      guard FileManager.default.fileExists(atPath: paths.ledgerDatabase) else {
+        throw WorkspaceError.noDataDirectory(root)
+      }
+      lock = nil
+    }
+    let dbMode: SQLiteDatabase.Mode = mode == .reader ? .readOnly : .readWrite
+    let ledger = try SQLiteWorkflowLedger(path: paths.ledgerDatabase, mode: dbMode)
+    let index = try mode == .reader
+      ? SQLiteKeyIndex(readOnlyPath: paths.indexDatabase) : SQLiteKeyIndex(path: paths.indexDatabase)
+    context = EngineContext(
+      paths: paths, ledger: ledger, keyIndex: index,
+      reader: PartFileReader(partsDirectory: paths.parts),
+      cache: ArtifactCache(capacityBytes: 256 << 20), clock: clock, faults: faults)
+  }
+}
+
+/// Problems opening a data directory.
+public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
+  case noDataDirectory(String)
+
+  public var description: String {
+    switch self {
+    case .noDataDirectory(let root):
+      "no Ledgerline data directory at \(root) (no ledger.sqlite); run `ledgerline run --data \(root)` or `ledgerline demo` first, or pass --data DIR"
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import LedgerStorage
+/// The workflow ledger in SQLite (`ledger.sqlite` in the data directory).
+public final class SQLiteWorkflowLedger: WorkflowLedger {
+  let db: SQLiteDatabase
+
+  /// Opens (and in read-write mode creates) the ledger at `path`.
+  public init(path: String, mode: SQLiteDatabase.Mode = .readWrite) throws {
+    db = try SQLiteDatabase(path: path, mode: mode)
+    if mode == .readWrite { try db.execute(Self.schema) }
+  }
+
+  static let schema = """
+    CREATE TABLE IF NOT EXISTS input_batches(
+      id INTEGER PRIMARY KEY, source TEXT NOT NULL, name TEXT NOT NULL,
+      from_s INTEGER NOT NULL, to_s INTEGER NOT NULL, bytes INTEGER NOT NULL,
+      archive_path TEXT NOT NULL, scan INTEGER NOT NULL, registered_at INTEGER NOT NULL,
+      job INTEGER, UNIQUE(source, name));
+    CREATE INDEX IF NOT EXISTS input_batches_by_job ON input_batches(job);
+    CREATE TABLE IF NOT EXISTS jobs(
+      seq INTEGER PRIMARY KEY, stage TEXT NOT NULL, status TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, last_error TEXT,
+      last_error_kind TEXT, input_bytes INTEGER NOT NULL DEFAULT 0,
+      events INTEGER NOT NULL DEFAULT 0, rejects INTEGER NOT NULL DEFAULT 0,
+      keys INTEGER NOT NULL DEFAULT 0, duplicates INTEGER NOT NULL DEFAULT 0,
+      lines_applied INTEGER NOT NULL DEFAULT 0, artifacts_written INTEGER NOT NULL DEFAULT 0,
+      bytes_written INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS stage_runs(
+      id INTEGER PRIMARY KEY, job INTEGER NOT NULL, stage TEXT NOT NULL, attempt INTEGER NOT NULL,
+      started_at INTEGER NOT NULL, ended_at INTEGER, outcome TEXT, error TEXT,
+      next_attempt_at INTEGER);
+    CREATE INDEX IF NOT EXISTS stage_runs_by_job ON stage_runs(job);
+    CREATE TABLE IF NOT EXISTS refusals(
+      id INTEGER PRIMARY KEY, source TEXT NOT NULL, name TEXT NOT NULL, reason TEXT NOT NULL,
+      path TEXT NOT NULL, at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS compactions(
+      id INTEGER PRIMARY KEY, at INTEGER NOT NULL, live_bytes INTEGER NOT NULL,
+      total_before INTEGER NOT NULL, total_after INTEGER NOT NULL, deleted_parts INTEGER NOT NULL,
+      rewritten_parts INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS events(
+      id INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL, job INTEGER,
+      text TEXT NOT NULL);
+    """
+
+  public func register(_ batches: [NewInputBatch], at now: Int64) throws -> [InputBatchRecord] {
+    try db.transaction { conn in
+      try batches.map { batch in
+        try conn.run(
+          """
+          INSERT INTO input_batches(source, name, from_s, to_s, bytes, archive_path, scan,
+            registered_at) VALUES (?,?,?,?,?,?,?,?)
+          """,
+          [
+            .text(batch.source), .text(batch.name), .integer(batch.from), .integer(batch.to),
+            .integer(batch.bytes), .text(batch.archivePath), .integer(batch.scan), .integer(now),
+          ])
+        return InputBatchRecord(id: conn.lastInsertRowID, batch: batch, registeredAt: now, job: nil)
+      }
+    }
+  }
+
+  public func recordRefusal(_ refusal: RefusedFileRecord) throws {
+    try db.withConnection { conn in
+      try conn.run(
+        "INSERT INTO refusals(source, name, reason, path, at) VALUES (?,?,?,?,?)",
+        [
+          .text(refusal.source), .text(refusal.name), .text(refusal.reason), .text(refusal.path),
+          .integer(refusal.at),
+        ])
+    }
+  }
+
+  private static let batchColumns =
+    "id, source, name, from_s, to_s, bytes, archive_path, scan, registered_at, job"
+
+  private static func batchRecord(_ s: SQLiteStatement) throws -> InputBatchRecord {
+    InputBatchRecord(
+      id: s.int64(at: 0),
+      batch: NewInputBatch(
+        source: try s.string(at: 1), name: try s.string(at: 2), from: s.int64(at: 3),
+        to: s.int64(at: 4), bytes: s.int64(at: 5), archivePath: try s.string(at: 6),
+        scan: s.int64(at: 7)),
+      registeredAt: s.int64(at: 8), job: s.isNull(at: 9) ? nil : UInt64(s.int64(at: 9)))
+  }
+
+  private func batches(where clause: String, _ values: [SQLiteValue]) throws -> [InputBatchRecord] {
+    try db.withConnection { conn in
+      var out: [InputBatchRecord] = []
+      try conn.query(
+        "SELECT \(Self.batchColumns) FROM input_batches \(clause) ORDER BY id", values
+      ) { out.append(try Self.batchRecord($0)) }
+      return out
+    }
+  }
+
+  public func inputBatches(source: String) throws -> [InputBatchRecord] {
+    try batches(where: "WHERE source = ?", [.text(source)])
+  }
+
+  public func inputBatches(ids: [Int64]) throws -> [InputBatchRecord] {
+    guard !ids.isEmpty else { return [] }
+    let wanted = Set(ids)
+    let lo = ids.min() ?? 0
+    let hi = ids.max() ?? 0
+    let rows = try batches(where: "WHERE id BETWEEN ? AND ?", [.integer(lo), .integer(hi)])
+    let byID = Dictionary(uniqueKeysWithValues: rows.filter { wanted.contains($0.id) }.map { ($0.id, $0) })
+    return ids.compactMap { byID[$0] }
+  }
+
+  public func ungroupedInputBatches() throws -> [InputBatchRecord] {
+    try batches(where: "WHERE job IS NULL", [])
+  }
+
+  public func createJob(inputs: [Int64], at now: Int64) throws -> JobRecord {
+    let seq: UInt64 = try db.transaction { conn in
+      let next = (try conn.scalarInt64("SELECT MAX(seq) FROM jobs") ?? 0) + 1
+      try conn.run(
+        "INSERT INTO jobs(seq, stage, status, created_at) VALUES (?, 'reduce', 'pending', ?)",
+        [.integer(next), .integer(now)])
+      for id in inputs {
+        try conn.run(
+          "UPDATE input_batches SET job = ? WHERE id = ? AND job IS NULL",
+          [.integer(next), .integer(id)])
+        guard conn.changes == 1 else {
+          throw LedgerError.inputAlreadyGrouped(inputID: id)
+        }
+      }
+      return UInt64(next)
+    }
+    guard let job = try job(seq) else { throw LedgerError.unknownJob(seq) }
+    return job
+  }
+}

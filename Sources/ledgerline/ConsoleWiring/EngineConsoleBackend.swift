@@ -1,0 +1,120 @@
+import Dispatch
+import Foundation
+import LedgerConsole
+import LedgerDomain
+import LedgerEngine
+import LedgerOperations
+import LedgerStorage
+import Synchronization
+
+/// The console's backend over a data directory: reads through its own read-only connections
+/// (never the engine's writer), acts through the audited operator services.
+///
+/// `snapshot()` never touches storage: a refresher thread rebuilds the snapshot from the
+/// workflow ledger (on the reader's connection) and the engine's in-memory live view every
+/// `interval`, and the UI reads the latest copy. So neither the UI nor the engine waits on the
+/// other.
+final class EngineConsoleBackend: ConsoleBackend, Sendable {
+  let reader: EngineContext
+  let engine: Engine?
+  let actions: OperatorActions?
+  private let latest: Mutex<ConsoleSnapshot>
+  private let stopped = Mutex(false)
+  private let wake = DispatchSemaphore(value: 0)
+  private let finished = DispatchSemaphore(value: 0)
+
+  /// A backend reading `reader`; `actions` is `nil` for a read-only console.
+  init(reader: EngineContext, engine: Engine?, actions: OperatorActions?, interval: Duration = .milliseconds(250)) {
+    self.reader = reader
+    self.engine = engine
+    self.actions = actions
+    latest = Mutex(
+      ConsoleSnapshot(
+        dataDirectory: reader.paths.root, engineState: "starting", readOnly: actions == nil,
+        takenAt: reader.clock.nowMillis() / 1000))
+    let millis = Int(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
+    Thread.detachNewThread { [self] in
+      while !stopped.withLock({ $0 }) {
+        refresh()
+        _ = wake.wait(timeout: .now() + .milliseconds(max(10, millis)))
+      }
+      finished.signal()
+    }
+  }
+
+  /// Stops the refresher thread and waits for it.
+  func close() {
+    let first = stopped.withLock { stopped in
+      defer { stopped = true }
+      return !stopped
+    }
+    guard first else { return }
+    wake.signal()
+    finished.wait()
+  }
+
+  func snapshot() -> ConsoleSnapshot {
+    latest.withLock { $0 }
+  }
+
+  /// Rebuilds the snapshot now (the refresher calls this; tests may too).
+  func refresh() {
+    do {
+      let snapshot = try SnapshotBuilder(context: reader, live: engine?.live(), readOnly: actions == nil).build()
+      latest.withLock { $0 = snapshot }
+    } catch {
+      latest.withLock { s in
+        s.engineState = "error: \(error)"
+        s.takenAt = reader.clock.nowMillis() / 1000
+      }
+    }
+  }
+
+  func lookup(orderID: String) -> ArtifactLookup {
+    do {
+      guard let view = try ArtifactQuery(context: reader).lookup(orderID) else { return .notFound(orderID) }
+      let l = view.entry.location
+      return .found(
+        ArtifactDetail(
+          summary: view.summary, lines: view.lines, location: "parts/\(l.part)@\(l.offset)+\(l.length)",
+          version: view.entry.version))
+    } catch {
+      return .error("\(error)")
+    }
+  }
+
+  func submitCorrection(_ correction: CorrectionDraft) -> Result<String, ConsoleActionError> {
+    guard let actions else { return .failure(.readOnly(action: "correction")) }
+    let request = CorrectionRequest(
+      orderID: correction.orderID, amount: correction.amountText, currency: correction.currency.code,
+      reason: correction.reason, author: correction.author)
+    switch actions.submitCorrection(request) {
+    case .success(let submission):
+      wake.signal()
+      return .success(submission.batchFile)
+    case .failure(let error):
+      return .failure(Self.consoleError(error))
+    }
+  }
+
+  func retry(job: UInt64) -> Result<Void, ConsoleActionError> {
+    guard let actions else { return .failure(.readOnly(action: "retry")) }
+    switch actions.retry(job: job) {
+    case .success:
+      wake.signal()
+      return .success(())
+    case .failure(let error):
+      return .failure(Self.consoleError(error))
+    }
+  }
+
+  static func consoleError(_ error: OperatorActionError) -> ConsoleActionError {
+    switch error {
+    case .unknownJob(let seq): .unknownJob(seq: seq)
+    case .notRetryable(let seq, let status, _): .notRetryable(seq: seq, state: status)
+    case .invalidCorrection(let detail): .invalidCorrection(detail)
+    case .storage(let detail): .io(detail)
+    case .auditUnavailable(let detail, let taken): .auditLogUnavailable(detail: detail, actionTaken: taken)
+    }
+  }
+}

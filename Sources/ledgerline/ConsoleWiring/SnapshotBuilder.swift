@@ -1,0 +1,89 @@
+import LedgerDomain
+import LedgerEngine
+import LedgerStorage
+import LedgerConsole
+
+/// Builds a `ConsoleSnapshot` from the workflow ledger and the engine's live view.
+struct SnapshotBuilder {
+  let context: EngineContext
+  let live: EngineLive?
+  let readOnly: Bool
+
+  func build() throws -> ConsoleSnapshot {
+    let jobs = try context.ledger.recentJobs(limit: 200)
+    let inputs = try context.ledger.inputBatches(ids: jobs.flatMap(\.inputs))
+    let names = Dictionary(uniqueKeysWithValues: inputs.map { ($0.id, "\($0.batch.source)/\($0.batch.name)") })
+    let backlog = try context.ledger.ungroupedInputBatches().count
+    let completeness = try context.ledger.sourceIntervals().sorted { $0.key < $1.key }.map { source, list in
+      let w = Watermark.compute(list.map { Watermark.Interval(from: $0.from, to: $0.to, indexed: $0.done) })
+      return SourceCompleteness(
+        source: source, watermark: w.completeThrough.map { BatchInstant(secondsSinceEpoch: $0).rfc3339 },
+        gaps: w.gaps.map { "\(BatchInstant(secondsSinceEpoch: $0.from).rfc3339)–\(BatchInstant(secondsSinceEpoch: $0.to).rfc3339)\($0.pending ? " pending" : " missing")" })
+    }
+    let feed = try context.ledger.recentEvents(limit: 50).map { event in
+      FeedItem(time: event.at / 1000, kind: feedKind(event.kind), text: event.text)
+    }
+    return ConsoleSnapshot(
+      dataDirectory: context.paths.root, engineState: engineState(jobs), readOnly: readOnly,
+      takenAt: context.clock.nowMillis() / 1000, throughput: live?.throughput ?? 0, backlog: backlog,
+      backlogHistory: live?.backlogHistory ?? [backlog], completeness: completeness,
+      jobs: jobs.map { row($0, names: names) }, feed: feed)
+  }
+
+  private func engineState(_ jobs: [JobRecord]) -> String {
+    guard let live else { return readOnly ? "read-only (no engine)" : "stopped" }
+    if live.stopping { return "stopping" }
+    if !live.running.isEmpty { return "running" }
+    return jobs.contains { $0.status == .failed } ? "idle (batch failed: retry it)" : "idle"
+  }
+
+  private func feedKind(_ kind: LedgerEvent.Kind) -> FeedItem.Kind {
+    switch kind {
+    case .retry: .retry
+    case .failure: .failure
+    case .reject: .reject
+    case .correction: .correction
+    case .info, .refusal, .operatorAction: .info
+    }
+  }
+
+  func row(_ job: JobRecord, names: [Int64: String]) -> JobRow {
+    let stages = Stage.allCases.map { cell(job, $0) }
+    let timings: [Duration?] = Stage.allCases.map { stage in
+      guard let t = job.timings[stage], let start = t.startedAt, let end = t.endedAt else { return nil }
+      return .milliseconds(end - start)
+    }
+    return JobRow(
+      seq: job.seq, inputs: job.inputs.compactMap { names[$0] }, stages: stages,
+      events: Int(job.counts.events), keys: Int(job.counts.keys), rejects: Int(job.counts.rejects),
+      duplicates: Int(job.counts.duplicates), timings: timings,
+      attempts: job.status == .done ? job.totalAttempts : job.attempts,
+      lastError: job.lastError, state: state(job))
+  }
+
+  private func cell(_ job: JobRecord, _ stage: Stage) -> StageCell {
+    if job.status == .done || stage < job.stage { return .done }
+    if stage > job.stage { return .pending }
+    switch job.status {
+    case .pending: return .pending
+    case .running:
+      let progress = live?.running[stage].flatMap { $0.job == job.seq ? $0.progress : nil } ?? 0
+      return .running(progress: progress)
+    case .retrying:
+      let max = RetryPolicy.forKind(job.lastErrorKind ?? .transientIO).maxAttempts
+      return .retrying(attempt: job.attempts, of: max, retryAt: (job.nextAttemptAt ?? 0) / 1000)
+    case .failed: return .failed(error: job.lastError ?? "failed")
+    case .done: return .done
+    }
+  }
+
+  private func state(_ job: JobRecord) -> JobRow.State {
+    switch job.status {
+    case .pending: .pending
+    case .running: .running
+    case .retrying: .retrying
+    case .failed: .failed
+    case .done: .done
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import LedgerDomain
+import LedgerStorage
+import LedgerTesting
+import Testing
+
+@testable import LedgerBench
+
+@Suite struct BenchTests {
+  /// A scratch directory removed when the test ends.
+  final class Scratch {
+    let path = FileManager.default.temporaryDirectory.path + "/ledgerline-bench-tests-" + UUID().uuidString
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+  }
+
+  static func tinyOptions(_ dir: String, scenarios: Set<Int>) -> BenchOptions {
+    var options = BenchOptions(scale: .small, workDirectory: dir, seed: 7)
+    options.transactionalEvents = 400
+    options.stateArtifacts = 1_000
+    options.batchEvents = 200
+    options.reduceEvents = 1_000
+    options.lookups = 100
+    options.hotKeyLines = 400
+    options.hotKeyBatches = 4
+    options.corrections = 1
+    options.scenarios = scenarios
+    return options
+  }
+
+  /// Writes and transactions are counted, so they are checked exactly; CPU time on a few
+  /// hundred events is noise and is left to `ledgerline bench` (CI runs its small scale).
+  @Test func batchWritesFarLessThanTransactionalWithIdenticalArtifacts() throws {
+    let scratch = Scratch()
+    let report = try BenchRunner(options: Self.tinyOptions(scratch.path, scenarios: [1])).run()
+    let cpu = try #require(report.figure(1, "CPU-seconds"))
+    #expect(cpu.value > 0 && (cpu.baseline ?? 0) > 0)
+    let objects = try #require(report.figure(1, "object writes (part files)"))
+    #expect(objects.value == 12)  // one stateful batch × 4 partitions × 3 parts
+    #expect(objects.baseline == report.figure(1, "index write transactions")?.baseline)
+    #expect(try #require(report.figure(1, "index write transactions")).value == 1)
+    let identical = try #require(report.figure(1, "identical artifacts"))
+    #expect(identical.value > 0)
+    #expect(identical.note?.hasSuffix("identical") == true)
+  }
+
+  @Test func everyScenarioReportsItsFiguresInProcess() throws {
+    let scratch = Scratch()
+    let report = try BenchRunner(options: Self.tinyOptions(scratch.path, scenarios: Set(2...6))).run()
+    let expected: [(Int, String)] = [
+      (2, "stateless reduce"), (2, "end-to-end vs 1000 artifacts"), (2, "end-to-end vs 100 artifacts"),
+      (2, "stage index vs 1000 artifacts"), (3, "peak RSS, pipeline, vs 1000 artifacts"), (4, "lookup p99 warm"),
+      (2, "compaction pass vs 1000 artifacts"), (3, "peak RSS incl. compaction, vs 1000 artifacts"),
+      (4, "lookup max cold"), (5, "artifact bytes, last batch"), (6, "correction visible, loaded line (median)"),
+    ]
+    for (scenario, metric) in expected {
+      #expect(report.figure(scenario, metric) != nil, "missing \(scenario) \(metric)")
+    }
+    // In-process peaks are not separate per state size: no memory target is claimed.
+    #expect(report.figure(3, "peak RSS, pipeline, vs 1000 artifacts")?.met == nil)
+    #expect(report.figures.map(\.scenario) == report.figures.map(\.scenario).sorted())
+    #expect(report.notes.contains { $0.hasPrefix("memory figures measured in-process") })
+    #expect(report.figure(2, "end-to-end vs 1000 artifacts")?.note?.contains("200 events, 100 keys, 100 artifacts written") == true)
+  }
+
+  @Test func transactionalBaselineAppliesDuplicatesAndLargeArtifactsLikeTheEngine() throws {
+    let h = try EngineHarness()
+    let tx = try EngineHarness()
+    var lines = (0..<1_100).map { eventLine(id: "big-\($0)", order: "big", amount: "1.00") }
+    lines += [eventLine(id: "big-3", order: "big", amount: "9.00"), eventLine(id: "s1", order: "small", amount: "-2.50")]
+    for harness in [h, tx] {
+      try harness.deliver(source: "web", name: "20261127T100000Z_20261127T101500Z.jsonl", lines: lines)
+      try harness.deliver(
+        source: "web", name: "20261127T101500Z_20261127T103000Z.jsonl",
+        lines: [eventLine(id: "big-5", order: "big", amount: "7.00"), eventLine(id: "big-x", order: "big", amount: "2.00")])
+    }
+    try h.runUntilIdle()
+    let counts = try TransactionalApplier(context: try tx.context()).run()
+    #expect(counts.events == 1_104)
+    #expect(counts.applied == 1_102)
+    #expect(counts.duplicates == 2)
+    #expect(counts.objectWrites == 1_102)
+    #expect(counts.recordsWritten == 2_204)
+    let engine = try h.artifacts()
+    let baseline = try tx.artifacts()
+    #expect(baseline["big"]?.summary.totals[.usd] == CurrencyTotals(balance: 110_200, debits: 110_200, credits: 0))
+    #expect(baseline["big"]?.stored.ids == .external)
+    #expect(baseline["big"]?.lines.map(\.id) == engine["big"]?.lines.map(\.id))
+    #expect(baseline["small"]?.summary == ArtifactSummary(
+      orderID: "small", version: 1_101, lineCount: 1, totals: [.usd: CurrencyTotals(balance: -250, debits: 0, credits: -250)]))
+  }
+
+  @Test func endToEndResultSurvivesTheChildProcessFile() {
+    let result = BenchEndToEnd.Result(
+      wallSeconds: 1.5, cpuSeconds: 2.25, jobs: 1, events: 2_000_000, keys: 1_000_000, artifactsWritten: 999_999,
+      stageMillis: [.reduce: 10, .prefetch: 20, .process: 30, .index: 40], peakRSS: 512 << 20,
+      highWaterMark: 500 << 20, compactionSeconds: 4.75, peakAfterCompaction: 900 << 20, startRSS: 20 << 20,
+      highWaterAtStageStart: [.reduce: 21 << 20, .prefetch: 100 << 20, .process: 300 << 20, .index: 450 << 20],
+      separateProcess: false)
+    var expected = result
+    expected.separateProcess = true
+    #expect(BenchEndToEnd.Result.decode(result.encoded) == expected)
+    #expect(BenchEndToEnd.Result.decode("wall 1.5\ncpu x\n") == nil)
+  }
+
+  @Test(arguments: [
+    (0.094, "0.094× (−90.6%)"), (2.5, "2.5× (+150.0%)"), (1.0, "1× (+0.0%)"),
+  ])
+  func ratioTextShowsFactorAndChange(value: Double, text: String) {
+    let figure = BenchFigure(scenario: 1, metric: "m", value: value, unit: "s", baseline: 1)
+    #expect(figure.ratioText == text)
+  }
+
+  @Test func figureWithoutBaselineHasNoRatioAndRendersJSON() {
+    let figure = BenchFigure(
+      scenario: 4, metric: "lookup p99 warm", value: 0.25, unit: "ms", target: "≤ 1 ms", met: true)
+    #expect(figure.ratio == nil)
+    #expect(figure.ratioText == "")
+    #expect(figure.json == #"{"scenario":4,"metric":"lookup p99 warm","value":0.25,"unit":"ms","target":"≤ 1 ms","met":true}"#)
+  }
+
+  @Test func reportTableFlagsWrongShapeAndMissedTargets() {
+    var report = BenchReport(options: BenchOptions(scale: .small, workDirectory: "/tmp/x"))
+    report.machine = "test machine"
+    report.figures = [
+      BenchFigure(scenario: 2, metric: "stateless reduce", value: 10, unit: "events/s", target: "≥ 1,000,000 events/s", met: false)
+    ]
+    report.shapeProblems = ["batch CPU 2.0 s is not below transactional 1.0 s"]
+    let table = report.table()
+    #expect(table.contains("targets met: 0/1 (missed: stateless reduce)"))
+    #expect(table.hasSuffix("SHAPE WRONG:\n- batch CPU 2.0 s is not below transactional 1.0 s\n"))
+    #expect(report.json().contains(#""shape_ok":false"#))
+  }
+
+  @Test(arguments: [
+    ("state", 15, "invalid --state \"15\": expected a multiple of 10, at least 10"),
+    ("hot-batches", 1, "invalid --hot-batches \"1\": expected at least 2 (first vs last batch)"),
+    ("batch-events", 4_002, "invalid --batch-events \"4002\": expected at least 2, touching no more keys (events / 2) than a tenth of --state"),
+  ])
+  func refusesUnusableSizes(name: String, value: Int, message: String) {
+    var options = BenchOptions(scale: .small, workDirectory: "/tmp/x")
+    switch name {
+    case "state": options.stateArtifacts = value
+    case "hot-batches": options.hotKeyBatches = value
+    default: options.batchEvents = value
+    }
+    #expect(options.problem()?.description == message)
+  }
+
+  @Test func smallPresetIsSmallEnoughForCI() {
+    let options = BenchOptions(scale: .small, workDirectory: "/tmp/x")
+    #expect(options.problem() == nil)
+    #expect(options.transactionalEvents == 1_500)
+    #expect(BenchOptions(scale: .full, workDirectory: "/tmp/x").stateArtifacts == 10_000_000)
+    #expect(BenchOptions(scale: .full, workDirectory: "/tmp/x").batchKeys == 1_000_000)
+  }
+
+  @Test func keyedBatchTouchesEveryKeyTwiceInScatteredOrder() throws {
+    let scratch = Scratch()
+    let bytes = try BenchInput.writeKeyedBatch(inbox: scratch.path, source: "t", keys: 5, stride: 10, eventsPerFile: 6)
+    let dir = "\(scratch.path)/t"
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+    #expect(files == ["20261127T100000Z_20261127T100100Z.jsonl", "20261127T100100Z_20261127T100200Z.jsonl"])
+    let text = try files.map { try String(contentsOfFile: "\(dir)/\($0)", encoding: .utf8) }.joined()
+    #expect(Int64(text.utf8.count) == bytes)
+    let orders = text.split(separator: "\n").compactMap { line in
+      line.split(separator: "\"").dropFirst(7).first.map(String.init)
+    }
+    #expect(orders.count == 10)
+    #expect(Set(orders) == Set(["ord-0000000000", "ord-0000000010", "ord-0000000020", "ord-0000000030", "ord-0000000040"]))
+    #expect(orders.prefix(5).map { $0 } != orders.prefix(5).sorted())
+  }
+}
