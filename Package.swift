@@ -8,7 +8,8 @@ let package = Package(
     .executable(name: "ledgerline", targets: ["ledgerline"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // C system libraries and the one C target.
@@ -25,9 +26,13 @@ let package = Package(
     // WorkflowLedger) with their record types.
     .target(name: "LedgerStorage", dependencies: ["LedgerDomain", "LedgerSystem", "CLedgerCRC"]),
     // The embedded adapter: the SQLite wrapper, the SQLite key index and workflow ledger.
-    .target(name: "LedgerSQLite", dependencies: ["LedgerStorage", "LedgerSystem", "CSQLite"]),
+    .target(name: "LedgerSQLite", dependencies: ["LedgerStorage", "CSQLite"]),
     // The engine: inbox scan, the four stages, overlay, scheduling, policies, compaction.
-    .target(name: "LedgerEngine", dependencies: ["LedgerDomain", "LedgerStorage", "LedgerSystem"]),
+    .target(
+      name: "LedgerEngine",
+      dependencies: [
+        "LedgerDomain", "LedgerStorage", "LedgerSystem", .product(name: "Logging", package: "swift-log"),
+      ]),
     // What an operator uses: opening a store, status, lookup, export, rejects, corrections,
     // retry and the audit log.
     .target(
@@ -39,8 +44,8 @@ let package = Package(
     .target(
       name: "LedgerBench",
       dependencies: [
-        "LedgerDomain", "LedgerStorage", "LedgerSQLite", "LedgerEngine", "LedgerOperations",
-        "LedgerWorkload", "LedgerSystem",
+        "LedgerDomain", "LedgerStorage", "LedgerEngine", "LedgerOperations", "LedgerWorkload",
+        "LedgerSystem",
       ]),
     // The console: state machine, screen model, views, themes, thin ncurses adapter; talks to
     // the rest only through its `ConsoleBackend` port.
@@ -53,9 +58,10 @@ let package = Package(
     .executableTarget(
       name: "ledgerline",
       dependencies: [
-        "LedgerDomain", "LedgerStorage", "LedgerSQLite", "LedgerEngine", "LedgerOperations",
-        "LedgerWorkload", "LedgerBench", "LedgerConsole", "LedgerSystem",
+        "LedgerDomain", "LedgerStorage", "LedgerEngine", "LedgerOperations", "LedgerWorkload",
+        "LedgerBench", "LedgerConsole", "LedgerSystem",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
 
     .testTarget(name: "LedgerDomainTests", dependencies: ["LedgerDomain"]),
@@ -65,20 +71,26 @@ let package = Package(
       dependencies: ["LedgerStorage", "LedgerDomain", "LedgerSystem", "LedgerTesting"]),
     .testTarget(
       name: "LedgerSQLiteTests",
-      dependencies: ["LedgerSQLite", "LedgerStorage", "LedgerDomain", "LedgerTesting", "CSQLite"]),
+      dependencies: ["LedgerSQLite", "LedgerStorage", "LedgerTesting"]),
     .testTarget(
       name: "LedgerEngineTests",
       dependencies: [
         "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerSQLite", "LedgerTesting",
-        "LedgerOperations", "LedgerWorkload", "LedgerSystem",
+        "LedgerOperations",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "InMemoryLogging", package: "swift-log"),
       ]),
     .testTarget(
       name: "LedgerOperationsTests",
-      dependencies: ["LedgerOperations", "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerTesting"]),
+      dependencies: [
+        "LedgerOperations", "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerSystem", "LedgerTesting",
+      ]),
     .testTarget(name: "LedgerWorkloadTests", dependencies: ["LedgerWorkload", "LedgerDomain"]),
-    .testTarget(name: "LedgerBenchTests", dependencies: ["LedgerBench", "LedgerWorkload", "LedgerDomain", "LedgerStorage", "LedgerTesting"]),
+    .testTarget(name: "LedgerBenchTests", dependencies: ["LedgerBench", "LedgerDomain", "LedgerStorage", "LedgerTesting"]),
     .testTarget(name: "LedgerConsoleTests", dependencies: ["LedgerConsole", "LedgerDomain"]),
-    .testTarget(name: "LedgerlineCLITests", dependencies: ["ledgerline"]),
+    .testTarget(
+      name: "LedgerlineCLITests",
+      dependencies: ["ledgerline", "LedgerConsole", "LedgerEngine", "LedgerOperations", "LedgerTesting"]),
   ],
   swiftLanguageModes: [.v6]
 )

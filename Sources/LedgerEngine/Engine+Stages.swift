@@ -20,8 +20,13 @@ extension Engine {
       {
         throw fault
       }
+      let started = context.clock.nowMillis()
       let counts = try execute(work)
-      try context.ledger.completeStage(work.stage, job: work.job.seq, counts: counts, at: context.clock.nowMillis())
+      let finished = context.clock.nowMillis()
+      try context.ledger.completeStage(work.stage, job: work.job.seq, counts: counts, at: finished)
+      options.logger.debug(
+        "batch \(work.job.seq) \(work.stage.rawValue) done in \(finished - started) ms",
+        metadata: ["batch": "\(work.job.seq)", "stage": "\(work.stage.rawValue)", "attempt": "\(attempt)"])
       try afterCompletion(work, counts: counts)
     } catch {
       try recordFailure(error, work: work, attempt: attempt)
@@ -39,7 +44,7 @@ extension Engine {
     case .reduce:
       let output = try StatelessReducer(context: context).run(job: work.job, progress: progress)
       if output.counts.rejects > 0 {
-        try context.ledger.appendEvent(
+        try note(
           LedgerEvent(
             at: context.clock.nowMillis(), kind: .reject, job: job,
             text: "batch \(job): \(output.counts.rejects) line\(output.counts.rejects == 1 ? "" : "s") rejected (first: \(output.rejections.first.map { "\($0.origin) \($0.reason)" } ?? ""))"))
@@ -124,14 +129,14 @@ extension Engine {
       let millis = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
       try context.ledger.failStage(
         work.stage, job: job, kind: failure.kind, message: failure.message, nextAttemptAt: now + millis, at: now)
-      try context.ledger.appendEvent(
+      try note(
         LedgerEvent(
           at: now, kind: .retry, job: job,
           text: "batch \(job) \(work.stage.rawValue) attempt \(attempt)/\(policy.maxAttempts) failed (\(failure.kind.rawValue)): \(failure.message); retry in \(millis) ms"))
     case .giveUp:
       try context.ledger.failStage(
         work.stage, job: job, kind: failure.kind, message: failure.message, nextAttemptAt: nil, at: now)
-      try context.ledger.appendEvent(
+      try note(
         LedgerEvent(
           at: now, kind: .failure, job: job,
           text: "batch \(job) \(work.stage.rawValue) failed after \(attempt) attempt\(attempt == 1 ? "" : "s") (\(failure.kind.rawValue)): \(failure.message); run `ledgerline retry \(job)` once fixed"))

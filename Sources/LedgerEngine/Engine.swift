@@ -1,6 +1,7 @@
 import Foundation
 import LedgerDomain
 import LedgerStorage
+import Logging
 import Synchronization
 
 /// The assembly line: a reduce worker runs ahead, and prefetch, process and index each have a
@@ -97,12 +98,38 @@ public final class Engine: Sendable {
       inbox: context.paths.inbox, archive: context.paths.archive, refused: context.paths.refused,
       ledger: context.ledger, clock: context.clock)
     let result = try scanner.scan()
+    for record in result.registered {
+      options.logger.debug(
+        "registered \(record.batch.source)/\(record.batch.name) (\(record.batch.bytes) bytes)",
+        metadata: ["input": "\(record.id)"])
+    }
+    for refusal in result.refused {
+      options.logger.warning("refused \(refusal.source)/\(refusal.name): \(refusal.reason)")
+    }
     let depth = try context.ledger.ungroupedInputBatches().count
     state.withLock { s in
       s.backlogHistory.append(depth)
       if s.backlogHistory.count > 120 { s.backlogHistory.removeFirst(s.backlogHistory.count - 120) }
     }
     return result
+  }
+
+  /// Appends `event` to the ledger's operator feed (what the console shows) and logs it: the
+  /// one path for every event the engine reports.
+  func note(_ event: LedgerEvent) throws {
+    try context.ledger.appendEvent(event)
+    var metadata: Logger.Metadata = ["kind": "\(event.kind.rawValue)"]
+    if let job = event.job { metadata["batch"] = "\(job)" }
+    options.logger.log(level: Self.logLevel(event.kind), "\(event.text)", metadata: metadata)
+  }
+
+  static func logLevel(_ kind: LedgerEvent.Kind) -> Logger.Level {
+    switch kind {
+    case .info: .info
+    case .correction, .operatorAction, .reject: .notice
+    case .retry, .refusal: .warning
+    case .failure: .error
+    }
   }
 
   /// With a simulated clock, jump to the earliest retry deadline when nothing else can run.

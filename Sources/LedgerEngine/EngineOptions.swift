@@ -1,4 +1,5 @@
 import LedgerStorage
+import Logging
 
 /// How the engine runs.
 public struct EngineOptions: Sendable {
@@ -16,6 +17,9 @@ public struct EngineOptions: Sendable {
   /// growth keeps compaction's cost proportional to what was written, not to the state.
   public var compactionGrowth: Double = 1.5
   public var compactionMinimumBytes: Int64 = 16 << 20
+  /// Where the engine logs its operator-feed events (also kept in the ledger) and stage
+  /// timings. Silent unless the executable gives it a handler (`run --log-level`).
+  public var logger = Logger(label: "ledgerline.engine", factory: { _ in SwiftLogNoOpLogHandler() })
   /// Test hook: called before a stage runs (e.g. to pause the indexer). Not for production.
   public var beforeStage: (@Sendable (Stage, UInt64) -> Void)? = nil
 

@@ -1,4 +1,4 @@
-import Foundation
+import LedgerSystem
 import LedgerDomain
 import LedgerEngine
 import LedgerSQLite
@@ -29,7 +29,7 @@ public final class Workspace: Sendable {
       try directory.create()
       lock = try directory.acquireEngineLock()
     case .reader, .operatorAction:
-      guard FileManager.default.fileExists(atPath: paths.ledgerDatabase) else {
+      guard FileSystem.exists(paths.ledgerDatabase) else {
         throw WorkspaceError.noDataDirectory(root)
       }
       lock = nil

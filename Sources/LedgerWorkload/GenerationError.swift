@@ -1,4 +1,3 @@
-import LedgerDomain
 /// Why ``WorkloadGenerator`` could not write a batch. Each message says what failed, quotes the
 /// value and says what to do.
 public enum GenerationError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -6,8 +5,6 @@ public enum GenerationError: Error, Sendable, Equatable, CustomStringConvertible
   case invalidOption(name: String, value: String, expected: String)
   /// The batch file is already in the inbox (the same start and source were generated before).
   case batchFileExists(path: String)
-  /// A file-system call failed: what was attempted, on which path, and the system's reason.
-  case fileSystem(operation: String, path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -17,9 +14,6 @@ public enum GenerationError: Error, Sendable, Equatable, CustomStringConvertible
     case .batchFileExists(let path):
       "batch file \"\(path)\" already exists; writing it again would repeat a batch name, "
         + "so nothing was overwritten: use another start time or an empty inbox"
-    case .fileSystem(let operation, let path, let reason):
-      "could not \(operation) \"\(path)\": \(reason); "
-        + "check that the inbox exists, is writable and has free space"
     }
   }
 }

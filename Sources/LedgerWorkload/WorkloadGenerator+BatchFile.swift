@@ -1,11 +1,6 @@
+import Glibc
 import LedgerDomain
-import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import LedgerSystem
 
 extension WorkloadGenerator {
   /// A batch file being written: bytes accumulate in `buffer`, go to `.<name>.tmp` in 4 MiB
@@ -21,23 +16,13 @@ extension WorkloadGenerator {
 
     /// Creates `directory` if needed and opens `.<name>.tmp` in it; refuses when `name` exists.
     static func create(directory: String, name: String) throws -> BatchFile {
-      do {
-        try FileManager.default.createDirectory(
-          atPath: directory, withIntermediateDirectories: true)
-      } catch {
-        throw GenerationError.fileSystem(
-          operation: "create the directory", path: directory, reason: "\(error)")
-      }
+      try FileSystem.makeDirectories(directory, mode: 0o755)
       let finalPath = directory + "/" + name
-      guard access(finalPath, F_OK) != 0 else {
+      guard !FileSystem.exists(finalPath) else {
         throw GenerationError.batchFileExists(path: finalPath)
       }
       let temporaryPath = directory + "/." + name + ".tmp"
-      let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-      guard descriptor >= 0 else {
-        throw GenerationError.fileSystem(
-          operation: "create", path: temporaryPath, reason: systemReason())
-      }
+      let descriptor = try FileSystem.open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
       var buffer: [UInt8] = []
       buffer.reserveCapacity(chunkSize + (128 << 10))
       return BatchFile(
@@ -54,17 +39,8 @@ extension WorkloadGenerator {
       let descriptor = descriptor
       let path = temporaryPath
       try buffer.withUnsafeBytes { raw in
-        guard let base = raw.baseAddress else { return }
-        var offset = 0
-        while offset < raw.count {
-          let written = systemWrite(descriptor, base + offset, raw.count - offset)
-          if written < 0 && errno == EINTR { continue }
-          guard written > 0 else {
-            throw GenerationError.fileSystem(operation: "write", path: path, reason: systemReason())
-          }
-          offset += written
-        }
-      }
+        Result { () throws(FileSystemError) in try FileSystem.writeAll(descriptor, raw, path: path) }
+      }.get()
       bytesWritten += buffer.count
       buffer.removeAll(keepingCapacity: true)
     }
@@ -72,37 +48,17 @@ extension WorkloadGenerator {
     /// Flushes, closes and renames the temporary file to its real name.
     mutating func publish() throws {
       try flush()
-      let closed = close(descriptor)
+      FileSystem.close(descriptor)
       descriptor = -1
-      guard closed == 0 else {
-        throw GenerationError.fileSystem(
-          operation: "close", path: temporaryPath, reason: systemReason())
-      }
-      guard rename(temporaryPath, finalPath) == 0 else {
-        throw GenerationError.fileSystem(
-          operation: "rename to \"\(finalPath)\"", path: temporaryPath, reason: systemReason())
-      }
+      try FileSystem.rename(temporaryPath, to: finalPath)
     }
 
-    /// Closes and removes the temporary file after a failure (best effort).
+    /// Closes and removes the temporary file after a failure (best effort: the failure being
+    /// reported is the one that matters).
     mutating func abandon() {
-      if descriptor >= 0 { _ = close(descriptor) }
+      if descriptor >= 0 { FileSystem.close(descriptor) }
       descriptor = -1
-      _ = unlink(temporaryPath)
+      try? FileSystem.remove(temporaryPath)
     }
-
-    private static func systemReason() -> String {
-      String(cString: strerror(errno)) + " (errno \(errno))"
-    }
-
-    private func systemWrite(_ descriptor: Int32, _ base: UnsafeRawPointer, _ count: Int) -> Int {
-      #if canImport(Glibc)
-        Glibc.write(descriptor, base, count)
-      #else
-        Darwin.write(descriptor, base, count)
-      #endif
-    }
-
-    private func systemReason() -> String { Self.systemReason() }
   }
 }

@@ -10,6 +10,7 @@ struct RunCommand: ParsableCommand {
     commandName: "run", abstract: "Run the engine headless.")
 
   @OptionGroup var options: DataOptions
+  @OptionGroup var log: LogOptions
 
   @Flag(help: "Process everything in the inbox, then exit (0 when no batch failed).")
   var untilIdle = false
@@ -32,6 +33,7 @@ struct RunCommand: ParsableCommand {
     var engineOptions = EngineOptions()
     engineOptions.pipelined = !serial
     engineOptions.backlog.maxInputs = max(1, maxGroup)
+    engineOptions.logger = log.logger()
     let engine = Engine(context: workspace.context, options: engineOptions)
     let signals = SignalStop(engine: engine)
     defer { signals.cancel() }

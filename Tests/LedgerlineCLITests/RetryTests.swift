@@ -27,10 +27,16 @@ extension CLISuite {
         "run", "--data", fixture.data, "--until-idle", "--inject-faults", "process:job=1:permanent",
       ])
       #expect(failed.exited(2), "\(failed.summary)")
+      // The engine logs to stderr (swift-log, default level info); the summary comes last.
+      let stderrLines = failed.stderr.split(separator: "\n").map(String.init)
       #expect(
-        failed.stderr
-          == "error: batch 1 failed at process: injected permanent fault (job 1, attempt 1); fix the cause, then `ledgerline retry 1 --data \(fixture.data)`\n"
+        stderrLines.last
+          == "error: batch 1 failed at process: injected permanent fault (job 1, attempt 1); fix the cause, then `ledgerline retry 1 --data \(fixture.data)`"
       )
+      #expect(
+        stderrLines.contains {
+          $0.contains(" error ledgerline.engine: batch=1 kind=failure [LedgerEngine] batch 1 process failed after 1 attempt")
+        }, "\(failed.stderr)")
       let status = try JSONLine(
         try binary.run(["status", "--data", fixture.data, "--json"]).stdout, command: "status --json")
       #expect(try status.int("failed") == 1)

@@ -28,7 +28,7 @@ extension Engine {
         totalBytesAfter: report.totalBytesAfter, deletedParts: report.deletedParts,
         rewrittenParts: report.rewrittenParts))
     if report.reclaimedBytes > 0 {
-      try context.ledger.appendEvent(
+      try note(
         LedgerEvent(
           at: now, kind: .info, job: nil,
           text: "compaction reclaimed \(report.reclaimedBytes) bytes: \(report.deletedParts) part files deleted, \(report.rewrittenParts) rewritten; live \(report.liveBytes) of \(report.totalBytesAfter) bytes"))

@@ -82,7 +82,7 @@ extension Engine {
     let job = try context.ledger.createJob(
       inputs: pending.prefix(take).map(\.id), at: context.clock.nowMillis())
     let names = pending.prefix(take).map { "\($0.batch.source)/\($0.batch.name)" }
-    try context.ledger.appendEvent(
+    try note(
       LedgerEvent(
         at: job.createdAt, kind: .info, job: job.seq,
         text: "batch \(job.seq) takes \(take) input batch\(take == 1 ? "" : "es") (backlog \(pending.count)): \(names.prefix(3).joined(separator: ", "))\(take > 3 ? ", …" : "")"))

@@ -1,7 +1,6 @@
-import Dispatch
 import LedgerDomain
 import LedgerStorage
-import Synchronization
+import LedgerSystem
 
 /// Stage 4: record each new artifact's location in the key index and refresh the cache.
 ///
@@ -17,17 +16,13 @@ public struct Indexer: Sendable {
 
   /// Indexes `job`. `written` (from process, when in memory) warms the cache.
   public func run(job: UInt64, written: [String: InFlightOverlay.Entry]?, progress: @Sendable (Double) -> Void = { _ in }) throws -> Int {
-    let results = Mutex<[Int: Result<([IndexEntry], [ExternalEventID]), any Error>]>([:])
-    DispatchQueue.concurrentPerform(iterations: context.partitions) { p in
-      let result = Result { try readManifest(job: job, partition: p) }
-      let done = results.withLock { $0[p] = result; return $0.count }
-      progress(0.5 * Double(done) / Double(context.partitions))
+    let partitions = context.partitions
+    let manifests = try parallelMap(partitions, completed: { progress(0.5 * Double($0) / Double(partitions)) }) {
+      try readManifest(job: job, partition: $0)
     }
     var entries: [IndexEntry] = []
     var ids: [ExternalEventID] = []
-    for p in 0..<context.partitions {
-      guard let result = results.withLock({ $0[p] }) else { continue }
-      let (e, i) = try result.get()
+    for (e, i) in manifests {
       entries += e
       ids += i
     }

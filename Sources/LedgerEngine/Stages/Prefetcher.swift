@@ -1,7 +1,6 @@
-import Dispatch
 import LedgerDomain
 import LedgerStorage
-import Synchronization
+import LedgerSystem
 
 /// One partition of a job, ready to process: how many stateless groups it has and their
 /// current artifacts. The groups themselves are not held: process streams them from the
@@ -32,16 +31,9 @@ public struct Prefetcher: Sendable {
   }
 
   public func run(job: UInt64, baseline: UInt64, progress: @Sendable (Double) -> Void = { _ in }) throws -> Output {
-    let results = Mutex<[Int: Result<PrefetchedPartition, any Error>]>([:])
-    DispatchQueue.concurrentPerform(iterations: context.partitions) { p in
-      let result = Result { try prefetch(job: job, partition: p) }
-      let done = results.withLock { $0[p] = result; return $0.count }
-      progress(Double(done) / Double(context.partitions))
-    }
-    var partitions: [PrefetchedPartition] = []
-    for p in 0..<context.partitions {
-      guard let result = results.withLock({ $0[p] }) else { continue }
-      partitions.append(try result.get())
+    let count = context.partitions
+    let partitions = try parallelMap(count, completed: { progress(Double($0) / Double(count)) }) {
+      try prefetch(job: job, partition: $0)
     }
     return Output(job: job, baseline: baseline, partitions: partitions)
   }

@@ -1,7 +1,6 @@
-import Dispatch
 import LedgerDomain
 import LedgerStorage
-import Synchronization
+import LedgerSystem
 
 /// Stage 3: join prefetched artifacts (and in-flight ones) with the stateless artifacts, apply
 /// the rules of SPEC §3, and write new artifacts into one part file per partition plus an index
@@ -41,22 +40,15 @@ public struct Processor: Sendable {
       try context.discardPart(PartNames.artifacts(job: input.job, partition: p))
       try context.discardPart(PartNames.manifest(job: input.job, partition: p))
     }
-    let results = Mutex<[Int: Result<PartitionResult, any Error>]>([:])
     let warmLimit = Self.cacheWarmLimit / max(1, input.partitions.count)
     let inFlight = overlay.snapshot()
-    DispatchQueue.concurrentPerform(iterations: input.partitions.count) { p in
-      let result = Result {
-        try process(
-          input.partitions[p], job: input.job, partition: p, inFlight: inFlight, warmLimit: warmLimit)
-      }
-      let done = results.withLock { $0[p] = result; return $0.count }
-      progress(Double(done) / Double(max(1, input.partitions.count)))
+    let count = input.partitions.count
+    let parts = try parallelMap(count, completed: { progress(Double($0) / Double(max(1, count))) }) { p in
+      try process(input.partitions[p], job: input.job, partition: p, inFlight: inFlight, warmLimit: warmLimit)
     }
     var total = Output(counts: JobCounts(), written: [:], rejections: [])
     var encoded: [InFlightOverlay.Run] = []
-    for p in 0..<input.partitions.count {
-      guard let result = results.withLock({ $0[p] }) else { continue }
-      let part = try result.get()
+    for part in parts {
       total.counts.duplicates += part.output.counts.duplicates
       total.counts.linesApplied += part.output.counts.linesApplied
       total.counts.artifactsWritten += part.output.counts.artifactsWritten

@@ -1,7 +1,5 @@
-import Dispatch
 import LedgerDomain
 import LedgerStorage
-import Synchronization
 import LedgerSystem
 
 /// Stage 1 (stateless): validate every line of a job's input batches, quarantine rejects, and
@@ -55,17 +53,8 @@ public struct StatelessReducer: Sendable {
   private func reduceFiles(
     _ inputs: [InputBatchRecord], progress: @Sendable (Double) -> Void
   ) throws -> [FileReduction] {
-    let results = Mutex<[Int: Result<FileReduction, any Error>]>([:])
-    DispatchQueue.concurrentPerform(iterations: inputs.count) { n in
-      let result = Result { try reduce(inputs[n]) }
-      let done = results.withLock { $0[n] = result; return $0.count }
-      progress(0.8 * Double(done) / Double(max(1, inputs.count)))
-    }
-    return try (0..<inputs.count).map { n in
-      guard let result = results.withLock({ $0[n] }) else {
-        throw StageFailure(kind: .internalError, stage: .reduce, message: "input \(n) was not reduced")
-      }
-      return try result.get()
+    try parallelMap(inputs.count, completed: { progress(0.8 * Double($0) / Double(max(1, inputs.count))) }) {
+      try reduce(inputs[$0])
     }
   }
 
@@ -90,17 +79,9 @@ public struct StatelessReducer: Sendable {
 
   /// Writes every partition (in parallel); returns the number of distinct keys.
   private func writePartitions(_ files: [FileReduction], job: UInt64) throws -> Int64 {
-    let results = Mutex<[Int: Result<Int, any Error>]>([:])
-    DispatchQueue.concurrentPerform(iterations: context.partitions) { p in
-      let result = Result { try writePartition(files.map { $0.partitions[p] }, job: job, partition: p) }
-      results.withLock { $0[p] = result }
-    }
-    var keys: Int64 = 0
-    for p in 0..<context.partitions {
-      guard let result = results.withLock({ $0[p] }) else { continue }
-      keys += Int64(try result.get())
-    }
-    return keys
+    try parallelMap(context.partitions) { p in
+      try writePartition(files.map { $0.partitions[p] }, job: job, partition: p)
+    }.reduce(0) { $0 + Int64($1) }
   }
 
   private func decode(

@@ -1,0 +1,74 @@
+import Foundation
+import LedgerConsole
+import LedgerEngine
+import LedgerOperations
+import LedgerTesting
+import Synchronization
+import Testing
+
+@testable import ledgerline
+
+/// The console reads on its own read-only connection and never holds up the engine.
+@Suite struct ConsoleBackendPaceTests {
+  static func deliver(_ h: EngineHarness, batches: Int, events: Int) throws {
+    for b in 0..<batches {
+      let from = String(format: "20261127T10%02d00Z", b)
+      let to = String(format: "20261127T10%02d00Z", b + 1)
+      let lines = (0..<events).map { e in
+        eventLine(id: "b\(b)-e\(e)", order: "o\(e % 500)", amount: "1.00")
+      }
+      try h.deliver(source: "web", name: "\(from)_\(to).jsonl", lines: lines)
+    }
+  }
+
+  @Test func theConsoleReadsThroughItsOwnConnectionNotTheEnginesWriter() throws {
+    let h = try EngineHarness()
+    let engineContext = try h.context()
+    let reader = try Workspace(root: h.root, mode: .reader, clock: h.clock)
+    let backend = EngineConsoleBackend(reader: reader.context, engine: nil, actions: nil)
+    defer { backend.close() }
+    let consoleLedger = ObjectIdentifier(backend.reader.ledger as AnyObject)
+    let engineLedger = ObjectIdentifier(engineContext.ledger as AnyObject)
+    let consoleIndex = ObjectIdentifier(backend.reader.keyIndex as AnyObject)
+    let engineIndex = ObjectIdentifier(engineContext.keyIndex as AnyObject)
+    #expect(consoleLedger != engineLedger)
+    #expect(consoleIndex != engineIndex)
+    #expect(backend.snapshot().readOnly)
+  }
+
+  /// While a console refreshes in a tight loop (no pause between snapshots), the engine still
+  /// applies every batch; every snapshot is consistent (done batches only grow) and the last
+  /// one shows all of them done.
+  @Test func theEngineFinishesEveryBatchWhileTheConsoleRefreshesAsFastAsItCan() throws {
+    let h = try EngineHarness()
+    try Self.deliver(h, batches: 12, events: 400)
+    let engine = try h.engine()
+    let reader = try Workspace(root: h.root, mode: .reader, clock: h.clock)
+    let backend = EngineConsoleBackend(
+      reader: reader.context, engine: engine, actions: nil, interval: .milliseconds(10_000))
+    defer { backend.close() }
+    let stop = Mutex(false)
+    let observed = Mutex<[Int]>([])
+    let refresher = Thread {
+      while !stop.withLock({ $0 }) {
+        backend.refresh()
+        let done = backend.snapshot().jobs.filter { $0.state == .done }.count
+        observed.withLock { $0.append(done) }
+      }
+    }
+    refresher.start()
+    let report = try engine.runUntilIdle()
+    stop.withLock { $0 = true }
+    while !refresher.isFinished { usleep(1_000) }
+    backend.refresh()
+    #expect(report.failed.isEmpty)
+    let done = backend.snapshot().jobs.filter { $0.state == .done }.count
+    #expect(done == report.jobsDone)
+    #expect(done >= 1)
+    let counts = observed.withLock { $0 }
+    #expect(counts.count >= 2, "the console refreshed \(counts.count) times")
+    #expect(counts == counts.sorted(), "done counts went backwards: \(counts)")
+    let applied = try h.artifacts().values.reduce(0) { $0 + $1.lines.count }
+    #expect(applied == 12 * 400)
+  }
+}
