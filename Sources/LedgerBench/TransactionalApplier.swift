@@ -70,7 +70,7 @@ public struct TransactionalApplier: Sendable {
     _ bytes: [UInt8], input: InputBatchRecord, _ body: (Result<Event, Rejection>) throws -> Void
   ) throws {
     let name = input.batch.name
-    try bytes.withUnsafeBufferPointer { buffer in
+    _ = try bytes.withUnsafeBufferPointer { buffer in
       if name.hasSuffix(".csv") {
         try CSVBatchDecoder(
           source: input.batch.source, file: name,

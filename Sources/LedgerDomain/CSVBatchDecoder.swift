@@ -1,12 +1,14 @@
 /// Decodes a whole CSV batch file (RFC 4180, SPEC §2) into events and rejections.
 ///
 /// The first record is the header and names the fields; a leading UTF-8 byte order mark is
-/// skipped. Empty cells are absent. Absent fields default to: `kind` `charge`, `currency` the
-/// configured default, `ts` the batch's `from` (RFC 3339), and `id`
-/// `<source>/<file>#<line>` with the record's 1-based starting physical line (the header is
-/// line 1). So the seed's two-column `order_id,amount` files ingest as they are. Unknown
-/// columns become extras whose raw JSON is the cell as a JSON string. Otherwise the field
-/// rules are the JSON Lines ones.
+/// skipped, and so are blank records (counted). Columns the header does not name default to:
+/// `kind` `charge`, `currency` the configured default, `ts` the batch's `from` (RFC 3339), and
+/// `id` `<source>/<file>#<line>` with the record's 1-based starting physical line (the header
+/// is line 1). So the seed's two-column `order_id,amount` files ingest as they are. In a column
+/// the header names, an empty cell is a missing value: a required field left empty rejects the
+/// line (an empty `id` is never replaced by a positional id, which would double-count a re-sent
+/// file). Unknown columns become extras whose raw JSON is the cell as a JSON string. Otherwise
+/// the field rules are the JSON Lines ones.
 ///
 /// Checks per record, first failure wins: a header problem (every record is rejected with it),
 /// record length, UTF-8, CSV syntax, field count, then the field rules.
@@ -30,21 +32,30 @@ public struct CSVBatchDecoder {
     self.defaultCurrency = defaultCurrency
   }
 
-  /// Calls `body` once per data record, in order, with the event or its ``Rejection`` (whose
-  /// excerpt is the record's text, lossily decoded, at most 512 bytes).
+  /// Calls `body` once per non-blank data record, in order, with the event or its
+  /// ``Rejection`` (whose excerpt is the record's text, lossily decoded, at most 512 bytes).
+  /// Returns how many blank records were skipped.
+  @discardableResult
   public func decode(
     _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<Event, Rejection>) throws -> Void
-  ) rethrows {
-    let content = Self.withoutByteOrderMark(bytes)
+  ) rethrows -> Int {
+    let content = UnsafeBufferPointer(rebasing: bytes[ByteOrderMark.length(at: bytes)...])
     var reader = CSVRecordReader(content)
     var fields: [CSVRecordReader.Field] = []
-    guard let headerRecord = reader.next(&fields) else { return }
+    guard let headerRecord = reader.next(&fields) else { return 0 }
     let header = CSVHeader(content, record: headerRecord, fields: fields)
     let defaults = EventDefaults(
-      id: nil, kind: .charge, currency: defaultCurrency, ts: batchFrom.rfc3339)
+      id: nil, kind: header.names(.kind) ? nil : .charge,
+      currency: header.names(.currency) ? nil : defaultCurrency,
+      ts: header.names(.ts) ? nil : batchFrom.rfc3339)
+    var blank = 0
     while let record = reader.next(&fields) {
-      let origin = EventOrigin(source: source, file: file, line: record.line)
       let text = UnsafeBufferPointer(rebasing: content[record.text])
+      if record.problem == nil, BlankLine.isBlank(text) {
+        blank += 1
+        continue
+      }
+      let origin = EventOrigin(source: source, file: file, line: record.line)
       switch decodeRecord(content, record, fields, header, defaults, origin) {
       case .success(let event):
         try body(.success(event))
@@ -53,6 +64,7 @@ public struct CSVBatchDecoder {
           .failure(Rejection(origin: origin, reason: reason, excerpt: RejectExcerpt.excerpt(text))))
       }
     }
+    return blank
   }
 
   private func decodeRecord(
@@ -92,7 +104,7 @@ public struct CSVBatchDecoder {
       }
     }
     var defaults = defaults
-    if case .absent = locations[.id] { defaults.id = "\(source)/\(file)#\(origin.line)" }
+    if !header.names(.id) { defaults.id = "\(source)/\(file)#\(origin.line)" }
     let result = scratch.withUnsafeBufferPointer { scratchBuffer in
       EventFieldRules.event(
         locations.values(line: bytes, scratch: scratchBuffer), defaults: defaults, origin: origin)
@@ -151,12 +163,5 @@ public struct CSVBatchDecoder {
       }
     }
     return literal + "\""
-  }
-
-  private static func withoutByteOrderMark(
-    _ bytes: UnsafeBufferPointer<UInt8>
-  ) -> UnsafeBufferPointer<UInt8> {
-    guard bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF else { return bytes }
-    return UnsafeBufferPointer(rebasing: bytes[3...])
   }
 }

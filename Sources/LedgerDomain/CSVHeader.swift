@@ -12,6 +12,15 @@ struct CSVHeader {
   /// Set when the header itself is unusable; every record is rejected with it.
   let problem: RejectReason?
 
+  /// Whether a column of the header holds `field` (then its empty cells are missing values,
+  /// never defaulted).
+  func names(_ field: KnownField) -> Bool {
+    columns.contains { column in
+      if case .known(let known) = column { return known == field }
+      return false
+    }
+  }
+
   /// Reads the header from the first record of `bytes`.
   init(_ bytes: UnsafeBufferPointer<UInt8>, record: CSVRecordReader.Record, fields: [CSVRecordReader.Field]) {
     let text = UnsafeBufferPointer(rebasing: bytes[record.text])

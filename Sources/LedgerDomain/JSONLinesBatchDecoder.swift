@@ -1,8 +1,9 @@
 /// Splits a whole JSON Lines batch file into lines and decodes each (SPEC §2).
 ///
 /// Lines are separated by `\n` and numbered from 1 (physical line numbers). A final line
-/// without `\n` counts; the empty remainder after a final `\n` is not a line. An empty line
-/// anywhere else is rejected (`notJSON "empty line"`): nothing is silently skipped.
+/// without `\n` counts; the empty remainder after a final `\n` is not a line. A UTF-8 byte
+/// order mark at the start of the file is ignored; blank lines (nothing but spaces, tabs or a
+/// carriage return) are skipped and counted, never rejected (SPEC §2).
 public struct JSONLinesBatchDecoder {
   /// The decoder applied to every line.
   public let decoder: EventDecoder
@@ -18,18 +19,27 @@ public struct JSONLinesBatchDecoder {
     self.file = file
   }
 
-  /// Calls `body` once per line, in order, with the event or its ``Rejection`` (whose excerpt
-  /// is the line, lossily decoded, at most 512 bytes).
+  /// Calls `body` once per non-blank line, in order, with the event or its ``Rejection`` (whose
+  /// excerpt is the line, lossily decoded, at most 512 bytes). Returns how many blank lines
+  /// were skipped.
+  @discardableResult
   public func decode(
     _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<Event, Rejection>) throws -> Void
-  ) rethrows {
-    var start = 0
+  ) rethrows -> Int {
+    var start = ByteOrderMark.length(at: bytes)
     var lineNumber = 1
+    var blank = 0
     var members: [JSONScanner.Member] = []
     members.reserveCapacity(16)
     while start < bytes.count {
       let end = Self.newline(in: bytes, from: start)
       let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+      if BlankLine.isBlank(line) {
+        blank += 1
+        start = end + 1
+        lineNumber += 1
+        continue
+      }
       let origin = EventOrigin(source: source, file: file, line: lineNumber)
       switch decoder.decodeJSONLine(line, origin: origin, reusing: &members) {
       case .success(let event):
@@ -41,6 +51,7 @@ public struct JSONLinesBatchDecoder {
       start = end + 1
       lineNumber += 1
     }
+    return blank
   }
 
   /// The index of the next `\n` at or after `start`, or `bytes.count`.

@@ -49,6 +49,12 @@ extension Engine {
             at: context.clock.nowMillis(), kind: .reject, job: job,
             text: "batch \(job): \(output.counts.rejects) line\(output.counts.rejects == 1 ? "" : "s") rejected (first: \(output.rejections.first.map { "\($0.origin) \($0.reason)" } ?? ""))"))
       }
+      if output.blankLines > 0 {
+        try note(
+          LedgerEvent(
+            at: context.clock.nowMillis(), kind: .info, job: job,
+            text: "batch \(job): \(output.blankLines) blank line\(output.blankLines == 1 ? "" : "s") skipped"))
+      }
       return output.counts
     case .prefetch:
       // The baseline is registered before any index read, so the overlay keeps every entry

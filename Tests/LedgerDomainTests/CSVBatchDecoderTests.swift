@@ -51,6 +51,35 @@ import Testing
     #expect(results.map { $0.event?.origin.line } == [2, 3])
   }
 
+  @Test func skipsBlankRecordsAndCountsThem() {
+    var blank = -1
+    let batch = CSVBatchDecoder(source: "legacy", file: Self.file, batchFrom: from)
+    let text = "order_id,amount\no1,1\n\n \r\no2,2\n"
+    let results = collect(Array(text.utf8)) { buffer, body in blank = batch.decode(buffer, body) }
+    #expect(results.map { $0.event?.orderID } == ["o1", "o2"])
+    #expect(results.map { $0.event?.origin.line } == [2, 5])
+    #expect(blank == 2)
+  }
+
+  /// SPEC §2: defaults only for columns the header does not name; an empty `id` cell must never
+  /// become a positional id (a re-sent file would then double-count).
+  @Test func anEmptyCellInANamedRequiredColumnRejectsTheLine() {
+    let results = run("id,order_id,amount\n,o1,1.00\ne2,o2,2.00\n")
+    #expect(results[0].rejection?.reason == .missingField("id"))
+    #expect(results[0].rejection?.origin.line == 2)
+    #expect(results[1].event?.id == "e2")
+    #expect(reasons("order_id,amount,currency\no1,1.00,\n") == [.missingField("currency")])
+    #expect(reasons("order_id,amount,kind\no1,1.00,\n") == [.missingField("kind")])
+    #expect(reasons("order_id,amount,ts\no1,1.00,\n") == [.missingField("ts")])
+  }
+
+  @Test func anEmptyOptionalCellIsSimplyAbsent() {
+    let event = run("order_id,amount,memo,entity\no1,1.00,,\n").first?.event
+    #expect(event?.memo == nil)
+    #expect(event?.entity == nil)
+    #expect(event?.id == "legacy/\(Self.file)#2")
+  }
+
   @Test func numbersARecordByThePhysicalLineWhereItStarts() {
     let results = run("order_id,amount,memo\no1,1,\"line one\nline two\"\no2,2,plain\r\no3,3,\"a\r\n\r\nb\"\no4,4,x\n")
     #expect(results.map { $0.event?.origin.line } == [2, 4, 5, 8])
@@ -76,16 +105,6 @@ import Testing
           memo: "fix", reason: "typo", author: "ana", origin: origin(2)))
   }
 
-  @Test func treatsEmptyCellsAsAbsent() {
-    let event = run("id,order_id,kind,amount,currency,ts,memo\n,o1,,7,,\"\",\n").first?.event
-    #expect(event?.id == "legacy/\(Self.file)#2")
-    #expect(event?.kind == .charge)
-    #expect(event?.currency == .usd)
-    #expect(event?.ts == "2026-11-27T10:00:00Z")
-    #expect(event?.memo == nil)
-    #expect(event?.amount == 700)
-  }
-
   @Test func keepsUnknownColumnsAsJSONStringExtras() {
     let event = run("order_id,amount,channel,note,empty\no1,1,web,\"a\t\"\"b\"\"\\\",\n").first?.event
     #expect(
@@ -97,7 +116,7 @@ import Testing
 
   @Test(arguments: [
     ("o1,1,extra", RejectReason.csvFieldCount(expected: 2, got: 3)), ("o1", .csvFieldCount(expected: 2, got: 1)),
-    ("", .csvFieldCount(expected: 2, got: 1)), ("o1,1,", .csvFieldCount(expected: 2, got: 3)),
+    ("o1,1,", .csvFieldCount(expected: 2, got: 3)),
   ])
   func rejectsARecordWhoseFieldCountDiffersFromTheHeader(record: String, reason: RejectReason) {
     #expect(reasons("order_id,amount\n\(record)\no2,2\n") == [reason, nil])

@@ -31,20 +31,29 @@ import Testing
     #expect(run("").isEmpty)
   }
 
-  @Test func rejectsAnEmptyLineInTheMiddleAndKeepsGoing() {
-    let results = run(eventLine(["id": #""a""#]) + "\n\n" + eventLine(["id": #""c""#]) + "\n")
-    #expect(results.count == 3)
-    #expect(results[0].event?.id == "a")
-    #expect(
-      results[1].rejection
-        == Rejection(
-          origin: EventOrigin(source: "shop", file: file, line: 2),
-          reason: .notJSON(detail: "empty line"), excerpt: ""))
-    #expect(results[2].event?.origin.line == 3)
+  @Test func skipsBlankLinesKeepingPhysicalLineNumbersAndCountsThem() {
+    let text = eventLine(["id": #""a""#]) + "\n\n  \t\r\n" + eventLine(["id": #""c""#]) + "\n"
+    var blank = -1
+    let batch = JSONLinesBatchDecoder(decoder: EventDecoder(), source: "shop", file: file)
+    let results = collect(Array(text.utf8)) { buffer, body in blank = batch.decode(buffer, body) }
+    #expect(results.map { $0.event?.id } == ["a", "c"])
+    #expect(results.map { $0.event?.origin.line } == [1, 4])
+    #expect(blank == 2)
   }
 
-  @Test func rejectsALoneNewlineAsOneEmptyLine() {
-    #expect(run("\n").map { $0.rejection?.origin.line } == [1])
+  @Test func aLoneNewlineIsOneBlankLineAndNoEvent() {
+    #expect(run("\n").isEmpty)
+  }
+
+  @Test func ignoresAByteOrderMarkAtTheStartOnly() {
+    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    let first = run(bytes: bom + Array((eventLine(["id": #""a""#]) + "\n").utf8))
+    #expect(first.map { $0.event?.id } == ["a"])
+    #expect(first.first?.event?.origin.line == 1)
+    // A mark anywhere else is not whitespace: the line is not JSON.
+    let second = run(bytes: Array((eventLine(["id": #""a""#]) + "\n").utf8) + bom + Array(eventLine().utf8))
+    #expect(second.count == 2)
+    #expect(second[1].rejection != nil)
   }
 
   @Test func rejectsBadLinesWithTheirTextAndProcessesTheRest() {

@@ -95,7 +95,7 @@ struct BadLineCatalogTests {
       case .failure(let rejection): rejected[rejection.reason.rule, default: 0] += 1
       }
     }
-    bytes.withUnsafeBufferPointer { buffer in
+    _ = bytes.withUnsafeBufferPointer { buffer in
       if name.hasSuffix(".csv") {
         CSVBatchDecoder(
           source: "web-store", file: name, batchFrom: BatchInstant(secondsSinceEpoch: 0)

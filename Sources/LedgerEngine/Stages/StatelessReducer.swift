@@ -10,6 +10,8 @@ public struct StatelessReducer: Sendable {
     public var counts: JobCounts
     /// Rejected lines (also written to `rejects/<job>.jsonl`).
     public var rejections: [Rejection]
+    /// Blank lines skipped (SPEC §2: skipped and counted, not rejected).
+    public var blankLines: Int
   }
 
   let context: EngineContext
@@ -31,16 +33,18 @@ public struct StatelessReducer: Sendable {
     let inputs = try context.ledger.inputBatches(ids: job.inputs)
     let files = try reduceFiles(inputs, progress: progress)
     var rejections: [Rejection] = []
+    var blankLines = 0
     var counts = JobCounts()
     for (input, file) in zip(inputs, files) {
       counts.inputBytes += input.batch.bytes
       counts.events += file.events
       rejections += file.rejections
+      blankLines += file.blankLines
     }
     counts.rejects = Int64(rejections.count)
     try RejectsFile.write(rejections, to: "\(context.paths.rejects)/\(PartNames.rejects(job: job.seq))")
     counts.keys = try writePartitions(files, job: job.seq)
-    return Output(counts: counts, rejections: rejections)
+    return Output(counts: counts, rejections: rejections, blankLines: blankLines)
   }
 
   /// One input file, reduced: its accepted events per partition and its rejections.
@@ -48,6 +52,7 @@ public struct StatelessReducer: Sendable {
     var partitions: [StatelessPartitionBuffer]
     var rejections: [Rejection] = []
     var events: Int64 = 0
+    var blankLines = 0
   }
 
   private func reduceFiles(
@@ -64,7 +69,7 @@ public struct StatelessReducer: Sendable {
     let share = Int(input.batch.bytes) / partitions + (1 << 12)
     var file = FileReduction(
       partitions: (0..<partitions).map { _ in StatelessPartitionBuffer(expectedBytes: share) })
-    try decode(input) { result in
+    file.blankLines = try decode(input) { result in
       switch result {
       case .success(let event):
         file.events += 1
@@ -84,21 +89,22 @@ public struct StatelessReducer: Sendable {
     }.reduce(0) { $0 + Int64($1) }
   }
 
+  /// Decodes one archived input; returns how many blank lines it skipped.
   private func decode(
     _ input: InputBatchRecord, _ body: (Result<Event, Rejection>) throws -> Void
-  ) throws {
+  ) throws -> Int {
     let path = "\(context.paths.root)/\(input.batch.archivePath)"
     let bytes = try FileSystem.readAll(path)
     let name = input.batch.name
-    try bytes.withUnsafeBufferPointer { buffer in
+    return try bytes.withUnsafeBufferPointer { buffer in
       if name.hasSuffix(".csv") {
         let from = BatchInstant(secondsSinceEpoch: input.batch.from)
-        try CSVBatchDecoder(
+        return try CSVBatchDecoder(
           source: input.batch.source, file: name, batchFrom: from,
           defaultCurrency: context.defaultCurrency
         ).decode(buffer, body)
       } else {
-        try JSONLinesBatchDecoder(
+        return try JSONLinesBatchDecoder(
           decoder: EventDecoder(defaultCurrency: context.defaultCurrency),
           source: input.batch.source, file: name
         ).decode(buffer, body)
