@@ -15,13 +15,15 @@ let package = Package(
     // C system libraries and the one C target.
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
     .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+    // SHA-256 from libcrypto (Debian: libssl-dev): fingerprints of input batches.
+    .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
     // CRC-32C with the CPU's instruction (SSE4.2 / ARMv8 CRC32); Swift cannot emit it.
     .target(name: "CLedgerCRC"),
 
     // Pure domain: events, strict JSON/CSV decoding, money, ISO 4217, the artifact fold. No I/O.
     .target(name: "LedgerDomain"),
     // Operating-system services: the one file-system layer and the fork-join helper.
-    .target(name: "LedgerSystem"),
+    .target(name: "LedgerSystem", dependencies: ["COpenSSL"]),
     // Storage: part files, codecs, cache, data directory, and the ports (KeyIndex,
     // WorkflowLedger) with their record types.
     .target(name: "LedgerStorage", dependencies: ["LedgerDomain", "LedgerSystem", "CLedgerCRC"]),

@@ -12,14 +12,31 @@ public struct CorrectionRequest: Sendable, Equatable {
   public var reason: String
   public var author: String
   public var memo: String?
+  /// The idempotency key: the same key (or, without one, the same content) always gives the
+  /// same event id, so a retried submission is a duplicate the engine ignores, never a second
+  /// correction.
+  public var key: String?
 
-  public init(orderID: String, amount: String, currency: String, reason: String, author: String, memo: String? = nil) {
+  public init(
+    orderID: String, amount: String, currency: String, reason: String, author: String,
+    memo: String? = nil, key: String? = nil
+  ) {
     self.orderID = orderID
     self.amount = amount
     self.currency = currency
     self.reason = reason
     self.author = author
     self.memo = memo
+    self.key = key
+  }
+
+  /// The event id: `corr-<key>` when a key is given, else `corr-` and the first 32 hex digits
+  /// of the SHA-256 of the request's fields (order, amount, currency, reason, author, memo).
+  public var eventID: String {
+    if let key { return "corr-\(key)" }
+    let fields = [orderID, amount, currency, reason, author, memo ?? ""]
+    let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: ",")
+    return "corr-" + SHA256.hex(of: canonical).prefix(32)
   }
 }
 
@@ -59,8 +76,11 @@ public struct CorrectionSubmitter: Sendable {
 
   /// Validates `request` exactly as ingest validates a line; nothing is written.
   public func prepare(_ request: CorrectionRequest) throws -> Result<Prepared, CorrectionError> {
+    for (field, text) in [("reason", request.reason), ("author", request.author), ("key", request.key ?? "x")] {
+      if let problem = TextRules.problem(text) { return .failure(.unreadable(field: field, problem: problem)) }
+    }
     let now = clock.nowMillis()
-    let eventID = "corr-\(now)-\(UInt32.random(in: 0...UInt32.max))"
+    let eventID = request.eventID
     let line = try Self.jsonLine(request, id: eventID, ts: BatchInstant(secondsSinceEpoch: now / 1000).rfc3339)
     let origin = EventOrigin(source: Self.source, file: "(form)", line: 1)
     if case .failure(let reason) = EventDecoder().decodeJSONLine(Array(line.utf8), origin: origin) {
@@ -126,10 +146,14 @@ public struct CorrectionSubmitter: Sendable {
 /// Why a correction was not submitted.
 public enum CorrectionError: Error, Sendable, Equatable, CustomStringConvertible {
   case invalid(RejectReason)
+  /// A free-text field a person must be able to read back: blank, or holding a control character.
+  case unreadable(field: String, problem: String)
 
   public var description: String {
     switch self {
     case .invalid(let reason): "correction refused: \(reason) (rule \(reason.rule)); nothing was submitted"
+    case .unreadable(let field, let problem):
+      "correction refused: --\(field) \(problem); nothing was submitted"
     }
   }
 }

@@ -14,6 +14,11 @@ struct CorrectCommand: ParsableCommand {
   @Option(help: "Why the correction is needed.") var reason: String
   @Option(help: "Who asks for it.") var author: String
   @Option(help: "Optional memo.") var memo: String?
+  @Option(
+    help: ArgumentHelp(
+      "Idempotency key: submitting the same key again never doubles the correction (default: derived from the fields).",
+      valueName: "key"))
+  var key: String?
   @Flag(help: "Print JSON.") var json = false
 
   /// What `--json` prints.
@@ -34,7 +39,8 @@ struct CorrectCommand: ParsableCommand {
       context: context, auditLog: FileAuditLog(path: context.paths.auditLog),
       osUser: FileAuditLog.currentOSUser(), via: "cli")
     let request = CorrectionRequest(
-      orderID: order, amount: amount, currency: currency, reason: reason, author: author, memo: memo)
+      orderID: order, amount: amount, currency: currency, reason: reason, author: author, memo: memo,
+      key: key)
     switch actions.submitCorrection(request) {
     case .failure(let error):
       printError(error.description)

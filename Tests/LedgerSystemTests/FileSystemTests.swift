@@ -123,3 +123,27 @@ import Testing
     #expect(ran.withLock { $0 } == 20)
   }
 }
+
+@Suite struct SHA256Tests {
+  @Test(arguments: [
+    ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    (
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    ),
+  ])
+  func matchesTheFIPS180Vectors(text: String, digest: String) {
+    #expect(SHA256.hex(of: text) == digest)
+  }
+
+  @Test func updatesInPiecesEqualOneUpdate() {
+    let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    var pieces = SHA256()
+    bytes.withUnsafeBytes { raw in
+      pieces.update(UnsafeRawBufferPointer(rebasing: raw[0..<777]))
+      pieces.update(UnsafeRawBufferPointer(rebasing: raw[777...]))
+    }
+    #expect(pieces.finalize() == bytes.withUnsafeBytes { SHA256.hex(of: $0) })
+  }
+}
