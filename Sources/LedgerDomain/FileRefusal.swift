@@ -11,6 +11,12 @@ public enum FileRefusal: Error, Sendable, Equatable, CustomStringConvertible {
   case alreadyRegistered(name: String)
   /// The inbox directory name is not a valid source name.
   case badSource(source: String)
+  /// Not a regular file (a symbolic link, FIFO, socket or device): refused without being read.
+  case notRegularFile(name: String, kind: String)
+  /// The same bytes as `registered` (any source, any name): a repeated delivery.
+  case duplicateContent(name: String, registered: String)
+  /// A registered name delivered again with different bytes; the archived evidence stays.
+  case changedRedelivery(name: String)
 
   /// What was refused, why, and what to do about it.
   public var description: String {
@@ -30,6 +36,16 @@ public enum FileRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     case .alreadyRegistered(let name):
       "input file \"\(name)\" refused: a batch with this name is already registered for this "
         + "source; remove it if it is a repeated delivery, or rename it to the interval it covers"
+    case .notRegularFile(let name, let kind):
+      "input file \"\(name)\" refused: it is a \(kind), not a regular file, and was not read; "
+        + "producers must write a regular file and rename it into the inbox"
+    case .duplicateContent(let name, let registered):
+      "input file \"\(name)\" refused: its content is byte for byte the registered batch "
+        + "\"\(registered)\"; a repeated delivery is never applied twice — remove it"
+    case .changedRedelivery(let name):
+      "input file \"\(name)\" refused: a batch with this name is registered and its archived "
+        + "copy is missing, but these bytes differ from the ones registered; restore the original "
+        + "into archive/ or deliver the new events under a new interval"
     case .badSource(let source):
       "inbox directory \"\(source)\" refused: a source name must match [a-z0-9][a-z0-9-]{0,63} "
         + "(lowercase letters, digits and '-', at most 64 bytes); rename the directory"

@@ -79,8 +79,8 @@ public final class Engine: Sendable {
       }
       // Only the worker that scans the inbox decides idleness, right after a scan.
       // (Nothing was claimable, so a scan this iteration that registered nothing still holds.)
-      if untilIdle, stages.contains(.reduce), try (scanned ?? scanInbox()).registered.isEmpty,
-        try isIdle()
+      if untilIdle, stages.contains(.reduce), let scan = try Optional(scanned ?? scanInbox()),
+        scan.registered.isEmpty, scan.waiting.isEmpty, try isIdle()
       {
         requestStop()
         break
@@ -105,6 +105,12 @@ public final class Engine: Sendable {
     }
     for refusal in result.refused {
       options.logger.warning("refused \(refusal.source)/\(refusal.name): \(refusal.reason)")
+    }
+    for waiting in result.waiting {
+      options.logger.debug("\(waiting) is still being written; it waits for the next scan")
+    }
+    for ignored in result.ignored {
+      options.logger.debug("ignored \(ignored.path): \(ignored.reason)")
     }
     let depth = try context.ledger.ungroupedInputBatches().count
     state.withLock { s in

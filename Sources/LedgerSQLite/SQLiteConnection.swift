@@ -98,6 +98,15 @@ public final class SQLiteConnection {
     return statement.int64(at: 0)
   }
 
+  /// Whether `table` has a column named `column`.
+  public func hasColumn(table: String, column: String) throws -> Bool {
+    var found = false
+    try query("SELECT name FROM pragma_table_info(?)", [.text(table)]) { row in
+      if try row.string(at: 0) == column { found = true }
+    }
+    return found
+  }
+
   /// The rowid of the most recent successful INSERT on this connection.
   public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 

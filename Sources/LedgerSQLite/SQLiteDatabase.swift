@@ -1,5 +1,6 @@
 import LedgerStorage
 import CSQLite
+import Glibc
 import Synchronization
 
 /// One SQLite database file behind one connection, used from any thread.
@@ -48,6 +49,7 @@ public final class SQLiteDatabase: @unchecked Sendable {
   }
 
   private static func open(path: String, mode: Mode) throws(SQLiteError) -> OpaquePointer {
+    if mode == .readWrite { createPrivately(path) }
     let access =
       mode == .readWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY
     var handle: OpaquePointer?
@@ -58,6 +60,14 @@ public final class SQLiteDatabase: @unchecked Sendable {
       throw .openFailed(path: path, code: code, message: message)
     }
     return handle
+  }
+
+  /// Creates `path` with mode 0600 if it does not exist. SQLite creates its `-wal` and `-shm`
+  /// files with the database file's permissions, so the whole database stays private to its
+  /// owner. A failure here is left to `sqlite3_open_v2`, which reports it with its own code.
+  private static func createPrivately(_ path: String) {
+    let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    if fd >= 0 { Glibc.close(fd) }
   }
 
   /// Runs `body` with exclusive use of the connection (autocommit: each statement commits alone).

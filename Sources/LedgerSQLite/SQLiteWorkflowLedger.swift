@@ -6,7 +6,35 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   /// Opens (and in read-write mode creates) the ledger at `path`.
   public init(path: String, mode: SQLiteDatabase.Mode = .readWrite) throws {
     db = try SQLiteDatabase(path: path, mode: mode)
-    if mode == .readWrite { try db.execute(Self.schema) }
+    if mode == .readWrite {
+      try db.execute(Self.schema)
+      try migrate()
+    }
+  }
+
+  /// The schema version this build writes (`PRAGMA user_version`).
+  static let schemaVersion: Int64 = 2
+
+  /// Brings an older ledger up to ``schemaVersion``, one step at a time, in one transaction;
+  /// refuses a ledger written by a newer build.
+  private func migrate() throws {
+    try db.transaction { conn in
+      var version = try conn.scalarInt64("PRAGMA user_version") ?? 0
+      guard version <= Self.schemaVersion else {
+        throw LedgerError.newerSchema(path: db.path, found: version, supported: Self.schemaVersion)
+      }
+      if version < 1 { version = 1 }  // the first schema carried no version number
+      if version < 2 {
+        // Fingerprints of input batches (SHA-256 of the file's bytes); NULL for batches
+        // registered before they were kept.
+        if try !conn.hasColumn(table: "input_batches", column: "sha256") {
+          try conn.execute("ALTER TABLE input_batches ADD COLUMN sha256 TEXT")
+        }
+        try conn.execute("CREATE INDEX IF NOT EXISTS input_batches_by_sha256 ON input_batches(sha256)")
+        version = 2
+      }
+      try conn.execute("PRAGMA user_version = \(version)")
+    }
   }
 
   static let schema = """
@@ -47,11 +75,12 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
         try conn.run(
           """
           INSERT INTO input_batches(source, name, from_s, to_s, bytes, archive_path, scan,
-            registered_at) VALUES (?,?,?,?,?,?,?,?)
+            registered_at, sha256) VALUES (?,?,?,?,?,?,?,?,?)
           """,
           [
             .text(batch.source), .text(batch.name), .integer(batch.from), .integer(batch.to),
             .integer(batch.bytes), .text(batch.archivePath), .integer(batch.scan), .integer(now),
+            batch.sha256.map(SQLiteValue.text) ?? .null,
           ])
         return InputBatchRecord(id: conn.lastInsertRowID, batch: batch, registeredAt: now, job: nil)
       }
@@ -70,7 +99,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   }
 
   private static let batchColumns =
-    "id, source, name, from_s, to_s, bytes, archive_path, scan, registered_at, job"
+    "id, source, name, from_s, to_s, bytes, archive_path, scan, registered_at, job, sha256"
 
   private static func batchRecord(_ s: SQLiteStatement) throws -> InputBatchRecord {
     InputBatchRecord(
@@ -78,7 +107,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
       batch: NewInputBatch(
         source: try s.string(at: 1), name: try s.string(at: 2), from: s.int64(at: 3),
         to: s.int64(at: 4), bytes: s.int64(at: 5), archivePath: try s.string(at: 6),
-        scan: s.int64(at: 7)),
+        scan: s.int64(at: 7), sha256: s.isNull(at: 10) ? nil : try s.string(at: 10)),
       registeredAt: s.int64(at: 8), job: s.isNull(at: 9) ? nil : UInt64(s.int64(at: 9)))
   }
 
@@ -104,6 +133,10 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
     let rows = try batches(where: "WHERE id BETWEEN ? AND ?", [.integer(lo), .integer(hi)])
     let byID = Dictionary(uniqueKeysWithValues: rows.filter { wanted.contains($0.id) }.map { ($0.id, $0) })
     return ids.compactMap { byID[$0] }
+  }
+
+  public func inputBatch(sha256: String) throws -> InputBatchRecord? {
+    try batches(where: "WHERE sha256 = ?", [.text(sha256)]).first
   }
 
   public func ungroupedInputBatches() throws -> [InputBatchRecord] {

@@ -3,6 +3,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
   case unknownJob(UInt64)
   case inputAlreadyGrouped(inputID: Int64)
   case badValue(column: String, value: String)
+  /// The ledger was written by a newer build (schema `found`, this build knows `supported`).
+  case newerSchema(path: String, found: Int64, supported: Int64)
 
   public var description: String {
     switch self {
@@ -10,6 +12,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
       "no stateful batch \(seq) in the workflow ledger; `ledgerline status` lists the batches"
     case .inputAlreadyGrouped(let id):
       "input batch \(id) already belongs to a stateful batch; is another engine running on this data directory?"
+    case .newerSchema(let path, let found, let supported):
+      "the workflow ledger \(path) has schema version \(found); this ledgerline understands up to \(supported) — upgrade ledgerline"
     case .badValue(let column, let value):
       "the workflow ledger holds \"\(value)\" in column \(column), which this version does not understand"
     }

@@ -10,10 +10,13 @@ public struct NewInputBatch: Sendable, Equatable {
   public var archivePath: String
   /// Which inbox scan registered it (batches of one scan are ordered by from, source, name).
   public var scan: Int64
+  /// SHA-256 of the file's bytes at registration (64 hex digits): the archived copy is checked
+  /// against it before it is read. `nil` for batches registered before fingerprints were kept.
+  public var sha256: String?
 
   public init(
     source: String, name: String, from: Int64, to: Int64, bytes: Int64, archivePath: String,
-    scan: Int64
+    scan: Int64, sha256: String? = nil
   ) {
     self.source = source
     self.name = name
@@ -22,6 +25,7 @@ public struct NewInputBatch: Sendable, Equatable {
     self.bytes = bytes
     self.archivePath = archivePath
     self.scan = scan
+    self.sha256 = sha256
   }
 }
 

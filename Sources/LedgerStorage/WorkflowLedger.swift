@@ -12,6 +12,8 @@ public protocol WorkflowLedger: Sendable {
   func inputBatches(source: String) throws -> [InputBatchRecord]
   /// Input batches by id.
   func inputBatches(ids: [Int64]) throws -> [InputBatchRecord]
+  /// The first registered input batch whose content has this SHA-256, if any.
+  func inputBatch(sha256: String) throws -> InputBatchRecord?
   /// Registered input batches not yet taken by a job, in id order.
   func ungroupedInputBatches() throws -> [InputBatchRecord]
   /// Creates the next job from `inputs` (ids, in order) and assigns them to it.

@@ -250,3 +250,24 @@ private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32
 private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 private func systemRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
 private func systemLink(_ from: String, _ to: String) -> Int32 { link(from, to) }
+
+extension FileSystem {
+  /// What `fstat` says of an open file: enough to tell whether it changed.
+  public struct Status: Sendable, Equatable {
+    public var size: Int64
+    public var modifiedNanoseconds: Int64
+    public var isRegular: Bool
+  }
+
+  /// The status of the open file `fd`.
+  public static func status(_ fd: Int32, path: String) throws(FileSystemError) -> Status {
+    var info = stat()
+    guard fstat(fd, &info) == 0 else {
+      throw FileSystemError(operation: "stat", path: path, errno: errno)
+    }
+    return Status(
+      size: Int64(info.st_size),
+      modifiedNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+      isRegular: info.st_mode & S_IFMT == S_IFREG)
+  }
+}

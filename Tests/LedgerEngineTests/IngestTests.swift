@@ -71,13 +71,16 @@ import LedgerTesting
     try h.runUntilIdle()
     // The same file again: refused as a repeated name.
     try h.deliver(source: "web", name: Self.first, lines: lines)
-    // The same events under a new interval: every line is a duplicate.
-    try h.deliver(source: "web", name: Self.second, lines: lines)
+    // The same events (in another order, with a new one) under a new interval: the old lines
+    // are duplicates, only the new one counts.
+    try h.deliver(
+      source: "web", name: Self.second,
+      lines: lines.reversed() + [eventLine(id: "e3", order: "o1", amount: "1.00")])
     try h.runUntilIdle()
     try h.runUntilIdle()
     let o1 = try #require(try h.artifacts()["o1"])
-    #expect(o1.summary.totals[.usd] == CurrencyTotals(balance: 600, debits: 1000, credits: -400))
-    #expect(o1.lines.map(\.id) == ["e1", "e2"])
+    #expect(o1.summary.totals[.usd] == CurrencyTotals(balance: 700, debits: 1100, credits: -400))
+    #expect(o1.lines.map(\.id) == ["e1", "e2", "e3"])
     let refusal = try #require(try h.context().ledger.refusals(limit: 10).first)
     #expect(refusal.reason.contains("already registered"))
     let jobs = try h.context().ledger.recentJobs(limit: 10)

@@ -1,19 +1,44 @@
 import LedgerDomain
 import LedgerStorage
+import Glibc
 import LedgerSystem
 
 /// Scans `inbox/<source>/` and registers new input batch files in the workflow ledger.
 ///
-/// Good files move to `archive/<source>/<name>` unchanged (the evidence behind every line). A
-/// file whose name does not parse, whose interval is empty or overlaps one already registered
-/// for its source, or which repeats a registered name, is refused as a whole: it moves to
-/// `refused/<source>/` and the reason is recorded and shown. Names starting with `.` or ending
-/// in `.tmp` are in-progress and never read.
+/// Good files move to `archive/<source>/<name>` unchanged (the evidence behind every line), with
+/// their size and SHA-256 recorded. Only regular files are batches: symbolic links, FIFOs,
+/// sockets and devices are refused without being opened for reading, and a linked source
+/// folder is never entered. A file whose size or modification time changes while it is read is
+/// still being written: it waits for a later scan. A file whose name does not parse, whose
+/// interval is empty or overlaps one already registered for its source, which repeats a
+/// registered name, or whose bytes equal a registered batch's, is refused as a whole: it moves
+/// to `refused/<source>/` and the reason is recorded and shown. Whether a name is registered is
+/// decided by the ledger, never by the archive folder. Names starting with `.` or ending in
+/// `.tmp` are in-progress and never read; anything else that is not a batch is listed as ignored.
 public struct InboxScanner: Sendable {
   /// The outcome of one scan.
   public struct Result: Sendable, Equatable {
     public var registered: [InputBatchRecord] = []
     public var refused: [RefusedFileRecord] = []
+    /// Files still being written (`source/name`): they are read again by a later scan.
+    public var waiting: [String] = []
+    /// Entries of the inbox that are not batches, with the reason (never silently skipped).
+    public var ignored: [IgnoredEntry] = []
+  }
+
+  /// An inbox entry that is not an input batch.
+  public struct IgnoredEntry: Sendable, Equatable {
+    /// Path relative to the data directory, e.g. `inbox/notes.txt`.
+    public var path: String
+    public var reason: String
+  }
+
+  /// A file read and fingerprinted for registration.
+  struct Candidate {
+    var batch: BatchFileName
+    var source: String
+    var bytes: Int64
+    var sha256: String
   }
 
   let inbox: String
@@ -36,40 +61,113 @@ public struct InboxScanner: Sendable {
   /// One scan: registers every acceptable file, refuses the rest.
   public func scan() throws -> Result {
     var result = Result()
-    var accepted: [(BatchFileName, String, Int64)] = []
+    var accepted: [Candidate] = []
     let scanID = clock.nowMillis()
-    for source in try FileSystem.listIfPresent(inbox).sorted() where !BatchFileName.isInProgress(source) {
+    for source in try FileSystem.listIfPresent(inbox) where !BatchFileName.isInProgress(source) {
       let dir = "\(inbox)/\(source)"
-      guard FileSystem.isDirectory(dir) else { continue }
-      let registered = try ledger.inputBatches(source: source)
-      var takenThisScan: [BatchFileName] = []
-      for name in try FileSystem.listIfPresent(dir).sorted() where !BatchFileName.isInProgress(name) {
-        let path = "\(dir)/\(name)"
-        guard !FileSystem.isDirectory(path) else { continue }
-        if let pending = registered.first(where: { $0.batch.name == name }),
-          !FileSystem.exists("\(archive)/\(source)/\(name)")
-        {
-          // Registered but not yet moved (the engine stopped in between): finish the move.
-          try FileSystem.makeDirectories("\(archive)/\(source)")
-          try FileSystem.rename(path, to: "\(archive)/\(source)/\(pending.batch.name)")
-          continue
-        }
-        switch check(source: source, name: name, registered: registered, pending: takenThisScan) {
-        case .success(let batch):
-          takenThisScan.append(batch)
-          accepted.append((batch, source, try FileSystem.size(of: path)))
-        case .failure(let refusal):
-          result.refused.append(try refuse(source: source, name: name, because: refusal))
-        }
+      switch try FileSystem.kind(of: dir) {
+      case .directory?: break
+      case nil: continue  // gone since the listing
+      case .symbolicLink?:
+        result.ignored.append(
+          IgnoredEntry(path: "inbox/\(source)", reason: "a symbolic link, not a source folder: never followed"))
+        continue
+      case .some:
+        result.ignored.append(
+          IgnoredEntry(path: "inbox/\(source)", reason: "not in a source folder: batches go in inbox/<source>/"))
+        continue
       }
+      try scan(source: source, into: &result, accepted: &accepted)
     }
     result.registered = try register(accepted, scan: scanID)
     return result
   }
 
+  private func scan(source: String, into result: inout Result, accepted: inout [Candidate]) throws {
+    let dir = "\(inbox)/\(source)"
+    let registered = try ledger.inputBatches(source: source)
+    for name in try FileSystem.listIfPresent(dir) where !BatchFileName.isInProgress(name) {
+      let path = "\(dir)/\(name)"
+      let kind: FileSystem.EntryKind
+      switch try FileSystem.kind(of: path) {
+      case nil: continue
+      case .directory?:
+        result.ignored.append(IgnoredEntry(path: "inbox/\(source)/\(name)", reason: "a folder: a batch is a file"))
+        continue
+      case .some(let found): kind = found
+      }
+      guard kind == .regular else {
+        let refusal = FileRefusal.notRegularFile(name: name, kind: Self.describe(kind))
+        result.refused.append(try refuse(source: source, name: name, because: refusal))
+        continue
+      }
+      guard let read = try Self.fingerprint(path) else {
+        result.waiting.append("\(source)/\(name)")
+        continue
+      }
+      if let known = registered.first(where: { $0.batch.name == name }) {
+        if known.batch.sha256 == read.sha256, !FileSystem.exists("\(archive)/\(source)/\(name)") {
+          // Registered, then the engine stopped before the move: the same bytes, so finish it.
+          try FileSystem.makeDirectories("\(archive)/\(source)")
+          try FileSystem.rename(path, to: "\(archive)/\(source)/\(name)")
+          continue
+        }
+        let refusal: FileRefusal =
+          FileSystem.exists("\(archive)/\(source)/\(name)")
+          ? .alreadyRegistered(name: name) : .changedRedelivery(name: name)
+        result.refused.append(try refuse(source: source, name: name, because: refusal))
+        continue
+      }
+      switch try check(source: source, name: name, read: read, registered: registered, pending: accepted) {
+      case .success(let batch):
+        accepted.append(Candidate(batch: batch, source: source, bytes: read.bytes, sha256: read.sha256))
+      case .failure(let refusal):
+        result.refused.append(try refuse(source: source, name: name, because: refusal))
+      }
+    }
+  }
+
+  static func describe(_ kind: FileSystem.EntryKind) -> String {
+    switch kind {
+    case .symbolicLink: "symbolic link"
+    case .fifo: "FIFO (named pipe)"
+    case .socket: "socket"
+    case .device: "device"
+    case .directory: "folder"
+    case .regular: "regular file"
+    }
+  }
+
+  /// Size and SHA-256 of the regular file at `path`, read in chunks without following a link
+  /// and without blocking on a FIFO swapped in; `nil` when the file changed while it was read
+  /// (still being written).
+  static func fingerprint(_ path: String) throws -> (bytes: Int64, sha256: String)? {
+    let fd = try FileSystem.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+    defer { FileSystem.close(fd) }
+    let before = try FileSystem.status(fd, path: path)
+    guard before.isRegular else { throw FileSystemError(operation: "read", path: path, errno: EINVAL) }
+    var hasher = SHA256()
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    var offset: Int64 = 0
+    while true {
+      let count = try chunk.withUnsafeMutableBytes { buffer in
+        Swift.Result { () throws(FileSystemError) in
+          try FileSystem.preadFully(fd, buffer, offset: offset, path: path)
+        }
+      }.get()
+      if count == 0 { break }
+      chunk.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+      offset += Int64(count)
+    }
+    let after = try FileSystem.status(fd, path: path)
+    guard after == before, offset == before.size else { return nil }
+    return (offset, hasher.finalize())
+  }
+
   private func check(
-    source: String, name: String, registered: [InputBatchRecord], pending: [BatchFileName]
-  ) -> Swift.Result<BatchFileName, FileRefusal> {
+    source: String, name: String, read: (bytes: Int64, sha256: String), registered: [InputBatchRecord],
+    pending: [Candidate]
+  ) throws -> Swift.Result<BatchFileName, FileRefusal> {
     guard SourceName.isValid(source) else { return .failure(.badSource(source: source)) }
     let parsed = BatchFileName.parse(name)
     guard case .success(let batch) = parsed else { return parsed }
@@ -81,26 +179,33 @@ public struct InboxScanner: Sendable {
     }) {
       return .failure(.overlaps(name: name, registered: clash.batch.name))
     }
-    if let clash = pending.first(where: { $0.overlaps(batch) }) {
-      return .failure(.overlaps(name: name, registered: clash.name))
+    if let clash = pending.first(where: { $0.source == source && $0.batch.overlaps(batch) }) {
+      return .failure(.overlaps(name: name, registered: clash.batch.name))
+    }
+    // Empty files are all alike and carry no events: only non-empty content can repeat.
+    if read.bytes > 0 {
+      if let twin = try ledger.inputBatch(sha256: read.sha256) {
+        return .failure(.duplicateContent(name: name, registered: "\(twin.batch.source)/\(twin.batch.name)"))
+      }
+      if let twin = pending.first(where: { $0.sha256 == read.sha256 }) {
+        return .failure(.duplicateContent(name: name, registered: "\(twin.source)/\(twin.batch.name)"))
+      }
     }
     return .success(batch)
   }
 
   /// Registers in the ledger first, then moves: a crash in between is finished by the next scan.
-  private func register(_ accepted: [(BatchFileName, String, Int64)], scan: Int64) throws
-    -> [InputBatchRecord]
-  {
+  private func register(_ accepted: [Candidate], scan: Int64) throws -> [InputBatchRecord] {
     let ordered = accepted.sorted { a, b in
-      if a.0.from != b.0.from { return a.0.from < b.0.from }
-      if a.1 != b.1 { return a.1 < b.1 }
-      return a.0.name < b.0.name
+      if a.batch.from != b.batch.from { return a.batch.from < b.batch.from }
+      if a.source != b.source { return a.source < b.source }
+      return a.batch.name < b.batch.name
     }
-    let batches = ordered.map { batch, source, size in
+    let batches = ordered.map { c in
       NewInputBatch(
-        source: source, name: batch.name, from: batch.from.secondsSinceEpoch,
-        to: batch.to.secondsSinceEpoch, bytes: size, archivePath: "archive/\(source)/\(batch.name)",
-        scan: scan)
+        source: c.source, name: c.batch.name, from: c.batch.from.secondsSinceEpoch,
+        to: c.batch.to.secondsSinceEpoch, bytes: c.bytes, archivePath: "archive/\(c.source)/\(c.batch.name)",
+        scan: scan, sha256: c.sha256)
     }
     guard !batches.isEmpty else { return [] }
     let records = try ledger.register(batches, at: clock.nowMillis())

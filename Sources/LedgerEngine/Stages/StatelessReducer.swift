@@ -89,12 +89,27 @@ public struct StatelessReducer: Sendable {
     }.reduce(0) { $0 + Int64($1) }
   }
 
+  /// The archived copy must be the file that was registered: same size, same SHA-256.
+  static func verify(_ bytes: [UInt8], against input: InputBatchRecord) throws {
+    let batch = input.batch
+    guard let recorded = batch.sha256 else { return }  // registered before fingerprints were kept
+    let found = bytes.withUnsafeBytes { SHA256.hex(of: $0) }
+    guard Int64(bytes.count) == batch.bytes, found == recorded else {
+      throw StageFailure(
+        kind: .corruptData, stage: .reduce,
+        message:
+          "\(batch.archivePath) is not the file registered as input \(input.id): \(bytes.count) bytes with SHA-256 \(found), registered \(batch.bytes) bytes with SHA-256 \(recorded); restore the original from its producer"
+      )
+    }
+  }
+
   /// Decodes one archived input; returns how many blank lines it skipped.
   private func decode(
     _ input: InputBatchRecord, _ body: (Result<Event, Rejection>) throws -> Void
   ) throws -> Int {
     let path = "\(context.paths.root)/\(input.batch.archivePath)"
-    let bytes = try FileSystem.readAll(path)
+    let bytes = try FileSystem.readAll(path, noFollow: true)
+    try Self.verify(bytes, against: input)
     let name = input.batch.name
     return try bytes.withUnsafeBufferPointer { buffer in
       if name.hasSuffix(".csv") {
