@@ -1,9 +1,6 @@
 import Foundation
 import LedgerDomain
 import LedgerStorage
-import LedgerTesting
-import LedgerOperations
-
 import LedgerEngine
 import LedgerOperations
 
