@@ -162,7 +162,7 @@ struct BenchBatchVsTransactional {
       var normal = view
       normal.entry.version = 0
       normal.entry.location = ArtifactLocation(part: "", offset: 0, length: 0)
-      out.append((view.summary.orderID, ArtifactRendering.json(normal, withLines: true), view.lines.count))
+      out.append((view.summary.orderID, try ArtifactRendering.json(normal, withLines: true), view.lines.count))
     }
     return out
   }

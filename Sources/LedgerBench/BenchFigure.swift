@@ -1,5 +1,5 @@
 import Foundation
-import LedgerOperations
+import LedgerSystem
 
 /// One row of the benchmark table: a measured value, optionally against a baseline measured in
 /// the same run, and optionally against a SPEC §8 target (met or not, reported honestly).
@@ -70,24 +70,38 @@ public struct BenchFigure: Sendable, Equatable {
     }
   }
 
-  /// The figure as one JSON object.
+  /// The figure as one line of JSON.
   public var json: String {
-    var fields: [(String, String)] = [
-      ("scenario", String(scenario)), ("metric", JSONText.quote(metric)),
-      ("value", Self.jsonNumber(value)), ("unit", JSONText.quote(unit)),
-    ]
-    if let baseline { fields.append(("baseline", Self.jsonNumber(baseline))) }
-    if let baselineName { fields.append(("baseline_name", JSONText.quote(baselineName))) }
-    if let ratio { fields.append(("ratio", Self.jsonNumber(ratio))) }
-    if let target { fields.append(("target", JSONText.quote(target))) }
-    if let met { fields.append(("met", met ? "true" : "false")) }
-    if let note { fields.append(("note", JSONText.quote(note))) }
-    return JSONText.object(fields)
+    get throws { try JSONOutput.line(self) }
+  }
+}
+
+extension BenchFigure: Encodable {
+  enum CodingKeys: String, CodingKey {
+    case scenario, metric, value, unit, baseline, ratio, target, met, note
+    case baselineName = "baseline_name"
   }
 
-  static func jsonNumber(_ v: Double) -> String {
-    guard v.isFinite else { return "null" }
-    if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-    return String(format: "%.6g", v)
+  /// `bench --json`'s figure: numbers per ``jsonNumber(_:)``; absent optional fields left out.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(scenario, forKey: .scenario)
+    try container.encode(metric, forKey: .metric)
+    try container.encode(JSONNullable(Self.jsonNumber(value)), forKey: .value)
+    try container.encode(unit, forKey: .unit)
+    if let baseline { try container.encode(JSONNullable(Self.jsonNumber(baseline)), forKey: .baseline) }
+    try container.encodeIfPresent(baselineName, forKey: .baselineName)
+    if let ratio { try container.encode(JSONNullable(Self.jsonNumber(ratio)), forKey: .ratio) }
+    try container.encodeIfPresent(target, forKey: .target)
+    try container.encodeIfPresent(met, forKey: .met)
+    try container.encodeIfPresent(note, forKey: .note)
+  }
+
+  /// `v` as written to JSON: nil (null) when not finite, an integer when integral and below
+  /// 10^15, otherwise rounded to six significant digits.
+  static func jsonNumber(_ v: Double) -> JSONNumber? {
+    guard v.isFinite else { return nil }
+    if v == v.rounded(), abs(v) < 1e15 { return JSONNumber(text: String(Int64(v))) }
+    return JSONNumber(text: String(format: "%.6g", v))
   }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import LedgerOperations
+import LedgerSystem
 
 /// Everything one benchmark run measured: the figures, notes on method, and the shape checks
 /// (batch cheaper than transactional) that make `ledgerline bench` exit non-zero when wrong.
@@ -67,16 +67,36 @@ public struct BenchReport: Sendable {
     return out
   }
 
-  /// The report as one JSON object.
-  public func json() -> String {
-    JSONText.object([
-      ("scale", JSONText.quote(options.scale.rawValue)), ("seed", String(options.seed)),
-      ("machine", JSONText.quote(machine)),
-      ("figures", JSONText.array(figures.map(\.json))),
-      ("notes", JSONText.array(notes.map(JSONText.quote))),
-      ("shape_ok", shapeProblems.isEmpty ? "true" : "false"),
-      ("shape_problems", JSONText.array(shapeProblems.map(JSONText.quote))),
-    ])
+  /// The report as one line of JSON.
+  public func json() throws -> String {
+    try JSONOutput.line(JSON(self))
+  }
+
+  /// `bench --json`: the run's scale, seed and machine, every figure, the notes and the shape
+  /// checks.
+  struct JSON: Encodable {
+    var scale: String
+    var seed: UInt64
+    var machine: String
+    var figures: [BenchFigure]
+    var notes: [String]
+    var shapeOK: Bool
+    var shapeProblems: [String]
+
+    enum CodingKeys: String, CodingKey {
+      case shapeOK = "shape_ok", shapeProblems = "shape_problems"
+      case scale, seed, machine, figures, notes
+    }
+
+    init(_ report: BenchReport) {
+      scale = report.options.scale.rawValue
+      seed = report.options.seed
+      machine = report.machine
+      figures = report.figures
+      notes = report.notes
+      shapeOK = report.shapeProblems.isEmpty
+      shapeProblems = report.shapeProblems
+    }
   }
 
   /// Kernel, CPU count and build configuration.

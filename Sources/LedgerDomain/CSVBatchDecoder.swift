@@ -100,7 +100,7 @@ public struct CSVBatchDecoder {
         locations[known] = Self.location(bytes, field, scratch: &scratch)
       case .extra(let name):
         extras.append(
-          ExtraField(name: name, rawJSON: Self.jsonStringLiteral(Self.cellText(bytes, field))))
+          ExtraField(name: name, rawJSON: JSONStringLiteral.quoted(Self.cellText(bytes, field))))
       }
     }
     var defaults = defaults
@@ -143,25 +143,5 @@ public struct CSVBatchDecoder {
       output.append(bytes[index])
       index += bytes[index] == UInt8(ascii: "\"") ? 2 : 1
     }
-  }
-
-  /// `text` as a JSON string literal (RFC 8259 escapes; other characters as they are).
-  static func jsonStringLiteral(_ text: String) -> String {
-    var literal = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": literal += "\\\""
-      case "\\": literal += "\\\\"
-      case "\n": literal += "\\n"
-      case "\r": literal += "\\r"
-      case "\t": literal += "\\t"
-      case "\u{08}": literal += "\\b"
-      case "\u{0C}": literal += "\\f"
-      case "\u{00}"..."\u{1F}":
-        literal += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-      default: literal.unicodeScalars.append(scalar)
-      }
-    }
-    return literal + "\""
   }
 }

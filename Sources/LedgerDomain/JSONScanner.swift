@@ -197,7 +197,7 @@ struct JSONScanner {
     }
   }
 
-  private func checkDepth(_ depth: Int) throws(JSONSyntaxError) {
+  func checkDepth(_ depth: Int) throws(JSONSyntaxError) {
     guard depth <= Self.maxDepth else {
       throw JSONSyntaxError(
         "objects and arrays nest deeper than \(Self.maxDepth) levels at byte offset \(position)")
@@ -207,7 +207,7 @@ struct JSONScanner {
   // MARK: - Numbers and literals
 
   /// `-? (0 | [1-9][0-9]*) (\.[0-9]+)? ([eE][+-]?[0-9]+)?`
-  private mutating func scanNumber() throws(JSONSyntaxError) {
+  mutating func scanNumber() throws(JSONSyntaxError) {
     let start = position
     if bytes[position] == UInt8(ascii: "-") { position += 1 }
     guard position < bytes.count, isDigit(bytes[position]) else {
@@ -241,7 +241,7 @@ struct JSONScanner {
     }
   }
 
-  private mutating func scanLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
+  mutating func scanLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
     let start = position
     let count = literal.utf8CodeUnitCount
     let matches =

@@ -1,6 +1,7 @@
 import LedgerDomain
 import LedgerEngine
 import LedgerStorage
+import LedgerSystem
 
 /// One current artifact as read commands and the console show it.
 public struct ArtifactView: Sendable {
@@ -49,56 +50,10 @@ public struct ArtifactQuery: Sendable {
 
 /// JSON and text renderings of artifacts, with the field names of SPEC §3.
 public enum ArtifactRendering {
-  /// The artifact as one JSON object (`lines` only when the view holds them and `withLines`).
-  public static func json(_ view: ArtifactView, withLines: Bool) -> String {
-    let s = view.summary
-    var fields: [(String, String)] = [
-      ("order_id", JSONText.quote(s.orderID)),
-      ("status", JSONText.quote(s.status.rawValue)),
-      ("balance", money(s) { $0.balance }),
-      ("debits", money(s) { $0.debits }),
-      ("credits", money(s) { $0.credits }),
-      ("line_count", String(s.lineCount)),
-      ("version", String(view.entry.version)),
-      ("location", location(view.entry.location)),
-    ]
-    if withLines { fields.append(("lines", JSONText.array(view.lines.map(line)))) }
-    return JSONText.object(fields)
-  }
-
-  static func money(_ s: ArtifactSummary, _ pick: (CurrencyTotals) -> Int64) -> String {
-    JSONText.object(
-      s.currencies.map { c in (c.code, JSONText.quote(c.format(pick(s.totals[c] ?? CurrencyTotals())))) })
-  }
-
-  /// A location as JSON: part file (relative to the data directory), offset, length.
-  public static func location(_ l: ArtifactLocation) -> String {
-    JSONText.object([
-      ("file", JSONText.quote("parts/\(l.part)")), ("offset", String(l.offset)),
-      ("length", String(l.length)),
-    ])
-  }
-
-  /// One line (accepted event) as JSON, with where it came from.
-  public static func line(_ e: Event) -> String {
-    var fields: [(String, String)] = [
-      ("id", JSONText.quote(e.id)), ("order_id", JSONText.quote(e.orderID)),
-      ("kind", JSONText.quote(e.kind.rawValue)),
-      ("amount", JSONText.quote(e.currency.format(e.amount))),
-      ("currency", JSONText.quote(e.currency.code)), ("ts", JSONText.quote(e.ts)),
-    ]
-    for (name, value) in [("entity", e.entity), ("memo", e.memo), ("reason", e.reason), ("author", e.author)] {
-      if let value { fields.append((name, JSONText.quote(value))) }
-    }
-    if !e.extras.isEmpty {
-      fields.append(("extra", JSONText.object(e.extras.map { ($0.name, $0.rawJSON) })))
-    }
-    fields.append(
-      ("origin", JSONText.object([
-        ("source", JSONText.quote(e.origin.source)), ("file", JSONText.quote(e.origin.file)),
-        ("line", String(e.origin.line)),
-      ])))
-    return JSONText.object(fields)
+  /// The artifact as one line of JSON (`lines` only when the view holds them and `withLines`).
+  /// Throws ``JSONValueError`` for a stored extra field that is not valid JSON.
+  public static func json(_ view: ArtifactView, withLines: Bool) throws -> String {
+    try JSONOutput.line(ArtifactJSON(view, withLines: withLines))
   }
 
   /// A human-readable rendering for the terminal.

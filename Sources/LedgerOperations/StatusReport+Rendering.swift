@@ -1,85 +1,12 @@
 import LedgerDomain
 import LedgerEngine
 import LedgerStorage
+import LedgerSystem
 
 extension StatusReport {
-  /// The report as one JSON object.
-  public func json() -> String {
-    JSONText.object([
-      ("backlog", JSONText.object([
-        ("pending_input_batches", String(backlogDepth)), ("pending_bytes", String(backlogBytes)),
-      ])),
-      ("artifacts", String(artifacts)),
-      ("storage", JSONText.object([
-        ("total_bytes", String(storedBytes)),
-        ("live_bytes_at_last_compaction", lastCompaction.map { String($0.liveBytes) } ?? "null"),
-        ("last_compaction_at", lastCompaction.map { JSONText.quote(Self.instant($0.at)) } ?? "null"),
-        ("last_compaction_reclaimed_bytes", lastCompaction.map { String($0.totalBytesBefore - $0.totalBytesAfter) } ?? "null"),
-      ])),
-      ("retrying", String(jobs.filter { $0.status == .retrying }.count)),
-      ("failed", String(jobs.filter { $0.status == .failed }.count)),
-      ("batches", JSONText.array(jobs.map(jobJSON))),
-      ("sources", JSONText.array(sources.map(sourceJSON))),
-      ("refused_files", JSONText.array(refusals.map { r in
-        JSONText.object([
-          ("source", JSONText.quote(r.source)), ("name", JSONText.quote(r.name)),
-          ("reason", JSONText.quote(r.reason)), ("path", JSONText.quote(r.path)),
-          ("at", JSONText.quote(Self.instant(r.at))),
-        ])
-      })),
-      ("events", JSONText.array(events.map { e in
-        JSONText.object([
-          ("at", JSONText.quote(Self.instant(e.at))), ("kind", JSONText.quote(e.kind.rawValue)),
-          ("batch", e.job.map { String($0) } ?? "null"), ("text", JSONText.quote(e.text)),
-        ])
-      })),
-    ])
-  }
-
-  private func jobJSON(_ job: JobRecord) -> String {
-    let c = job.counts
-    return JSONText.object([
-      ("batch", String(job.seq)),
-      ("inputs", JSONText.array(job.inputs.compactMap { inputs[$0] }.map { i in
-        JSONText.object([
-          ("source", JSONText.quote(i.batch.source)), ("name", JSONText.quote(i.batch.name)),
-          ("from", JSONText.quote(BatchInstant(secondsSinceEpoch: i.batch.from).rfc3339)),
-          ("to", JSONText.quote(BatchInstant(secondsSinceEpoch: i.batch.to).rfc3339)),
-          ("bytes", String(i.batch.bytes)),
-        ])
-      })),
-      ("stage", JSONText.quote(job.stage.rawValue)), ("status", JSONText.quote(job.status.rawValue)),
-      ("stages", JSONText.object(Stage.allCases.map { ($0.rawValue, JSONText.quote(Self.stageState(job, $0))) })),
-      ("attempts", String(job.attempts)),
-      ("total_attempts", String(job.totalAttempts)),
-      ("next_attempt_at", job.nextAttemptAt.map { JSONText.quote(Self.instant($0)) } ?? "null"),
-      ("last_error", job.lastError.map(JSONText.quote) ?? "null"),
-      ("error_kind", job.lastErrorKind.map { JSONText.quote($0.rawValue) } ?? "null"),
-      ("counts", JSONText.object([
-        ("input_bytes", String(c.inputBytes)), ("events", String(c.events)), ("keys", String(c.keys)),
-        ("rejects", String(c.rejects)), ("duplicates", String(c.duplicates)),
-        ("lines_applied", String(c.linesApplied)), ("artifacts_written", String(c.artifactsWritten)),
-        ("bytes_written", String(c.bytesWritten)),
-      ])),
-      ("timings_ms", JSONText.object(Stage.allCases.compactMap { stage in
-        guard let t = job.timings[stage], let start = t.startedAt, let end = t.endedAt else { return nil }
-        return (stage.rawValue, String(end - start))
-      })),
-    ])
-  }
-
-  private func sourceJSON(_ s: SourceStatus) -> String {
-    JSONText.object([
-      ("source", JSONText.quote(s.source)),
-      ("complete_through", s.watermark.completeThrough.map { JSONText.quote(BatchInstant(secondsSinceEpoch: $0).rfc3339) } ?? "null"),
-      ("gaps", JSONText.array(s.watermark.gaps.map { g in
-        JSONText.object([
-          ("from", JSONText.quote(BatchInstant(secondsSinceEpoch: g.from).rfc3339)),
-          ("to", JSONText.quote(BatchInstant(secondsSinceEpoch: g.to).rfc3339)),
-          ("pending", g.pending ? "true" : "false"),
-        ])
-      })),
-    ])
+  /// The report as one line of JSON.
+  public func json() throws -> String {
+    try JSONOutput.line(StatusReportJSON(self))
   }
 
   /// A terminal rendering.

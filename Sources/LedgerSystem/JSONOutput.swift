@@ -2,7 +2,10 @@ import Foundation
 
 /// The one JSON writer: every `--json` output and every JSON Lines file Ledgerline writes goes
 /// through `Codable` types and this encoder (keys sorted, so output is stable; `/` unescaped;
-/// control characters escaped as JSON requires).
+/// control characters escaped as JSON requires). A field that must read `null` when unknown is a
+/// ``JSONNullable``; a number known only as text (an input's extra field) is a ``JSONNumber``.
+/// The only JSON built by hand is input text (CSV extras, generated batches), with the domain's
+/// `JSONStringLiteral`.
 public enum JSONOutput {
   /// `value` as one line of compact JSON (no trailing newline).
   public static func line<T: Encodable>(_ value: T) throws -> String {

@@ -1,8 +1,6 @@
 import Foundation
 import LedgerDomain
 import LedgerStorage
-import LedgerOperations
-
 import LedgerEngine
 import LedgerOperations
 

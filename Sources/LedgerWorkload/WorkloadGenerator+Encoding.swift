@@ -95,19 +95,16 @@ extension WorkloadGenerator {
       out.append(UInt8(ascii: "\""))
     }
     if event.memo >= 0 {
-      out += #","memo":""#.utf8
+      out += #","memo":"#.utf8
       out += vocabulary.memos[event.memo].json
-      out.append(UInt8(ascii: "\""))
     }
     if event.reason >= 0 {
-      out += #","reason":""#.utf8
+      out += #","reason":"#.utf8
       out += vocabulary.reasons[event.reason].json
-      out.append(UInt8(ascii: "\""))
     }
     if event.author >= 0 {
-      out += #","author":""#.utf8
+      out += #","author":"#.utf8
       out += vocabulary.authors[event.author].json
-      out.append(UInt8(ascii: "\""))
     }
   }
 

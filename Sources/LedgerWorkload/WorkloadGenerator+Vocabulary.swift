@@ -3,24 +3,13 @@ import LedgerDomain
 extension WorkloadGenerator {
   /// A text in both encodings, escaped once up front.
   struct Text: Sendable {
+    /// The text as a JSON string literal, quotes included.
     let json: [UInt8]
     let csv: [UInt8]
 
     init(_ text: String) {
-      json = Self.jsonEscaped(text)
+      json = Array(JSONStringLiteral.quoted(text).utf8)
       csv = Self.csvCell(text)
-    }
-
-    static func jsonEscaped(_ text: String) -> [UInt8] {
-      var bytes: [UInt8] = []
-      for byte in text.utf8 {
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
-        case 0..<0x20: bytes += Array("\\u00".utf8) + hexDigits(byte)
-        default: bytes.append(byte)
-        }
-      }
-      return bytes
     }
 
     static func csvCell(_ text: String) -> [UInt8] {
@@ -34,11 +23,6 @@ extension WorkloadGenerator {
       }
       quoted.append(UInt8(ascii: "\""))
       return quoted
-    }
-
-    private static func hexDigits(_ byte: UInt8) -> [UInt8] {
-      let digits = Array("0123456789abcdef".utf8)
-      return [digits[Int(byte >> 4)], digits[Int(byte & 15)]]
     }
   }
 

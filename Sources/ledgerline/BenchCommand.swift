@@ -49,7 +49,7 @@ struct BenchCommand: ParsableCommand {
       var stderr = StandardError()
       print("bench: \(line)", to: &stderr)
     }
-    print(json ? report.json() : report.table(), terminator: json ? "\n" : "")
+    print(json ? try report.json() : report.table(), terminator: json ? "\n" : "")
     guard report.shapeProblems.isEmpty else {
       printError("the batch path is not cheaper than the transactional baseline: \(report.shapeProblems.joined(separator: "; "))")
       throw ExitCode(1)

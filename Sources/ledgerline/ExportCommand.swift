@@ -14,7 +14,7 @@ struct ExportCommand: ParsableCommand {
   func run() throws {
     let workspace = try Workspace(root: options.data, mode: .reader)
     try ArtifactQuery(context: workspace.context).forEach(withLines: lines) { view in
-      print(ArtifactRendering.json(view, withLines: lines))
+      print(try ArtifactRendering.json(view, withLines: lines))
     }
   }
 }

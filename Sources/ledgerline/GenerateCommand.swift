@@ -1,7 +1,7 @@
 import ArgumentParser
 import LedgerEngine
 import LedgerWorkload
-import LedgerOperations
+import LedgerSystem
 
 /// `ledgerline generate`: realistic input batches into the inbox.
 struct GenerateCommand: ParsableCommand {
@@ -34,14 +34,40 @@ struct GenerateCommand: ParsableCommand {
     if let problem = generatorOptions.problem() { throw ValidationError(problem.description) }
     let report = try WorkloadGenerator(options: generatorOptions).write(toInbox: "\(options.data)/inbox")
     if json {
-      print(JSONText.object([
-        ("files", String(report.files.count)), ("events", String(report.events)),
-        ("bulk_lines", String(report.bulkLines)), ("corrections", String(report.corrections)),
-        ("duplicate_copies", String(report.duplicateCopies)), ("bad_lines", String(report.badLines)),
-        ("distinct_orders", String(report.distinctOrders)), ("bytes", String(report.bytes)),
-      ]))
+      print(try JSONOutput.line(ReportJSON(report)))
     } else {
       print("wrote \(report.files.count) batch files to \(options.data)/inbox: \(report.events) events (\(report.bulkLines) in the bulk order), \(report.duplicateCopies) duplicate copies, \(report.badLines) bad lines, \(report.distinctOrders) orders, \(report.bytes) bytes")
+    }
+  }
+}
+
+extension GenerateCommand {
+  /// `generate --json`: what was written, as counts.
+  struct ReportJSON: Encodable {
+    var files: Int
+    var events: Int
+    var bulkLines: Int
+    var corrections: Int
+    var duplicateCopies: Int
+    var badLines: Int
+    var distinctOrders: Int
+    var bytes: Int
+
+    enum CodingKeys: String, CodingKey {
+      case bulkLines = "bulk_lines", duplicateCopies = "duplicate_copies", badLines = "bad_lines"
+      case distinctOrders = "distinct_orders"
+      case files, events, corrections, bytes
+    }
+
+    init(_ r: GenerationReport) {
+      files = r.files.count
+      events = r.events
+      bulkLines = r.bulkLines
+      corrections = r.corrections
+      duplicateCopies = r.duplicateCopies
+      badLines = r.badLines
+      distinctOrders = r.distinctOrders
+      bytes = r.bytes
     }
   }
 }

@@ -17,6 +17,6 @@ struct LookupCommand: ParsableCommand {
       printError("no artifact for order \"\(orderID)\" in \(options.data) (not yet indexed, or no accepted line has this order_id)")
       throw ExitCode(1)
     }
-    print(json ? ArtifactRendering.json(view, withLines: true) : ArtifactRendering.text(view), terminator: json ? "\n" : "")
+    print(json ? try ArtifactRendering.json(view, withLines: true) : ArtifactRendering.text(view), terminator: json ? "\n" : "")
   }
 }

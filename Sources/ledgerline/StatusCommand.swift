@@ -14,6 +14,6 @@ struct StatusCommand: ParsableCommand {
   func run() throws {
     let workspace = try Workspace(root: options.data, mode: .reader)
     let report = try StatusReport.build(workspace.context, jobLimit: limit)
-    print(json ? report.json() : report.text(), terminator: json ? "\n" : "")
+    print(json ? try report.json() : report.text(), terminator: json ? "\n" : "")
   }
 }

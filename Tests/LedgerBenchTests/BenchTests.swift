@@ -110,15 +110,29 @@ import Testing
     #expect(figure.ratioText == text)
   }
 
-  @Test func figureWithoutBaselineHasNoRatioAndRendersJSON() {
+  @Test func figureWithoutBaselineHasNoRatioAndRendersJSON() throws {
     let figure = BenchFigure(
       scenario: 4, metric: "lookup p99 warm", value: 0.25, unit: "ms", target: "≤ 1 ms", met: true)
     #expect(figure.ratio == nil)
     #expect(figure.ratioText == "")
-    #expect(figure.json == #"{"scenario":4,"metric":"lookup p99 warm","value":0.25,"unit":"ms","target":"≤ 1 ms","met":true}"#)
+    #expect(try figure.json == #"{"met":true,"metric":"lookup p99 warm","scenario":4,"target":"≤ 1 ms","unit":"ms","value":0.25}"#)
   }
 
-  @Test func reportTableFlagsWrongShapeAndMissedTargets() {
+  @Test(arguments: [
+    (0.123456789, "0.123457"), (1_234_567.8, "1234570"), (42, "42"), (2e15, "2000000000000000"),
+    (-0.5, "-0.5"), (Double.nan, "null"),
+  ])
+  func figureJSONRoundsAsBeforeAndWritesNonFiniteAsNull(value: Double, written: String) throws {
+    let figure = BenchFigure(
+      scenario: 1, metric: "CPU-seconds", value: value, unit: "s", baseline: .infinity,
+      baselineName: "transactional \"tx\"", note: "a\nb")
+    #expect(
+      try figure.json
+        == #"{"baseline":null,"baseline_name":"transactional \"tx\"","metric":"CPU-seconds","note":"a\nb","#
+        + #""ratio":\#(value.isNaN ? "null" : "0"),"scenario":1,"unit":"s","value":\#(written)}"#)
+  }
+
+  @Test func reportTableFlagsWrongShapeAndMissedTargets() throws {
     var report = BenchReport(options: BenchOptions(scale: .small, workDirectory: "/tmp/x"))
     report.machine = "test machine"
     report.figures = [
@@ -128,7 +142,7 @@ import Testing
     let table = report.table()
     #expect(table.contains("targets met: 0/1 (missed: stateless reduce)"))
     #expect(table.hasSuffix("SHAPE WRONG:\n- batch CPU 2.0 s is not below transactional 1.0 s\n"))
-    #expect(report.json().contains(#""shape_ok":false"#))
+    #expect(try report.json().contains(#""shape_ok":false"#))
   }
 
   @Test(arguments: [

@@ -1,0 +1,219 @@
+import LedgerDomain
+import LedgerEngine
+import LedgerStorage
+import LedgerSystem
+
+/// A ``StatusReport`` as `status --json` prints it. Instants are RFC 3339 strings, sizes and
+/// counts are numbers; a field that is not known yet is `null`, never left out.
+struct StatusReportJSON: Encodable {
+  var backlog: Backlog
+  var artifacts: Int
+  var storage: Storage
+  var retrying: Int
+  var failed: Int
+  var batches: [Batch]
+  var sources: [Source]
+  var refusedFiles: [RefusedFile]
+  var events: [Event]
+
+  enum CodingKeys: String, CodingKey {
+    case refusedFiles = "refused_files"
+    case backlog, artifacts, storage, retrying, failed, batches, sources, events
+  }
+
+  init(_ report: StatusReport) {
+    backlog = Backlog(pendingInputBatches: report.backlogDepth, pendingBytes: report.backlogBytes)
+    artifacts = report.artifacts
+    storage = Storage(report.storedBytes, report.lastCompaction)
+    retrying = report.jobs.filter { $0.status == .retrying }.count
+    failed = report.jobs.filter { $0.status == .failed }.count
+    batches = report.jobs.map { Batch($0, inputs: report.inputs) }
+    sources = report.sources.map(Source.init)
+    refusedFiles = report.refusals.map(RefusedFile.init)
+    events = report.events.map(Event.init)
+  }
+
+  /// Input batches registered but not yet grouped into a batch.
+  struct Backlog: Encodable {
+    var pendingInputBatches: Int
+    var pendingBytes: Int64
+
+    enum CodingKeys: String, CodingKey {
+      case pendingInputBatches = "pending_input_batches", pendingBytes = "pending_bytes"
+    }
+  }
+
+  /// Part-file bytes now and at the last compaction (nulls before the first one).
+  struct Storage: Encodable {
+    var totalBytes: Int64
+    var liveBytesAtLastCompaction: JSONNullable<Int64>
+    var lastCompactionAt: JSONNullable<String>
+    var lastCompactionReclaimedBytes: JSONNullable<Int64>
+
+    enum CodingKeys: String, CodingKey {
+      case totalBytes = "total_bytes"
+      case liveBytesAtLastCompaction = "live_bytes_at_last_compaction"
+      case lastCompactionAt = "last_compaction_at"
+      case lastCompactionReclaimedBytes = "last_compaction_reclaimed_bytes"
+    }
+
+    init(_ totalBytes: Int64, _ last: CompactionRecord?) {
+      self.totalBytes = totalBytes
+      liveBytesAtLastCompaction = JSONNullable(last?.liveBytes)
+      lastCompactionAt = JSONNullable(last.map { StatusReport.instant($0.at) })
+      lastCompactionReclaimedBytes = JSONNullable(last.map { $0.totalBytesBefore - $0.totalBytesAfter })
+    }
+  }
+
+  /// One stateful batch (a job): its inputs, stages, attempts, last error, counts, timings.
+  struct Batch: Encodable {
+    var batch: UInt64
+    var inputs: [Input]
+    var stage: String
+    var status: String
+    /// Stage name → done, pending, running, retrying or failed.
+    var stages: [String: String]
+    var attempts: Int
+    var totalAttempts: Int
+    var nextAttemptAt: JSONNullable<String>
+    var lastError: JSONNullable<String>
+    var errorKind: JSONNullable<String>
+    var counts: Counts
+    /// Stage name → milliseconds, for the stages that started and ended.
+    var timingsMs: [String: Int64]
+
+    enum CodingKeys: String, CodingKey {
+      case totalAttempts = "total_attempts", nextAttemptAt = "next_attempt_at"
+      case lastError = "last_error", errorKind = "error_kind", timingsMs = "timings_ms"
+      case batch, inputs, stage, status, stages, attempts, counts
+    }
+
+    init(_ job: JobRecord, inputs: [Int64: InputBatchRecord]) {
+      batch = job.seq
+      self.inputs = job.inputs.compactMap { inputs[$0] }.map { Input($0.batch) }
+      stage = job.stage.rawValue
+      status = job.status.rawValue
+      stages = Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0.rawValue, StatusReport.stageState(job, $0)) })
+      attempts = job.attempts
+      totalAttempts = job.totalAttempts
+      nextAttemptAt = JSONNullable(job.nextAttemptAt.map(StatusReport.instant))
+      lastError = JSONNullable(job.lastError)
+      errorKind = JSONNullable(job.lastErrorKind?.rawValue)
+      counts = Counts(job.counts)
+      timingsMs = Dictionary(
+        uniqueKeysWithValues: Stage.allCases.compactMap { stage in
+          guard let t = job.timings[stage], let start = t.startedAt, let end = t.endedAt else { return nil }
+          return (stage.rawValue, end - start)
+        })
+    }
+  }
+
+  /// One input batch file of a batch.
+  struct Input: Encodable {
+    var source: String
+    var name: String
+    var from: String
+    var to: String
+    var bytes: Int64
+
+    init(_ batch: NewInputBatch) {
+      source = batch.source
+      name = batch.name
+      from = BatchInstant(secondsSinceEpoch: batch.from).rfc3339
+      to = BatchInstant(secondsSinceEpoch: batch.to).rfc3339
+      bytes = batch.bytes
+    }
+  }
+
+  /// What a batch read, rejected and wrote.
+  struct Counts: Encodable {
+    var inputBytes: Int64
+    var events: Int64
+    var keys: Int64
+    var rejects: Int64
+    var duplicates: Int64
+    var linesApplied: Int64
+    var artifactsWritten: Int64
+    var bytesWritten: Int64
+
+    enum CodingKeys: String, CodingKey {
+      case inputBytes = "input_bytes", linesApplied = "lines_applied"
+      case artifactsWritten = "artifacts_written", bytesWritten = "bytes_written"
+      case events, keys, rejects, duplicates
+    }
+
+    init(_ c: JobCounts) {
+      inputBytes = c.inputBytes
+      events = c.events
+      keys = c.keys
+      rejects = c.rejects
+      duplicates = c.duplicates
+      linesApplied = c.linesApplied
+      artifactsWritten = c.artifactsWritten
+      bytesWritten = c.bytesWritten
+    }
+  }
+
+  /// One source's completeness: the watermark and the holes after it.
+  struct Source: Encodable {
+    var source: String
+    var completeThrough: JSONNullable<String>
+    var gaps: [Gap]
+
+    enum CodingKeys: String, CodingKey {
+      case completeThrough = "complete_through"
+      case source, gaps
+    }
+
+    init(_ s: StatusReport.SourceStatus) {
+      source = s.source
+      completeThrough = JSONNullable(s.watermark.completeThrough.map { BatchInstant(secondsSinceEpoch: $0).rfc3339 })
+      gaps = s.watermark.gaps.map(Gap.init)
+    }
+  }
+
+  /// A missing (`pending` false) or registered but not yet indexed interval.
+  struct Gap: Encodable {
+    var from: String
+    var to: String
+    var pending: Bool
+
+    init(_ g: Watermark.Gap) {
+      from = BatchInstant(secondsSinceEpoch: g.from).rfc3339
+      to = BatchInstant(secondsSinceEpoch: g.to).rfc3339
+      pending = g.pending
+    }
+  }
+
+  /// An inbox file refused as a whole.
+  struct RefusedFile: Encodable {
+    var source: String
+    var name: String
+    var reason: String
+    var path: String
+    var at: String
+
+    init(_ r: RefusedFileRecord) {
+      source = r.source
+      name = r.name
+      reason = r.reason
+      path = r.path
+      at = StatusReport.instant(r.at)
+    }
+  }
+
+  /// A recent ledger event; `batch` is null for events of no batch.
+  struct Event: Encodable {
+    var at: String
+    var kind: String
+    var batch: JSONNullable<UInt64>
+    var text: String
+
+    init(_ e: LedgerEvent) {
+      at = StatusReport.instant(e.at)
+      kind = e.kind.rawValue
+      batch = JSONNullable(e.job)
+      text = e.text
+    }
+  }
+}
