@@ -78,9 +78,10 @@ public final class InMemoryKeyIndex: KeyIndex {
 
   /// Calls `body` for every entry in key order (ascending UTF-8 bytes, `KeyOrder`).
   ///
-  /// Like `SQLiteKeyIndex`, whose iteration holds its writer connection, `body` runs while the
-  /// index is locked: it sees one consistent state, writers wait, and a call back into this
-  /// index from `body` traps (`Mutex` is not re-entrant) where SQLite would deadlock.
+  /// Like `SQLiteKeyIndex`, whose iteration holds its writer connection's lock, `body` runs
+  /// while the index is locked: it sees one consistent state, other threads' writes wait, and a
+  /// call back into this index from `body` traps (`Mutex` is not re-entrant). SQLite traps the
+  /// same way for writes and counts, and for one lookup in four (those routed to the writer).
   public func forEachEntry(_ body: (IndexEntry) throws -> Void) throws {
     try state.withLock { s in
       let ordered = s.entries.sorted { $0.key.lexicographicallyPrecedes($1.key) }
