@@ -77,7 +77,7 @@ let package = Package(
     .testTarget(
       name: "LedgerEngineTests",
       dependencies: [
-        "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerSQLite", "LedgerTesting",
+        "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerTesting",
         "LedgerOperations",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "InMemoryLogging", package: "swift-log"),

@@ -1,38 +1,76 @@
 import Foundation
 import LedgerDomain
-import LedgerStorage
 import LedgerEngine
 import LedgerOperations
+import LedgerStorage
 
-/// A throwaway data directory with an engine wired to a manual clock.
+/// A throwaway data directory with an engine wired to a manual clock, over the SQLite files a
+/// real engine opens (the default) or over the in-memory doubles of the storage ports.
 public final class EngineHarness {
-  public let root: String
-  public let clock = ManualClock()
-  public private(set) var workspace: Workspace?
+  /// Which implementations of the storage ports (`WorkflowLedger`, `KeyIndex`) the engine uses.
+  public enum Storage: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// `ledger.sqlite` and `index.sqlite` in the data directory, opened by a `Workspace` in
+    /// `.engine` mode (which takes the engine lock), as `ledgerline run` opens them.
+    case sqlite
+    /// An `InMemoryWorkflowLedger` and an `InMemoryKeyIndex` that live as long as the harness:
+    /// they survive `close()` and a change of faults, as the files do. No engine lock is taken.
+    case inMemory
 
-  /// A fresh, empty data directory under the temp dir.
-  public init() throws {
+    /// The backend's name in test output.
+    public var description: String { rawValue }
+  }
+
+  /// The data directory (inbox, archive, parts, rejects, …; the SQLite files when `.sqlite`).
+  public let root: String
+  /// The engine's clock; retries jump it to their deadline.
+  public let clock = ManualClock()
+  /// The storage the engine runs on.
+  public let storage: Storage
+  /// The workspace of the `.sqlite` storage while it is open (always nil for `.inMemory`).
+  public private(set) var workspace: Workspace?
+  /// The in-memory ports of the `.inMemory` storage.
+  private let doubles: (ledger: InMemoryWorkflowLedger, keyIndex: InMemoryKeyIndex)?
+  /// The context over `doubles` while it is open.
+  private var inMemoryContext: EngineContext?
+
+  /// A fresh, empty data directory under the temp dir, on `storage`.
+  public init(storage: Storage = .sqlite) throws {
     root = FileManager.default.temporaryDirectory.path + "/ledgerline-engine-tests-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    self.storage = storage
+    doubles = storage == .inMemory ? (InMemoryWorkflowLedger(), InMemoryKeyIndex()) : nil
   }
 
   deinit { try? FileManager.default.removeItem(atPath: root) }
 
+  /// The paths of the data directory.
   public var paths: EnginePaths { EnginePaths(root: root) }
 
-  /// Writes an input batch file into `inbox/<source>/<name>`.
+  /// Writes an input batch file into `inbox/<source>/<name>`, one line per element.
   public func deliver(source: String, name: String, lines: [String]) throws {
     try deliver(source: source, name: name, bytes: Array(lines.map { $0 + "\n" }.joined().utf8))
   }
 
+  /// Writes an input batch file with exactly `bytes` into `inbox/<source>/<name>`.
   public func deliver(source: String, name: String, bytes: [UInt8]) throws {
     let dir = "\(root)/inbox/\(source)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     _ = FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: Data(bytes))
   }
 
-  /// Opens the data directory as the engine (taking the lock once).
+  /// Opens the data directory as the engine with `faults` (once; again when the faults change):
+  /// a `Workspace` taking the engine lock for `.sqlite`, the long-lived doubles for `.inMemory`.
   public func context(faults: FaultInjector = .none) throws -> EngineContext {
+    if let doubles {
+      if let opened = inMemoryContext, opened.faults == faults { return opened }
+      try DataDirectory(root: root).create()
+      let context = EngineContext(
+        paths: paths, ledger: doubles.ledger, keyIndex: doubles.keyIndex,
+        reader: PartFileReader(partsDirectory: paths.parts),
+        cache: ArtifactCache(capacityBytes: 256 << 20), clock: clock, faults: faults)
+      inMemoryContext = context
+      return context
+    }
     if workspace == nil || workspace?.context.faults != faults {
       workspace = nil
       workspace = try Workspace(root: root, mode: .engine, faults: faults, clock: clock)
@@ -70,8 +108,12 @@ public final class EngineHarness {
     return out
   }
 
-  /// Releases the engine lock (so another workspace can open the directory).
-  public func close() { workspace = nil }
+  /// Closes the engine's context: releases the engine lock (so another workspace can open the
+  /// directory); the in-memory doubles keep their state for the next `context()`.
+  public func close() {
+    workspace = nil
+    inMemoryContext = nil
+  }
 }
 
 /// The harness could not open its workspace.

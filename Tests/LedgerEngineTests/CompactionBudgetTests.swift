@@ -10,7 +10,7 @@ import LedgerTesting
 /// and every lookup stays right throughout.
 @Suite struct CompactionBudgetTests {
   @Test func aTinyBudgetRewritesOneSparsePartPerPassAndConvergesToTheSameExport() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try CompactionTests.churn(h)
     try h.runUntilIdle(maxInputsPerJob: 1)
     let before = try CompactionTests.export(h)

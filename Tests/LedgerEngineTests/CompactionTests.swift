@@ -34,7 +34,7 @@ import LedgerTesting
   }
 
   @Test func reclaimsSupersededPartsAndEveryLookupStaysRight() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try Self.churn(h)
     try h.runUntilIdle(maxInputsPerJob: 1)
     let before = try Self.export(h)
@@ -58,7 +58,7 @@ import LedgerTesting
   }
 
   @Test func artifactsKeepGrowingCorrectlyAfterACompaction() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try Self.churn(h, batches: 6)
     try h.runUntilIdle(maxInputsPerJob: 1)
     _ = try h.engine().compactIfQuiescent()
@@ -76,7 +76,7 @@ import LedgerTesting
   /// Automatic passes are spaced by growth: a pass reads every summary, so it must not run
   /// after every batch of a large state.
   @Test func automaticPassesWaitForTheStoreToGrow() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try Self.churn(h, batches: 4)
     try h.runUntilIdle(maxInputsPerJob: 1)
     var options = EngineOptions()

@@ -12,7 +12,7 @@ import LedgerTesting
   static let second = "20261127T101500Z_20261127T103000Z.jsonl"
 
   @Test func registersArchivesAndAppliesAFile() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "web", name: Self.first, lines: [eventLine(id: "e1", order: "o1", amount: "12.50")])
     try h.runUntilIdle()
     #expect(!FileManager.default.fileExists(atPath: "\(h.root)/inbox/web/\(Self.first)"))
@@ -29,7 +29,7 @@ import LedgerTesting
     ("20261127T100000Z_20261127T101500Z.txt", "bad-name"),
   ])
   func refusesBadFileNamesAsAWhole(name: String, kind: String) throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "web", name: name, lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
     try h.runUntilIdle()
     let refusals = try h.context().ledger.refusals(limit: 10)
@@ -43,7 +43,7 @@ import LedgerTesting
   }
 
   @Test func refusesAnIntervalOverlappingARegisteredOne() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "web", name: Self.first, lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
     try h.runUntilIdle()
     let overlapping = "20261127T101000Z_20261127T102000Z.jsonl"
@@ -56,7 +56,7 @@ import LedgerTesting
   }
 
   @Test func overlapIsPerSource() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "web", name: Self.first, lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
     try h.deliver(source: "shop", name: Self.first, lines: [eventLine(id: "e2", order: "o1", amount: "2.00")])
     try h.runUntilIdle()
@@ -65,7 +65,7 @@ import LedgerTesting
   }
 
   @Test func redeliveringAFileNeverDoubleCounts() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     let lines = [eventLine(id: "e1", order: "o1", amount: "10.00"), eventLine(id: "e2", order: "o1", amount: "-4.00")]
     try h.deliver(source: "web", name: Self.first, lines: lines)
     try h.runUntilIdle()
@@ -88,7 +88,7 @@ import LedgerTesting
   }
 
   @Test func neverReadsInProgressNames() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "web", name: ".\(Self.first)", lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
     try h.deliver(source: "web", name: "\(Self.first).tmp", lines: [eventLine(id: "e2", order: "o1", amount: "1.00")])
     try h.runUntilIdle()
@@ -98,7 +98,7 @@ import LedgerTesting
   }
 
   @Test func refusesAnInvalidSourceDirectory() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "Web_Store", name: Self.first, lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
     try h.runUntilIdle()
     let refusal = try #require(try h.context().ledger.refusals(limit: 10).first)
@@ -106,7 +106,7 @@ import LedgerTesting
   }
 
   @Test func rejectedLinesAreListedWithFileLineAndReasonAndNeverCount() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(
       source: "web", name: Self.first,
       lines: [
@@ -127,7 +127,7 @@ import LedgerTesting
   }
 
   @Test func seedTwoColumnCSVIngestsAsItIs() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     let name = "20261127T100000Z_20261127T101500Z.csv"
     try h.deliver(source: "seed", name: name, bytes: Array("order_id,amount\nA1,10.00\nA2,-3.5\nA1,2\n".utf8))
     try h.runUntilIdle()

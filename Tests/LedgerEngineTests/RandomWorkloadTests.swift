@@ -6,8 +6,29 @@ import LedgerTesting
 
 @testable import LedgerEngine
 
-/// Random workloads through the whole engine must equal a plain fold over the same events.
+/// Random workloads through the whole engine must equal a plain fold over the same events, on the
+/// SQLite ports and on their in-memory doubles alike.
 @Suite struct RandomWorkloadTests {
+  /// One workload and how the engine runs it.
+  struct Scenario: Sendable, CustomTestStringConvertible {
+    var seed: UInt64
+    var pipelined: Bool
+    var maxInputsPerJob: Int
+
+    var testDescription: String {
+      "seed \(seed), \(pipelined ? "pipelined" : "sequential"), ≤\(maxInputsPerJob) inputs per job"
+    }
+  }
+
+  static let scenarios = [
+    Scenario(seed: 1, pipelined: true, maxInputsPerJob: 1),
+    Scenario(seed: 2, pipelined: true, maxInputsPerJob: 2),
+    Scenario(seed: 3, pipelined: false, maxInputsPerJob: 3),
+    Scenario(seed: 4, pipelined: true, maxInputsPerJob: 1),
+    Scenario(seed: 5, pipelined: false, maxInputsPerJob: 32),
+    Scenario(seed: 6, pipelined: true, maxInputsPerJob: 2),
+  ]
+
   /// What the oracle expects of one order.
   struct Expected: Equatable {
     var ids: [String] = []
@@ -96,11 +117,12 @@ import LedgerTesting
     expected[order] = artifact
   }
 
-  @Test(arguments: [(UInt64(1), true, 1), (2, true, 2), (3, false, 3), (4, true, 1), (5, false, 32), (6, true, 2)])
-  func engineEqualsPlainFold(seed: UInt64, pipelined: Bool, maxInputsPerJob: Int) throws {
-    let harness = try EngineHarness()
-    let (expected, bad) = try Self.workload(seed: seed, harness: harness)
-    let report = try harness.runUntilIdle(pipelined: pipelined, maxInputsPerJob: maxInputsPerJob)
+  @Test(arguments: [EngineHarness.Storage.sqlite, .inMemory], scenarios)
+  func engineEqualsPlainFold(storage: EngineHarness.Storage, scenario: Scenario) throws {
+    let harness = try EngineHarness(storage: storage)
+    let (expected, bad) = try Self.workload(seed: scenario.seed, harness: harness)
+    let report = try harness.runUntilIdle(
+      pipelined: scenario.pipelined, maxInputsPerJob: scenario.maxInputsPerJob)
     #expect(report.failed.isEmpty)
     let actual = try harness.artifacts()
     #expect(Set(actual.keys) == Set(expected.keys))

@@ -4,7 +4,6 @@ import LedgerStorage
 import Synchronization
 import Testing
 import LedgerOperations
-import LedgerSQLite
 import LedgerTesting
 
 @testable import LedgerEngine
@@ -18,7 +17,7 @@ import LedgerTesting
 
   @Test(arguments: [Stage.reduce, .prefetch, .process, .index])
   func transientFaultIsRetriedAndTheBatchEndsDone(stage: Stage) throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "5.00")])
     let faults = try FaultInjector.parse("\(stage.rawValue):job=1").get()
     let report = try h.runUntilIdle(faults: faults)
@@ -40,7 +39,7 @@ import LedgerTesting
   }
 
   @Test func permanentFailureWaitsForAnOperatorThenRetrySucceeds() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "5.00")])
     let faults = try FaultInjector.parse("process:job=1:permanent").get()
     let report = try h.runUntilIdle(faults: faults)
@@ -60,7 +59,7 @@ import LedgerTesting
   }
 
   @Test func retryOfABatchThatIsNotFailedIsRefused() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "5.00")])
     try h.runUntilIdle()
     #expect(try h.context().ledger.retry(job: 1, at: h.clock.nowMillis()) == false)
@@ -69,18 +68,17 @@ import LedgerTesting
   /// The indexer of batch 1 is held until batch 2 has been processed: batch 2 prefetched before
   /// batch 1 was indexed, so only the in-flight overlay can give it batch 1's update.
   @Test func noUpdateIsLostWhenIndexingLags() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "hot", amount: "1.00")])
     try h.deliver(source: "web", name: Self.name(1), lines: [eventLine(id: "e2", order: "hot", amount: "2.00")])
     try h.deliver(source: "web", name: Self.name(2), lines: [eventLine(id: "e3", order: "hot", amount: "4.00"), eventLine(id: "e1", order: "hot", amount: "1.00")])
-    let ledgerPath = h.paths.ledgerDatabase
+    let ledger = try h.context().ledger
     let sawOverlap = Mutex(false)
     try h.runUntilIdle(maxInputsPerJob: 1) { stage, job in
       guard stage == .index, job == 1 else { return }
       // Hold the indexer until batch 3 has been processed (or 5 s pass).
-      let ledger = try? SQLiteWorkflowLedger(path: ledgerPath, mode: .readOnly)
       for _ in 0..<500 {
-        if let j = try? ledger?.job(3), j.stage == .index || j.status == .done {
+        if let j = try? ledger.job(3), j.stage == .index || j.status == .done {
           sawOverlap.withLock { $0 = true }
           return
         }
@@ -102,7 +100,7 @@ import LedgerTesting
     #expect(policy.groupSize(pendingSizes: [60, 60, 10]) == 1)
     #expect(policy.groupSize(pendingSizes: [500, 10]) == 1)
 
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     for minute in 0..<5 {
       try h.deliver(source: "web", name: Self.name(minute), lines: [eventLine(id: "e\(minute)", order: "o1", amount: "1.00")])
     }
@@ -124,7 +122,7 @@ import LedgerTesting
   }
 
   @Test func statusShowsWatermarkAndGapPerSource() throws {
-    let h = try EngineHarness()
+    let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
     try h.deliver(source: "web", name: Self.name(2), lines: [eventLine(id: "e2", order: "o1", amount: "1.00")])
     try h.runUntilIdle()
