@@ -88,7 +88,8 @@ let package = Package(
         "LedgerOperations", "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerSystem", "LedgerTesting",
       ]),
     .testTarget(name: "LedgerWorkloadTests", dependencies: ["LedgerWorkload", "LedgerDomain"]),
-    .testTarget(name: "LedgerBenchTests", dependencies: ["LedgerBench", "LedgerDomain", "LedgerStorage", "LedgerTesting"]),
+    .testTarget(
+      name: "LedgerBenchTests", dependencies: ["LedgerBench", "LedgerDomain", "LedgerStorage", "LedgerTesting"]),
     .testTarget(name: "LedgerConsoleTests", dependencies: ["LedgerConsole", "LedgerDomain"]),
     .testTarget(
       name: "LedgerlineCLITests",

@@ -1,9 +1,9 @@
 import Foundation
 import LedgerDomain
-import LedgerStorage
-import LedgerOperations
-import LedgerWorkload
 import LedgerEngine
+import LedgerOperations
+import LedgerStorage
+import LedgerWorkload
 
 /// Scenario 1: the same generated events applied by the pipeline (`Engine.runUntilIdle`) and by
 /// the legacy per-event read-modify-write (``TransactionalApplier``), each on its own data
@@ -42,7 +42,9 @@ struct BenchBatchVsTransactional {
     report.figures.append(
       BenchFigure(
         scenario: 1, metric: "identical artifacts", value: Double(artifacts), unit: "count",
-        note: "export --lines of both data directories compared artifact by artifact (version and location aside): \(artifacts) artifacts, \(lines) lines, identical"))
+        note:
+          "export --lines of both data directories compared artifact by artifact (version and location aside): \(artifacts) artifacts, \(lines) lines, identical"
+      ))
     checkShape(batch, tx, into: &report)
   }
 
@@ -99,7 +101,9 @@ struct BenchBatchVsTransactional {
       BenchFigure(
         scenario: 1, metric: "CPU-seconds", value: b.cpu, unit: "s", baseline: t.cpu, baselineName: tx,
         target: "≥ 10× less", met: cpuMet,
-        note: "getrusage user+sys of the whole process over each run; \(txCounts.events) events (\(txCounts.applied) lines, \(txCounts.duplicates) duplicates, \(txCounts.rejected) rejected) in \(jobs) stateful batch\(jobs == 1 ? "" : "es")"),
+        note:
+          "getrusage user+sys of the whole process over each run; \(txCounts.events) events (\(txCounts.applied) lines, \(txCounts.duplicates) duplicates, \(txCounts.rejected) rejected) in \(jobs) stateful batch\(jobs == 1 ? "" : "es")"
+      ),
       BenchFigure(scenario: 1, metric: "wall time", value: b.wall, unit: "s", baseline: t.wall, baselineName: tx),
       BenchFigure(
         scenario: 1, metric: "bytes written (all files)", value: Double(b.bytes), unit: "bytes",
@@ -111,11 +115,15 @@ struct BenchBatchVsTransactional {
       BenchFigure(
         scenario: 1, metric: "records written", value: Double(b.records), unit: "count",
         baseline: Double(t.records), baselineName: tx,
-        note: "batch: stateless groups + segment, summary and manifest entry per artifact; transactional: segment + summary per line"),
+        note:
+          "batch: stateless groups + segment, summary and manifest entry per artifact; transactional: segment + summary per line"
+      ),
       BenchFigure(
         scenario: 1, metric: "object writes (part files)", value: Double(b.objects), unit: "count",
         baseline: Double(t.objects), baselineName: tx, target: "≥ 99% fewer", met: writesMet,
-        note: "batch: \(jobs) batch\(jobs == 1 ? "" : "es") × \(partitions) partitions × 3 parts (stateless, artifacts, manifest)"),
+        note:
+          "batch: \(jobs) batch\(jobs == 1 ? "" : "es") × \(partitions) partitions × 3 parts (stateless, artifacts, manifest)"
+      ),
       BenchFigure(
         scenario: 1, metric: "index write transactions", value: Double(b.indexTransactions), unit: "count",
         baseline: Double(t.indexTransactions), baselineName: tx),
@@ -144,7 +152,8 @@ struct BenchBatchVsTransactional {
     let batch = try Self.export(root: batchRoot)
     let tx = try Self.export(root: txRoot)
     for (a, b) in zip(batch, tx) where a.key != b.key || a.json != b.json {
-      throw BenchError.artifactsDiffer(orderID: a.key, batch: a.json, transactional: b.key == a.key ? b.json : "order \(b.key)")
+      throw BenchError.artifactsDiffer(
+        orderID: a.key, batch: a.json, transactional: b.key == a.key ? b.json : "order \(b.key)")
     }
     if batch.count != tx.count {
       let extra = batch.count > tx.count ? batch[tx.count] : tx[batch.count]

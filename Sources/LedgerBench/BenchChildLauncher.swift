@@ -10,7 +10,8 @@ public enum BenchChildLauncher: Sendable {
 
   /// This process's executable, from `/proc/self/exe`.
   public static func currentExecutable() -> BenchChildLauncher {
-    let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let path =
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     return .executable(path: path)
   }
 

@@ -1,8 +1,8 @@
 import Foundation
 import LedgerDomain
-import Synchronization
-import LedgerOperations
 import LedgerEngine
+import LedgerOperations
+import Synchronization
 
 /// Scenario 6: from `CorrectionSubmitter.submit` to the new balance visible through
 /// `ArtifactQuery.lookup` (a separate reader, as `ledgerline lookup`), with `Engine.run()` on a
@@ -47,7 +47,8 @@ struct BenchCorrection {
     add(idle: idle, loaded: loaded, loadEvents: loadKeys * 2, into: &report)
   }
 
-  private func timeCorrection(order: String, _ submitter: CorrectionSubmitter, _ query: ArtifactQuery) throws -> Double {
+  private func timeCorrection(order: String, _ submitter: CorrectionSubmitter, _ query: ArtifactQuery) throws -> Double
+  {
     let before = try query.lookup(order, withLines: false)?.summary.lineCount ?? 0
     let request = CorrectionRequest(
       orderID: order, amount: "-1.00", currency: "USD", reason: "bench correction", author: "ledgerline-bench")
@@ -74,11 +75,15 @@ struct BenchCorrection {
       BenchFigure(
         scenario: 6, metric: "correction visible, idle line (median)", value: median(idle), unit: "s",
         target: "≤ 5 s (SPEC §1: seconds)", met: median(idle) <= 5,
-        note: "\(idle.count) corrections, max \(String(format: "%.3f", idle.max() ?? 0)) s; Engine.run() on a thread with the default \(pollMillis) ms inbox poll; visible = lookup through a separate reader shows the new line"),
+        note:
+          "\(idle.count) corrections, max \(String(format: "%.3f", idle.max() ?? 0)) s; Engine.run() on a thread with the default \(pollMillis) ms inbox poll; visible = lookup through a separate reader shows the new line"
+      ),
       BenchFigure(
         scenario: 6, metric: "correction visible, loaded line (median)", value: median(loaded), unit: "s",
         baseline: median(idle), baselineName: "idle", target: "≤ 10 s (SPEC §1: seconds)", met: median(loaded) <= 10,
-        note: "\(loaded.count) corrections, each submitted right after a \(loadEvents)-event batch landed; max \(String(format: "%.3f", loaded.max() ?? 0)) s"),
+        note:
+          "\(loaded.count) corrections, each submitted right after a \(loadEvents)-event batch landed; max \(String(format: "%.3f", loaded.max() ?? 0)) s"
+      ),
     ]
   }
 }

@@ -1,8 +1,8 @@
 import Foundation
-import LedgerStorage
-import Synchronization
 import LedgerEngine
 import LedgerOperations
+import LedgerStorage
+import Synchronization
 
 /// Scenarios 2 and 3 inside one process: run the engine until idle over a prepared data
 /// directory (state loaded, batch in the inbox) and report wall time, CPU, per-stage timings from

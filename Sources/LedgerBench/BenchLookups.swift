@@ -1,6 +1,6 @@
 import Foundation
-import LedgerOperations
 import LedgerDomain
+import LedgerOperations
 
 /// Scenario 4: `ArtifactQuery.lookup` latency by order id over random keys of the large state,
 /// with lines (as `ledgerline lookup`), first with an empty artifact cache, then warm.
@@ -25,7 +25,8 @@ struct BenchLookups {
           target: isWarm ? "≤ 1 ms" : nil, met: isWarm ? pick(0.99) <= 1 : nil,
           note: isWarm
             ? nil
-            : "\(keys.count) random keys of \(stateCount) artifacts, lines included; cold = fresh reader workspace (empty artifact cache, no open part files), OS page cache not dropped"),
+            : "\(keys.count) random keys of \(stateCount) artifacts, lines included; cold = fresh reader workspace (empty artifact cache, no open part files), OS page cache not dropped"
+        ),
         BenchFigure(scenario: 4, metric: "lookup max \(label)", value: sorted.last ?? 0, unit: "ms"),
       ]
     }

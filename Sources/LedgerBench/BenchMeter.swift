@@ -1,4 +1,5 @@
 import Foundation
+import LedgerSystem
 
 /// One reading of the process's resource counters, for before/after differences.
 public struct BenchSample: Sendable {
@@ -59,7 +60,7 @@ public enum BenchMeter {
   }
 
   private static func procField(_ path: String, _ name: String) -> Int64 {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
+    guard let text = try? FileSystem.readText(path) else { return 0 }
     for line in text.split(separator: "\n") where line.hasPrefix(name) {
       let digits = line.dropFirst(name.count).filter(\.isNumber)
       return Int64(String(digits)) ?? 0

@@ -61,7 +61,8 @@ public struct BenchReport: Sendable {
     if !missedTargets.isEmpty {
       out += " (missed: " + missedTargets.map { "\($0.metric)" }.joined(separator: "; ") + ")"
     }
-    out += shapeProblems.isEmpty
+    out +=
+      shapeProblems.isEmpty
       ? "\nshape: batch cheaper than transactional in CPU and writes: ok\n"
       : "\nSHAPE WRONG:\n" + shapeProblems.map { "- \($0)" }.joined(separator: "\n") + "\n"
     return out
@@ -111,6 +112,7 @@ public struct BenchReport: Sendable {
       let build = "release build"
     #endif
     let memory = ProcessInfo.processInfo.physicalMemory >> 20
-    return "Linux \(release) \(machine), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(memory) MiB RAM, \(build)"
+    return
+      "Linux \(release) \(machine), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(memory) MiB RAM, \(build)"
   }
 }

@@ -29,7 +29,9 @@ public struct BenchRunner: Sendable {
       try BenchBatchVsTransactional(options: options).run(into: &report)
     }
     if selected.contains(2) || selected.contains(3) {
-      progress("2-3/6 throughput and memory (\(options.batchEvents) events vs \(options.stateArtifacts) and \(options.stateArtifacts / 10) artifacts)")
+      progress(
+        "2-3/6 throughput and memory (\(options.batchEvents) events vs \(options.stateArtifacts) and \(options.stateArtifacts / 10) artifacts)"
+      )
       try BenchThroughput(options: options, launcher: launcher).run(into: &report, states: &states)
     }
     if selected.contains(4) {
@@ -46,7 +48,8 @@ public struct BenchRunner: Sendable {
       try BenchCorrection(options: options).run(into: &report)
     }
     if case .inProcess = launcher, selected.contains(3) {
-      report.notes.append("memory figures measured in-process: peaks are not separate per state size, so they carry no target")
+      report.notes.append(
+        "memory figures measured in-process: peaks are not separate per state size, so they carry no target")
     }
     // Stable: scenario order, then the order each scenario added its figures.
     report.figures = report.figures.enumerated()

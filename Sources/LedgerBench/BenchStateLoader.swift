@@ -1,6 +1,6 @@
 import LedgerDomain
-import LedgerStorage
 import LedgerEngine
+import LedgerStorage
 
 /// Builds a large state directly (not by running the engine, which would take hours at 10M):
 /// artifacts of one line each, written as segment + summary records with ``PartFileWriter``

@@ -23,7 +23,8 @@ struct BenchStates {
     let after = BenchMeter.sample()
     report.notes.append(
       String(
-        format: "state of %d artifacts built by the direct bulk loader (PartFileWriter summaries + segments, index entries published 250,000 per transaction), not by the engine: %.1f s, %.1f MiB of part files",
+        format:
+          "state of %d artifacts built by the direct bulk loader (PartFileWriter summaries + segments, index entries published 250,000 per transaction), not by the engine: %.1f s, %.1f MiB of part files",
         count, after.wallSeconds(since: before), Double(bytes) / Double(1 << 20)))
     roots[count] = root
     return root

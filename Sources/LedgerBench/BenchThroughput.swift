@@ -1,7 +1,7 @@
 import Foundation
-import LedgerStorage
 import LedgerEngine
 import LedgerOperations
+import LedgerStorage
 
 /// Scenarios 2 and 3: the stateless reducer alone on a big job; then the end-to-end batch
 /// (two events on each of `batchKeys` keys) against the large state and against a state ten
@@ -43,14 +43,17 @@ struct BenchThroughput {
       BenchFigure(
         scenario: 2, metric: "stateless reduce", value: rate, unit: "events/s", target: "≥ 1,000,000 events/s",
         met: rate >= 1_000_000,
-        note: "StatelessReducer.run alone on one job of \(output.counts.events) events (\(inputs.count) input files, \(output.counts.keys) keys): \(String(format: "%.3f", wall)) s wall, \(String(format: "%.3f", after.cpuSeconds(since: before))) CPU-s"))
+        note:
+          "StatelessReducer.run alone on one job of \(output.counts.events) events (\(inputs.count) input files, \(output.counts.keys) keys): \(String(format: "%.3f", wall)) s wall, \(String(format: "%.3f", after.cpuSeconds(since: before))) CPU-s"
+      ))
   }
 
   private func addEndToEnd(large: BenchEndToEnd.Result, small: BenchEndToEnd.Result, into report: inout BenchReport) {
     let n = options.stateArtifacts
     let specSize = options.batchEvents >= 2_000_000 && n >= 10_000_000
     let describe = { (r: BenchEndToEnd.Result) in
-      "\(r.events) events, \(r.keys) keys, \(r.artifactsWritten) artifacts written, \(r.jobs) stateful batch\(r.jobs == 1 ? "" : "es"), \(String(format: "%.2f", r.cpuSeconds)) CPU-s; stages (ms) " + Stage.allCases.map { "\($0.rawValue) \(r.stageMillis[$0] ?? 0)" }.joined(separator: ", ")
+      "\(r.events) events, \(r.keys) keys, \(r.artifactsWritten) artifacts written, \(r.jobs) stateful batch\(r.jobs == 1 ? "" : "es"), \(String(format: "%.2f", r.cpuSeconds)) CPU-s; stages (ms) "
+        + Stage.allCases.map { "\($0.rawValue) \(r.stageMillis[$0] ?? 0)" }.joined(separator: ", ")
     }
     report.figures.append(
       BenchFigure(
@@ -78,7 +81,8 @@ struct BenchThroughput {
     let mib = { (bytes: Int64) in Double(bytes) / Double(1 << 20) }
     let how = { (r: BenchEndToEnd.Result) -> String in
       guard separate else { return "in-process (peaks not separate: no target)" }
-      return "child process per state size; ru_maxrss when the line went idle (VmHWM \(Self.mib(r.highWaterMark)) MiB; \(Self.mib(r.startRSS)) MiB at start; VmHWM when each stage began: \(stageMarks(r)))"
+      return
+        "child process per state size; ru_maxrss when the line went idle (VmHWM \(Self.mib(r.highWaterMark)) MiB; \(Self.mib(r.startRSS)) MiB at start; VmHWM when each stage began: \(stageMarks(r)))"
     }
     let (n, tenth) = (options.stateArtifacts, options.stateArtifacts / 10)
     let flat = { (a: Int64, b: Int64) in Double(a) <= 1.25 * Double(b) }
@@ -99,12 +103,15 @@ struct BenchThroughput {
       BenchFigure(
         scenario: 2, metric: "compaction pass vs \(n) artifacts", value: large.compactionSeconds, unit: "s",
         baseline: small.compactionSeconds, baselineName: "vs \(tenth)",
-        note: "Engine.compactIfQuiescent() once after the batch (runUntilIdle does this by default; here automatic compaction was off during the batch so the two are timed apart)"),
+        note:
+          "Engine.compactIfQuiescent() once after the batch (runUntilIdle does this by default; here automatic compaction was off during the batch so the two are timed apart)"
+      ),
       BenchFigure(
         scenario: 3, metric: "peak RSS incl. compaction, vs \(n) artifacts", value: mib(large.peakAfterCompaction),
         unit: "MiB", baseline: mib(small.peakAfterCompaction), baselineName: "vs \(tenth)",
         target: separate ? "≤ 1 GiB and ≤ 1.25× vs 10× smaller state" : nil,
-        met: separate ? large.peakAfterCompaction <= gib && flat(large.peakAfterCompaction, small.peakAfterCompaction) : nil,
+        met: separate
+          ? large.peakAfterCompaction <= gib && flat(large.peakAfterCompaction, small.peakAfterCompaction) : nil,
         note: "the same child after one compaction pass"),
     ]
   }

@@ -1,7 +1,7 @@
 import LedgerDomain
+import LedgerEngine
 import LedgerStorage
 import LedgerSystem
-import LedgerEngine
 
 /// The legacy baseline of SPEC §8: one read-modify-write of the artifact and its index entry per
 /// event, through the same storage as the engine. For each event, in registration then line
@@ -90,9 +90,10 @@ public struct TransactionalApplier: Sendable {
   private func apply(_ event: Event, sequence: inout UInt64, counts: inout Counts) throws {
     counts.indexReads += 1
     let entry = try context.keyIndex.entry(for: event.orderID)
-    let stored = try entry.map {
-      try ArtifactCodec.decodeSummary(context.reader.read($0.location, expecting: .artifactSummary))
-    } ?? StoredSummary(summary: ArtifactSummary(orderID: event.orderID), segments: [], ids: .inline([]))
+    let stored =
+      try entry.map {
+        try ArtifactCodec.decodeSummary(context.reader.read($0.location, expecting: .artifactSummary))
+      } ?? StoredSummary(summary: ArtifactSummary(orderID: event.orderID), segments: [], ids: .inline([]))
     let known: Bool
     switch stored.ids {
     case .inline(let ids): known = ids.contains(event.id)

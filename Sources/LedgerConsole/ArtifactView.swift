@@ -47,7 +47,8 @@ struct ArtifactView {
   }
 
   private func drawBalances(_ summary: ArtifactSummary, into screen: inout ScreenModel, row: Int) -> Int {
-    let header = " " + "currency".padded(to: 10) + "debits".rightAligned(to: 20)
+    let header =
+      " " + "currency".padded(to: 10) + "debits".rightAligned(to: 20)
       + "credits".rightAligned(to: 20) + "balance".rightAligned(to: 20)
     screen.put(header, row: row, column: 0, role: .columnHeader)
     var next = row + 1

@@ -24,7 +24,8 @@ struct FooterView {
         role: message.role)
     } else if let batch = state.following, let snapshot = state.snapshot {
       let status = snapshot.followStatus(of: batch, now: state.now, glyphs: glyphs)
-      screen.put(" " + Self.fitted(status.text, naming: batch, width: room, glyphs: glyphs),
+      screen.put(
+        " " + Self.fitted(status.text, naming: batch, width: room, glyphs: glyphs),
         row: row, column: 0, role: status.role)
     }
   }

@@ -47,8 +47,9 @@ public struct GlyphSet: Sendable, Equatable {
       return String(repeating: sparkLevels[0], count: tail.count)
     }
     let steps = sparkLevels.count - 1
-    return String(tail.map { value in
-      sparkLevels[min(steps, max(0, value) * steps / top)]
-    })
+    return String(
+      tail.map { value in
+        sparkLevels[min(steps, max(0, value) * steps / top)]
+      })
   }
 }

@@ -69,9 +69,10 @@ public struct LineView {
     }
     let overall = Self.overall(job, glyphs: glyphs)
     x = screen.put(overall.text.padded(to: Self.doneWidth), row: row, column: x, role: overall.role)
-    let followed = state.following.map { batch in
-      job.inputs.contains { $0 == batch || $0.hasSuffix("/" + batch) }
-    } ?? false
+    let followed =
+      state.following.map { batch in
+        job.inputs.contains { $0 == batch || $0.hasSuffix("/" + batch) }
+      } ?? false
     screen.put(
       Self.inputsSummary(job.inputs, width: screen.width - x, glyphs: glyphs), row: row, column: x,
       role: followed ? .following : .normal)

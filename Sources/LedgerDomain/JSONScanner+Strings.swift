@@ -43,8 +43,9 @@ extension JSONScanner {
         throw JSONSyntaxError("lone low surrogate \(escapeText(at: start)) at byte offset \(start)")
       }
       if unit >= 0xD800 && unit <= 0xDBFF {
-        let low = position + 1 < bytes.count && bytes[position] == UInt8(ascii: "\\")
-          && bytes[position + 1] == UInt8(ascii: "u") ? try hexEscape(at: position) : 0
+        let low =
+          position + 1 < bytes.count && bytes[position] == UInt8(ascii: "\\")
+            && bytes[position + 1] == UInt8(ascii: "u") ? try hexEscape(at: position) : 0
         guard low >= 0xDC00 && low <= 0xDFFF else {
           throw JSONSyntaxError(
             "lone high surrogate \(escapeText(at: start)) at byte offset \(start) "

@@ -47,7 +47,9 @@ extension Engine {
         try note(
           LedgerEvent(
             at: context.clock.nowMillis(), kind: .reject, job: job,
-            text: "batch \(job): \(output.counts.rejects) line\(output.counts.rejects == 1 ? "" : "s") rejected (first: \(output.rejections.first.map { "\($0.origin) \($0.reason)" } ?? ""))"))
+            text:
+              "batch \(job): \(output.counts.rejects) line\(output.counts.rejects == 1 ? "" : "s") rejected (first: \(output.rejections.first.map { "\($0.origin) \($0.reason)" } ?? ""))"
+          ))
       }
       if output.blankLines > 0 {
         try note(
@@ -138,14 +140,18 @@ extension Engine {
       try note(
         LedgerEvent(
           at: now, kind: .retry, job: job,
-          text: "batch \(job) \(work.stage.rawValue) attempt \(attempt)/\(policy.maxAttempts) failed (\(failure.kind.rawValue)): \(failure.message); retry in \(millis) ms"))
+          text:
+            "batch \(job) \(work.stage.rawValue) attempt \(attempt)/\(policy.maxAttempts) failed (\(failure.kind.rawValue)): \(failure.message); retry in \(millis) ms"
+        ))
     case .giveUp:
       try context.ledger.failStage(
         work.stage, job: job, kind: failure.kind, message: failure.message, nextAttemptAt: nil, at: now)
       try note(
         LedgerEvent(
           at: now, kind: .failure, job: job,
-          text: "batch \(job) \(work.stage.rawValue) failed after \(attempt) attempt\(attempt == 1 ? "" : "s") (\(failure.kind.rawValue)): \(failure.message); run `ledgerline retry \(job)` once fixed"))
+          text:
+            "batch \(job) \(work.stage.rawValue) failed after \(attempt) attempt\(attempt == 1 ? "" : "s") (\(failure.kind.rawValue)): \(failure.message); run `ledgerline retry \(job)` once fixed"
+        ))
     }
   }
 

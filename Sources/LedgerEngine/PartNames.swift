@@ -1,4 +1,5 @@
 import LedgerSystem
+
 /// Names of the part files a job writes under `parts/`. Zero-padded so they sort by job.
 public enum PartNames {
   package static func pad(_ job: UInt64) -> String {

@@ -60,10 +60,12 @@ public enum ArtifactRendering {
   public static func text(_ view: ArtifactView) -> String {
     let s = view.summary
     var out = "order \(s.orderID)  status \(s.status.rawValue)  version \(view.entry.version)  lines \(s.lineCount)\n"
-    out += "location parts/\(view.entry.location.part) offset \(view.entry.location.offset) length \(view.entry.location.length)\n"
+    out +=
+      "location parts/\(view.entry.location.part) offset \(view.entry.location.offset) length \(view.entry.location.length)\n"
     for c in s.currencies {
       let t = s.totals[c] ?? CurrencyTotals()
-      out += "  \(c.code)  balance \(c.format(t.balance))  debits \(c.format(t.debits))  credits \(c.format(t.credits))\n"
+      out +=
+        "  \(c.code)  balance \(c.format(t.balance))  debits \(c.format(t.debits))  credits \(c.format(t.credits))\n"
     }
     for e in view.lines {
       var row = "  \(e.id)  \(e.kind.rawValue)  \(e.currency.format(e.amount)) \(e.currency.code)  \(e.ts)  \(e.origin)"

@@ -90,7 +90,9 @@ public struct OperatorActions: Sendable {
       try? context.ledger.appendEvent(
         LedgerEvent(
           at: context.clock.nowMillis(), kind: .correction, job: nil,
-          text: "correction \(submission.eventID) for \(request.orderID): \(request.amount) \(request.currency) by \(request.author) (\(request.reason)) → \(submission.batchFile)"))
+          text:
+            "correction \(submission.eventID) for \(request.orderID): \(request.amount) \(request.currency) by \(request.author) (\(request.reason)) → \(submission.batchFile)"
+        ))
       outcome = .success(submission)
     } catch {
       outcome = .failure(.storage("\(error)"))

@@ -1,8 +1,8 @@
-import LedgerSystem
 import LedgerDomain
 import LedgerEngine
 import LedgerSQLite
 import LedgerStorage
+import LedgerSystem
 
 /// An opened data directory: the storage ports wired into an `EngineContext`.
 ///
@@ -36,7 +36,8 @@ public final class Workspace: Sendable {
     }
     let dbMode: SQLiteDatabase.Mode = mode == .reader ? .readOnly : .readWrite
     let ledger = try SQLiteWorkflowLedger(path: paths.ledgerDatabase, mode: dbMode)
-    let index = try mode == .reader
+    let index =
+      try mode == .reader
       ? SQLiteKeyIndex(readOnlyPath: paths.indexDatabase) : SQLiteKeyIndex(path: paths.indexDatabase)
     context = EngineContext(
       paths: paths, ledger: ledger, keyIndex: index,

@@ -1,5 +1,5 @@
-import LedgerStorage
 import CSQLite
+import LedgerStorage
 
 /// An open SQLite connection and its prepared-statement cache.
 ///

@@ -1,6 +1,6 @@
-import LedgerStorage
 import CSQLite
 import Glibc
+import LedgerStorage
 import Synchronization
 
 /// One SQLite database file behind one connection, used from any thread.

@@ -1,4 +1,5 @@
 import LedgerStorage
+
 /// A failed SQLite call: what was attempted, the SQL, SQLite's result code and message, and the
 /// database file, so the message alone tells an operator where to look.
 ///

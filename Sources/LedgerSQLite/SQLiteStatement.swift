@@ -1,5 +1,5 @@
-import LedgerStorage
 import CSQLite
+import LedgerStorage
 
 /// A value to bind to a statement parameter or read from a column.
 public enum SQLiteValue: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import LedgerStorage
+
 extension SQLiteWorkflowLedger {
   public func stageRuns(job: UInt64) throws -> [StageRunRecord] {
     try db.withConnection { conn in

@@ -1,4 +1,5 @@
 import LedgerStorage
+
 extension SQLiteWorkflowLedger {
   private static let jobColumns = """
     seq, stage, status, attempts, next_attempt_at, last_error, last_error_kind, input_bytes,

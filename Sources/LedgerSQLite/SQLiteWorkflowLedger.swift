@@ -1,4 +1,5 @@
 import LedgerStorage
+
 /// The workflow ledger in SQLite (`ledger.sqlite` in the data directory).
 public final class SQLiteWorkflowLedger: WorkflowLedger {
   let db: SQLiteDatabase

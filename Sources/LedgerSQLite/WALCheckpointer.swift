@@ -1,5 +1,5 @@
-import LedgerStorage
 import Dispatch
+import LedgerStorage
 import Synchronization
 
 /// Copies a WAL database's committed pages back into the database file, on its own connection

@@ -37,7 +37,9 @@ public enum ArtifactCodec {
   /// The `RecordType.lineSegment` payload holding every event of the stateless group whose
   /// payload is `groupPayload`, at `version`: the same bytes as `encode(LineSegment)` of the
   /// decoded events, built by inserting the version after the order id (no re-encoding).
-  public static func lineSegment(fromGroupPayload groupPayload: [UInt8], version: UInt64) throws(StorageError) -> [UInt8] {
+  public static func lineSegment(fromGroupPayload groupPayload: [UInt8], version: UInt64) throws(StorageError)
+    -> [UInt8]
+  {
     var reader = ByteReader(groupPayload, context: "stateless group")
     try reader.skipString()
     let split = reader.position

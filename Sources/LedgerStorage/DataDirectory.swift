@@ -1,4 +1,5 @@
 import LedgerSystem
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)

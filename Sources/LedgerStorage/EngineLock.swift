@@ -1,5 +1,5 @@
-import Synchronization
 import LedgerSystem
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc

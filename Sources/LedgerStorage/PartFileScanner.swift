@@ -1,4 +1,5 @@
 import LedgerSystem
+
 /// Reads the records of one part file in order through a large read-ahead buffer.
 struct PartFileScanner {
   /// One verified record.

@@ -1,4 +1,5 @@
 import LedgerSystem
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -83,7 +84,8 @@ public final class PartFileWriter {
   public func abandon() {
     if isOpen { close(fd) }
     isOpen = false
-    unlink(temporaryPath)
+    // Best effort: a leftover temporary is cleared from parts/tmp/ on the next start.
+    try? FileSystem.remove(temporaryPath)
   }
 
   private func publish() throws {
@@ -91,15 +93,17 @@ public final class PartFileWriter {
     do {
       try FileSystem.makeDirectories(directory)
       // link(2) fails with EEXIST instead of replacing, unlike rename(2).
-      guard link(temporaryPath, finalPath) == 0 else {
-        if errno == EEXIST { throw StorageError.partAlreadyExists(path: finalPath) }
-        throw FileSystemError(operation: "publish (link) part", path: finalPath, errno: errno)
+      if case .failure(let error) = Result(catching: { () throws(FileSystemError) in
+        try FileSystem.link(temporaryPath, to: finalPath)
+      }) {
+        if error.errno == EEXIST { throw StorageError.partAlreadyExists(path: finalPath) }
+        throw error
       }
     } catch {
-      unlink(temporaryPath)
+      try? FileSystem.remove(temporaryPath)
       throw error
     }
-    unlink(temporaryPath)
+    try FileSystem.remove(temporaryPath)
     try FileSystem.syncDirectory(directory)
   }
 

@@ -160,7 +160,7 @@ public enum FileSystem {
   public static func listIfPresent(_ directory: String) throws(FileSystemError) -> [String] {
     do {
       return try list(directory)
-    } catch where error.errno == ENOENT {
+    } catch  where error.errno == ENOENT {
       return []
     }
   }
@@ -199,11 +199,22 @@ public enum FileSystem {
     guard info.st_mode & S_IFMT == S_IFREG else {
       throw FileSystemError(operation: "read", path: path, errno: EINVAL)
     }
-    var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-    let count = try bytes.withUnsafeMutableBytes { buffer in
-      Result { () throws(FileSystemError) in try preadFully(fd, buffer, offset: 0, path: path) }
-    }.get()
-    if count < bytes.count { bytes.removeLast(bytes.count - count) }
+    // Read to the end, not to st_size: /proc files report 0 and a file may still grow.
+    var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 4096))
+    var total = 0
+    while true {
+      if total == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+      let offset = total
+      let count = try bytes.withUnsafeMutableBytes { buffer in
+        Result { () throws(FileSystemError) in
+          try preadFully(
+            fd, UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]), offset: Int64(offset), path: path)
+        }
+      }.get()
+      total += count
+      if total < bytes.count { break }
+    }
+    bytes.removeLast(bytes.count - total)
     return bytes
   }
 

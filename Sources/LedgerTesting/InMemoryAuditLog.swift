@@ -1,5 +1,5 @@
-import Synchronization
 import LedgerOperations
+import Synchronization
 
 /// An in-memory audit log for tests and demos.
 public final class InMemoryAuditLog: AuditLog {

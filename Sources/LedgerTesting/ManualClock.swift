@@ -1,5 +1,5 @@
-import Synchronization
 import LedgerEngine
+import Synchronization
 
 /// A clock tests move by hand; `sleep(until:)` jumps straight to the deadline.
 public final class ManualClock: WallClock {

@@ -1,4 +1,5 @@
 import LedgerDomain
+
 /// Templates of bad input lines, each tagged with the ``RejectReason/rule`` it breaks — and only
 /// that rule — so a generated workload exercises every rejection of SPEC §2 and a test can check
 /// that ingest rejects each line for the stated reason.
@@ -89,7 +90,8 @@ public enum BadLineCatalog {
     Template("invalid-utf8", "Latin-1 byte in the memo", "{id},{order},charge,10.00,USD,{ts},,caf{latin1},,"),
     Template("line-too-long", "66,000-byte memo", "{id},{order},charge,10.00,USD,{ts},,{pad},,"),
     Template("missing-field", "empty order_id cell", "{id},,charge,10.00,USD,{ts},,,,"),
-    Template("missing-field", "correction without author", "{id},{order},correction,-1.00,USD,{ts},,,rounding difference,"),
+    Template(
+      "missing-field", "correction without author", "{id},{order},correction,-1.00,USD,{ts},,,rounding difference,"),
     Template("field-too-long", "id longer than 128 bytes", "{id}-\(longSuffix),{order},charge,10.00,USD,{ts},,,,"),
     Template("unknown-kind", "kind \"invoice\"", "{id},{order},invoice,10.00,USD,{ts},,,,"),
     Template("malformed-amount", "decimal comma", "{id},{order},charge,\"12,50\",EUR,{ts},,,,"),
@@ -120,7 +122,8 @@ public enum BadLineCatalog {
     Template("not-json", "NaN amount", head + #","kind":"charge","amount":NaN,"currency":"USD","ts":"{ts}"}"#),
     Template("not-json", "text after the object", good + "} trailing"),
     Template("not-json", "raw tab inside a string", good + ",\"memo\":\"tab\there\"}"),
-    Template("not-json", "comment", head + #",/* retry */"kind":"charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
+    Template(
+      "not-json", "comment", head + #",/* retry */"kind":"charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
     Template("not-an-object", "JSON array", #"["{id}","{order}","charge","10.00","USD","{ts}"]"#),
     Template("not-an-object", "JSON string", #""{id}""#),
     Template("duplicate-key", "amount given twice", good + #","amount":"-10.00"}"#),
@@ -130,15 +133,33 @@ public enum BadLineCatalog {
   private static let fieldTemplates: [Template] = [
     Template("missing-field", "no currency", head + #","kind":"charge","amount":"10.00","ts":"{ts}"}"#),
     Template("missing-field", "no ts", head + #","kind":"charge","amount":"10.00","currency":"USD"}"#),
-    Template("missing-field", "no order_id", #"{"id":"{id}","kind":"charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
-    Template("missing-field", "correction without author", head + #","kind":"correction","amount":"-1.00","currency":"USD","ts":"{ts}","reason":"rounding difference"}"#),
-    Template("wrong-type", "amount is a boolean", head + #","kind":"charge","amount":true,"currency":"USD","ts":"{ts}"}"#),
-    Template("wrong-type", "order_id is a number", #"{"id":"{id}","order_id":1042,"kind":"charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
-    Template("empty-field", "empty id", #"{"id":"","order_id":"{order}","kind":"charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
-    Template("empty-field", "correction with empty author", head + #","kind":"correction","amount":"-1.00","currency":"USD","ts":"{ts}","reason":"rounding difference","author":""}"#),
-    Template("field-too-long", "id longer than 128 bytes", #"{"id":"{id}-"# + longSuffix + #"","order_id":"{order}","kind":"charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
-    Template("unknown-kind", "kind \"invoice\"", head + #","kind":"invoice","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
-    Template("unknown-kind", "kind \"Charge\" (wrong case)", head + #","kind":"Charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
+    Template(
+      "missing-field", "no order_id", #"{"id":"{id}","kind":"charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
+    Template(
+      "missing-field", "correction without author",
+      head + #","kind":"correction","amount":"-1.00","currency":"USD","ts":"{ts}","reason":"rounding difference"}"#),
+    Template(
+      "wrong-type", "amount is a boolean", head + #","kind":"charge","amount":true,"currency":"USD","ts":"{ts}"}"#),
+    Template(
+      "wrong-type", "order_id is a number",
+      #"{"id":"{id}","order_id":1042,"kind":"charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
+    Template(
+      "empty-field", "empty id",
+      #"{"id":"","order_id":"{order}","kind":"charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
+    Template(
+      "empty-field", "correction with empty author",
+      head
+        + #","kind":"correction","amount":"-1.00","currency":"USD","ts":"{ts}","reason":"rounding difference","author":""}"#
+    ),
+    Template(
+      "field-too-long", "id longer than 128 bytes",
+      #"{"id":"{id}-"# + longSuffix
+        + #"","order_id":"{order}","kind":"charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
+    Template(
+      "unknown-kind", "kind \"invoice\"", head + #","kind":"invoice","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
+    Template(
+      "unknown-kind", "kind \"Charge\" (wrong case)",
+      head + #","kind":"Charge","amount":"10.00","currency":"USD","ts":"{ts}"}"#),
   ]
 
   private static let valueTemplates: [Template] = [
@@ -171,6 +192,7 @@ public enum BadLineCatalog {
   }
 
   private static func timestamp(_ label: String, _ ts: String) -> Template {
-    Template("invalid-timestamp", label, head + #","kind":"charge","amount":"10.00","currency":"USD","ts":""# + ts + #""}"#)
+    Template(
+      "invalid-timestamp", label, head + #","kind":"charge","amount":"10.00","currency":"USD","ts":""# + ts + #""}"#)
   }
 }

@@ -1,4 +1,5 @@
 import LedgerDomain
+
 /// What one ``WorkloadGenerator`` call wrote. Line counts add up:
 /// physical lines = `goodLines + badLines` (+ one header row per CSV file).
 public struct GenerationReport: Sendable, Equatable {

@@ -120,14 +120,22 @@ public struct GeneratorOptions: Sendable, Equatable {
 
   private func countsProblem() -> GenerationError? {
     let checks: [(String, Int, Bool, String)] = [
-      ("batchesPerSource", batchesPerSource, (0...1_000_000).contains(batchesPerSource),
-       "a count from 0 to 1000000"),
-      ("eventsPerBatch", eventsPerBatch, (0...Self.maxCount).contains(eventsPerBatch),
-       "a count from 0 to \(Self.maxCount)"),
-      ("orderCount", orderCount, orderCount >= 1 && orderCount <= Self.maxOrderCount,
-       "between 1 and \(Self.maxOrderCount)"),
-      ("bulkOrderLines", bulkOrderLines, (0...Self.maxCount).contains(bulkOrderLines),
-       "a count from 0 to \(Self.maxCount)"),
+      (
+        "batchesPerSource", batchesPerSource, (0...1_000_000).contains(batchesPerSource),
+        "a count from 0 to 1000000"
+      ),
+      (
+        "eventsPerBatch", eventsPerBatch, (0...Self.maxCount).contains(eventsPerBatch),
+        "a count from 0 to \(Self.maxCount)"
+      ),
+      (
+        "orderCount", orderCount, orderCount >= 1 && orderCount <= Self.maxOrderCount,
+        "between 1 and \(Self.maxOrderCount)"
+      ),
+      (
+        "bulkOrderLines", bulkOrderLines, (0...Self.maxCount).contains(bulkOrderLines),
+        "a count from 0 to \(Self.maxCount)"
+      ),
       ("csvEvery", csvEvery, csvEvery >= 0, "0 (never) or a positive batch interval"),
     ]
     for (name, value, isValid, expected) in checks where !isValid {

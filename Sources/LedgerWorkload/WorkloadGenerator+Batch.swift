@@ -1,4 +1,5 @@
 import LedgerDomain
+
 /// Writing one batch file: regular events, the bulk order's share, duplicate copies and bad
 /// lines, interleaved.
 extension WorkloadGenerator {

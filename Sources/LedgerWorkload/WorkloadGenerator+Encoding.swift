@@ -1,4 +1,5 @@
 import LedgerDomain
+
 /// Encoding events as JSON Lines or CSV rows, byte by byte: no Foundation JSON, no string
 /// interpolation per field. Sources with an odd index write their fields in another order,
 /// as a second producer would.

@@ -1,4 +1,5 @@
 import LedgerDomain
+
 extension WorkloadGenerator {
   /// UTC instants as text, computed with the days-from-civil algorithm (Howard Hinnant's
   /// `civil_from_days`): no DateFormatter, no time zone database.

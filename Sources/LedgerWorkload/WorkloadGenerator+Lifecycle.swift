@@ -137,8 +137,13 @@ extension WorkloadGenerator {
   private mutating func priceInCents() -> Int64 {
     let roll = random.next(below: 100)
     let (low, high) =
-      roll < 35 ? (99, 2_000) : roll < 75 ? (2_000, 10_000) : roll < 93 ? (10_000, 50_000)
-      : (50_000, 500_000)
+      roll < 35
+      ? (99, 2_000)
+      : roll < 75
+        ? (2_000, 10_000)
+        : roll < 93
+          ? (10_000, 50_000)
+          : (50_000, 500_000)
     var cents = low + random.next(below: high - low)
     if random.next(below: 100) < 40 { cents = cents / 100 * 100 + 99 }
     return Int64(cents)

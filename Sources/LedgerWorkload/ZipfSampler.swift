@@ -1,4 +1,5 @@
 import LedgerDomain
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import LedgerEngine
 import LedgerBench
+import LedgerEngine
 
 /// `ledgerline bench`: the benchmark of SPEC §8.
 struct BenchCommand: ParsableCommand {
@@ -51,7 +51,9 @@ struct BenchCommand: ParsableCommand {
     }
     print(json ? try report.json() : report.table(), terminator: json ? "\n" : "")
     guard report.shapeProblems.isEmpty else {
-      printError("the batch path is not cheaper than the transactional baseline: \(report.shapeProblems.joined(separator: "; "))")
+      printError(
+        "the batch path is not cheaper than the transactional baseline: \(report.shapeProblems.joined(separator: "; "))"
+      )
       throw ExitCode(1)
     }
   }
@@ -63,7 +65,9 @@ struct BenchCommand: ParsableCommand {
     let dir = workDir ?? "\(NSTemporaryDirectory())ledgerline-bench-\(getpid())"
     var options = BenchOptions(scale: preset, workDirectory: dir, seed: seed)
     if let workDir, FileManager.default.fileExists(atPath: workDir) {
-      throw ValidationError("--work-dir \(workDir) already exists; pass a new directory (the benchmark writes fresh data directories there)")
+      throw ValidationError(
+        "--work-dir \(workDir) already exists; pass a new directory (the benchmark writes fresh data directories there)"
+      )
     }
     options.transactionalEvents = transactionalEvents ?? options.transactionalEvents
     options.stateArtifacts = state ?? options.stateArtifacts
@@ -77,7 +81,8 @@ struct BenchCommand: ParsableCommand {
     if let scenarios {
       let numbers = scenarios.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
       guard !numbers.isEmpty, numbers.allSatisfy({ $0.map { (1...6).contains($0) } ?? false }) else {
-        throw ValidationError("invalid --scenarios \"\(scenarios)\": expected numbers 1 to 6, comma-separated, e.g. 1,4")
+        throw ValidationError(
+          "invalid --scenarios \"\(scenarios)\": expected numbers 1 to 6, comma-separated, e.g. 1,4")
       }
       options.scenarios = Set(numbers.compactMap { $0 })
     }

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import LedgerConsole
 import LedgerEngine
-import Synchronization
-import LedgerWorkload
 import LedgerOperations
+import LedgerWorkload
+import Synchronization
 
 /// `ledgerline demo`: a fresh data dir, a live generator, the engine and the console.
 struct DemoCommand: ParsableCommand {
@@ -48,9 +48,12 @@ struct DemoCommand: ParsableCommand {
     if headless {
       try runHeadless(workspace.context, deadline: deadline)
     } else {
-      try ConsoleSession(context: workspace.context, flags: flags, beforeExit: {
-        print("ledgerline demo: data directory \(root) (inspect with `ledgerline status --data \(root)`)")
-      }).run()
+      try ConsoleSession(
+        context: workspace.context, flags: flags,
+        beforeExit: {
+          print("ledgerline demo: data directory \(root) (inspect with `ledgerline status --data \(root)`)")
+        }
+      ).run()
     }
   }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import LedgerEngine
-import LedgerWorkload
 import LedgerSystem
+import LedgerWorkload
 
 /// `ledgerline generate`: realistic input batches into the inbox.
 struct GenerateCommand: ParsableCommand {
@@ -36,7 +36,9 @@ struct GenerateCommand: ParsableCommand {
     if json {
       print(try JSONOutput.line(ReportJSON(report)))
     } else {
-      print("wrote \(report.files.count) batch files to \(options.data)/inbox: \(report.events) events (\(report.bulkLines) in the bulk order), \(report.duplicateCopies) duplicate copies, \(report.badLines) bad lines, \(report.distinctOrders) orders, \(report.bytes) bytes")
+      print(
+        "wrote \(report.files.count) batch files to \(options.data)/inbox: \(report.events) events (\(report.bulkLines) in the bulk order), \(report.duplicateCopies) duplicate copies, \(report.badLines) bad lines, \(report.distinctOrders) orders, \(report.bytes) bytes"
+      )
     }
   }
 }

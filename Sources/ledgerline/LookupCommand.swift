@@ -14,9 +14,13 @@ struct LookupCommand: ParsableCommand {
   func run() throws {
     let workspace = try Workspace(root: options.data, mode: .reader)
     guard let view = try ArtifactQuery(context: workspace.context).lookup(orderID) else {
-      printError("no artifact for order \"\(orderID)\" in \(options.data) (not yet indexed, or no accepted line has this order_id)")
+      printError(
+        "no artifact for order \"\(orderID)\" in \(options.data) (not yet indexed, or no accepted line has this order_id)"
+      )
       throw ExitCode(1)
     }
-    print(json ? try ArtifactRendering.json(view, withLines: true) : ArtifactRendering.text(view), terminator: json ? "\n" : "")
+    print(
+      json ? try ArtifactRendering.json(view, withLines: true) : ArtifactRendering.text(view),
+      terminator: json ? "\n" : "")
   }
 }

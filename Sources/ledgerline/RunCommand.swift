@@ -42,7 +42,8 @@ struct RunCommand: ParsableCommand {
       guard report.failed.isEmpty else {
         for job in report.failed {
           printError(
-            "batch \(job.seq) failed at \(job.stage.rawValue): \(job.lastError ?? "unknown error"); fix the cause, then `ledgerline retry \(job.seq) --data \(options.data)`")
+            "batch \(job.seq) failed at \(job.stage.rawValue): \(job.lastError ?? "unknown error"); fix the cause, then `ledgerline retry \(job.seq) --data \(options.data)`"
+          )
         }
         throw ExitCode(2)
       }

@@ -59,19 +59,25 @@ import Testing
     #expect(report.figure(3, "peak RSS, pipeline, vs 1000 artifacts")?.met == nil)
     #expect(report.figures.map(\.scenario) == report.figures.map(\.scenario).sorted())
     #expect(report.notes.contains { $0.hasPrefix("memory figures measured in-process") })
-    #expect(report.figure(2, "end-to-end vs 1000 artifacts")?.note?.contains("200 events, 100 keys, 100 artifacts written") == true)
+    #expect(
+      report.figure(2, "end-to-end vs 1000 artifacts")?.note?.contains("200 events, 100 keys, 100 artifacts written")
+        == true)
   }
 
   @Test func transactionalBaselineAppliesDuplicatesAndLargeArtifactsLikeTheEngine() throws {
     let h = try EngineHarness()
     let tx = try EngineHarness()
     var lines = (0..<1_100).map { eventLine(id: "big-\($0)", order: "big", amount: "1.00") }
-    lines += [eventLine(id: "big-3", order: "big", amount: "9.00"), eventLine(id: "s1", order: "small", amount: "-2.50")]
+    lines += [
+      eventLine(id: "big-3", order: "big", amount: "9.00"), eventLine(id: "s1", order: "small", amount: "-2.50"),
+    ]
     for harness in [h, tx] {
       try harness.deliver(source: "web", name: "20261127T100000Z_20261127T101500Z.jsonl", lines: lines)
       try harness.deliver(
         source: "web", name: "20261127T101500Z_20261127T103000Z.jsonl",
-        lines: [eventLine(id: "big-5", order: "big", amount: "7.00"), eventLine(id: "big-x", order: "big", amount: "2.00")])
+        lines: [
+          eventLine(id: "big-5", order: "big", amount: "7.00"), eventLine(id: "big-x", order: "big", amount: "2.00"),
+        ])
     }
     try h.runUntilIdle()
     let counts = try TransactionalApplier(context: try tx.context()).run()
@@ -85,8 +91,11 @@ import Testing
     #expect(baseline["big"]?.summary.totals[.usd] == CurrencyTotals(balance: 110_200, debits: 110_200, credits: 0))
     #expect(baseline["big"]?.stored.ids == .external)
     #expect(baseline["big"]?.lines.map(\.id) == engine["big"]?.lines.map(\.id))
-    #expect(baseline["small"]?.summary == ArtifactSummary(
-      orderID: "small", version: 1_101, lineCount: 1, totals: [.usd: CurrencyTotals(balance: -250, debits: 0, credits: -250)]))
+    #expect(
+      baseline["small"]?.summary
+        == ArtifactSummary(
+          orderID: "small", version: 1_101, lineCount: 1,
+          totals: [.usd: CurrencyTotals(balance: -250, debits: 0, credits: -250)]))
   }
 
   @Test func endToEndResultSurvivesTheChildProcessFile() {
@@ -115,7 +124,9 @@ import Testing
       scenario: 4, metric: "lookup p99 warm", value: 0.25, unit: "ms", target: "≤ 1 ms", met: true)
     #expect(figure.ratio == nil)
     #expect(figure.ratioText == "")
-    #expect(try figure.json == #"{"met":true,"metric":"lookup p99 warm","scenario":4,"target":"≤ 1 ms","unit":"ms","value":0.25}"#)
+    #expect(
+      try figure.json
+        == #"{"met":true,"metric":"lookup p99 warm","scenario":4,"target":"≤ 1 ms","unit":"ms","value":0.25}"#)
   }
 
   @Test(arguments: [
@@ -136,7 +147,9 @@ import Testing
     var report = BenchReport(options: BenchOptions(scale: .small, workDirectory: "/tmp/x"))
     report.machine = "test machine"
     report.figures = [
-      BenchFigure(scenario: 2, metric: "stateless reduce", value: 10, unit: "events/s", target: "≥ 1,000,000 events/s", met: false)
+      BenchFigure(
+        scenario: 2, metric: "stateless reduce", value: 10, unit: "events/s", target: "≥ 1,000,000 events/s", met: false
+      )
     ]
     report.shapeProblems = ["batch CPU 2.0 s is not below transactional 1.0 s"]
     let table = report.table()
@@ -148,7 +161,10 @@ import Testing
   @Test(arguments: [
     ("state", 15, "invalid --state \"15\": expected a multiple of 10, at least 10"),
     ("hot-batches", 1, "invalid --hot-batches \"1\": expected at least 2 (first vs last batch)"),
-    ("batch-events", 4_002, "invalid --batch-events \"4002\": expected at least 2, touching no more keys (events / 2) than a tenth of --state"),
+    (
+      "batch-events", 4_002,
+      "invalid --batch-events \"4002\": expected at least 2, touching no more keys (events / 2) than a tenth of --state"
+    ),
   ])
   func refusesUnusableSizes(name: String, value: Int, message: String) {
     var options = BenchOptions(scale: .small, workDirectory: "/tmp/x")
@@ -180,7 +196,8 @@ import Testing
       line.split(separator: "\"").dropFirst(7).first.map(String.init)
     }
     #expect(orders.count == 10)
-    #expect(Set(orders) == Set(["ord-0000000000", "ord-0000000010", "ord-0000000020", "ord-0000000030", "ord-0000000040"]))
+    #expect(
+      Set(orders) == Set(["ord-0000000000", "ord-0000000010", "ord-0000000020", "ord-0000000030", "ord-0000000040"]))
     #expect(orders.prefix(5).map { $0 } != orders.prefix(5).sorted())
   }
 }

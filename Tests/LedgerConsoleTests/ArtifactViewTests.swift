@@ -65,10 +65,12 @@ import Testing
         == " id                             kind        amount  cur  ts                        source")
     #expect(
       screen.text(row: 9)
-        == " marketplace-0000000217         charge      317.99  USD  2026-11-27T07:09:28.041Z  marketplace/20261127T070928Z_20261127T070930Z.jsonl:17")
+        == " marketplace-0000000217         charge      317.99  USD  2026-11-27T07:09:28.041Z  marketplace/20261127T070928Z_20261127T070930Z.jsonl:17"
+    )
     #expect(
       screen.text(row: 10)
-        == " corr-1795763420664-2188574398  correction   -2.50  USD  2026-11-27T07:10:20Z      reason: fix shipping by ann  corrections/20261127T071020Z")
+        == " corr-1795763420664-2188574398  correction   -2.50  USD  2026-11-27T07:10:20Z      reason: fix shipping by ann  corrections/20261127T071020Z"
+    )
   }
 
   @Test func onANarrowScreenAnIdThatDoesNotFitIsCutWithAnEllipsisAndTheAmountStays() {

@@ -36,7 +36,8 @@ import Testing
   @Test func notATerminalMessageSaysWhatToDo() {
     #expect(
       ConsoleError.notATerminal(stream: "standard output").description
-        == "the console needs a terminal, but standard output is not one; run it in a terminal, or use `ledgerline status` / `run` for scripts")
+        == "the console needs a terminal, but standard output is not one; run it in a terminal, or use `ledgerline status` / `run` for scripts"
+    )
   }
 
   /// Interactive smoke run of the real ncurses adapter: only when

@@ -10,13 +10,14 @@ import Testing
     #expect(state.selectedSeq == nil)
   }
 
-  @Test(arguments: [
-    ([ConsoleKey.up], 3 as UInt64), ([.character("k")], 3 as UInt64), ([.up, .up, .down], 3 as UInt64),
-    ([.character("g")], 1 as UInt64), ([.home], 1 as UInt64),
-    ([.character("g"), .character("j")], 2 as UInt64), ([.pageUp], 1 as UInt64),
-    ([.character("g"), .pageDown], 4 as UInt64), ([.up, .character("G")], 4 as UInt64),
-    ([.character("g"), .up], 1 as UInt64), ([.down], 4 as UInt64),
-  ] as [([ConsoleKey], UInt64)])
+  @Test(
+    arguments: [
+      ([ConsoleKey.up], 3 as UInt64), ([.character("k")], 3 as UInt64), ([.up, .up, .down], 3 as UInt64),
+      ([.character("g")], 1 as UInt64), ([.home], 1 as UInt64),
+      ([.character("g"), .character("j")], 2 as UInt64), ([.pageUp], 1 as UInt64),
+      ([.character("g"), .pageDown], 4 as UInt64), ([.up, .character("G")], 4 as UInt64),
+      ([.character("g"), .up], 1 as UInt64), ([.down], 4 as UInt64),
+    ] as [([ConsoleKey], UInt64)])
   func keysMoveTheSelection(keys: [ConsoleKey], expected: UInt64) {
     var state = Fixtures.state()
     for key in keys { #expect(state.on(.key(key)) == []) }

@@ -39,7 +39,7 @@ import Testing
 
   @Test func footerOffersSubmitNextAndBack() {
     let screen = render(CorrectionForm(orderID: "ORD-1"))
-    #expect(screen.text(row: 29) .hasPrefix(" Esc back  Tab/↓ next  Enter submit"))
+    #expect(screen.text(row: 29).hasPrefix(" Esc back  Tab/↓ next  Enter submit"))
   }
 
   @Test func showsSubmitting() {

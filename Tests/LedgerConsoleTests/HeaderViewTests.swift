@@ -45,12 +45,16 @@ import Testing
   @Test func gapsThatFitAreAllListed() {
     #expect(
       render(columns: 140, gaps: Array(Self.gaps.prefix(2))).text(row: 2)
-        == " marketplace   complete through 2026-11-27T07:09:30Z  gaps: 07:09:30Z–07:09:32Z pending, 07:09:32Z–07:09:34Z pending")
+        == " marketplace   complete through 2026-11-27T07:09:30Z  gaps: 07:09:30Z–07:09:32Z pending, 07:09:32Z–07:09:34Z pending"
+    )
   }
 
   @Test(arguments: [
     ("2026-11-27T10:45:00Z–2026-11-27T11:00:00Z missing", "2026-11-27T10:30:00Z", "10:45:00Z–11:00:00Z missing"),
-    ("2026-11-28T00:00:00Z–2026-11-28T00:15:00Z pending", "2026-11-27T23:45:00Z", "2026-11-28T00:00:00Z–2026-11-28T00:15:00Z pending"),
+    (
+      "2026-11-28T00:00:00Z–2026-11-28T00:15:00Z pending", "2026-11-27T23:45:00Z",
+      "2026-11-28T00:00:00Z–2026-11-28T00:15:00Z pending"
+    ),
     ("10:15-10:30 missing", nil, "10:15-10:30 missing"),
   ])
   func aGapDropsOnlyTheWatermarksOwnDate(gap: String, watermark: String?, expected: String) {

@@ -32,13 +32,15 @@ import Testing
   @Test func everyStateHasAGlyphAWordAndARole() {
     #expect(
       screen.text(row: 5)
-        == "  #1    1 file   ✓ done     ✓ done     ✓ done     ✓ done     ✓ done     web/20261127T100000Z_20261127T101500Z.jsonl")
+        == "  #1    1 file   ✓ done     ✓ done     ✓ done     ✓ done     ✓ done     web/20261127T100000Z_20261127T101500Z.jsonl"
+    )
     #expect(
       screen.text(row: 6)
         == "  #2    2 files  ✓ done     ✓ done     ✗ failed   · pending  ✗ failed   web, pos 10:15:00–10:30:00Z")
     #expect(
       screen.text(row: 7)
-        == "  #3    1 file   ✓ done     ↻ 2/5 9s   · pending  · pending  ↻ retrying web/20261127T103000Z_20261127T104500Z.jsonl")
+        == "  #3    1 file   ✓ done     ↻ 2/5 9s   · pending  · pending  ↻ retrying web/20261127T103000Z_20261127T104500Z.jsonl"
+    )
     #expect(screen.cell(row: 5, column: 17).role == .stageDone)
     #expect(screen.cell(row: 6, column: 39).role == .stageFailed)
     #expect(screen.cell(row: 6, column: 50).role == .stagePending)
@@ -124,7 +126,8 @@ import Testing
     let screen = ConsoleRenderer.render(state, glyphs: .unicode)
     #expect(
       screen.text(row: 9)
-        == "  #5    1 file   ✓ done     ✓ done     · pending  · pending  · waiting  web/20261127T104500Z_20261127T110000Z.jsonl")
+        == "  #5    1 file   ✓ done     ✓ done     · pending  · pending  · waiting  web/20261127T104500Z_20261127T110000Z.jsonl"
+    )
     #expect(screen.cell(row: 9, column: 61).role == .stagePending)
     state.screen = .batchDetail(seq: 5)
     #expect(ConsoleRenderer.render(state, glyphs: .unicode).text(row: 0) == " Batch #5  │ · waiting")
@@ -148,7 +151,9 @@ import Testing
 
   @Test func eightyColumnsKeepEveryStateAndSummariseTheInputs() {
     let screen = ConsoleRenderer.render(Fixtures.state(rows: 24, columns: 80), glyphs: .unicode)
-    #expect(screen.text(row: 0) == " Ledgerline  │ /data/ll │ engine running" + String(repeating: " ", count: 30) + "10:45:00Z")
+    #expect(
+      screen.text(row: 0) == " Ledgerline  │ /data/ll │ engine running" + String(repeating: " ", count: 30)
+        + "10:45:00Z")
     #expect(screen.text(row: 6) == "  #2    2 files  ✓ done     ✓ done     ✗ failed   · pending  ✗ failed   web, pos")
     #expect(screen.text(row: 8) == "› #4    1 file   ▶ 45%      · pending  · pending  · pending  ▶ running  correct…")
     #expect(screen.lines.allSatisfy { $0.count <= 80 })

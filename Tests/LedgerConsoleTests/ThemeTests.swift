@@ -57,12 +57,30 @@ let shippedThemesDirectory: String = {
   }
 
   @Test(arguments: [
-    ("normal = 1, 2\nheader 231, 24", "t.theme:2: expected \"role = foreground, background[, attributes]\", got \"header 231, 24\"; fix the line or comment it out with #"),
-    ("\n\nheder = 1, 2", "t.theme:3: unknown role \"heder\"; roles are \(ScreenRole.allCases.map(\.themeName).joined(separator: ", "))"),
-    ("header = purple, 2", "t.theme:1: \"purple\" is not a colour; use default, a name (black, red, green, yellow, blue, magenta, cyan, white, bright-…) or a number 0-255"),
-    ("header = 1, 256", "t.theme:1: \"256\" is not a colour; use default, a name (black, red, green, yellow, blue, magenta, cyan, white, bright-…) or a number 0-255"),
-    ("# x\nheader = 1, 2, blink", "t.theme:2: \"blink\" is not an attribute; use bold, underline, reverse, dim or none, joined with +"),
-    ("header = 1", "t.theme:1: expected \"role = foreground, background[, attributes]\", got \"1\"; fix the line or comment it out with #"),
+    (
+      "normal = 1, 2\nheader 231, 24",
+      "t.theme:2: expected \"role = foreground, background[, attributes]\", got \"header 231, 24\"; fix the line or comment it out with #"
+    ),
+    (
+      "\n\nheder = 1, 2",
+      "t.theme:3: unknown role \"heder\"; roles are \(ScreenRole.allCases.map(\.themeName).joined(separator: ", "))"
+    ),
+    (
+      "header = purple, 2",
+      "t.theme:1: \"purple\" is not a colour; use default, a name (black, red, green, yellow, blue, magenta, cyan, white, bright-…) or a number 0-255"
+    ),
+    (
+      "header = 1, 256",
+      "t.theme:1: \"256\" is not a colour; use default, a name (black, red, green, yellow, blue, magenta, cyan, white, bright-…) or a number 0-255"
+    ),
+    (
+      "# x\nheader = 1, 2, blink",
+      "t.theme:2: \"blink\" is not an attribute; use bold, underline, reverse, dim or none, joined with +"
+    ),
+    (
+      "header = 1",
+      "t.theme:1: expected \"role = foreground, background[, attributes]\", got \"1\"; fix the line or comment it out with #"
+    ),
     ("header = 1, 2\n# c\nheader = 3, 4", "t.theme:3: role \"header\" is already set on line 1; keep one of the two"),
   ])
   func parseErrorsNameTheFileAndLine(text: String, message: String) {

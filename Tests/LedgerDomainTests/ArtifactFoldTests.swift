@@ -37,8 +37,11 @@ import Testing
     let before = ArtifactSummary(
       orderID: "o1", version: 7, lineCount: 2, totals: [.usd: CurrencyTotals(balance: -100, debits: 0, credits: -100)])
     let outcome = ArtifactFold().apply([event("x", 100)], to: before, isKnown: { _ in false })
-    #expect(outcome.summary == ArtifactSummary(
-      orderID: "o1", version: 7, lineCount: 3, totals: [.usd: CurrencyTotals(balance: 0, debits: 100, credits: -100)]))
+    #expect(
+      outcome.summary
+        == ArtifactSummary(
+          orderID: "o1", version: 7, lineCount: 3,
+          totals: [.usd: CurrencyTotals(balance: 0, debits: 100, credits: -100)]))
   }
 
   @Test func ignoresDuplicatesWithinTheFoldAndAlreadyKnownLinesFirstCopyWins() {

@@ -20,7 +20,9 @@ import Testing
     ("20261127T100000Z_20261127T101500Z", "the extension must be .jsonl or .csv"),
     ("20261127T100000Z-20261127T101500Z.jsonl", "expected exactly one '_' between <from> and <to>"),
     ("a_b_c.jsonl", "expected exactly one '_' between <from> and <to>"),
-    ("20261127T100000_20261127T101500Z.jsonl", "<from> \"20261127T100000\" is not a valid UTC instant YYYYMMDDTHHMMSSZ"),
+    (
+      "20261127T100000_20261127T101500Z.jsonl", "<from> \"20261127T100000\" is not a valid UTC instant YYYYMMDDTHHMMSSZ"
+    ),
     ("20261127T100000Z_20260230T101500Z.csv", "<to> \"20260230T101500Z\" is not a valid UTC instant YYYYMMDDTHHMMSSZ"),
     ("_20261127T101500Z.jsonl", "<from> \"\" is not a valid UTC instant YYYYMMDDTHHMMSSZ"),
   ])

@@ -95,7 +95,8 @@ import Testing
   }
 
   @Test func readsEveryKnownColumnAndAppliesNoDefaultWhereACellIsGiven() {
-    let text = "id,order_id,kind,amount,currency,ts,entity,memo,reason,author\n"
+    let text =
+      "id,order_id,kind,amount,currency,ts,entity,memo,reason,author\n"
       + "c-1,o1,correction,-0.125,BHD,2026-11-27T09:59:59+01:00,EU,fix,typo,ana\n"
     #expect(
       run(text).first?.event
@@ -142,7 +143,8 @@ import Testing
   @Test func rejectsAQuoteThatSpansIntoTheNextRecordAsMalformed() {
     // RFC 4180: the quote opened on line 2 closes on line 3, where text follows it.
     let results = run("order_id,amount\no1,\"1\n\"o2\",2\no3,3\n")
-    #expect(results.map { $0.rejection?.reason } == [.csvMalformed(detail: "field 2 has text after its closing quote"), nil])
+    #expect(
+      results.map { $0.rejection?.reason } == [.csvMalformed(detail: "field 2 has text after its closing quote"), nil])
     #expect(results.last?.event?.origin.line == 4)
   }
 
@@ -159,12 +161,16 @@ import Testing
 
   @Test func rejectsEveryRecordWhenTheHeaderIsMalformed() {
     let detail = "the header row (line 1) is malformed: field 1 has a stray '\"' outside quotes"
-    #expect(reasons("ord\"er_id,amount\no1,1\no2,2\n") == [.csvMalformed(detail: detail), .csvMalformed(detail: detail)])
+    #expect(
+      reasons("ord\"er_id,amount\no1,1\no2,2\n") == [.csvMalformed(detail: detail), .csvMalformed(detail: detail)])
   }
 
   @Test func rejectsEveryRecordWhenTheHeaderIsNotUTF8() {
     let detail = "the header row (line 1) is not valid UTF-8 (bad byte at offset 3)"
-    #expect(run(bytes: Array("ord".utf8) + [0xC0] + Array(",amount\no1,1\n".utf8)).map { $0.rejection?.reason } == [.csvMalformed(detail: detail)])
+    #expect(
+      run(bytes: Array("ord".utf8) + [0xC0] + Array(",amount\no1,1\n".utf8)).map { $0.rejection?.reason } == [
+        .csvMalformed(detail: detail)
+      ])
   }
 
   @Test(arguments: [

@@ -6,7 +6,10 @@ import Testing
   /// ISO 4217 List One codes with numeric minor units (as of the 2025 amendments), plus the
   /// superseded codes the table still books (ANG, CUC, SLL, ZWL) during their phase-out.
   static let expected: [Int: Set<String>] = [
-    0: ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"],
+    0: [
+      "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF",
+      "XPF",
+    ],
     3: ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"],
     4: ["CLF", "UYW"],
     2: Set(
@@ -43,7 +46,9 @@ import Testing
     #expect(Currency(isoCode: code) == Currency(code: code, minorUnits: digits))
   }
 
-  @Test(arguments: ["usd", "Usd", "XAU", "XAG", "XPT", "XPD", "XDR", "XXX", "XTS", "XSU", "XUA", "XBA", "HRK", "", "US", "USDD"])
+  @Test(arguments: [
+    "usd", "Usd", "XAU", "XAG", "XPT", "XPD", "XDR", "XXX", "XTS", "XSU", "XUA", "XBA", "HRK", "", "US", "USDD",
+  ])
   func refusesCodesThatAreNotBookableUppercaseISO4217(code: String) {
     #expect(Currency(isoCode: code) == nil)
   }

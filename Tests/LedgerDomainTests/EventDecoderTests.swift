@@ -28,17 +28,19 @@ import Testing
   }
 
   @Test func recognisesEscapedKeysAsTheKnownField() throws {
-    let line = #"{"\u0069d":"e1","order_id":"o1","kind":"fee","amount":"1","currency":"JPY","ts":"2026-11-27T10:00:00Z"}"#
+    let line =
+      #"{"\u0069d":"e1","order_id":"o1","kind":"fee","amount":"1","currency":"JPY","ts":"2026-11-27T10:00:00Z"}"#
     let event = try decode(line).get()
     #expect(event.id == "e1")
     #expect(event.amount == 1)
     #expect(event.currency == Currency(code: "JPY", minorUnits: 0))
   }
 
-  @Test(arguments: [
-    (#"12.5"#, 1250), (#""0.01""#, 1), (#"-0"#, 0), (#""-3""#, -300), (#"0"#, 0),
-    (#""92233720368547758.07""#, Int64.max), (#""-92233720368547758.08""#, Int64.min),
-  ] as [(String, Int64)])
+  @Test(
+    arguments: [
+      (#"12.5"#, 1250), (#""0.01""#, 1), (#"-0"#, 0), (#""-3""#, -300), (#"0"#, 0),
+      (#""92233720368547758.07""#, Int64.max), (#""-92233720368547758.08""#, Int64.min),
+    ] as [(String, Int64)])
   func acceptsAmountAsStringOrNumber(amount: String, minorUnits: Int64) throws {
     #expect(try decode(eventLine(["amount": amount])).get().amount == minorUnits)
   }
@@ -88,13 +90,14 @@ import Testing
 
   // MARK: - UTF-8
 
-  @Test(arguments: [
-    ([0xC0, 0xAF], 7), ([0xC1, 0xBF], 7), ([0xE0, 0x80, 0xAF], 7), ([0xF0, 0x80, 0x80, 0xAF], 7),
-    ([0xED, 0xA0, 0x80], 7), ([0xED, 0xBF, 0xBF], 7), ([0xF4, 0x90, 0x80, 0x80], 7),
-    ([0xF5, 0x80, 0x80, 0x80], 7), ([0xFF], 7), ([0xFE], 7), ([0x80], 7), ([0xE2, 0x82], 7),
-    ([0xF0, 0x9F, 0x98], 7), ([0xC3, 0xA9, 0xFF], 9),
-    (Array(repeating: UInt8(ascii: "a"), count: 30) + [0xBF], 37),
-  ] as [([UInt8], Int)])
+  @Test(
+    arguments: [
+      ([0xC0, 0xAF], 7), ([0xC1, 0xBF], 7), ([0xE0, 0x80, 0xAF], 7), ([0xF0, 0x80, 0x80, 0xAF], 7),
+      ([0xED, 0xA0, 0x80], 7), ([0xED, 0xBF, 0xBF], 7), ([0xF4, 0x90, 0x80, 0x80], 7),
+      ([0xF5, 0x80, 0x80, 0x80], 7), ([0xFF], 7), ([0xFE], 7), ([0x80], 7), ([0xE2, 0x82], 7),
+      ([0xF0, 0x9F, 0x98], 7), ([0xC3, 0xA9, 0xFF], 9),
+      (Array(repeating: UInt8(ascii: "a"), count: 30) + [0xBF], 37),
+    ] as [([UInt8], Int)])
   func rejectsIllFormedUTF8AtTheOffsetOfTheBadSequence(bad: [UInt8], offset: Int) {
     let line = Array(#"{"id":""#.utf8) + bad + Array(#"","order_id":"o1"}"#.utf8)
     #expect(rejection(bytes: line) == .invalidUTF8(byteOffset: offset))
@@ -104,10 +107,11 @@ import Testing
     #expect(rejection(bytes: Array(#"{"id":""#.utf8) + [0xE2, 0x82]) == .invalidUTF8(byteOffset: 7))
   }
 
-  @Test(arguments: [
-    [0xF4, 0x8F, 0xBF, 0xBF], [0xEF, 0xBF, 0xBF], [0xED, 0x9F, 0xBF], [0xEE, 0x80, 0x80],
-    [0xC2, 0x80], [0xE0, 0xA0, 0x80], [0xF0, 0x90, 0x80, 0x80],
-  ] as [[UInt8]])
+  @Test(
+    arguments: [
+      [0xF4, 0x8F, 0xBF, 0xBF], [0xEF, 0xBF, 0xBF], [0xED, 0x9F, 0xBF], [0xEE, 0x80, 0x80],
+      [0xC2, 0x80], [0xE0, 0xA0, 0x80], [0xF0, 0x90, 0x80, 0x80],
+    ] as [[UInt8]])
   func acceptsWellFormedUTF8AtTheEdgesOfEachRange(good: [UInt8]) throws {
     let line = Array(#"{"id":""#.utf8) + good + Array(("\"," + eventLine(["id": nil]).dropFirst()).utf8)
     let event = try decode(bytes: line).get()

@@ -49,8 +49,9 @@ import Testing
       eventLine(["id": "\"" + String(repeating: "x", count: 126) + #"\u00e9""#])
     ).get()
     #expect(event.id.utf8.count == 128)
-    #expect(rejection(eventLine(["id": "\"" + String(repeating: "x", count: 127) + #"\u20ac""#]))
-      == .fieldTooLong(field: "id", bytes: 130, limit: 128))
+    #expect(
+      rejection(eventLine(["id": "\"" + String(repeating: "x", count: 127) + #"\u20ac""#]))
+        == .fieldTooLong(field: "id", bytes: 130, limit: 128))
   }
 
   @Test(arguments: ["Charge", "refunds", "", " charge", "CHARGE", "correction "])
@@ -99,9 +100,10 @@ import Testing
         == .amountOutOfRange(amount.replacingQuotes()))
   }
 
-  @Test(arguments: [
-    ("USD", 2, 1250), ("JPY", 0, 12), ("BHD", 3, 12_500), ("CLF", 4, 125_000), ("KRW", 0, 12),
-  ] as [(String, Int, Int64)])
+  @Test(
+    arguments: [
+      ("USD", 2, 1250), ("JPY", 0, 12), ("BHD", 3, 12_500), ("CLF", 4, 125_000), ("KRW", 0, 12),
+    ] as [(String, Int, Int64)])
   func scalesTheAmountToTheCurrencysMinorUnits(code: String, digits: Int, minorUnits: Int64) throws {
     let amount = digits == 0 ? "12" : "12.5"
     let event = try decode(eventLine(["amount": "\"\(amount)\"", "currency": "\"\(code)\""])).get()
@@ -128,12 +130,13 @@ import Testing
     #expect(accepted(eventLine(["ts": #""2026-11-27t10:00:00.5+05:30""#]))?.ts == "2026-11-27t10:00:00.5+05:30")
   }
 
-  @Test(arguments: [
-    ("reason", nil, RejectReason.missingField("reason")), ("reason", "null", .missingField("reason")),
-    ("reason", #""""#, .emptyField("reason")), ("author", nil, .missingField("author")),
-    ("author", #""""#, .emptyField("author")),
-    ("author", "1", .wrongType(field: "author", expected: "a string or null")),
-  ] as [(String, String?, RejectReason)])
+  @Test(
+    arguments: [
+      ("reason", nil, RejectReason.missingField("reason")), ("reason", "null", .missingField("reason")),
+      ("reason", #""""#, .emptyField("reason")), ("author", nil, .missingField("author")),
+      ("author", #""""#, .emptyField("author")),
+      ("author", "1", .wrongType(field: "author", expected: "a string or null")),
+    ] as [(String, String?, RejectReason)])
   func rejectsACorrectionWithoutReasonAndAuthor(field: String, value: String?, reason: RejectReason) {
     var changes: [(String, String?)] = [("kind", #""correction""#), ("reason", #""typo""#), ("author", #""ana""#)]
     changes.append((field, value))
@@ -162,10 +165,16 @@ import Testing
     (eventLine(["kind": #""nope""#, "amount": #""x""#]), .unknownKind("nope")),
     (eventLine(["amount": #""x""#, "currency": #""usd""#]), .malformedAmount("x")),
     (eventLine(["amount": #""1.000""#, "currency": #""usd""#]), .unknownCurrency("usd")),
-    (eventLine(["amount": #""1.000""#, "ts": #""bad""#]), .tooManyAmountDigits(amount: "1.000", currency: "USD", allowed: 2)),
+    (
+      eventLine(["amount": #""1.000""#, "ts": #""bad""#]),
+      .tooManyAmountDigits(amount: "1.000", currency: "USD", allowed: 2)
+    ),
     (eventLine(["ts": #""bad""#, "entity": "1"]), .invalidTimestamp("bad")),
     (eventLine(["kind": #""correction""#, "entity": "1"]), .wrongType(field: "entity", expected: "a string or null")),
-    (eventLine(["kind": #""correction""#, "memo": "1", "reason": #""r""#]), .wrongType(field: "memo", expected: "a string or null")),
+    (
+      eventLine(["kind": #""correction""#, "memo": "1", "reason": #""r""#]),
+      .wrongType(field: "memo", expected: "a string or null")
+    ),
     (eventLine(["kind": #""correction""#, "author": #""""#]), .missingField("reason")),
   ])
   func reportsTheFirstBrokenRuleInSpecOrder(line: String, reason: RejectReason) {

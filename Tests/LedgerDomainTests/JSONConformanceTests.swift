@@ -10,12 +10,21 @@ import Testing
     ("  \t", "the line holds only whitespace, expected a JSON object"),
     (#"{"a":1,}"#, "trailing comma before '}' at byte offset 7"),
     (#"{"a":[1,2,]}"#, "trailing comma before ']' at byte offset 10"),
-    (#"{"a":1 // note"#, "unexpected '/' at byte offset 7, expected ',' or '}' after an object member (comments are not allowed)"),
-    (#"{/*c*/"a":1}"#, "unexpected '/' at byte offset 1, expected a string key in double quotes (comments are not allowed)"),
+    (
+      #"{"a":1 // note"#,
+      "unexpected '/' at byte offset 7, expected ',' or '}' after an object member (comments are not allowed)"
+    ),
+    (
+      #"{/*c*/"a":1}"#,
+      "unexpected '/' at byte offset 1, expected a string key in double quotes (comments are not allowed)"
+    ),
     (#"{"a":NaN}"#, "unexpected 'N' at byte offset 5, expected a value (NaN and Infinity are not JSON numbers)"),
     (#"{"a":Infinity}"#, "unexpected 'I' at byte offset 5, expected a value (NaN and Infinity are not JSON numbers)"),
     (#"{"a":-Infinity}"#, "'-' must be followed by a digit at byte offset 5"),
-    (#"{'a':1}"#, #"unexpected "'" at byte offset 1, expected a string key in double quotes (strings and keys need double quotes)"#),
+    (
+      #"{'a':1}"#,
+      #"unexpected "'" at byte offset 1, expected a string key in double quotes (strings and keys need double quotes)"#
+    ),
     (#"{"a":'x'}"#, #"unexpected "'" at byte offset 5, expected a value (strings and keys need double quotes)"#),
     (#"{"a":01}"#, "number has a leading zero at byte offset 5"),
     (#"{"a":-01}"#, "number has a leading zero at byte offset 5"),
@@ -33,10 +42,22 @@ import Testing
     (#"{"a":"\é"}"#, #"invalid escape '\' followed by U+00E9 at byte offset 6"#),
     (#"{"a":"\u12"}"#, #"'\u' must be followed by four hex digits at byte offset 6"#),
     (#"{"a":"\u12G4"}"#, #"'\u' must be followed by four hex digits at byte offset 6"#),
-    (#"{"a":"\uD800"}"#, #"lone high surrogate \uD800 at byte offset 6 (it must be followed by a low surrogate \uDC00-\uDFFF)"#),
-    (#"{"a":"\ud83dx"}"#, #"lone high surrogate \ud83d at byte offset 6 (it must be followed by a low surrogate \uDC00-\uDFFF)"#),
-    (#"{"a":"\uD800\u0041"}"#, #"lone high surrogate \uD800 at byte offset 6 (it must be followed by a low surrogate \uDC00-\uDFFF)"#),
-    (#"{"a":"\uD800\uD800"}"#, #"lone high surrogate \uD800 at byte offset 6 (it must be followed by a low surrogate \uDC00-\uDFFF)"#),
+    (
+      #"{"a":"\uD800"}"#,
+      #"lone high surrogate \uD800 at byte offset 6 (it must be followed by a low surrogate \uDC00-\uDFFF)"#
+    ),
+    (
+      #"{"a":"\ud83dx"}"#,
+      #"lone high surrogate \ud83d at byte offset 6 (it must be followed by a low surrogate \uDC00-\uDFFF)"#
+    ),
+    (
+      #"{"a":"\uD800\u0041"}"#,
+      #"lone high surrogate \uD800 at byte offset 6 (it must be followed by a low surrogate \uDC00-\uDFFF)"#
+    ),
+    (
+      #"{"a":"\uD800\uD800"}"#,
+      #"lone high surrogate \uD800 at byte offset 6 (it must be followed by a low surrogate \uDC00-\uDFFF)"#
+    ),
     (#"{"a":"\uDC00"}"#, #"lone low surrogate \uDC00 at byte offset 6"#),
     (#"{"a":"\"#, #"unterminated string: the line ends after '\' at byte offset 6"#),
     (#"{"a":1} x"#, "unexpected text after the value at byte offset 8"),

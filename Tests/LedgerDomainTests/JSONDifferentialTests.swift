@@ -33,7 +33,7 @@ import Testing
       switch (ours.failure, foundation) {
       case (nil, let object?):
         bothAccepted += 1
-        #expect(Set(object.keys) == Set(ours.strings.keys) .union(ours.otherKeys), "\(line.text)")
+        #expect(Set(object.keys) == Set(ours.strings.keys).union(ours.otherKeys), "\(line.text)")
         for (key, value) in ours.strings {
           #expect(object[key] as? String == value, "\(line.text)")
         }

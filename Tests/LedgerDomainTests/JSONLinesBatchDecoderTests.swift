@@ -17,9 +17,10 @@ import Testing
   @Test func decodesEveryLineWithItsPhysicalLineNumber() {
     let results = run(eventLine(["id": #""a""#]) + "\n" + eventLine(["id": #""b""#]) + "\n")
     #expect(results.map { $0.event?.id } == ["a", "b"])
-    #expect(results.map { $0.event?.origin } == [
-      EventOrigin(source: "shop", file: file, line: 1), EventOrigin(source: "shop", file: file, line: 2),
-    ])
+    #expect(
+      results.map { $0.event?.origin } == [
+        EventOrigin(source: "shop", file: file, line: 1), EventOrigin(source: "shop", file: file, line: 2),
+      ])
   }
 
   @Test func countsAFinalLineWithoutNewline() {

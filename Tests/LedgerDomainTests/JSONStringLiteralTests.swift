@@ -13,7 +13,8 @@ import Testing
   ]
 
   @Test func escapesQuotesBackslashesAndControlCharactersOnly() {
-    #expect(JSONStringLiteral.quoted("a\"b\\c/d\n\r\t\u{08}\u{0C}\u{00}\u{1F}é😀") == #""a\"b\\c/d\n\r\t\b\f\u0000\u001fé😀""#)
+    #expect(
+      JSONStringLiteral.quoted("a\"b\\c/d\n\r\t\u{08}\u{0C}\u{00}\u{1F}é😀") == #""a\"b\\c/d\n\r\t\b\f\u0000\u001fé😀""#)
   }
 
   @Test(arguments: texts)

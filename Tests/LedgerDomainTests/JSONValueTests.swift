@@ -54,8 +54,10 @@ import Testing
     (#"{"a":{"b":1,"\u0062":2}}"#, #"repeated key "b" at byte offset 12"#),
     (#""\x""#, "invalid escape '\\' followed by 'x' at byte offset 1"),
     ("NaN", "unexpected 'N' at byte offset 0, expected a value (NaN and Infinity are not JSON numbers)"),
-    (String(repeating: "[", count: 129) + String(repeating: "]", count: 129),
-     "objects and arrays nest deeper than 128 levels at byte offset 128"),
+    (
+      String(repeating: "[", count: 129) + String(repeating: "]", count: 129),
+      "objects and arrays nest deeper than 128 levels at byte offset 128"
+    ),
   ])
   func refusesTextThatIsNotOneStrictJSONValue(text: String, detail: String) {
     #expect(throws: JSONValueError.invalid(text: text, detail: detail)) { try JSONValue(parsing: text) }

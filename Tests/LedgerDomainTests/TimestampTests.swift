@@ -27,11 +27,12 @@ import Testing
 }
 
 @Suite struct BatchInstantTests {
-  @Test(arguments: [
-    ("20261127T100000Z", 1_795_773_600), ("19700101T000000Z", 0), ("20240229T235959Z", 1_709_251_199),
-    ("20000301T000000Z", 951_868_800), ("19691231T235959Z", -1), ("00010101T000000Z", -62_135_596_800),
-    ("99991231T235959Z", 253_402_300_799),
-  ] as [(String, Int64)])
+  @Test(
+    arguments: [
+      ("20261127T100000Z", 1_795_773_600), ("19700101T000000Z", 0), ("20240229T235959Z", 1_709_251_199),
+      ("20000301T000000Z", 951_868_800), ("19691231T235959Z", -1), ("00010101T000000Z", -62_135_596_800),
+      ("99991231T235959Z", 253_402_300_799),
+    ] as [(String, Int64)])
   func parsesBasicFormIntoEpochSecondsAndFormatsItBack(text: String, seconds: Int64) throws {
     let instant = try #require(BatchInstant(basic: text))
     #expect(instant.secondsSinceEpoch == seconds)

@@ -1,8 +1,8 @@
 import Foundation
 import LedgerDomain
 import LedgerStorage
-import Testing
 import LedgerTesting
+import Testing
 
 @testable import LedgerEngine
 

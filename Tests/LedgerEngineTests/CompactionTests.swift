@@ -1,9 +1,9 @@
 import Foundation
 import LedgerDomain
-import LedgerStorage
-import Testing
 import LedgerOperations
+import LedgerStorage
 import LedgerTesting
+import Testing
 
 @testable import LedgerEngine
 
@@ -63,7 +63,8 @@ import LedgerTesting
     try h.runUntilIdle(maxInputsPerJob: 1)
     _ = try h.engine().compactIfQuiescent()
     for b in 6..<9 {
-      try h.deliver(source: "web", name: RetryAndPipelineTests.name(b),
+      try h.deliver(
+        source: "web", name: RetryAndPipelineTests.name(b),
         lines: [eventLine(id: "late-\(b)", order: "order-3", amount: "-1.00")])
     }
     try h.runUntilIdle(maxInputsPerJob: 1, compactEvery: 1)

@@ -97,9 +97,11 @@ import Testing
   @Test func theSameBytesUnderANewIntervalAreRefusedAsADuplicate() throws {
     let h = try EngineHarness()
     // The seed's positional CSV: re-sent, its ids would differ, so content decides.
-    try h.deliver(source: "legacy", name: "20261127T100000Z_20261127T101500Z.csv", lines: ["order_id,amount", "1001,10.00"])
+    try h.deliver(
+      source: "legacy", name: "20261127T100000Z_20261127T101500Z.csv", lines: ["order_id,amount", "1001,10.00"])
     try h.runUntilIdle()
-    try h.deliver(source: "legacy", name: "20261127T101500Z_20261127T103000Z.csv", lines: ["order_id,amount", "1001,10.00"])
+    try h.deliver(
+      source: "legacy", name: "20261127T101500Z_20261127T103000Z.csv", lines: ["order_id,amount", "1001,10.00"])
     try h.runUntilIdle()
     #expect(try h.artifacts()["1001"]?.summary.totals[.usd]?.balance == 1000)
     let refusal = try #require(try h.context().ledger.refusals(limit: 10).first)

@@ -1,9 +1,9 @@
 import Foundation
 import LedgerDomain
-import LedgerStorage
-import Testing
 import LedgerOperations
+import LedgerStorage
 import LedgerTesting
+import Testing
 
 @testable import LedgerEngine
 

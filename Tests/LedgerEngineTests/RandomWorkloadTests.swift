@@ -1,8 +1,8 @@
 import Foundation
 import LedgerDomain
-import Testing
 import LedgerOperations
 import LedgerTesting
+import Testing
 
 @testable import LedgerEngine
 
@@ -62,7 +62,8 @@ import LedgerTesting
     for source in sources {
       for b in 0..<(2 + pick(3)) {
         let from = base + Int64(b) * 60
-        let name = "\(BatchInstant(secondsSinceEpoch: from).basic)_\(BatchInstant(secondsSinceEpoch: from + 60).basic).jsonl"
+        let name =
+          "\(BatchInstant(secondsSinceEpoch: from).basic)_\(BatchInstant(secondsSinceEpoch: from + 60).basic).jsonl"
         var lines: [String] = []
         for _ in 0..<(5 + pick(40)) {
           lines.append(randomLine(&rng, used: &usedIDs, source: source, bad: &bad))
@@ -77,7 +78,9 @@ import LedgerTesting
     return (expected, bad)
   }
 
-  static func randomLine(_ rng: inout SeededRandom, used: inout [(String, String)], source: String, bad: inout Int) -> String {
+  static func randomLine(_ rng: inout SeededRandom, used: inout [(String, String)], source: String, bad: inout Int)
+    -> String
+  {
     func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
     if pick(10) == 0 {
       bad += 1
@@ -92,8 +95,11 @@ import LedgerTesting
     let amount = DecimalAmount.format(units, minorUnits: digits)
     let kind = kinds[pick(kinds.count)]
     let amountJSON = pick(3) == 0 ? amount : "\"\(amount)\""
-    let extra = kind == "correction" ? #","reason":"fix","author":"ana""# : (pick(4) == 0 ? #","memo":"m","x_custom":[1,{"a":null}]"# : "")
-    return #"{"id":"\#(id)","order_id":"\#(order)","kind":"\#(kind)","amount":\#(amountJSON),"currency":"\#(code)","ts":"2026-11-27T10:00:00Z"\#(extra)}"#
+    let extra =
+      kind == "correction"
+      ? #","reason":"fix","author":"ana""# : (pick(4) == 0 ? #","memo":"m","x_custom":[1,{"a":null}]"# : "")
+    return
+      #"{"id":"\#(id)","order_id":"\#(order)","kind":"\#(kind)","amount":\#(amountJSON),"currency":"\#(code)","ts":"2026-11-27T10:00:00Z"\#(extra)}"#
   }
 
   /// The oracle: a plain fold with first-copy-wins idempotency per order.
@@ -105,7 +111,10 @@ import LedgerTesting
       let code = object["currency"] as? String,
       let digits = currencies.first(where: { $0.0 == code })?.1
     else { return }
-    let amountText = (object["amount"] as? String) ?? line.split(separator: ",").first { $0.hasPrefix(#""amount":"#) }.map { String($0.dropFirst(9)) } ?? ""
+    let amountText =
+      (object["amount"] as? String) ?? line.split(separator: ",").first { $0.hasPrefix(#""amount":"#) }.map {
+        String($0.dropFirst(9))
+      } ?? ""
     guard case .success(let units) = DecimalAmount.parse(amountText, minorUnits: digits) else { return }
     var artifact = expected[order] ?? Expected()
     guard !artifact.ids.contains(id) else { return }

@@ -1,10 +1,10 @@
 import Foundation
 import LedgerDomain
+import LedgerOperations
 import LedgerStorage
+import LedgerTesting
 import Synchronization
 import Testing
-import LedgerOperations
-import LedgerTesting
 
 @testable import LedgerEngine
 
@@ -71,7 +71,9 @@ import LedgerTesting
     let h = try EngineHarness(storage: .inMemory)
     try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "hot", amount: "1.00")])
     try h.deliver(source: "web", name: Self.name(1), lines: [eventLine(id: "e2", order: "hot", amount: "2.00")])
-    try h.deliver(source: "web", name: Self.name(2), lines: [eventLine(id: "e3", order: "hot", amount: "4.00"), eventLine(id: "e1", order: "hot", amount: "1.00")])
+    try h.deliver(
+      source: "web", name: Self.name(2),
+      lines: [eventLine(id: "e3", order: "hot", amount: "4.00"), eventLine(id: "e1", order: "hot", amount: "1.00")])
     let ledger = try h.context().ledger
     let sawOverlap = Mutex(false)
     try h.runUntilIdle(maxInputsPerJob: 1) { stage, job in
@@ -102,7 +104,8 @@ import LedgerTesting
 
     let h = try EngineHarness(storage: .inMemory)
     for minute in 0..<5 {
-      try h.deliver(source: "web", name: Self.name(minute), lines: [eventLine(id: "e\(minute)", order: "o1", amount: "1.00")])
+      try h.deliver(
+        source: "web", name: Self.name(minute), lines: [eventLine(id: "e\(minute)", order: "o1", amount: "1.00")])
     }
     try h.runUntilIdle(maxInputsPerJob: 3)
     let jobs = try h.context().ledger.recentJobs(limit: 10)
@@ -127,7 +130,10 @@ import LedgerTesting
     try h.deliver(source: "web", name: Self.name(2), lines: [eventLine(id: "e2", order: "o1", amount: "1.00")])
     try h.runUntilIdle()
     let json = try StatusReport.build(h.context()).json()
-    #expect(json.contains(#"{"complete_through":"2026-11-27T10:01:00Z","gaps":[{"from":"2026-11-27T10:01:00Z","pending":false,"to":"2026-11-27T10:02:00Z"}],"source":"web"}"#))
+    #expect(
+      json.contains(
+        #"{"complete_through":"2026-11-27T10:01:00Z","gaps":[{"from":"2026-11-27T10:01:00Z","pending":false,"to":"2026-11-27T10:02:00Z"}],"source":"web"}"#
+      ))
   }
 
   @Test func faultSpecErrorsQuoteTheRule() {
@@ -135,6 +141,8 @@ import LedgerTesting
       Issue.record("expected a failure")
       return
     }
-    #expect(error.description == #"fault-injection rule "process:often" is not valid: probability must be a number in 0…1, or job=N"#)
+    #expect(
+      error.description
+        == #"fault-injection rule "process:often" is not valid: probability must be a number in 0…1, or job=N"#)
   }
 }

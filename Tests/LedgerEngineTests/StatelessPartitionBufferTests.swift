@@ -24,7 +24,9 @@ struct StatelessPartitionBufferTests {
     let keys = StatelessPartitionBuffer.forEachGroup(in: [first, second]) { payloads.append($0) }
     #expect(keys == 2 && payloads.count == 2)  // O-1 then O-2, in byte order
     let payload = payloads[0]
-    #expect(payloads[1] == ArtifactCodec.encode(StatelessGroup(orderID: "O-2", events: [Self.event("b", order: "O-2", line: 2)])))
+    #expect(
+      payloads[1]
+        == ArtifactCodec.encode(StatelessGroup(orderID: "O-2", events: [Self.event("b", order: "O-2", line: 2)])))
     let expected = StatelessGroup(
       orderID: "O-1",
       events: [

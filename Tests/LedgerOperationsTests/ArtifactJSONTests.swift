@@ -88,7 +88,8 @@ import Testing
         + #""lines":[{"amount":"1.00","currency":"USD","extra":{"channel":"web","note":"a\tb \"c\" \\ é"},"#
         + #""id":"till/\#(Self.csvFile)#2","kind":"charge","order_id":"o2","#
         + #""origin":{"file":"\#(Self.csvFile)","line":2,"source":"till"},"ts":"2026-11-27T10:00:00Z"}],"#
-        + #""location":{"file":"parts/a-1.part","length":109,"offset":40},"order_id":"o2","status":"open","version":1}"#)
+        + #""location":{"file":"parts/a-1.part","length":109,"offset":40},"order_id":"o2","status":"open","version":1}"#
+    )
   }
 
   @Test func leavesLinesOutWhenNotAskedFor() throws {
@@ -96,9 +97,10 @@ import Testing
     let view = try #require(try ArtifactQuery(context: h.context()).lookup("o1", withLines: false))
     let artifact = try Self.object(try ArtifactRendering.json(view, withLines: false))
     #expect(artifact["lines"] == nil)
-    #expect((artifact.allKeys as? [String])?.sorted() == [
-      "balance", "credits", "debits", "line_count", "location", "order_id", "status", "version",
-    ])
+    #expect(
+      (artifact.allKeys as? [String])?.sorted() == [
+        "balance", "credits", "debits", "line_count", "location", "order_id", "status", "version",
+      ])
   }
 
   @Test func aStoredExtraThatIsNotJSONFailsWithTheReasonInsteadOfPrintingBrokenJSON() throws {
@@ -110,7 +112,9 @@ import Testing
       stored: StoredSummary(summary: ArtifactSummary(orderID: "o3"), segments: [], ids: .inline([])),
       entry: IndexEntry(orderID: "o3", location: ArtifactLocation(part: "p", offset: 0, length: 1), version: 1),
       lines: [event])
-    #expect(throws: JSONValueError.invalid(text: #"{"a":1,"#, detail: "the line ends at byte offset 7, expected a string key")) {
+    #expect(
+      throws: JSONValueError.invalid(text: #"{"a":1,"#, detail: "the line ends at byte offset 7, expected a string key")
+    ) {
       try ArtifactRendering.json(view, withLines: true)
     }
     #expect(try Self.object(try ArtifactRendering.json(view, withLines: false))["order_id"] as? String == "o3")

@@ -21,7 +21,8 @@ import Testing
       "correction refused: --author contains a control character (U+202E); type plain text; nothing was submitted"
     ),
     (
-      "author", "ann\u{85}", "correction refused: --author contains a control character (U+0085); type plain text; nothing was submitted"
+      "author", "ann\u{85}",
+      "correction refused: --author contains a control character (U+0085); type plain text; nothing was submitted"
     ),
   ])
   func refusesTextAPersonCannotReadBack(field: String, value: String, message: String) throws {

@@ -1,6 +1,6 @@
-import Testing
-import LedgerTesting
 import LedgerSQLite
+import LedgerTesting
+import Testing
 
 @testable import LedgerStorage
 
@@ -22,7 +22,8 @@ struct SQLiteDatabaseTests {
     var rows: [String] = []
     try db.withConnection { conn in
       try conn.query("SELECT id, name, score FROM t ORDER BY id") { row in
-        rows.append("\(row.int64(at: 0)) \(row.optionalString(at: 1).debugDescription) \(row.double(at: 2).debugDescription)")
+        rows.append(
+          "\(row.int64(at: 0)) \(row.optionalString(at: 1).debugDescription) \(row.double(at: 2).debugDescription)")
       }
     }
     #expect(

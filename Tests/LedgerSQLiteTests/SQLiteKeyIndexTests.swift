@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import LedgerTesting
 import LedgerSQLite
+import LedgerTesting
+import Testing
 
 @testable import LedgerStorage
 
@@ -61,7 +61,9 @@ struct SQLiteKeyIndexTests {
     let old = ArtifactLocation(part: "old", offset: 0, length: 40)
     let new = ArtifactLocation(part: "new", offset: 8, length: 40)
     try index.publish(
-      [Self.entry("A", "old", 0, 40, v: 3), Self.entry("B", "old", 40, 40, v: 3), Self.entry("C", "old", 80, 40, v: 3)],
+      [
+        Self.entry("A", "old", 0, 40, v: 3), Self.entry("B", "old", 40, 40, v: 3), Self.entry("C", "old", 80, 40, v: 3),
+      ],
       eventIDs: [])
     try index.publish([Self.entry("B", "later", 0, 60, v: 4)], eventIDs: [])
     let applied = try index.relocate([

@@ -185,10 +185,30 @@ import Testing
   func completingEachStageMovesTheJobOnAndMergesCounts(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 1, jobs: 1)
     let perStage: [(Stage, JobCounts)] = [
-      (.reduce, Self.counts { $0.inputBytes = 900; $0.events = 5; $0.rejects = 1 }),
+      (
+        .reduce,
+        Self.counts {
+          $0.inputBytes = 900
+          $0.events = 5
+          $0.rejects = 1
+        }
+      ),
       (.prefetch, Self.counts { $0.keys = 3 }),
-      (.process, Self.counts { $0.events = 7; $0.linesApplied = 6; $0.duplicates = 1 }),
-      (.index, Self.counts { $0.artifactsWritten = 3; $0.bytesWritten = 4_096 }),
+      (
+        .process,
+        Self.counts {
+          $0.events = 7
+          $0.linesApplied = 6
+          $0.duplicates = 1
+        }
+      ),
+      (
+        .index,
+        Self.counts {
+          $0.artifactsWritten = 3
+          $0.bytesWritten = 4_096
+        }
+      ),
     ]
     for (n, (stage, counts)) in perStage.enumerated() {
       let at = Int64(n + 1) * 100
@@ -200,8 +220,14 @@ import Testing
     }
     let job = try #require(try ledger.job(1))
     let expected = Self.counts {
-      $0.inputBytes = 900; $0.events = 7; $0.rejects = 1; $0.keys = 3; $0.linesApplied = 6
-      $0.duplicates = 1; $0.artifactsWritten = 3; $0.bytesWritten = 4_096
+      $0.inputBytes = 900
+      $0.events = 7
+      $0.rejects = 1
+      $0.keys = 3
+      $0.linesApplied = 6
+      $0.duplicates = 1
+      $0.artifactsWritten = 3
+      $0.bytesWritten = 4_096
     }
     #expect(job.counts == expected)
     #expect(

@@ -64,7 +64,8 @@ struct ArtifactCodecTests {
   }
 
   @Test func statelessGroupRoundTrips() throws {
-    let group = StatelessGroup(orderID: "ORD-9", events: [Self.event("x", order: "ORD-9"), Self.event("y", order: "ORD-9")])
+    let group = StatelessGroup(
+      orderID: "ORD-9", events: [Self.event("x", order: "ORD-9"), Self.event("y", order: "ORD-9")])
     #expect(try ArtifactCodec.decodeStatelessGroup(ArtifactCodec.encode(group)) == group)
     // Process builds the segment of a fully accepted group from the group's bytes.
     for version: UInt64 in [1, 300, UInt64.max] {

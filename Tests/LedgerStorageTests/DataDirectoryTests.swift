@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import LedgerTesting
+import Testing
 
 @testable import LedgerStorage
 

@@ -1,7 +1,7 @@
 import Foundation
 import LedgerSystem
-import Testing
 import LedgerTesting
+import Testing
 
 @testable import LedgerStorage
 
@@ -50,7 +50,9 @@ struct PartFileTests {
     let b = try writePart("b.part", [[42], [43, 44]])
     let reader = PartFileReader(partsDirectory: parts)
     let asked = [b[1], a[3], a[51], a[0], b[0], a[50], a[49], a[3]]
-    let expected: [[UInt8]] = [[43, 44], near[3], [1, 2, 3], near[0], [42], Array(repeating: 9, count: 40_000), near[49], near[3]]
+    let expected: [[UInt8]] = [
+      [43, 44], near[3], [1, 2, 3], near[0], [42], Array(repeating: 9, count: 40_000), near[49], near[3],
+    ]
     #expect(try reader.read(asked, expecting: .lineSegment) == expected)
     #expect(try reader.read([], expecting: .lineSegment) == [])
   }
@@ -73,7 +75,9 @@ struct PartFileTests {
     var beyond = locations[1]
     beyond.length += 10
     let reader = PartFileReader(partsDirectory: parts)
-    let error = try #require(throws: StorageError.self) { try reader.read([locations[0], beyond], expecting: .lineSegment) }
+    let error = try #require(throws: StorageError.self) {
+      try reader.read([locations[0], beyond], expecting: .lineSegment)
+    }
     guard case .shortRead = error else {
       Issue.record("expected a short read, got \(error)")
       return
@@ -117,7 +121,9 @@ struct PartFileTests {
     #expect(
       error.description
         == "part file \(parts)/c.part already exists; a part is written once — use a new part name")
-    #expect(try PartFileReader(partsDirectory: parts).read(ArtifactLocation(part: "c.part", offset: 0, length: 17)).payload == [1])
+    #expect(
+      try PartFileReader(partsDirectory: parts).read(ArtifactLocation(part: "c.part", offset: 0, length: 17)).payload
+        == [1])
   }
 
   @Test func flippedPayloadByteIsAChecksumMismatch() throws {
@@ -210,7 +216,8 @@ struct PartFileTests {
     for index in 0..<5 { _ = try writePart("f\(index).part", [[UInt8(index)]]) }
     let reader = PartFileReader(partsDirectory: parts, maxOpenFiles: 2)
     for index in 0..<5 {
-      #expect(try reader.read(ArtifactLocation(part: "f\(index).part", offset: 0, length: 17)).payload == [UInt8(index)])
+      #expect(
+        try reader.read(ArtifactLocation(part: "f\(index).part", offset: 0, length: 17)).payload == [UInt8(index)])
     }
     #expect(reader.openFileCount == 2)
     reader.evict(part: "f4.part")

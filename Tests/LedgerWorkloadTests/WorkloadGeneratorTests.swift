@@ -149,11 +149,12 @@ struct WorkloadGeneratorTests {
     defer { inbox.remove() }
     let report = try WorkloadGenerator(options: smallWorkload(batches: 5, csvEvery: 2))
       .write(toInbox: inbox.path)
-    #expect(report.files.prefix(3) == [
-      "web-store/20261127T100000Z_20261127T100100Z.jsonl",
-      "marketplace/20261127T100000Z_20261127T100100Z.jsonl",
-      "payments/20261127T100000Z_20261127T100100Z.jsonl",
-    ])
+    #expect(
+      report.files.prefix(3) == [
+        "web-store/20261127T100000Z_20261127T100100Z.jsonl",
+        "marketplace/20261127T100000Z_20261127T100100Z.jsonl",
+        "payments/20261127T100000Z_20261127T100100Z.jsonl",
+      ])
     for source in ["web-store", "marketplace", "payments"] {
       let names = report.files.filter { $0.hasPrefix(source + "/") }
         .map { String($0.dropFirst(source.count + 1)) }
@@ -232,8 +233,7 @@ struct WorkloadGeneratorTests {
     #expect(kinds == expectedKinds)
   }
 
-  private static func checkEvent(_ object: [String: Any], line: [UInt8], batchTo: String) throws
-  {
+  private static func checkEvent(_ object: [String: Any], line: [UInt8], batchTo: String) throws {
     let id = try #require(object["id"] as? String)
     #expect(!id.isEmpty && id.utf8.count <= 128)
     let orderID = try #require(object["order_id"] as? String)
@@ -278,11 +278,12 @@ struct WorkloadGeneratorTests {
     let first = try generator.nextRound(toInbox: live.path)
     let second = try generator.nextRound(toInbox: live.path)
     #expect(generator.round == 2)
-    #expect(first.files == [
-      "web-store/20261127T100000Z_20261127T100100Z.jsonl",
-      "marketplace/20261127T100000Z_20261127T100100Z.jsonl",
-      "payments/20261127T100000Z_20261127T100100Z.jsonl",
-    ])
+    #expect(
+      first.files == [
+        "web-store/20261127T100000Z_20261127T100100Z.jsonl",
+        "marketplace/20261127T100000Z_20261127T100100Z.jsonl",
+        "payments/20261127T100000Z_20261127T100100Z.jsonl",
+      ])
     #expect(second.files.first == "web-store/20261127T100100Z_20261127T100200Z.jsonl")
     #expect(second.distinctOrders >= first.distinctOrders)
     let report = try WorkloadGenerator(options: options).write(toInbox: whole.path)

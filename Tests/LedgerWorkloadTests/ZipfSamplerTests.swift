@@ -1,5 +1,5 @@
-import Testing
 import LedgerDomain
+import Testing
 
 @testable import LedgerWorkload
 

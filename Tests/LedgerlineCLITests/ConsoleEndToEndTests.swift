@@ -34,7 +34,9 @@ extension CLISuite {
       try demo.tmux.waitFor(text: "reason: \(correction.reason) by \(correction.author)", timeout: 45)
       let after = try expectScreenMatchesLookup(order.id, demo)
       let line = try #require(
-        try after.children("lines").first { try $0.string("kind") == "correction" && $0.string("reason") == correction.reason })
+        try after.children("lines").first {
+          try $0.string("kind") == "correction" && $0.string("reason") == correction.reason
+        })
       #expect(try line.string("amount") == correction.amount)
       #expect(try line.string("currency") == order.currency)
       #expect(try line.string("author") == correction.author)
@@ -128,7 +130,9 @@ extension CLISuite {
         let json = try demo.lookupJSON(order)
         return try json.int("version") == version ? (pane, json) : nil
       }
-      let (debits, credits, balance) = (try json.strings("debits"), try json.strings("credits"), try json.strings("balance"))
+      let (debits, credits, balance) = (
+        try json.strings("debits"), try json.strings("credits"), try json.strings("balance")
+      )
       var expected: [String: [String]] = [:]
       for (currency, amount) in balance {
         expected[currency] = [debits[currency] ?? "?", credits[currency] ?? "?", amount]

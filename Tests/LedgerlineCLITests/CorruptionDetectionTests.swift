@@ -36,7 +36,9 @@ extension CLISuite {
         #expect(!result.exited(0), "\(result.summary)")
         #expect(!result.killedBySignal, "\(result.summary)")
         #expect(result.stdout == "", "a corrupt artifact was shown")
-        #expect(result.stderr.contains("checksum mismatch in part \(part) at offset \(try location.int("offset"))"), "\(result.summary)")
+        #expect(
+          result.stderr.contains("checksum mismatch in part \(part) at offset \(try location.int("offset"))"),
+          "\(result.summary)")
       }
     }
 

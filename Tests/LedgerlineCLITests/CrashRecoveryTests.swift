@@ -156,7 +156,9 @@ extension CLISuite {
       text += "\n  job 1 when killed: "
       text += byStage.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
       for (index, outcome) in outcomes.enumerated() {
-        text += "\n  dir \(index + 1): " + zip(outcome.killDelays, outcome.killStates)
+        text +=
+          "\n  dir \(index + 1): "
+          + zip(outcome.killDelays, outcome.killStates)
           .map { "\(format($0)) → \($1)" }.joined(separator: "; ")
         text += " | completed in \(format(outcome.completing.seconds))"
       }

@@ -76,7 +76,10 @@ extension CLISuite {
       #expect(withoutLines.allSatisfy { $0.object["lines"] == nil })
     }
 
-    @Test(arguments: [["status"], ["status", "--json"], ["export", "--lines", "--json"], ["rejects", "--json"], ["lookup", "ord-00000001"]])
+    @Test(arguments: [
+      ["status"], ["status", "--json"], ["export", "--lines", "--json"], ["rejects", "--json"],
+      ["lookup", "ord-00000001"],
+    ])
     func readingCommandsOnAMissingDataDirectoryExitNonZeroNamingIt(_ command: [String]) throws {
       let scratch = try ScratchDirectory("missing")
       let data = "\(scratch.path)/nowhere"

@@ -58,10 +58,11 @@ public struct Compactor: Sendable {
       return true
     }.sorted()
     let dead = candidates.filter { (live[$0] ?? 0) == 0 }
-    let sparse = budgeted(candidates.filter { name in
-      let l = live[name] ?? 0
-      return l > 0 && Double(l) < rewriteBelow * Double(sizes[name] ?? 0)
-    }, live: live)
+    let sparse = budgeted(
+      candidates.filter { name in
+        let l = live[name] ?? 0
+        return l > 0 && Double(l) < rewriteBelow * Double(sizes[name] ?? 0)
+      }, live: live)
     var reclaim = dead
     if !sparse.isEmpty {
       let (moved, planned) = try rewrite(sparse, touched: try touchedEntries(sparse), pass: pass)

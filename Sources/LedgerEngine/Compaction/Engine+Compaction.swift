@@ -31,7 +31,9 @@ extension Engine {
       try note(
         LedgerEvent(
           at: now, kind: .info, job: nil,
-          text: "compaction reclaimed \(report.reclaimedBytes) bytes: \(report.deletedParts) part files deleted, \(report.rewrittenParts) rewritten; live \(report.liveBytes) of \(report.totalBytesAfter) bytes"))
+          text:
+            "compaction reclaimed \(report.reclaimedBytes) bytes: \(report.deletedParts) part files deleted, \(report.rewrittenParts) rewritten; live \(report.liveBytes) of \(report.totalBytesAfter) bytes"
+        ))
     }
     return report
   }

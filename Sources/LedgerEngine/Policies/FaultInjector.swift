@@ -34,13 +34,19 @@ public struct FaultInjector: Sendable, Equatable {
     for raw in spec.split(separator: ",").map({ String($0).trimmingSpaces() }) where !raw.isEmpty {
       let parts = raw.split(separator: ":").map(String.init)
       guard parts.count >= 2, let stage = Stage(rawValue: parts[0]) else {
-        return .failure(FaultSpecError(rule: raw, detail: "expected stage:probability or stage:job=N[:permanent] with stage one of reduce, prefetch, process, index"))
+        return .failure(
+          FaultSpecError(
+            rule: raw,
+            detail:
+              "expected stage:probability or stage:job=N[:permanent] with stage one of reduce, prefetch, process, index"
+          ))
       }
       if parts[1].hasPrefix("job="), let job = UInt64(parts[1].dropFirst(4)) {
         let permanent = parts.count > 2 && parts[2] == "permanent"
         rules.append(Rule(stage: stage, probability: 1, job: job, permanent: permanent))
       } else if let p = Double(parts[1]), p >= 0, p <= 1 {
-        rules.append(Rule(stage: stage, probability: p, job: nil, permanent: parts.count > 2 && parts[2] == "permanent"))
+        rules.append(
+          Rule(stage: stage, probability: p, job: nil, permanent: parts.count > 2 && parts[2] == "permanent"))
       } else {
         return .failure(FaultSpecError(rule: raw, detail: "probability must be a number in 0…1, or job=N"))
       }

@@ -85,7 +85,9 @@ extension Engine {
     try note(
       LedgerEvent(
         at: job.createdAt, kind: .info, job: job.seq,
-        text: "batch \(job.seq) takes \(take) input batch\(take == 1 ? "" : "es") (backlog \(pending.count)): \(names.prefix(3).joined(separator: ", "))\(take > 3 ? ", …" : "")"))
+        text:
+          "batch \(job.seq) takes \(take) input batch\(take == 1 ? "" : "es") (backlog \(pending.count)): \(names.prefix(3).joined(separator: ", "))\(take > 3 ? ", …" : "")"
+      ))
     return true
   }
 

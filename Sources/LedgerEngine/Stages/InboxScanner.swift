@@ -1,6 +1,6 @@
+import Glibc
 import LedgerDomain
 import LedgerStorage
-import Glibc
 import LedgerSystem
 
 /// Scans `inbox/<source>/` and registers new input batch files in the workflow ledger.
@@ -242,7 +242,6 @@ public struct InboxScanner: Sendable {
     return record
   }
 }
-
 
 extension String {
   /// The last path component.

@@ -15,7 +15,9 @@ public struct Indexer: Sendable {
   }
 
   /// Indexes `job`. `written` (from process, when in memory) warms the cache.
-  public func run(job: UInt64, written: [String: InFlightOverlay.Entry]?, progress: @Sendable (Double) -> Void = { _ in }) throws -> Int {
+  public func run(
+    job: UInt64, written: [String: InFlightOverlay.Entry]?, progress: @Sendable (Double) -> Void = { _ in }
+  ) throws -> Int {
     let partitions = context.partitions
     let manifests = try parallelMap(partitions, completed: { progress(0.5 * Double($0) / Double(partitions)) }) {
       try readManifest(job: job, partition: $0)

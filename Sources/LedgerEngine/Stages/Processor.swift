@@ -87,7 +87,8 @@ public struct Processor: Sendable {
         let group = try ArtifactCodec.decodeStatelessGroup(payload)
         let base = try current(group.orderID, prefetched: prefetched(partition, ordinal, group.orderID), inFlight)
         ordinal += 1
-        try apply((group.orderID, group.events, payload), base: base, job: job,
+        try apply(
+          (group.orderID, group.events, payload), base: base, job: job,
           data: data, manifest: manifest, warmLimit: warmLimit, into: &out)
       }
       try data.finish()
@@ -152,13 +153,16 @@ public struct Processor: Sendable {
     let location = try data.append(type: .artifactSummary, payload: payload)
     let entry = IndexEntry(orderID: group.orderID, location: location, version: job)
     _ = try manifest.append(
-      type: .indexManifestEntry, payload: ArtifactCodec.encode(IndexManifestEntry(entry: entry, externalEventIDs: external)))
+      type: .indexManifestEntry,
+      payload: ArtifactCodec.encode(IndexManifestEntry(entry: entry, externalEventIDs: external)))
     out.output.counts.linesApplied += Int64(newIDs.count)
     out.output.counts.artifactsWritten += 1
     out.output.counts.bytesWritten += Int64(segment.length) + Int64(location.length)
     let pendingIDs = ids == .external ? pending.union(external) : []
-    out.encoded.append(group.orderID, InFlightOverlay.Encoded(
-      payload: nil, location: location, version: job, pendingExternalIDs: pendingIDs))
+    out.encoded.append(
+      group.orderID,
+      InFlightOverlay.Encoded(
+        payload: nil, location: location, version: job, pendingExternalIDs: pendingIDs))
     if out.output.written.count < warmLimit {
       out.output.written[group.orderID] = InFlightOverlay.Entry(
         stored: newStored, location: location, pendingExternalIDs: pendingIDs)

@@ -1,7 +1,7 @@
+import LedgerConsole
 import LedgerDomain
 import LedgerEngine
 import LedgerStorage
-import LedgerConsole
 
 /// Builds a `ConsoleSnapshot` from the workflow ledger and the engine's live view.
 struct SnapshotBuilder {
@@ -18,7 +18,9 @@ struct SnapshotBuilder {
       let w = Watermark.compute(list.map { Watermark.Interval(from: $0.from, to: $0.to, indexed: $0.done) })
       return SourceCompleteness(
         source: source, watermark: w.completeThrough.map { BatchInstant(secondsSinceEpoch: $0).rfc3339 },
-        gaps: w.gaps.map { "\(BatchInstant(secondsSinceEpoch: $0.from).rfc3339)–\(BatchInstant(secondsSinceEpoch: $0.to).rfc3339)\($0.pending ? " pending" : " missing")" })
+        gaps: w.gaps.map {
+          "\(BatchInstant(secondsSinceEpoch: $0.from).rfc3339)–\(BatchInstant(secondsSinceEpoch: $0.to).rfc3339)\($0.pending ? " pending" : " missing")"
+        })
     }
     let feed = try context.ledger.recentEvents(limit: 50).map { event in
       FeedItem(time: event.at / 1000, kind: feedKind(event.kind), text: event.text)
