@@ -77,7 +77,7 @@ let package = Package(
     .testTarget(
       name: "LedgerEngineTests",
       dependencies: [
-        "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerTesting",
+        "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerTesting", "LedgerSystem",
         "LedgerOperations",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "InMemoryLogging", package: "swift-log"),
@@ -85,7 +85,8 @@ let package = Package(
     .testTarget(
       name: "LedgerOperationsTests",
       dependencies: [
-        "LedgerOperations", "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerSystem", "LedgerTesting",
+        "LedgerOperations", "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerSQLite", "LedgerSystem",
+        "LedgerTesting",
       ]),
     .testTarget(name: "LedgerWorkloadTests", dependencies: ["LedgerWorkload", "LedgerDomain"]),
     .testTarget(

@@ -1,3 +1,4 @@
+import Foundation
 import LedgerDomain
 import LedgerEngine
 import LedgerSQLite
@@ -20,7 +21,12 @@ public final class Workspace: Sendable {
   public let context: EngineContext
   let lock: EngineLock?
 
-  /// Opens `root` for `mode`.
+  /// The store's id (SPEC §5); `nil` only for a store from before identities, opened read-only.
+  public let storeID: String?
+
+  /// Opens `root` for `mode`, checking that the store is whole: its marker, ledger and index
+  /// carry one store id. The engine creates a new store in an empty directory and adopts an id
+  /// for a store from before identities; nothing else ever writes an identity.
   public init(root: String, mode: Mode, faults: FaultInjector = .none, clock: any WallClock = SystemClock()) throws {
     let directory = DataDirectory(root: root)
     let paths = EnginePaths(root: root)
@@ -29,16 +35,25 @@ public final class Workspace: Sendable {
       try directory.create()
       lock = try directory.acquireEngineLock()
     case .reader, .operatorAction:
-      guard FileSystem.exists(paths.ledgerDatabase) else {
+      guard
+        FileSystem.exists(paths.ledgerDatabase) || FileSystem.exists(paths.indexDatabase)
+          || FileSystem.exists(directory.root + "/" + StoreIdentity.markerName)
+      else {
         throw WorkspaceError.noDataDirectory(root)
       }
       lock = nil
     }
+    // Decided before any database is opened: a read-write open would create a missing file.
+    let plan = try StoreIdentity.plan(directory)
     let dbMode: SQLiteDatabase.Mode = mode == .reader ? .readOnly : .readWrite
     let ledger = try SQLiteWorkflowLedger(path: paths.ledgerDatabase, mode: dbMode)
     let index =
       try mode == .reader
       ? SQLiteKeyIndex(readOnlyPath: paths.indexDatabase) : SQLiteKeyIndex(path: paths.indexDatabase)
+    storeID = try StoreIdentity.settle(
+      plan, directory: directory, ledger: ledger, index: index,
+      ledgerHasBatches: { try !ledger.ungroupedInputBatches().isEmpty || !ledger.recentJobs(limit: 1).isEmpty },
+      mayWrite: mode == .engine, newID: { UUID().uuidString.lowercased() })
     context = EngineContext(
       paths: paths, ledger: ledger, keyIndex: index,
       reader: PartFileReader(partsDirectory: paths.parts),

@@ -48,6 +48,12 @@ public final class SQLiteKeyIndex: KeyIndex {
     checkpointer = nil
   }
 
+  public func storeID() throws -> String? { try SQLiteStoreStamp.read(database) }
+
+  public func stamp(storeID id: String) throws {
+    try SQLiteStoreStamp.stamp(database, id: id, piece: .index)
+  }
+
   /// Runs a WAL checkpoint now and waits for it (tests, and callers that want the WAL small).
   public func checkpoint() throws {
     try checkpointer?.checkpointNow()

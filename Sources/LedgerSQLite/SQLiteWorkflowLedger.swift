@@ -88,6 +88,12 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
     }
   }
 
+  public func storeID() throws -> String? { try SQLiteStoreStamp.read(db) }
+
+  public func stamp(storeID id: String) throws {
+    try SQLiteStoreStamp.stamp(db, id: id, piece: .ledger)
+  }
+
   public func recordRefusal(_ refusal: RefusedFileRecord) throws {
     try db.withConnection { conn in
       try conn.run(

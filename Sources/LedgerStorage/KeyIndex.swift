@@ -15,7 +15,7 @@ public struct IndexEntry: Sendable, Equatable {
 ///
 /// The port the embedded SQLite backend implements today and a PostgreSQL backend later.
 /// Every method is one round trip (one transaction), never one per key.
-public protocol KeyIndex: Sendable {
+public protocol KeyIndex: StoreStamped {
   /// Current entries for `keys`, one per key in the same order (`nil`: no artifact). Callers
   /// pass keys sorted by their bytes when they can (B-tree locality).
   func entries(for keys: [String]) throws -> [IndexEntry?]

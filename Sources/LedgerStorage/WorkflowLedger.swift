@@ -3,7 +3,7 @@
 ///
 /// Times are milliseconds since the epoch, supplied by the caller (the engine's clock), so tests
 /// control time. Each method is atomic.
-public protocol WorkflowLedger: Sendable {
+public protocol WorkflowLedger: StoreStamped {
   /// Registers input batches in the given order; returns them with their ids.
   func register(_ batches: [NewInputBatch], at now: Int64) throws -> [InputBatchRecord]
   /// Records a refused file.

@@ -38,10 +38,23 @@ public final class EngineHarness {
     root = FileManager.default.temporaryDirectory.path + "/ledgerline-engine-tests-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     self.storage = storage
+    ownsRoot = true
     doubles = storage == .inMemory ? (InMemoryWorkflowLedger(), InMemoryKeyIndex()) : nil
   }
 
-  deinit { try? FileManager.default.removeItem(atPath: root) }
+  /// A harness over the data directory `root`, which outlives it (the caller removes it).
+  public init(root: String, storage: Storage = .sqlite) throws {
+    self.root = root
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    self.storage = storage
+    ownsRoot = false
+    doubles = storage == .inMemory ? (InMemoryWorkflowLedger(), InMemoryKeyIndex()) : nil
+  }
+
+  /// Whether `deinit` removes the data directory.
+  private let ownsRoot: Bool
+
+  deinit { if ownsRoot { try? FileManager.default.removeItem(atPath: root) } }
 
   /// The paths of the data directory.
   public var paths: EnginePaths { EnginePaths(root: root) }

@@ -36,6 +36,7 @@ public final class InMemoryKeyIndex: KeyIndex {
   }
 
   private let state = Mutex(State())
+  let stampRecord = InMemoryStoreStamp(piece: .index)
 
   /// An empty index.
   public init() {}

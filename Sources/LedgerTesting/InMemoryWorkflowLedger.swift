@@ -55,6 +55,7 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
   }
 
   let state = Mutex(State())
+  let stampRecord = InMemoryStoreStamp(piece: .ledger)
 
   /// An empty ledger.
   public init() {}

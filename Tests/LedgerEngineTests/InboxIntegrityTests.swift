@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import LedgerDomain
 import LedgerStorage
+import LedgerSystem
 import LedgerTesting
 import Testing
 
@@ -142,4 +143,37 @@ import Testing
 enum SHA256Vectors {
   /// SHA-256 of "x\n".
   static let xNewline = "73cb3858a687a8494ca3323053016282f3dad39d42cf62ca4e79dda2aac7d9ac"
+}
+
+/// A file appended to while it is read is never registered half-read.
+@Suite struct InboxFingerprintTests {
+  @Test func aFileThatGrowsWhileItIsReadWaitsForTheNextScan() throws {
+    let h = try EngineHarness()
+    try h.deliver(source: "web", name: InboxIntegrityTests.first, lines: ["{}"])
+    let path = "\(h.root)/inbox/web/\(InboxIntegrityTests.first)"
+    let grown = try InboxScanner.fingerprint(path) {
+      let handle = FileHandle(forWritingAtPath: path)
+      handle?.seekToEndOfFile()
+      handle?.write(Data("{}\n".utf8))
+      try? handle?.close()
+    }
+    #expect(grown == nil)
+    let settled = try #require(try InboxScanner.fingerprint(path))
+    #expect(settled.bytes == 6)
+  }
+}
+
+@Suite struct FailureClassifierTests {
+  @Test func classifiesByTypeAndCodeNeverByText() {
+    let busy = FileSystemError(operation: "read", path: "/busy", errno: EIO)
+    #expect(FailureClassifier.classify(busy, stage: .reduce).kind == .transientIO)
+    let corrupt = StorageError.checksumMismatch(part: "a.part", offset: 0, length: 16, stored: 1, computed: 2)
+    #expect(FailureClassifier.classify(corrupt, stage: .prefetch).kind == .corruptData)
+    let held = StorageError.engineLockHeld(directory: "/d", pid: 1)
+    #expect(FailureClassifier.classify(held, stage: .index).kind == .contention)
+    struct Unknown: Error, CustomStringConvertible { var description: String { "database is busy" } }
+    #expect(FailureClassifier.classify(Unknown(), stage: .process).kind == .internalError)
+    let identity = StoreIdentityError.missing(piece: .index, path: "/d/index.sqlite", storeID: nil)
+    #expect(FailureClassifier.classify(identity, stage: .index).kind == .corruptData)
+  }
 }

@@ -1,0 +1,193 @@
+import LedgerSystem
+
+/// One store id for the data directory's marker file, its workflow ledger and its key index
+/// (SPEC §5). An engine, a reader or an operator command refuses to open a store whose pieces
+/// are missing or disagree, naming what is wrong, instead of starting afresh over old evidence.
+///
+/// The order of creation makes a crash harmless: the ledger and the index are stamped first and
+/// the marker `store.json` is written last, atomically; a store without a marker whose ledger
+/// holds no input batch is still being created and is finished on the next start.
+public enum StoreIdentity {
+  /// The marker file's name in the data directory.
+  public static let markerName = "store.json"
+  /// The layout version written in the marker.
+  public static let formatVersion = 1
+
+  /// The marker file: the store id and the layout version.
+  public struct Marker: Codable, Sendable, Equatable {
+    public var storeID: String
+    public var format: Int
+
+    /// A marker for store `storeID` in layout `format`.
+    public init(storeID: String, format: Int) {
+      self.storeID = storeID
+      self.format = format
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case storeID = "store_id"
+      case format
+    }
+  }
+
+  /// What opening found before any database was opened.
+  public enum Plan: Sendable, Equatable {
+    /// Nothing exists yet: create a new store.
+    case create
+    /// A marker names the store; the ledger and the index must carry its id.
+    case existing(Marker)
+    /// Ledger and index exist without a marker: a store from before identities were kept (its
+    /// pieces carry no id: adopt one), or one still being created.
+    case unmarked
+  }
+
+  /// Decides how to open `directory` from what is on disk, refusing a store that cannot be whole
+  /// whatever its databases hold. Opens nothing, creates nothing.
+  public static func plan(_ directory: DataDirectory) throws -> Plan {
+    let ledger = FileSystem.exists(directory.ledgerDatabase)
+    let index = FileSystem.exists(directory.indexDatabase)
+    if let marker = try readMarker(directory) {
+      guard marker.format <= formatVersion else {
+        throw StoreIdentityError.newerFormat(path: markerPath(directory), found: marker.format)
+      }
+      guard ledger else {
+        throw StoreIdentityError.missing(piece: .ledger, path: directory.ledgerDatabase, storeID: marker.storeID)
+      }
+      guard index else {
+        throw StoreIdentityError.missing(piece: .index, path: directory.indexDatabase, storeID: marker.storeID)
+      }
+      return .existing(marker)
+    }
+    switch (ledger, index) {
+    case (true, true): return .unmarked
+    case (true, false): throw StoreIdentityError.missing(piece: .index, path: directory.indexDatabase, storeID: nil)
+    case (false, true): throw StoreIdentityError.missing(piece: .ledger, path: directory.ledgerDatabase, storeID: nil)
+    case (false, false):
+      let evidence = try archivedFileCount(directory)
+      guard evidence == 0 else {
+        throw StoreIdentityError.evidenceWithoutStore(root: directory.root, archivedFiles: evidence)
+      }
+      return .create
+    }
+  }
+
+  /// After the databases are open: checks their ids against the plan and, when `mayWrite`,
+  /// creates or adopts the identity. Returns the store id (`nil` only for an unstamped store
+  /// opened read-only).
+  public static func settle(
+    _ plan: Plan, directory: DataDirectory, ledger: any StoreStamped, index: any StoreStamped,
+    ledgerHasBatches: () throws -> Bool, mayWrite: Bool, newID: () -> String
+  ) throws -> String? {
+    let ledgerID = try ledger.storeID()
+    let indexID = try index.storeID()
+    switch plan {
+    case .existing(let marker):
+      try expect(ledgerID, marker.storeID, piece: .ledger, path: directory.ledgerDatabase)
+      try expect(indexID, marker.storeID, piece: .index, path: directory.indexDatabase)
+      return marker.storeID
+    case .create, .unmarked:
+      if let ledgerID, let indexID, ledgerID != indexID {
+        throw StoreIdentityError.foreign(
+          piece: .index, path: directory.indexDatabase, found: indexID, expected: ledgerID)
+      }
+      let existing = ledgerID ?? indexID
+      if existing != nil, try ledgerHasBatches() {
+        // Stamped pieces with history but no marker: the marker was removed.
+        throw StoreIdentityError.markerMissing(path: markerPath(directory), storeID: existing ?? "")
+      }
+      guard mayWrite else { return existing }
+      let id = existing ?? newID()
+      try ledger.stamp(storeID: id)
+      try index.stamp(storeID: id)
+      try writeMarker(Marker(storeID: id, format: formatVersion), directory)
+      return id
+    }
+  }
+
+  private static func expect(_ found: String?, _ expected: String, piece: StoreIdentityError.Piece, path: String)
+    throws
+  {
+    guard let found else { throw StoreIdentityError.unstamped(piece: piece, path: path, expected: expected) }
+    guard found == expected else {
+      throw StoreIdentityError.foreign(piece: piece, path: path, found: found, expected: expected)
+    }
+  }
+
+  static func markerPath(_ directory: DataDirectory) -> String { directory.root + "/" + markerName }
+
+  /// The marker, or `nil` when there is none.
+  public static func readMarker(_ directory: DataDirectory) throws -> Marker? {
+    let path = markerPath(directory)
+    guard FileSystem.exists(path) else { return nil }
+    let text = try FileSystem.readText(path)
+    do {
+      return try JSONOutput.decode(Marker.self, from: text)
+    } catch {
+      throw StoreIdentityError.unreadableMarker(path: path, detail: "\(error)")
+    }
+  }
+
+  static func writeMarker(_ marker: Marker, _ directory: DataDirectory) throws {
+    try FileSystem.writeAtomically(Array((try JSONOutput.line(marker) + "\n").utf8), to: markerPath(directory))
+  }
+
+  /// Regular files under `archive/` (registered evidence), counted without reading them.
+  static func archivedFileCount(_ directory: DataDirectory) throws -> Int {
+    var count = 0
+    for source in try FileSystem.listIfPresent(directory.archive) {
+      let folder = directory.archive + "/" + source
+      guard FileSystem.isDirectory(folder) else { continue }
+      count += try FileSystem.list(folder).filter { !$0.hasPrefix(".") }.count
+    }
+    return count
+  }
+}
+
+/// A store whose pieces are missing or disagree: what is wrong, and what to do.
+public enum StoreIdentityError: Error, Sendable, Equatable, CustomStringConvertible, ClassifiedFailure {
+  /// A piece of the store.
+  public enum Piece: String, Sendable {
+    case ledger = "workflow ledger"
+    case index = "key index"
+  }
+
+  case missing(piece: Piece, path: String, storeID: String?)
+  case foreign(piece: Piece, path: String, found: String, expected: String)
+  case unstamped(piece: Piece, path: String, expected: String)
+  case markerMissing(path: String, storeID: String)
+  case unreadableMarker(path: String, detail: String)
+  case newerFormat(path: String, found: Int)
+  case evidenceWithoutStore(root: String, archivedFiles: Int)
+
+  public var failureKind: FailureKind { .corruptData }
+
+  public var description: String {
+    switch self {
+    case .missing(let piece, let path, let storeID):
+      "the \(piece.rawValue) \(path) is missing\(storeID.map { " from store \($0)" } ?? ""); "
+        + "the store is not whole and was not opened — restore the file from a backup"
+        + Self.rebuildHint
+    case .foreign(let piece, let path, let found, let expected):
+      "the \(piece.rawValue) \(path) belongs to store \(found), not to this data directory's store "
+        + "\(expected); it was not opened — put back this store's file" + Self.rebuildHint
+    case .unstamped(let piece, let path, let expected):
+      "the \(piece.rawValue) \(path) carries no store id, but this data directory is store \(expected): "
+        + "it was replaced by a new, empty one — put back this store's file" + Self.rebuildHint
+    case .markerMissing(let path, let storeID):
+      "the store marker \(path) is missing while the ledger and the index of store \(storeID) hold "
+        + "history; restore it (it holds {\"format\":1,\"store_id\":\"\(storeID)\"}) rather than let a "
+        + "new store start over this one"
+    case .unreadableMarker(let path, let detail):
+      "the store marker \(path) cannot be read (\(detail)); restore it from a backup"
+    case .newerFormat(let path, let found):
+      "the store marker \(path) says layout version \(found); this ledgerline reads up to "
+        + "\(StoreIdentity.formatVersion) — upgrade ledgerline"
+    case .evidenceWithoutStore(let root, let count):
+      "\(root) has \(count) registered input file\(count == 1 ? "" : "s") in archive/ but no workflow "
+        + "ledger, no key index and no store marker; a new, empty store would ignore that history — "
+        + "restore the databases" + Self.rebuildHint
+    }
+  }
+
+  static let rebuildHint = ""
+}
