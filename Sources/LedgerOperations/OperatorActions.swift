@@ -63,6 +63,90 @@ public struct OperatorActions: Sendable {
     return outcome
   }
 
+  /// Sets input `input` (an id, or `source/name`) of failed batch `job` aside so the rest of
+  /// the batch proceeds; the input stays in `archive/`, listed as quarantined, until released.
+  public func quarantine(job seq: UInt64, input reference: String) -> Result<InputBatchRecord, OperatorActionError> {
+    let input: InputBatchRecord
+    do {
+      guard let job = try context.ledger.job(seq) else { return .failure(.unknownJob(seq)) }
+      let inputs = try context.ledger.inputBatches(ids: job.inputs)
+      guard let found = inputs.first(where: { Self.matches($0, reference) }) else {
+        return .failure(.unknownInput(reference, job: seq))
+      }
+      input = found
+    } catch {
+      return .failure(.storage("\(error)"))
+    }
+    var details = [
+      "input": "\(input.batch.source)/\(input.batch.name)", "input_id": String(input.id), "via": via,
+    ]
+    if let error = audit("quarantine", details, outcome: "requested", batch: String(seq), taken: false) {
+      return .failure(error)
+    }
+    let outcome: Result<InputBatchRecord, OperatorActionError>
+    do {
+      let now = context.clock.nowMillis()
+      try context.ledger.quarantine(input: input.id, job: seq, at: now)
+      try context.ledger.appendEvent(
+        LedgerEvent(
+          at: now, kind: .operatorAction, job: seq,
+          text:
+            "operator \(osUser) set \(input.batch.source)/\(input.batch.name) aside from batch \(seq); the rest of the batch runs again (\(via))"
+        ))
+      outcome = .success(input)
+    } catch let error as LedgerError {
+      outcome = .failure(.refused(error.description))
+    } catch {
+      outcome = .failure(.storage("\(error)"))
+    }
+    details["outcome"] = Self.describe(outcome.map { _ in "quarantined" })
+    if let error = auditRecord("quarantine", details, batch: String(seq), taken: outcome.isSuccess) {
+      return .failure(error)
+    }
+    return outcome
+  }
+
+  /// Releases a quarantined input (an id, or `source/name`): the next batch applies it.
+  public func release(input reference: String) -> Result<InputBatchRecord, OperatorActionError> {
+    let input: InputBatchRecord
+    do {
+      guard let found = try context.ledger.quarantinedInputBatches().first(where: { Self.matches($0, reference) })
+      else { return .failure(.notQuarantined(reference)) }
+      input = found
+    } catch {
+      return .failure(.storage("\(error)"))
+    }
+    var details = ["input": "\(input.batch.source)/\(input.batch.name)", "input_id": String(input.id), "via": via]
+    if let error = audit("release", details, outcome: "requested", batch: nil, taken: false) {
+      return .failure(error)
+    }
+    let outcome: Result<InputBatchRecord, OperatorActionError>
+    do {
+      if try context.ledger.release(input: input.id) {
+        try context.ledger.appendEvent(
+          LedgerEvent(
+            at: context.clock.nowMillis(), kind: .operatorAction, job: nil,
+            text:
+              "operator \(osUser) released \(input.batch.source)/\(input.batch.name); the next batch applies it (\(via))"
+          ))
+        outcome = .success(input)
+      } else {
+        outcome = .failure(.notQuarantined(reference))
+      }
+    } catch {
+      outcome = .failure(.storage("\(error)"))
+    }
+    details["outcome"] = Self.describe(outcome.map { _ in "released" })
+    if let error = auditRecord("release", details, batch: nil, taken: outcome.isSuccess) {
+      return .failure(error)
+    }
+    return outcome
+  }
+
+  static func matches(_ input: InputBatchRecord, _ reference: String) -> Bool {
+    String(input.id) == reference || "\(input.batch.source)/\(input.batch.name)" == reference
+  }
+
   /// Validates `request` as ingest would and submits it as a one-line batch.
   public func submitCorrection(_ request: CorrectionRequest)
     -> Result<CorrectionSubmitter.Submission, OperatorActionError>
@@ -150,6 +234,12 @@ public enum OperatorActionError: Error, Sendable, Equatable, CustomStringConvert
   case invalidCorrection(String)
   /// The ledger or the inbox could not be read or written.
   case storage(String)
+  /// No input of the batch matches the reference.
+  case unknownInput(String, job: UInt64)
+  /// No quarantined input matches the reference.
+  case notQuarantined(String)
+  /// The ledger refused the change (the batch's state does not allow it).
+  case refused(String)
   /// The audit log could not be written; `actionTaken` says whether the action still happened.
   case auditUnavailable(detail: String, actionTaken: Bool)
 
@@ -160,6 +250,11 @@ public enum OperatorActionError: Error, Sendable, Equatable, CustomStringConvert
       "batch \(seq) is \(status) at \(stage), not failed; nothing to retry"
     case .invalidCorrection(let detail): detail
     case .storage(let detail): "could not write: \(detail); check the data directory and try again"
+    case .unknownInput(let reference, let job):
+      "batch \(job) has no input \"\(reference)\"; give its id or source/name as `ledgerline status --json` lists them"
+    case .notQuarantined(let reference):
+      "no quarantined input \"\(reference)\"; `ledgerline status` lists the quarantined inputs"
+    case .refused(let detail): detail
     case .auditUnavailable(let detail, false):
       "nothing was done because the audit log could not be written: \(detail)"
     case .auditUnavailable(let detail, true):

@@ -27,13 +27,24 @@ public final class Workspace: Sendable {
   /// Opens `root` for `mode`, checking that the store is whole: its marker, ledger and index
   /// carry one store id. The engine creates a new store in an empty directory and adopts an id
   /// for a store from before identities; nothing else ever writes an identity.
-  public init(root: String, mode: Mode, faults: FaultInjector = .none, clock: any WallClock = SystemClock()) throws {
+  public convenience init(
+    root: String, mode: Mode, faults: FaultInjector = .none, clock: any WallClock = SystemClock()
+  ) throws {
+    try self.init(root: root, mode: mode, faults: faults, clock: clock, holding: nil)
+  }
+
+  /// Opens `root` as ``init(root:mode:faults:clock:)`` does; in `.engine` mode with `held`, the
+  /// engine lock the caller already holds (a rebuild) instead of taking it.
+  init(
+    root: String, mode: Mode, faults: FaultInjector = .none, clock: any WallClock = SystemClock(),
+    holding held: EngineLock?
+  ) throws {
     let directory = DataDirectory(root: root)
     let paths = EnginePaths(root: root)
     switch mode {
     case .engine:
       try directory.create()
-      lock = try directory.acquireEngineLock()
+      lock = try held ?? directory.acquireEngineLock()
     case .reader, .operatorAction:
       guard
         FileSystem.exists(paths.ledgerDatabase) || FileSystem.exists(paths.indexDatabase)

@@ -14,7 +14,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   }
 
   /// The schema version this build writes (`PRAGMA user_version`).
-  static let schemaVersion: Int64 = 2
+  static let schemaVersion: Int64 = 3
 
   /// Brings an older ledger up to ``schemaVersion``, one step at a time, in one transaction;
   /// refuses a ledger written by a newer build.
@@ -33,6 +33,13 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
         }
         try conn.execute("CREATE INDEX IF NOT EXISTS input_batches_by_sha256 ON input_batches(sha256)")
         version = 2
+      }
+      if version < 3 {
+        // Inputs an operator set aside (`ledgerline quarantine`).
+        if try !conn.hasColumn(table: "input_batches", column: "quarantined_at") {
+          try conn.execute("ALTER TABLE input_batches ADD COLUMN quarantined_at INTEGER")
+        }
+        version = 3
       }
       try conn.execute("PRAGMA user_version = \(version)")
     }
@@ -106,7 +113,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   }
 
   private static let batchColumns =
-    "id, source, name, from_s, to_s, bytes, archive_path, scan, registered_at, job, sha256"
+    "id, source, name, from_s, to_s, bytes, archive_path, scan, registered_at, job, sha256, quarantined_at"
 
   private static func batchRecord(_ s: SQLiteStatement) throws -> InputBatchRecord {
     InputBatchRecord(
@@ -115,7 +122,8 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
         source: try s.string(at: 1), name: try s.string(at: 2), from: s.int64(at: 3),
         to: s.int64(at: 4), bytes: s.int64(at: 5), archivePath: try s.string(at: 6),
         scan: s.int64(at: 7), sha256: s.isNull(at: 10) ? nil : try s.string(at: 10)),
-      registeredAt: s.int64(at: 8), job: s.isNull(at: 9) ? nil : UInt64(s.int64(at: 9)))
+      registeredAt: s.int64(at: 8), job: s.isNull(at: 9) ? nil : UInt64(s.int64(at: 9)),
+      quarantinedAt: s.isNull(at: 11) ? nil : s.int64(at: 11))
   }
 
   private func batches(where clause: String, _ values: [SQLiteValue]) throws -> [InputBatchRecord] {
@@ -147,7 +155,42 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   }
 
   public func ungroupedInputBatches() throws -> [InputBatchRecord] {
-    try batches(where: "WHERE job IS NULL", [])
+    try batches(where: "WHERE job IS NULL AND quarantined_at IS NULL", [])
+  }
+
+  public func quarantinedInputBatches() throws -> [InputBatchRecord] {
+    try batches(where: "WHERE quarantined_at IS NOT NULL", [])
+  }
+
+  public func quarantine(input: Int64, job: UInt64, at now: Int64) throws {
+    try db.transaction { conn in
+      var found: (stage: String, status: String)?
+      try conn.query("SELECT stage, status FROM jobs WHERE seq = ?", [.integer(Int64(job))]) {
+        found = (try $0.string(at: 0), try $0.string(at: 1))
+      }
+      guard let found else { throw LedgerError.unknownJob(job) }
+      guard ["failed", "retrying"].contains(found.status), ["reduce", "prefetch"].contains(found.stage) else {
+        throw LedgerError.cannotQuarantine(job: job, status: found.status, stage: found.stage)
+      }
+      try conn.run(
+        "UPDATE input_batches SET job = NULL, quarantined_at = ? WHERE id = ? AND job = ?",
+        [.integer(now), .integer(input), .integer(Int64(job))])
+      guard conn.changes == 1 else { throw LedgerError.notAnInput(input: input, job: job) }
+      try conn.run(
+        """
+        UPDATE jobs SET stage = 'reduce', status = 'pending', attempts = 0, next_attempt_at = NULL
+        WHERE seq = ?
+        """, [.integer(Int64(job))])
+    }
+  }
+
+  public func release(input: Int64) throws -> Bool {
+    try db.withConnection { conn in
+      try conn.run(
+        "UPDATE input_batches SET quarantined_at = NULL WHERE id = ? AND quarantined_at IS NOT NULL",
+        [.integer(input)])
+      return conn.changes == 1
+    }
   }
 
   public func createJob(inputs: [Int64], at now: Int64) throws -> JobRecord {
@@ -158,7 +201,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
         [.integer(next), .integer(now)])
       for id in inputs {
         try conn.run(
-          "UPDATE input_batches SET job = ? WHERE id = ? AND job IS NULL",
+          "UPDATE input_batches SET job = ? WHERE id = ? AND job IS NULL AND quarantined_at IS NULL",
           [.integer(next), .integer(id)])
         guard conn.changes == 1 else {
           throw LedgerError.inputAlreadyGrouped(inputID: id)

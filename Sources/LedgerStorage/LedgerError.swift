@@ -3,6 +3,11 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
   case unknownJob(UInt64)
   case inputAlreadyGrouped(inputID: Int64)
   case badValue(column: String, value: String)
+  /// `input` is not an input of job `job`.
+  case notAnInput(input: Int64, job: UInt64)
+  /// Job `job` is `status` at `stage`: an input can be set aside only while it failed before
+  /// any output was written (reduce or prefetch).
+  case cannotQuarantine(job: UInt64, status: String, stage: String)
   /// The ledger was written by a newer build (schema `found`, this build knows `supported`).
   case newerSchema(path: String, found: Int64, supported: Int64)
 
@@ -12,6 +17,10 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
       "no stateful batch \(seq) in the workflow ledger; `ledgerline status` lists the batches"
     case .inputAlreadyGrouped(let id):
       "input batch \(id) already belongs to a stateful batch; is another engine running on this data directory?"
+    case .notAnInput(let input, let job):
+      "input \(input) is not an input of batch \(job); `ledgerline status --json` lists each batch's inputs"
+    case .cannotQuarantine(let job, let status, let stage):
+      "batch \(job) is \(status) at \(stage); an input can be set aside only while its batch has failed at reduce or prefetch, before any of its output was written"
     case .newerSchema(let path, let found, let supported):
       "the workflow ledger \(path) has schema version \(found); this ledgerline understands up to \(supported) — upgrade ledgerline"
     case .badValue(let column, let value):

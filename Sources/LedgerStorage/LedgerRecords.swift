@@ -36,12 +36,16 @@ public struct InputBatchRecord: Sendable, Equatable {
   public var registeredAt: Int64
   /// The stateful batch (job) that took it, once grouped.
   public var job: UInt64?
+  /// When an operator set it aside (`ledgerline quarantine`); a quarantined input belongs to no
+  /// job and is not applied until it is released.
+  public var quarantinedAt: Int64?
 
-  public init(id: Int64, batch: NewInputBatch, registeredAt: Int64, job: UInt64?) {
+  public init(id: Int64, batch: NewInputBatch, registeredAt: Int64, job: UInt64?, quarantinedAt: Int64? = nil) {
     self.id = id
     self.batch = batch
     self.registeredAt = registeredAt
     self.job = job
+    self.quarantinedAt = quarantinedAt
   }
 }
 

@@ -189,5 +189,6 @@ public enum StoreIdentityError: Error, Sendable, Equatable, CustomStringConverti
     }
   }
 
-  static let rebuildHint = ""
+  static let rebuildHint =
+    ", or re-create the ledger, the index and the parts from archive/ with `ledgerline rebuild`"
 }

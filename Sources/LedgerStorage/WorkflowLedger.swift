@@ -14,7 +14,17 @@ public protocol WorkflowLedger: StoreStamped {
   func inputBatches(ids: [Int64]) throws -> [InputBatchRecord]
   /// The first registered input batch whose content has this SHA-256, if any.
   func inputBatch(sha256: String) throws -> InputBatchRecord?
-  /// Registered input batches not yet taken by a job, in id order.
+  /// Sets input `input` of failed job `job` aside: the input leaves the job (it is kept,
+  /// quarantined, and no job takes it), and the job starts again from reduce without it. Only
+  /// before any of the job's output was written: the job must be `failed` or `retrying` at
+  /// `reduce` or `prefetch`. Throws ``LedgerError`` otherwise.
+  func quarantine(input: Int64, job: UInt64, at now: Int64) throws
+  /// Releases a quarantined input: it is registered work again, taken by the next job.
+  /// Returns false when it was not quarantined.
+  func release(input: Int64) throws -> Bool
+  /// Quarantined inputs, in id order.
+  func quarantinedInputBatches() throws -> [InputBatchRecord]
+  /// Registered input batches not yet taken by a job (and not quarantined), in id order.
   func ungroupedInputBatches() throws -> [InputBatchRecord]
   /// Creates the next job from `inputs` (ids, in order) and assigns them to it.
   func createJob(inputs: [Int64], at now: Int64) throws -> JobRecord

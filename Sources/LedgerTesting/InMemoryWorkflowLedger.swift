@@ -103,7 +103,7 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
   }
 
   public func ungroupedInputBatches() throws -> [InputBatchRecord] {
-    state.withLock { s in s.batches.filter { $0.job == nil } }
+    state.withLock { s in s.batches.filter { $0.job == nil && $0.quarantinedAt == nil } }
   }
 
   /// Creates the next job (`reduce`, `pending`) from `inputs` and assigns them to it. Throws
@@ -113,7 +113,9 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
     try state.withLock { s in
       var taken: Set<Int64> = []
       for id in inputs {
-        guard let i = s.batchIndex(id), s.batches[i].job == nil, taken.insert(id).inserted else {
+        guard let i = s.batchIndex(id), s.batches[i].job == nil, s.batches[i].quarantinedAt == nil,
+          taken.insert(id).inserted
+        else {
           throw LedgerError.inputAlreadyGrouped(inputID: id)
         }
       }

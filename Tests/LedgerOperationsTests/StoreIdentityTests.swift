@@ -61,7 +61,7 @@ import Testing
     for mode in [Workspace.Mode.engine, .reader, .operatorAction] {
       #expect(
         openError(mode)
-          == "the key index \(root)/index.sqlite is missing from store \(id); the store is not whole and was not opened — restore the file from a backup"
+          == "the key index \(root)/index.sqlite is missing from store \(id); the store is not whole and was not opened — restore the file from a backup, or re-create the ledger, the index and the parts from archive/ with `ledgerline rebuild`"
       )
     }
     #expect(!FileSystem.exists("\(root)/index.sqlite"))
@@ -86,7 +86,7 @@ import Testing
     try FileManager.default.copyItem(atPath: "\(other)/index.sqlite", toPath: "\(root)/index.sqlite")
     #expect(
       openError(.engine)
-        == "the key index \(root)/index.sqlite belongs to store \(otherID), not to this data directory's store \(id); it was not opened — put back this store's file"
+        == "the key index \(root)/index.sqlite belongs to store \(otherID), not to this data directory's store \(id); it was not opened — put back this store's file, or re-create the ledger, the index and the parts from archive/ with `ledgerline rebuild`"
     )
   }
 

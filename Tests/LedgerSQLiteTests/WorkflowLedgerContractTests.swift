@@ -59,6 +59,28 @@ import Testing
   // MARK: Input batches
 
   @Test(arguments: [Backend.sqlite, .inMemory])
+  func aQuarantinedInputLeavesItsFailedJobUntilReleased(backend: Backend) throws {
+    let ledger = try Self.ledger(backend, in: directory, batches: 3, jobs: 0)
+    let job = try ledger.createJob(inputs: [1, 2], at: 50)
+    #expect(throws: LedgerError.self) { try ledger.quarantine(input: 1, job: job.seq, at: 60) }  // pending
+    _ = try ledger.beginStage(.reduce, job: job.seq, at: 60)
+    try ledger.failStage(.reduce, job: job.seq, kind: .corruptData, message: "bad", nextAttemptAt: nil, at: 70)
+    #expect(throws: LedgerError.self) { try ledger.quarantine(input: 3, job: job.seq, at: 80) }  // not its input
+    try ledger.quarantine(input: 2, job: job.seq, at: 80)
+    let after = try #require(try ledger.job(job.seq))
+    #expect(after.inputs == [1])
+    #expect(after.stage == .reduce && after.status == .pending && after.nextAttemptAt == nil)
+    #expect(try ledger.quarantinedInputBatches().map(\.id) == [2])
+    #expect(try ledger.quarantinedInputBatches().first?.quarantinedAt == 80)
+    #expect(try ledger.ungroupedInputBatches().map(\.id) == [3])
+    #expect(throws: LedgerError.self) { try ledger.createJob(inputs: [2], at: 90) }
+    #expect(try ledger.release(input: 2))
+    #expect(try !ledger.release(input: 2))
+    #expect(try ledger.ungroupedInputBatches().map(\.id) == [2, 3])
+    #expect(try ledger.quarantinedInputBatches().isEmpty)
+  }
+
+  @Test(arguments: [Backend.sqlite, .inMemory])
   func fingerprintsAreKeptAndFoundByDigest(backend: Backend) throws {
     let ledger = try backend.workflowLedger(in: directory)
     var first = Self.batch("web", "a.jsonl", from: 0, to: 60)

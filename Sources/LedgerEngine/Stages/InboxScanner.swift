@@ -209,6 +209,8 @@ public struct InboxScanner: Sendable {
         scan: scan, sha256: c.sha256)
     }
     guard !batches.isEmpty else { return [] }
+    // The journal first: a ledger lost later is rebuilt from archive/ in this order.
+    try RegistrationJournal(archive: archive).append(batches)
     let records = try ledger.register(batches, at: clock.nowMillis())
     for record in records {
       let source = record.batch.source

@@ -114,6 +114,7 @@ final class EngineConsoleBackend: ConsoleBackend, Sendable {
     case .notRetryable(let seq, let status, _): .notRetryable(seq: seq, state: status)
     case .invalidCorrection(let detail): .invalidCorrection(detail)
     case .storage(let detail): .io(detail)
+    case .unknownInput, .notQuarantined, .refused: .invalidCorrection(error.description)
     case .auditUnavailable(let detail, let taken): .auditLogUnavailable(detail: detail, actionTaken: taken)
     }
   }

@@ -1,0 +1,156 @@
+import Foundation
+import LedgerDomain
+import LedgerEngine
+import LedgerSQLite
+import LedgerStorage
+import LedgerSystem
+
+/// `ledgerline rebuild`: re-creates the workflow ledger, the key index and the part files of a
+/// data directory from `archive/` — the evidence — and its registration journal.
+///
+/// Nothing is deleted: the old databases, marker, parts and rejects move into
+/// `rebuild-<time>/` first. The archived batches are registered again in their original order
+/// (the journal's; archived files the journal does not list — registered before it existed —
+/// follow in the SPEC's scan order: `from`, then source, then name) after their fingerprints are
+/// checked, and the engine applies them. The artifacts are the original run's: the same lines
+/// in the same order, the same balances and statuses; versions and locations are new, since
+/// jobs may group the batches differently.
+public struct StoreRebuilder: Sendable {
+  /// What a rebuild did.
+  public struct Report: Sendable, Equatable {
+    /// Where the previous pieces were moved.
+    public var backup: String
+    /// Input batches registered again.
+    public var batches: Int
+    /// Of those, archived files the journal did not list (appended in scan order).
+    public var unjournaled: Int
+    /// Jobs the engine ran.
+    public var jobsDone: Int
+    /// Jobs that failed and wait for an operator.
+    public var failed: [UInt64]
+    /// The store id (kept from the old marker when there was one).
+    public var storeID: String
+  }
+
+  let root: String
+  let clock: any WallClock
+
+  /// A rebuilder of the data directory `root`.
+  public init(root: String, clock: any WallClock = SystemClock()) {
+    self.root = root
+    self.clock = clock
+  }
+
+  /// Rebuilds the store; throws before moving anything when an archived file is missing or does
+  /// not match its fingerprint, or when an engine holds the directory.
+  public func run() throws -> Report {
+    let directory = DataDirectory(root: root)
+    try directory.create()
+    let lock = try directory.acquireEngineLock()
+    let batches = try plannedBatches(directory)
+    let storeID = (try? StoreIdentity.readMarker(directory))?.storeID ?? UUID().uuidString.lowercased()
+    let backup = try moveAside(directory)
+    try directory.create()
+    do {
+      let ledger = try SQLiteWorkflowLedger(path: directory.ledgerDatabase)
+      let index = try SQLiteKeyIndex(path: directory.indexDatabase)
+      _ = try StoreIdentity.settle(
+        .create, directory: directory, ledger: ledger, index: index, ledgerHasBatches: { false },
+        mayWrite: true, newID: { storeID })
+      for (n, batch) in batches.batches.enumerated() {
+        var again = batch
+        again.scan = Int64(n + 1)  // one scan each: ledger ids follow the original order
+        _ = try ledger.register([again], at: clock.nowMillis())
+      }
+    }
+    let workspace = try Workspace(root: root, mode: .engine, clock: clock, holding: lock)
+    let idle = try Engine(context: workspace.context).runUntilIdle()
+    return Report(
+      backup: backup, batches: batches.batches.count, unjournaled: batches.unjournaled,
+      jobsDone: idle.jobsDone, failed: idle.failed.map(\.seq), storeID: storeID)
+  }
+
+  /// The batches to register, in order, each checked against its fingerprint.
+  func plannedBatches(_ directory: DataDirectory) throws -> (batches: [NewInputBatch], unjournaled: Int) {
+    let journal = try RegistrationJournal(archive: directory.archive).entries()
+    var batches = journal.map(\.batch)
+    var listed = Set(journal.map { $0.source + "/" + $0.name })
+    var extra: [NewInputBatch] = []
+    for source in try FileSystem.listIfPresent(directory.archive) {
+      let folder = directory.archive + "/" + source
+      guard FileSystem.isDirectory(folder) else { continue }
+      for name in try FileSystem.list(folder) where !name.hasPrefix(".") {
+        guard listed.insert(source + "/" + name).inserted else { continue }
+        guard case .success(let parsed) = BatchFileName.parse(name) else { continue }
+        let path = folder + "/" + name
+        let bytes = try FileSystem.readAll(path, noFollow: true)
+        extra.append(
+          NewInputBatch(
+            source: source, name: name, from: parsed.from.secondsSinceEpoch, to: parsed.to.secondsSinceEpoch,
+            bytes: Int64(bytes.count), archivePath: "archive/\(source)/\(name)", scan: 0,
+            sha256: bytes.withUnsafeBytes { SHA256.hex(of: $0) }))
+      }
+    }
+    extra.sort { a, b in
+      if a.from != b.from { return a.from < b.from }
+      if a.source != b.source { return a.source < b.source }
+      return a.name < b.name
+    }
+    batches += extra
+    for batch in batches.prefix(journal.count) {
+      try verify(batch, directory: directory)
+    }
+    return (batches, extra.count)
+  }
+
+  private func verify(_ batch: NewInputBatch, directory: DataDirectory) throws {
+    let path = directory.root + "/" + batch.archivePath
+    guard FileSystem.exists(path) else { throw StoreRebuildError.missingEvidence(path: path) }
+    let bytes = try FileSystem.readAll(path, noFollow: true)
+    let digest = bytes.withUnsafeBytes { SHA256.hex(of: $0) }
+    if Int64(bytes.count) != batch.bytes || (batch.sha256 != nil && digest != batch.sha256) {
+      throw StoreRebuildError.changedEvidence(
+        path: path, bytes: Int64(bytes.count), sha256: digest, recordedBytes: batch.bytes,
+        recordedSHA256: batch.sha256)
+    }
+  }
+
+  /// Moves the databases, the marker, the parts and the rejects into `rebuild-<time>/`.
+  private func moveAside(_ directory: DataDirectory) throws -> String {
+    let stamp = BatchInstant(secondsSinceEpoch: clock.nowMillis() / 1000).basic
+    var backup = directory.root + "/rebuild-" + stamp
+    var n = 1
+    while FileSystem.exists(backup) {
+      backup = directory.root + "/rebuild-\(stamp)-\(n)"
+      n += 1
+    }
+    try FileSystem.makeDirectories(backup)
+    let names = [
+      "ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm", "index.sqlite", "index.sqlite-wal",
+      "index.sqlite-shm", StoreIdentity.markerName, "parts", "rejects",
+    ]
+    for name in names where FileSystem.exists(directory.root + "/" + name) {
+      try FileSystem.rename(directory.root + "/" + name, to: backup + "/" + name)
+    }
+    try FileSystem.syncDirectory(directory.root)
+    return backup
+  }
+}
+
+/// Why a rebuild did not start.
+public enum StoreRebuildError: Error, Sendable, Equatable, CustomStringConvertible {
+  case missingEvidence(path: String)
+  case changedEvidence(path: String, bytes: Int64, sha256: String, recordedBytes: Int64, recordedSHA256: String?)
+
+  public var description: String {
+    switch self {
+    case .missingEvidence(let path):
+      "\(path) is listed in the registration journal but missing; nothing was changed — restore it "
+        + "from its producer or a backup, then rebuild"
+    case .changedEvidence(let path, let bytes, let sha256, let recordedBytes, let recordedSHA256):
+      "\(path) is not the file registered (\(bytes) bytes, SHA-256 \(sha256); registered \(recordedBytes) "
+        + "bytes, SHA-256 \(recordedSHA256 ?? "not recorded")); nothing was changed — restore the "
+        + "original, then rebuild"
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import LedgerDomain
+import LedgerEngine
+import LedgerStorage
+import LedgerSystem
+import LedgerTesting
+import Testing
+
+@testable import LedgerOperations
+
+/// `ledgerline rebuild`: the ledger and the index re-created from archive/ give the same
+/// artifacts (lines, order, balances, status) as the original run.
+@Suite struct StoreRebuilderTests {
+  let directory: TemporaryDirectory
+  var root: String { directory.file("data") }
+
+  init() throws {
+    directory = try TemporaryDirectory()
+  }
+
+  /// Every artifact with its lines: what must survive a rebuild (versions and locations are
+  /// physical and may change).
+  static func content(_ root: String) throws -> [String] {
+    let workspace = try Workspace(root: root, mode: .reader)
+    var out: [String] = []
+    try ArtifactQuery(context: workspace.context).forEach(withLines: true) { view in
+      let lines = view.lines.map { "\($0.id)|\($0.kind)|\($0.amount)|\($0.currency.code)|\($0.origin)" }
+      out.append("\(view.summary.orderID) \(view.summary.totals) [\(lines.joined(separator: ", "))]")
+    }
+    return out
+  }
+
+  /// Batches in an order a rebuild must keep: a late file with an earlier interval, a copy of
+  /// an event that differs (the first copy wins), a correction.
+  func originalRun() throws {
+    let h = try EngineHarness(root: root)
+    try h.deliver(
+      source: "web", name: "20261127T101500Z_20261127T103000Z.jsonl",
+      lines: [
+        eventLine(id: "e1", order: "o1", amount: "10.00"), eventLine(id: "e2", order: "o2", amount: "5.00"),
+      ])
+    try h.runUntilIdle()
+    // Arrives later, covers an earlier interval of another source, repeats e1 with another amount.
+    try h.deliver(
+      source: "shop", name: "20261127T100000Z_20261127T101500Z.jsonl",
+      lines: [
+        eventLine(id: "e1", order: "o1", amount: "99.00"), eventLine(id: "e3", order: "o1", amount: "-2.50"),
+      ])
+    try h.runUntilIdle()
+    let actions = OperatorActions(context: try h.context(), auditLog: InMemoryAuditLog(), osUser: "ops", via: "test")
+    _ = try actions.submitCorrection(
+      CorrectionRequest(orderID: "o2", amount: "-1.00", currency: "USD", reason: "fee", author: "ann")
+    ).get()
+    try h.runUntilIdle()
+    h.close()
+  }
+
+  @Test func rebuildingAfterLosingBothDatabasesGivesTheSameArtifacts() throws {
+    try originalRun()
+    let before = try Self.content(root)
+    #expect(before.count == 2)
+    for name in [
+      "ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm", "index.sqlite", "index.sqlite-wal", "index.sqlite-shm",
+    ] {
+      try FileSystem.remove("\(root)/\(name)")
+    }
+    #expect(throws: StoreIdentityError.self) { try Workspace(root: root, mode: .reader) }
+    let report = try StoreRebuilder(root: root).run()
+    #expect(report.batches == 3)
+    #expect(report.unjournaled == 0)
+    #expect(report.failed.isEmpty)
+    #expect(try Self.content(root) == before)
+    #expect(FileSystem.exists(report.backup + "/parts"))
+    #expect(try Workspace(root: root, mode: .reader).storeID == report.storeID)
+  }
+
+  @Test func aChangedArchiveFileStopsTheRebuildBeforeAnythingMoves() throws {
+    try originalRun()
+    let archived = "\(root)/archive/web/20261127T101500Z_20261127T103000Z.jsonl"
+    try FileSystem.writeAtomically(Array("{}\n".utf8), to: archived)
+    #expect(throws: StoreRebuildError.self) { try StoreRebuilder(root: root).run() }
+    #expect(FileSystem.exists("\(root)/ledger.sqlite"))
+    #expect(try FileSystem.list(root).filter { $0.hasPrefix("rebuild-") }.isEmpty)
+  }
+
+  @Test func theJournalKeepsTheFirstLineOfEachBatchAndIgnoresATornTail() throws {
+    try FileSystem.makeDirectories(directory.file("archive"))
+    let journal = RegistrationJournal(archive: directory.file("archive"))
+    let a = NewInputBatch(source: "web", name: "a", from: 0, to: 1, bytes: 1, archivePath: "", scan: 1, sha256: "x")
+    let b = NewInputBatch(source: "web", name: "b", from: 1, to: 2, bytes: 1, archivePath: "", scan: 2, sha256: "y")
+    try journal.append([a, b, a])
+    let handle = try #require(FileHandle(forWritingAtPath: journal.path))
+    handle.seekToEndOfFile()
+    handle.write(Data(#"{"source":"web","na"#.utf8))
+    try handle.close()
+    #expect(try journal.entries().map(\.name) == ["a", "b"])
+    #expect(try journal.entries().first?.batch.archivePath == "archive/web/a")
+  }
+}
