@@ -33,6 +33,7 @@ public enum FileSystem {
   public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String)
     throws(FileSystemError)
   {
+    try FileSystemFaults.shared.check(.write, path: path)
     guard let base = bytes.baseAddress else { return }
     var done = 0
     while done < bytes.count {
@@ -65,6 +66,7 @@ public enum FileSystem {
 
   /// Flushes `fd` to stable storage.
   public static func sync(_ fd: Int32, path: String) throws(FileSystemError) {
+    try FileSystemFaults.shared.check(.fsync, path: path)
     guard fsync(fd) == 0 else { throw FileSystemError(operation: "fsync", path: path, errno: errno) }
   }
 
@@ -167,6 +169,7 @@ public enum FileSystem {
 
   /// Renames `from` to `to` (atomic on one file system).
   public static func rename(_ from: String, to: String) throws(FileSystemError) {
+    try FileSystemFaults.shared.check(.rename, path: to)
     guard systemRename(from, to) == 0 else {
       throw FileSystemError(operation: "rename \(from) to", path: to, errno: errno)
     }
@@ -174,6 +177,7 @@ public enum FileSystem {
 
   /// Hard-links `from` as `to` (fails with EEXIST when `to` exists: a no-overwrite publish).
   public static func link(_ from: String, to: String) throws(FileSystemError) {
+    try FileSystemFaults.shared.check(.link, path: to)
     guard systemLink(from, to) == 0 else {
       throw FileSystemError(operation: "link \(from) as", path: to, errno: errno)
     }
