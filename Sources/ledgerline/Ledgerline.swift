@@ -15,7 +15,8 @@ struct Ledgerline: ParsableCommand {
     subcommands: [
       DemoCommand.self, ConsoleCommand.self, RunCommand.self, StatusCommand.self,
       LookupCommand.self, ExportCommand.self, CorrectCommand.self, RetryCommand.self,
-      RejectsCommand.self, QuarantineCommand.self, RebuildCommand.self, GenerateCommand.self, BenchCommand.self,
+      RejectsCommand.self, QuarantineCommand.self, VerifyCommand.self, RebuildCommand.self,
+      GenerateCommand.self, BenchCommand.self,
     ])
 
   /// Runs the command; our own errors print as `error: <what failed and what to do>` and exit 1,

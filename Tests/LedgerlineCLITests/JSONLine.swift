@@ -34,6 +34,11 @@ struct JSONLine {
     return value.intValue
   }
 
+  func bool(_ key: String) throws -> Bool {
+    guard let value = object[key] as? Bool else { throw missing(key) }
+    return value
+  }
+
   func child(_ key: String) throws -> JSONLine {
     guard let value = object[key] as? [String: Any] else { throw missing(key) }
     return JSONLine(object: value, line: line, command: command)

@@ -140,8 +140,11 @@ public struct InboxScanner: Sendable {
 
   /// Size and SHA-256 of the regular file at `path`, read in chunks without following a link
   /// and without blocking on a FIFO swapped in; `nil` when the file changed while it was read
-  /// (still being written). `afterRead` runs between the read and the second look (tests).
-  static func fingerprint(_ path: String, afterRead: () -> Void = {}) throws -> (bytes: Int64, sha256: String)? {
+  /// (still being written). `afterRead` runs between the read and the second look (tests);
+  /// `ledgerline verify` checks the archive with it too.
+  package static func fingerprint(_ path: String, afterRead: () -> Void = {}) throws
+    -> (bytes: Int64, sha256: String)?
+  {
     let fd = try FileSystem.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
     defer { FileSystem.close(fd) }
     let before = try FileSystem.status(fd, path: path)
