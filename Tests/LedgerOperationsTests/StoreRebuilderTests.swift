@@ -71,7 +71,10 @@ import Testing
     #expect(report.failed.isEmpty)
     #expect(try Self.content(root) == before)
     #expect(FileSystem.exists(report.backup + "/parts"))
-    #expect(try Workspace(root: root, mode: .reader).storeID == report.storeID)
+    let reader = try Workspace(root: root, mode: .reader)
+    #expect(reader.storeID == report.storeID)
+    let verification = try StoreVerifier(context: reader.context).run()
+    #expect(verification.isWhole, "\(verification.problems)")
   }
 
   @Test func aChangedArchiveFileStopsTheRebuildBeforeAnythingMoves() throws {
