@@ -1,3 +1,5 @@
+import LedgerSystem
+
 /// An in-memory screen: a grid of cells, each a character and a role. Views draw here; the
 /// ncurses adapter copies it to the terminal once per frame, and tests read it back.
 public struct ScreenModel: Sendable, Equatable {
@@ -31,7 +33,10 @@ public struct ScreenModel: Sendable, Equatable {
   }
 
   /// Writes `text` at (`row`, `column`) with `role`, clipped to the screen and to `maxWidth`.
-  /// Returns the column after the last character written.
+  /// Returns the column after the last character written. Characters a terminal would obey
+  /// (controls, escapes, bidirectional overrides in user data) are drawn as their visible
+  /// escape, `\u{1B}` for ESC (``TerminalText/escaped(_:)``), so they cannot move the cursor,
+  /// inject terminal escapes or reorder the screen.
   @discardableResult
   public mutating func put(
     _ text: String, row: Int, column: Int, role: ScreenRole, maxWidth: Int? = nil
@@ -39,10 +44,10 @@ public struct ScreenModel: Sendable, Equatable {
     guard row >= 0, row < height else { return column }
     let limit = min(width, column + (maxWidth ?? width))
     var x = column
-    for character in text {
+    for character in TerminalText.escaped(text) {
       if x >= limit { break }
       if x >= 0 {
-        cells[row * width + x] = Cell(character: Self.printable(character), role: role)
+        cells[row * width + x] = Cell(character: character, role: role)
       }
       x += 1
     }
@@ -93,12 +98,5 @@ public struct ScreenModel: Sendable, Equatable {
   /// The role at the first occurrence of `needle`, if found.
   public func role(of needle: String) -> ScreenRole? {
     find(needle).map { cell(row: $0.row, column: $0.column).role }
-  }
-
-  /// Control characters (tabs, newlines, escapes in user data) become `?` so they cannot
-  /// move the cursor or inject terminal escapes.
-  private static func printable(_ character: Character) -> Character {
-    character.unicodeScalars.contains { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }
-      ? "?" : character
   }
 }

@@ -56,20 +56,26 @@ public enum ArtifactRendering {
     try JSONOutput.line(ArtifactJSON(view, withLines: withLines))
   }
 
-  /// A human-readable rendering for the terminal.
+  /// A human-readable rendering for the terminal. Each stored value (order id, event id, time,
+  /// origin, reason, author) is shown through ``TerminalText/escaped(_:)``, so control characters
+  /// and bidirectional overrides in input data print as visible escapes (`\u{1B}`); the report's
+  /// own line breaks are its only ones.
   public static func text(_ view: ArtifactView) -> String {
     let s = view.summary
-    var out = "order \(s.orderID)  status \(s.status.rawValue)  version \(view.entry.version)  lines \(s.lineCount)\n"
+    let t = TerminalText.escaped
+    var out =
+      "order \(t(s.orderID))  status \(s.status.rawValue)  version \(view.entry.version)  lines \(s.lineCount)\n"
     out +=
-      "location parts/\(view.entry.location.part) offset \(view.entry.location.offset) length \(view.entry.location.length)\n"
+      "location parts/\(t(view.entry.location.part)) offset \(view.entry.location.offset) length \(view.entry.location.length)\n"
     for c in s.currencies {
-      let t = s.totals[c] ?? CurrencyTotals()
+      let totals = s.totals[c] ?? CurrencyTotals()
       out +=
-        "  \(c.code)  balance \(c.format(t.balance))  debits \(c.format(t.debits))  credits \(c.format(t.credits))\n"
+        "  \(c.code)  balance \(c.format(totals.balance))  debits \(c.format(totals.debits))  credits \(c.format(totals.credits))\n"
     }
     for e in view.lines {
-      var row = "  \(e.id)  \(e.kind.rawValue)  \(e.currency.format(e.amount)) \(e.currency.code)  \(e.ts)  \(e.origin)"
-      if e.kind == .correction { row += "  reason: \(e.reason ?? "")  author: \(e.author ?? "")" }
+      var row =
+        "  \(t(e.id))  \(e.kind.rawValue)  \(e.currency.format(e.amount)) \(e.currency.code)  \(t(e.ts))  \(t(e.origin.description))"
+      if e.kind == .correction { row += "  reason: \(t(e.reason ?? ""))  author: \(t(e.author ?? ""))" }
       out += row + "\n"
     }
     return out

@@ -13,8 +13,13 @@ public struct RejectsReader: Sendable {
     public var rule: String
     public var reason: String
 
-    /// `source/file:line: reason [rule]`.
-    public var text: String { "batch \(batch): \(source)/\(file):\(line): \(reason) [\(rule)]" }
+    /// `batch N: source/file:line: reason [rule]`, each stored value shown through
+    /// ``TerminalText/escaped(_:)`` (a reason quotes the rejected value, which may hold control
+    /// characters: they print as visible escapes, `\u{1B}`).
+    public var text: String {
+      let t = TerminalText.escaped
+      return "batch \(batch): \(t(source))/\(t(file)):\(line): \(t(reason)) [\(t(rule))]"
+    }
   }
 
   let paths: EnginePaths

@@ -9,8 +9,11 @@ extension StatusReport {
     try JSONOutput.line(StatusReportJSON(self))
   }
 
-  /// A terminal rendering.
+  /// A terminal rendering. Each stored value (input file and source names, errors, refused
+  /// names, reasons and paths) is shown through ``TerminalText/escaped(_:)``, so control
+  /// characters and bidirectional overrides print as visible escapes (`\u{1B}`).
   public func text() -> String {
+    let t = TerminalText.escaped
     var out =
       "backlog: \(backlogDepth) input batch\(backlogDepth == 1 ? "" : "es") waiting (\(backlogBytes) bytes)   artifacts: \(artifacts)\n"
     let live = lastCompaction.map { "\($0.liveBytes) live at last compaction" } ?? "no compaction yet"
@@ -18,14 +21,14 @@ extension StatusReport {
     out += "\nBATCH  STAGES(reduce prefetch process index)        EVENTS    KEYS  REJECTS  DUPS  ATTEMPTS  INPUTS\n"
     for job in jobs {
       let stages = Stage.allCases.map { Self.stageState(job, $0).padding(8) }.joined(separator: " ")
-      let names = job.inputs.compactMap { inputs[$0] }.map { "\($0.batch.source)/\($0.batch.name)" }
+      let names = job.inputs.compactMap { inputs[$0] }.map { t("\($0.batch.source)/\($0.batch.name)") }
       out +=
         "\(String(job.seq).padding(6)) \(stages) \(String(job.counts.events).leftPad(8)) \(String(job.counts.keys).leftPad(7)) \(String(job.counts.rejects).leftPad(8)) \(String(job.counts.duplicates).leftPad(5)) \(String(job.attempts).leftPad(9))  \(names.prefix(2).joined(separator: ", "))\(names.count > 2 ? " +\(names.count - 2)" : "")\n"
       if let error = job.lastError, job.status == .failed || job.status == .retrying {
         let when =
           job.nextAttemptAt.map { " — next attempt \(Self.instant($0))" }
           ?? " — waiting for `ledgerline retry \(job.seq)`"
-        out += "       \(job.status.rawValue): \(error)\(when)\n"
+        out += "       \(job.status.rawValue): \(t(error))\(when)\n"
       }
     }
     out += "\nSOURCE              COMPLETE THROUGH       GAPS\n"
@@ -34,11 +37,12 @@ extension StatusReport {
       let gaps = s.watermark.gaps.prefix(3).map {
         "[\(BatchInstant(secondsSinceEpoch: $0.from).rfc3339), \(BatchInstant(secondsSinceEpoch: $0.to).rfc3339))\($0.pending ? " pending" : " missing")"
       }
-      out += "\(s.source.padding(19)) \(through.padding(22)) \(gaps.isEmpty ? "none" : gaps.joined(separator: " "))\n"
+      out +=
+        "\(t(s.source).padding(19)) \(through.padding(22)) \(gaps.isEmpty ? "none" : gaps.joined(separator: " "))\n"
     }
     if !refusals.isEmpty {
       out += "\nREFUSED FILES\n"
-      for r in refusals { out += "  \(r.source)/\(r.name): \(r.reason) (now at \(r.path))\n" }
+      for r in refusals { out += "  \(t("\(r.source)/\(r.name)")): \(t(r.reason)) (now at \(t(r.path)))\n" }
     }
     return out
   }

@@ -1,3 +1,5 @@
+import LedgerSystem
+
 /// What free text typed by a person (a correction's reason and author, an idempotency key) must
 /// be: readable when shown back in a terminal or an audit log.
 enum TextRules {
@@ -16,13 +18,11 @@ enum TextRules {
     return nil
   }
 
-  /// `U+XXXX` for a forbidden scalar, else `nil`.
+  /// `U+XXXX` for a forbidden scalar, else `nil`. Forbidden are exactly the scalars that plain-text
+  /// output shows escaped (``TerminalText/mustEscape(_:)``).
   static func forbiddenName(_ scalar: Unicode.Scalar) -> String? {
-    let v = scalar.value
-    let control = v < 0x20 || (0x7F...0x9F).contains(v)
-    let bidi = (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F
-    guard control || bidi else { return nil }
-    let hex = String(v, radix: 16, uppercase: true)
+    guard TerminalText.mustEscape(scalar) else { return nil }
+    let hex = String(scalar.value, radix: 16, uppercase: true)
     return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
   }
 }

@@ -49,7 +49,9 @@ struct CorrectCommand: ParsableCommand {
       if json {
         print(try JSONOutput.line(Output(batchFile: submission.batchFile, eventID: submission.eventID)))
       } else {
-        print("submitted correction \(submission.eventID) as inbox/\(submission.batchFile)")
+        print(
+          "submitted correction \(TerminalText.escaped(submission.eventID)) as inbox/\(TerminalText.escaped(submission.batchFile))"
+        )
       }
     }
   }

@@ -3,6 +3,7 @@ import Foundation
 import LedgerConsole
 import LedgerEngine
 import LedgerOperations
+import LedgerSystem
 import LedgerWorkload
 import Synchronization
 
@@ -32,7 +33,7 @@ struct DemoCommand: ParsableCommand {
     let root = try data ?? Self.freshDirectory()
     let faults = injectFaults == "none" ? FaultInjector.none : try FaultOptions.parse(injectFaults)
     let workspace = try Workspace(root: root, mode: .engine, faults: faults)
-    print("ledgerline demo: data directory \(root)")
+    print("ledgerline demo: data directory \(TerminalText.escaped(root))")
     let generator = LiveGenerator(
       inbox: workspace.context.paths.inbox, eventsPerSource: events, batchSeconds: Int64(max(1, interval)))
     let stopGenerator = Mutex(false)
@@ -51,7 +52,8 @@ struct DemoCommand: ParsableCommand {
       try ConsoleSession(
         context: workspace.context, flags: flags,
         beforeExit: {
-          print("ledgerline demo: data directory \(root) (inspect with `ledgerline status --data \(root)`)")
+          let shown = TerminalText.escaped(root)
+          print("ledgerline demo: data directory \(shown) (inspect with `ledgerline status --data \(shown)`)")
         }
       ).run()
     }

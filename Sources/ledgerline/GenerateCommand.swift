@@ -37,7 +37,7 @@ struct GenerateCommand: ParsableCommand {
       print(try JSONOutput.line(ReportJSON(report)))
     } else {
       print(
-        "wrote \(report.files.count) batch files to \(options.data)/inbox: \(report.events) events (\(report.bulkLines) in the bulk order), \(report.duplicateCopies) duplicate copies, \(report.badLines) bad lines, \(report.distinctOrders) orders, \(report.bytes) bytes"
+        "wrote \(report.files.count) batch files to \(TerminalText.escaped(options.data))/inbox: \(report.events) events (\(report.bulkLines) in the bulk order), \(report.duplicateCopies) duplicate copies, \(report.badLines) bad lines, \(report.distinctOrders) orders, \(report.bytes) bytes"
       )
     }
   }

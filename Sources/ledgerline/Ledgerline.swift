@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LedgerSystem
 
 /// `ledgerline`: a financial subledger kept reconciled by stateful batch processing.
 @main
@@ -20,16 +21,30 @@ struct Ledgerline: ParsableCommand {
     ])
 
   /// Runs the command; our own errors print as `error: <what failed and what to do>` and exit 1,
-  /// argument errors and explicit exit codes go through ArgumentParser.
+  /// argument errors and explicit exit codes go through ArgumentParser. Every message is escaped
+  /// for the terminal (``TerminalText``): it may quote a file name, an order id or a typed value.
   static func main() {
     do {
       var command = try parseAsRoot()
       try command.run()
     } catch {
-      guard !(error is ExitCode), !isArgumentError(error) else { exit(withError: error) }
+      guard !(error is ExitCode), !isArgumentError(error) else { exitAfterArgumentError(error) }
       printError(String(describing: error))
       Foundation.exit(1)
     }
+  }
+
+  /// What `exit(withError:)` does, with the message escaped: an argument error quotes the value
+  /// typed (`The value '…' is invalid for '<batch>'`), and its usage lines are our own.
+  private static func exitAfterArgumentError(_ error: any Error) -> Never {
+    let code = exitCode(for: error)
+    guard !code.isSuccess, !(error is ExitCode) else { exit(withError: error) }
+    let message = fullMessage(for: error)
+    if !message.isEmpty {
+      var stderr = StandardError()
+      print(TerminalText.escapedKeepingLineFeeds(message), to: &stderr)
+    }
+    Foundation.exit(code.rawValue)
   }
 
   private static func isArgumentError(_ error: any Error) -> Bool {
@@ -44,10 +59,12 @@ struct DataOptions: ParsableArguments {
   var data: String = "./ledgerline-data"
 }
 
-/// Prints to standard error.
+/// Prints `error: <message>` to standard error, the message as one line escaped for the terminal
+/// (``TerminalText/escaped(_:)``: a quoted file name or value cannot send escape sequences or
+/// break the line).
 func printError(_ message: String) {
   var stderr = StandardError()
-  print("error: \(message)", to: &stderr)
+  print("error: \(TerminalText.escaped(message))", to: &stderr)
 }
 
 struct StandardError: TextOutputStream {

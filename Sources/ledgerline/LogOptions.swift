@@ -10,9 +10,10 @@ struct LogOptions: ParsableArguments {
       valueName: "level"))
   var logLevel: Logger.Level = .info
 
-  /// A logger writing to standard error at the chosen level.
+  /// A logger writing to standard error at the chosen level, control characters in its text
+  /// escaped (``TerminalLogHandler``).
   func logger(label: String = "ledgerline.engine") -> Logger {
-    var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+    var logger = Logger(label: label) { TerminalLogHandler(inner: StreamLogHandler.standardError(label: $0)) }
     logger.logLevel = logLevel
     return logger
   }

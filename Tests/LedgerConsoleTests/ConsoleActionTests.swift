@@ -34,10 +34,16 @@ import Testing
   @Test func screenModelClipsAndNeutralisesControlCharacters() {
     var screen = ScreenModel(height: 2, width: 5)
     #expect(screen.put("ab\tc\u{1B}def", row: 0, column: 1, role: .error) == 5)
-    #expect(screen.text(row: 0) == " ab?c")
+    #expect(screen.text(row: 0) == " ab\\u")
     #expect(screen.put("x", row: 5, column: 0, role: .error) == 0)
     #expect(screen.cell(row: 0, column: 0).role == .normal)
     #expect(screen.cell(row: 0, column: 4).role == .error)
+  }
+
+  @Test func screenModelShowsControlCharactersAndBidiOverridesAsVisibleEscapes() {
+    var screen = ScreenModel(height: 1, width: 40)
+    #expect(screen.put("ab\tc\u{1B}[2J\u{9B}d\u{202E}é", row: 0, column: 0, role: .normal) == 33)
+    #expect(screen.text(row: 0) == #"ab\u{9}c\u{1B}[2J\u{9B}d\u{202E}é"#)
   }
 
   @Test func aTinyTerminalSaysSo() {
