@@ -40,6 +40,16 @@ extension StatusReport {
       out +=
         "\(t(s.source).padding(19)) \(through.padding(22)) \(gaps.isEmpty ? "none" : gaps.joined(separator: " "))\n"
     }
+    if !quarantined.isEmpty {
+      out += "quarantined inputs (set aside by an operator; release with `ledgerline quarantine --release ID`):\n"
+      for q in quarantined {
+        out += "  \(q.id) \(t("\(q.batch.source)/\(q.batch.name)")) since \(Self.instant(q.quarantinedAt ?? 0))\n"
+      }
+    }
+    if !ignored.isEmpty {
+      out += "ignored in the inbox (not batches):\n"
+      for entry in ignored { out += "  \(t(entry.path)): \(t(entry.reason))\n" }
+    }
     if !refusals.isEmpty {
       out += "\nREFUSED FILES\n"
       for r in refusals { out += "  \(t("\(r.source)/\(r.name)")): \(t(r.reason)) (now at \(t(r.path)))\n" }

@@ -22,6 +22,10 @@ public struct StatusReport: Sendable {
   public var storedBytes: Int64
   /// The latest compaction pass (its live bytes), if any.
   public var lastCompaction: CompactionRecord?
+  /// Inputs an operator set aside (`ledgerline quarantine`), not applied until released.
+  public var quarantined: [InputBatchRecord] = []
+  /// Inbox entries that are not batches, with the reason.
+  public var ignored: [InboxScanner.IgnoredEntry] = []
 
   /// Reads the report from the ledger and key index.
   public static func build(_ context: EngineContext, jobLimit: Int = 50) throws -> StatusReport {
@@ -39,7 +43,9 @@ public struct StatusReport: Sendable {
       sources: sources, refusals: try context.ledger.refusals(limit: 20),
       artifacts: try context.keyIndex.count(), events: try context.ledger.recentEvents(limit: 20),
       storedBytes: try PartNames.artifactPartBytes(in: context.paths.parts),
-      lastCompaction: try context.ledger.lastCompaction())
+      lastCompaction: try context.ledger.lastCompaction(),
+      quarantined: try context.ledger.quarantinedInputBatches(),
+      ignored: try InboxScanner.ignoredEntries(inbox: context.paths.inbox))
   }
 
   /// The state of `stage` for `job`: done, pending, running, retrying or failed.

@@ -14,11 +14,36 @@ struct StatusReportJSON: Encodable {
   var batches: [Batch]
   var sources: [Source]
   var refusedFiles: [RefusedFile]
+  var quarantinedInputs: [Quarantined]
+  var ignoredInInbox: [Ignored]
   var events: [Event]
 
   enum CodingKeys: String, CodingKey {
     case refusedFiles = "refused_files"
+    case quarantinedInputs = "quarantined_inputs"
+    case ignoredInInbox = "ignored_in_inbox"
     case backlog, artifacts, storage, retrying, failed, batches, sources, events
+  }
+
+  /// An input set aside by an operator.
+  struct Quarantined: Encodable {
+    var id: Int64
+    var source: String
+    var name: String
+    var since: String
+
+    init(_ record: InputBatchRecord) {
+      id = record.id
+      source = record.batch.source
+      name = record.batch.name
+      since = StatusReport.instant(record.quarantinedAt ?? 0)
+    }
+  }
+
+  /// An inbox entry that is not a batch.
+  struct Ignored: Encodable {
+    var path: String
+    var reason: String
   }
 
   init(_ report: StatusReport) {
@@ -30,6 +55,8 @@ struct StatusReportJSON: Encodable {
     batches = report.jobs.map { Batch($0, inputs: report.inputs) }
     sources = report.sources.map(Source.init)
     refusedFiles = report.refusals.map(RefusedFile.init)
+    quarantinedInputs = report.quarantined.map(Quarantined.init)
+    ignoredInInbox = report.ignored.map { Ignored(path: $0.path, reason: $0.reason) }
     events = report.events.map(Event.init)
   }
 

@@ -65,6 +65,8 @@ import Testing
         .init(path: "inbox/web/\(Self.second)", reason: "a folder: a batch is a file"),
       ])
     #expect(result.registered.isEmpty && result.refused.isEmpty)
+    // `status` lists the same entries without changing anything.
+    #expect(try InboxScanner.ignoredEntries(inbox: "\(h.root)/inbox") == result.ignored)
     #expect(FileManager.default.fileExists(atPath: "\(outside)/\(Self.first)"))
   }
 

@@ -47,6 +47,13 @@ import Testing
     // The quarantined interval is not applied: web's watermark has not moved.
     #expect(try ledger.sourceIntervals()["web"]?.map(\.done) == [false])
     #expect(FileSystem.exists("\(h.root)/archive/web/\(Self.web)"))
+    let status = try StatusReport.build(try h.context())
+    #expect(status.quarantined.map(\.id) == [set.id])
+    #expect(status.text().contains("  \(set.id) web/\(Self.web) since "))
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(try status.json().utf8)) as? [String: Any])
+    let listed = try #require(json["quarantined_inputs"] as? [[String: Any]])
+    #expect(listed.first?["name"] as? String == Self.web)
 
     try FileSystem.writeAtomically(original, to: "\(h.root)/archive/web/\(Self.web)")
     _ = try actions.release(input: String(set.id)).get()

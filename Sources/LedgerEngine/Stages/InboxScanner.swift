@@ -68,19 +68,46 @@ public struct InboxScanner: Sendable {
       switch try FileSystem.kind(of: dir) {
       case .directory?: break
       case nil: continue  // gone since the listing
-      case .symbolicLink?:
-        result.ignored.append(
-          IgnoredEntry(path: "inbox/\(source)", reason: "a symbolic link, not a source folder: never followed"))
-        continue
-      case .some:
-        result.ignored.append(
-          IgnoredEntry(path: "inbox/\(source)", reason: "not in a source folder: batches go in inbox/<source>/"))
+      case .some(let kind):
+        if let entry = Self.ignoredAtRoot(source, kind: kind) { result.ignored.append(entry) }
         continue
       }
       try scan(source: source, into: &result, accepted: &accepted)
     }
     result.registered = try register(accepted, scan: scanID)
     return result
+  }
+
+  /// Why an entry of the inbox root that is not a source folder is ignored.
+  static func ignoredAtRoot(_ name: String, kind: FileSystem.EntryKind) -> IgnoredEntry? {
+    switch kind {
+    case .directory: nil
+    case .symbolicLink:
+      IgnoredEntry(path: "inbox/\(name)", reason: "a symbolic link, not a source folder: never followed")
+    default: IgnoredEntry(path: "inbox/\(name)", reason: "not in a source folder: batches go in inbox/<source>/")
+    }
+  }
+
+  static func ignoredFolder(source: String, name: String) -> IgnoredEntry {
+    IgnoredEntry(path: "inbox/\(source)/\(name)", reason: "a folder: a batch is a file")
+  }
+
+  /// What a scan would list as ignored, found without changing anything (for `status`).
+  public static func ignoredEntries(inbox: String) throws -> [IgnoredEntry] {
+    var out: [IgnoredEntry] = []
+    for name in try FileSystem.listIfPresent(inbox) where !BatchFileName.isInProgress(name) {
+      guard let kind = try FileSystem.kind(of: "\(inbox)/\(name)") else { continue }
+      guard kind == .directory else {
+        if let entry = ignoredAtRoot(name, kind: kind) { out.append(entry) }
+        continue
+      }
+      for entry in try FileSystem.listIfPresent("\(inbox)/\(name)") where !BatchFileName.isInProgress(entry) {
+        if try FileSystem.kind(of: "\(inbox)/\(name)/\(entry)") == .directory {
+          out.append(ignoredFolder(source: name, name: entry))
+        }
+      }
+    }
+    return out
   }
 
   private func scan(source: String, into result: inout Result, accepted: inout [Candidate]) throws {
@@ -92,7 +119,7 @@ public struct InboxScanner: Sendable {
       switch try FileSystem.kind(of: path) {
       case nil: continue
       case .directory?:
-        result.ignored.append(IgnoredEntry(path: "inbox/\(source)/\(name)", reason: "a folder: a batch is a file"))
+        result.ignored.append(Self.ignoredFolder(source: source, name: name))
         continue
       case .some(let found): kind = found
       }
