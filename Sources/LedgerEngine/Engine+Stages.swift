@@ -14,6 +14,7 @@ extension Engine {
     }
     options.beforeStage?(work.stage, work.job.seq)
     let attempt = try context.ledger.beginStage(work.stage, job: work.job.seq, at: context.clock.nowMillis())
+    let counts: JobCounts
     do {
       if let fault = context.faults.fault(stage: work.stage, job: work.job.seq, attempt: attempt),
         try !alreadyInjectedPermanently(fault, job: work.job.seq)
@@ -21,15 +22,26 @@ extension Engine {
         throw fault
       }
       let started = context.clock.nowMillis()
-      let counts = try execute(work)
+      counts = try execute(work)
       let finished = context.clock.nowMillis()
       try context.ledger.completeStage(work.stage, job: work.job.seq, counts: counts, at: finished)
       options.logger.debug(
         "batch \(work.job.seq) \(work.stage.rawValue) done in \(finished - started) ms",
         metadata: ["batch": "\(work.job.seq)", "stage": "\(work.stage.rawValue)", "attempt": "\(attempt)"])
-      try afterCompletion(work, counts: counts)
     } catch {
       try recordFailure(error, work: work, attempt: attempt)
+      return
+    }
+    // The stage is recorded as done: what follows is housekeeping, never the stage's failure.
+    do {
+      try afterCompletion(work, counts: counts)
+    } catch {
+      try note(
+        LedgerEvent(
+          at: context.clock.nowMillis(), kind: .failure, job: work.job.seq,
+          text:
+            "batch \(work.job.seq) is \(work.stage == .index ? "done" : "past \(work.stage.rawValue)"), but housekeeping after it failed: \(error); leftovers are cleared on the next start"
+        ))
     }
   }
 

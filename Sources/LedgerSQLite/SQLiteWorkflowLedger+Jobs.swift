@@ -101,13 +101,15 @@ extension SQLiteWorkflowLedger {
 
   public func completeStage(_ stage: Stage, job: UInt64, counts: JobCounts, at now: Int64) throws {
     try db.transaction { conn in
-      try endRun(conn, job: job, stage: stage, outcome: "ok", error: nil, next: nil, now: now)
       let (nextStage, status) = stage.next.map { ($0, "pending") } ?? (stage, "done")
       try conn.run(
         """
         UPDATE jobs SET stage = ?, status = ?, attempts = 0, next_attempt_at = NULL,
-          last_error = NULL, last_error_kind = NULL WHERE seq = ?
-        """, [.text(nextStage.rawValue), .text(status), .integer(Int64(job))])
+          last_error = NULL, last_error_kind = NULL
+        WHERE seq = ? AND stage = ? AND status = 'running'
+        """, [.text(nextStage.rawValue), .text(status), .integer(Int64(job)), .text(stage.rawValue)])
+      guard conn.changes == 1 else { throw LedgerError.notRunning(job: job, stage: stage.rawValue) }
+      try endRun(conn, job: job, stage: stage, outcome: "ok", error: nil, next: nil, now: now)
       try mergeCounts(conn, job: job, counts: counts)
     }
   }
@@ -145,19 +147,20 @@ extension SQLiteWorkflowLedger {
     at now: Int64
   ) throws {
     try db.transaction { conn in
-      try endRun(
-        conn, job: job, stage: stage, outcome: kind.rawValue, error: message, next: nextAttemptAt,
-        now: now)
       try conn.run(
         """
         UPDATE jobs SET status = ?, next_attempt_at = ?, last_error = ?, last_error_kind = ?
-        WHERE seq = ?
+        WHERE seq = ? AND stage = ? AND status = 'running'
         """,
         [
           .text(nextAttemptAt == nil ? "failed" : "retrying"),
           nextAttemptAt.map(SQLiteValue.integer) ?? .null, .text(message), .text(kind.rawValue),
-          .integer(Int64(job)),
+          .integer(Int64(job)), .text(stage.rawValue),
         ])
+      guard conn.changes == 1 else { throw LedgerError.notRunning(job: job, stage: stage.rawValue) }
+      try endRun(
+        conn, job: job, stage: stage, outcome: kind.rawValue, error: message, next: nextAttemptAt,
+        now: now)
     }
   }
 

@@ -3,6 +3,9 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
   case unknownJob(UInt64)
   case inputAlreadyGrouped(inputID: Int64)
   case badValue(column: String, value: String)
+  /// A stage outcome for a job that is not running that stage (already done, failed, or
+  /// never begun): the transition is refused so a finished job never changes state.
+  case notRunning(job: UInt64, stage: String)
   /// `input` is not an input of job `job`.
   case notAnInput(input: Int64, job: UInt64)
   /// Job `job` is `status` at `stage`: an input can be set aside only while it failed before
@@ -17,6 +20,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
       "no stateful batch \(seq) in the workflow ledger; `ledgerline status` lists the batches"
     case .inputAlreadyGrouped(let id):
       "input batch \(id) already belongs to a stateful batch; is another engine running on this data directory?"
+    case .notRunning(let job, let stage):
+      "batch \(job) is not running \(stage); its outcome was not recorded (the ledger changed under this attempt)"
     case .notAnInput(let input, let job):
       "input \(input) is not an input of batch \(job); `ledgerline status --json` lists each batch's inputs"
     case .cannotQuarantine(let job, let status, let stage):

@@ -58,17 +58,17 @@ public enum StoreIdentity {
       }
       return .existing(marker)
     }
-    switch (ledger, index) {
-    case (true, true): return .unmarked
-    case (true, false): throw StoreIdentityError.missing(piece: .index, path: directory.indexDatabase, storeID: nil)
-    case (false, true): throw StoreIdentityError.missing(piece: .ledger, path: directory.ledgerDatabase, storeID: nil)
-    case (false, false):
-      let evidence = try archivedFileCount(directory)
-      guard evidence == 0 else {
-        throw StoreIdentityError.evidenceWithoutStore(root: directory.root, archivedFiles: evidence)
-      }
-      return .create
+    if ledger && index { return .unmarked }
+    // No marker and a database missing: a store still being created (a crash between opening
+    // the two databases) has registered nothing, so nothing is in archive/ yet.
+    let evidence = try archivedFileCount(directory)
+    let journal = FileSystem.exists(RegistrationJournal(archive: directory.archive).path)
+    guard evidence == 0 && !journal else {
+      if ledger { throw StoreIdentityError.missing(piece: .index, path: directory.indexDatabase, storeID: nil) }
+      if index { throw StoreIdentityError.missing(piece: .ledger, path: directory.ledgerDatabase, storeID: nil) }
+      throw StoreIdentityError.evidenceWithoutStore(root: directory.root, archivedFiles: evidence)
     }
+    return ledger || index ? .unmarked : .create
   }
 
   /// After the databases are open: checks their ids against the plan and, when `mayWrite`,

@@ -37,9 +37,11 @@ public protocol WorkflowLedger: StoreStamped {
   /// Marks `stage` of `job` running (attempt = attempts + 1); returns the attempt number.
   func beginStage(_ stage: Stage, job: UInt64, at now: Int64) throws -> Int
   /// Records success of `stage`, merges `counts` (non-zero fields replace), and moves the job
-  /// to the next stage (`pending`) or to `done`.
+  /// to the next stage (`pending`) or to `done`. Guarded: throws `LedgerError.notRunning` unless
+  /// the job is `running` at `stage`.
   func completeStage(_ stage: Stage, job: UInt64, counts: JobCounts, at now: Int64) throws
   /// Records a failed attempt: `retrying` until `nextAttemptAt`, or `failed` when it is nil.
+  /// Guarded: throws `LedgerError.notRunning` unless the job is `running` at `stage`.
   func failStage(
     _ stage: Stage, job: UInt64, kind: FailureKind, message: String, nextAttemptAt: Int64?,
     at now: Int64) throws

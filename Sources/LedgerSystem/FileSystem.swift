@@ -185,6 +185,7 @@ public enum FileSystem {
 
   /// Removes the file `path`; a missing file is not an error.
   public static func remove(_ path: String) throws(FileSystemError) {
+    try FileSystemFaults.shared.check(.remove, path: path)
     guard unlink(path) == 0 || errno == ENOENT else {
       throw FileSystemError(operation: "remove", path: path, errno: errno)
     }

@@ -6,14 +6,14 @@ import Synchronization
   import Musl
 #endif
 
-/// Fault injection below the engine: fails the N-th write, fsync, rename or link that
+/// Fault injection below the engine: fails the N-th write, fsync, rename, link or remove that
 /// ``FileSystem`` makes under a path prefix, with a chosen `errno` (ENOSPC, EIO…), exactly as
 /// the kernel would report it. Rules are scoped by prefix so a test's faults never reach another
 /// test's files; with no rule installed the check is one relaxed atomic load.
 public final class FileSystemFaults: Sendable {
   /// The calls a rule can fail.
   public enum Operation: String, Sendable, CaseIterable {
-    case write, fsync, rename, link
+    case write, fsync, rename, link, remove
   }
 
   /// The process's injector, consulted by ``FileSystem``.

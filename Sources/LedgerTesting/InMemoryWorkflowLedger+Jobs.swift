@@ -41,11 +41,14 @@ extension InMemoryWorkflowLedger {
 
   /// Ends the latest attempt of `stage` as `ok`, merges `counts` (non-zero fields replace), and
   /// moves the job to the next stage (`pending`) or, after `index`, to `done`, clearing attempts,
-  /// retry deadline and last error. An unknown job is ignored.
+  /// retry deadline and last error. Throws `LedgerError.notRunning` unless the job is running
+  /// `stage`.
   public func completeStage(_ stage: Stage, job: UInt64, counts: JobCounts, at now: Int64) throws {
-    state.withLock { s in
+    try state.withLock { s in
+      guard let i = s.jobIndex(job), s.jobs[i].record.stage == stage, s.jobs[i].record.status == .running else {
+        throw LedgerError.notRunning(job: job, stage: stage.rawValue)
+      }
       Self.endRun(&s, job: job, stage: stage, outcome: "ok", error: nil, next: nil, now: now)
-      guard let i = s.jobIndex(job) else { return }
       s.jobs[i].record.stage = stage.next ?? stage
       s.jobs[i].record.status = stage.next == nil ? .done : .pending
       s.jobs[i].record.attempts = 0
@@ -57,17 +60,19 @@ extension InMemoryWorkflowLedger {
   }
 
   /// Ends the latest attempt of `stage` with `kind` and `message`; the job becomes `retrying`
-  /// until `nextAttemptAt`, or `failed` when it is nil. Stage and attempts stay. An unknown job
-  /// is ignored.
+  /// until `nextAttemptAt`, or `failed` when it is nil. Stage and attempts stay. Throws
+  /// `LedgerError.notRunning` unless the job is running `stage`.
   public func failStage(
     _ stage: Stage, job: UInt64, kind: FailureKind, message: String, nextAttemptAt: Int64?,
     at now: Int64
   ) throws {
-    state.withLock { s in
+    try state.withLock { s in
+      guard let i = s.jobIndex(job), s.jobs[i].record.stage == stage, s.jobs[i].record.status == .running else {
+        throw LedgerError.notRunning(job: job, stage: stage.rawValue)
+      }
       Self.endRun(
         &s, job: job, stage: stage, outcome: kind.rawValue, error: message, next: nextAttemptAt,
         now: now)
-      guard let i = s.jobIndex(job) else { return }
       s.jobs[i].record.status = nextAttemptAt == nil ? .failed : .retrying
       s.jobs[i].record.nextAttemptAt = nextAttemptAt
       s.jobs[i].record.lastError = message

@@ -115,6 +115,8 @@ import Testing
           "path": "refused/shop/x.jsonl", "at": "2026-11-18T11:06:40Z",
         ]
       ],
+      "quarantined_inputs": [] as [Any],
+      "ignored_in_inbox": [] as [Any],
       "events": [
         ["at": "2026-11-18T11:06:40Z", "kind": "refusal", "batch": NSNull(), "text": "refused \"x\"\t"],
         ["at": "2026-11-18T11:07:40Z", "kind": "failure", "batch": 3, "text": "failed"],

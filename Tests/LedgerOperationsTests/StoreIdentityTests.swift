@@ -124,6 +124,16 @@ import Testing
     #expect(try StoreIdentity.readMarker(DataDirectory(root: root))?.storeID == id)
   }
 
+  /// Killed between creating the ledger and the index of a new store: nothing was registered,
+  /// so the next start finishes the creation.
+  @Test func aStoreKilledBetweenItsTwoDatabasesIsFinished() throws {
+    try DataDirectory(root: root).create()
+    _ = try SQLiteWorkflowLedger(path: "\(root)/ledger.sqlite")
+    let id = try #require(try Workspace(root: root, mode: .engine).storeID)
+    #expect(try StoreIdentity.readMarker(DataDirectory(root: root))?.storeID == id)
+    #expect(FileSystem.exists("\(root)/index.sqlite"))
+  }
+
   @Test func aStoreFromBeforeIdentitiesIsAdopted() throws {
     try DataDirectory(root: root).create()
     let ledger = try SQLiteWorkflowLedger(path: "\(root)/ledger.sqlite")

@@ -33,22 +33,28 @@ extension WorkflowLedgerContractTests {
     #expect(try ledger.stageRuns(job: 3) == [])
   }
 
-  /// Completing or failing a stage ends its latest attempt, if any; the job moves regardless.
+  /// Completing or failing a stage is refused unless the job is running that stage: a done job
+  /// never becomes failed, and an outcome for another stage or no job changes nothing.
   @Test(arguments: [Backend.sqlite, .inMemory])
-  func endingAStageWithoutAnAttemptMovesTheJobAndRecordsNoRun(backend: Backend) throws {
+  func outcomesAreRefusedUnlessTheJobRunsThatStage(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 1, jobs: 1)
-    try ledger.completeStage(.reduce, job: 1, counts: Self.counts { $0.events = 4 }, at: 100)
-    var job = try #require(try ledger.job(1))
-    #expect(job.stage == .prefetch && job.status == .pending && job.counts.events == 4)
-    try ledger.failStage(.prefetch, job: 1, kind: .transientIO, message: "eio", nextAttemptAt: 300, at: 200)
-    job = try #require(try ledger.job(1))
-    #expect(job.status == .retrying && job.nextAttemptAt == 300 && job.lastError == "eio")
-    #expect(try ledger.stageRuns(job: 1) == [])
-    #expect(job.timings == [:] && job.totalAttempts == 0)
-    try ledger.completeStage(.reduce, job: 42, counts: JobCounts(), at: 400)
-    try ledger.failStage(.reduce, job: 42, kind: .injected, message: "x", nextAttemptAt: nil, at: 400)
+    #expect(throws: LedgerError.self) {
+      try ledger.completeStage(.reduce, job: 1, counts: Self.counts { $0.events = 4 }, at: 100)
+    }
+    _ = try ledger.beginStage(.reduce, job: 1, at: 100)
+    #expect(throws: LedgerError.self) {
+      try ledger.failStage(.prefetch, job: 1, kind: .transientIO, message: "eio", nextAttemptAt: 300, at: 200)
+    }
+    try Self.finishRemaining(ledger, job: 1)
+    #expect(try ledger.job(1)?.status == .done)
+    #expect(throws: LedgerError.self) {
+      try ledger.failStage(.index, job: 1, kind: .internalError, message: "late", nextAttemptAt: nil, at: 900)
+    }
+    let job = try #require(try ledger.job(1))
+    #expect(job.status == .done && job.lastError == nil)
+    #expect(try ledger.stageRuns(job: 1).allSatisfy { $0.outcome == "ok" })
+    #expect(throws: LedgerError.self) { try ledger.completeStage(.reduce, job: 42, counts: JobCounts(), at: 400) }
     #expect(try ledger.job(42) == nil)
-    #expect(try ledger.unfinishedJobs().map(\.seq) == [1])
   }
 
   @Test(arguments: [Backend.sqlite, .inMemory])
