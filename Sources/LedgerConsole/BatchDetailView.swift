@@ -7,6 +7,8 @@ struct BatchDetailView {
   let seq: UInt64
   let now: Int64
   let glyphs: GlyphSet
+  /// The input `x` would set aside (marked, and kept in view).
+  var selectedInput: Int = 0
 
   /// Draws into rows `top..<bottom`.
   func draw(into screen: inout ScreenModel, top: Int, bottom: Int) {
@@ -32,12 +34,22 @@ struct BatchDetailView {
   private func drawInputs(_ job: JobRow, into screen: inout ScreenModel, row: Int) -> Int {
     screen.put(" inputs (\(job.inputs.count))", row: row, column: 0, role: .title)
     var next = row + 1
-    for input in job.inputs.prefix(Self.maxInputs) {
-      screen.put("   " + input, row: next, column: 0, role: .normal)
+    // A window of `maxInputs` that keeps the selected input in view.
+    let start = min(max(0, selectedInput - Self.maxInputs + 1), max(0, job.inputs.count - Self.maxInputs))
+    if start > 0 {
+      screen.put("   … \(start) before", row: next, column: 0, role: .label)
       next += 1
     }
-    if job.inputs.count > Self.maxInputs {
-      screen.put("   … and \(job.inputs.count - Self.maxInputs) more", row: next, column: 0, role: .label)
+    for (index, input) in job.inputs.enumerated().dropFirst(start).prefix(Self.maxInputs) {
+      let selected = index == selectedInput && job.state == .failed
+      screen.put(
+        (selected ? " \(glyphs.pointer) " : "   ") + input, row: next, column: 0,
+        role: selected ? .selection : .normal)
+      next += 1
+    }
+    let after = job.inputs.count - start - Self.maxInputs
+    if after > 0 {
+      screen.put("   … and \(after) more", row: next, column: 0, role: .label)
       next += 1
     }
     return next

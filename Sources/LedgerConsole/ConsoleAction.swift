@@ -4,7 +4,7 @@ public struct ConsoleAction: Sendable, Equatable {
   /// What the action does.
   public enum ID: String, Sendable, Hashable {
     case quit, help, back, up, down, pageUp, pageDown, top, bottom
-    case open, lookup, correct, retry, cycleTheme, submit, nextField, previousField
+    case open, lookup, correct, retry, quarantine, cycleTheme, submit, nextField, previousField
   }
 
   /// What it does.
@@ -28,7 +28,7 @@ public struct ConsoleAction: Sendable, Equatable {
 
   private static let everywhere = Set(ConsoleScreen.Kind.allCases)
   private static let browsing: Set<ConsoleScreen.Kind> = [.lines, .batchDetail, .artifact]
-  private static let scrolling: Set<ConsoleScreen.Kind> = [.lines, .artifact]
+  private static let scrolling: Set<ConsoleScreen.Kind> = [.lines, .batchDetail, .artifact]
 
   /// Every key binding, in help order.
   public static let all: [ConsoleAction] = [
@@ -80,6 +80,10 @@ public struct ConsoleAction: Sendable, Equatable {
       id: .retry, keys: [.character("r")], keyLabel: "r", label: "retry",
       help: "retry the selected failed batch (asks first)", dangerous: true,
       availableReadOnly: false, screens: [.lines, .batchDetail], inFooter: true),
+    .init(
+      id: .quarantine, keys: [.character("x")], keyLabel: "x", label: "set aside",
+      help: "set the selected input of a failed batch aside so the rest runs again (asks first)",
+      dangerous: true, availableReadOnly: false, screens: [.batchDetail], inFooter: true),
     .init(
       id: .correct, keys: [.character("c")], keyLabel: "c", label: "correct",
       help: "open the correction form for this order", dangerous: false,

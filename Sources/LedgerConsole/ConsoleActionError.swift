@@ -8,6 +8,8 @@ public enum ConsoleActionError: Error, Sendable, Equatable, CustomStringConverti
   case notRetryable(seq: UInt64, state: String)
   /// The correction was refused by validation in the engine.
   case invalidCorrection(String)
+  /// The operator services refused the action; the text says why.
+  case refused(String)
   /// Writing failed (I/O).
   case io(String)
   /// The audit log could not be written; `actionTaken` says whether the action still happened.
@@ -22,6 +24,7 @@ public enum ConsoleActionError: Error, Sendable, Equatable, CustomStringConverti
     case .notRetryable(let seq, let state):
       "batch #\(seq) is \(state); only a failed batch can be retried"
     case .invalidCorrection(let detail): detail
+    case .refused(let detail): detail
     case .io(let detail): "could not write: \(detail); check the data directory and try again"
     case .auditLogUnavailable(let detail, false):
       "nothing was done because the audit log could not be written: \(detail)"

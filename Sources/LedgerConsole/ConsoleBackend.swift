@@ -8,4 +8,6 @@ public protocol ConsoleBackend: Sendable {
   func submitCorrection(_ correction: CorrectionDraft) -> Result<String, ConsoleActionError>
   /// Retries a failed stateful batch.
   func retry(job: UInt64) -> Result<Void, ConsoleActionError>
+  /// Sets input `input` (`source/name`) of failed batch `job` aside; the rest runs again.
+  func quarantine(job: UInt64, input: String) -> Result<Void, ConsoleActionError>
 }

@@ -6,6 +6,9 @@ public enum ConsoleEffect: Sendable, Equatable {
   case submitCorrection(CorrectionDraft)
   /// Retry a failed job (audited); answer with `.retryFinished`.
   case retry(job: UInt64)
+  /// Set input `input` (`source/name`) of failed job `job` aside (audited); answer with
+  /// `.quarantineFinished`.
+  case quarantine(job: UInt64, input: String)
   /// Leave the console.
   case quit
 }

@@ -21,6 +21,11 @@ public struct ConsoleEffectRunner: Sendable {
         return .retryFinished(job: job, error: error)
       }
       return .retryFinished(job: job, error: nil)
+    case .quarantine(let job, let input):
+      if case .failure(let error) = backend.quarantine(job: job, input: input) {
+        return .quarantineFinished(job: job, input: input, error: error)
+      }
+      return .quarantineFinished(job: job, input: input, error: nil)
     case .submitCorrection(let draft):
       return .correctionFinished(backend.submitCorrection(draft))
     }

@@ -15,4 +15,6 @@ public enum ConsoleEvent: Sendable, Equatable {
   case correctionFinished(Result<String, ConsoleActionError>)
   /// A retry requested by a `.retry` effect finished; `error` is `nil` on success.
   case retryFinished(job: UInt64, error: ConsoleActionError?)
+  /// A quarantine requested by a `.quarantine` effect finished; `error` is `nil` on success.
+  case quarantineFinished(job: UInt64, input: String, error: ConsoleActionError?)
 }

@@ -13,7 +13,8 @@ public enum ConsoleRenderer {
       LineView(state: state, glyphs: glyphs).draw(into: &screen, top: 0, bottom: bottom)
     case .batchDetail(let seq):
       BatchDetailView(
-        job: state.jobs.first { $0.seq == seq }, seq: seq, now: state.now, glyphs: glyphs
+        job: state.jobs.first { $0.seq == seq }, seq: seq, now: state.now, glyphs: glyphs,
+        selectedInput: state.selectedInput
       ).draw(into: &screen, top: 0, bottom: bottom)
     case .artifact:
       if let pane = state.artifact {

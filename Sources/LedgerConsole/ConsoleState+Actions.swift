@@ -14,6 +14,7 @@ extension ConsoleState {
     case .lookup: overlay = .lookupPrompt("")
     case .correct: openCorrectionForm()
     case .retry: return askRetry(dangerous: action.dangerous)
+    case .quarantine: return askQuarantine(dangerous: action.dangerous)
     case .submit: return submitForm(dangerous: action.dangerous)
     case .cycleTheme: cycleTheme()
     case .nextField: moveFocus(by: 1)
@@ -38,6 +39,7 @@ extension ConsoleState {
       return
     }
     screen = .batchDetail(seq: job.seq)
+    selectedInput = 0
   }
 
   private mutating func cycleTheme() {
@@ -105,6 +107,37 @@ extension ConsoleState {
       return []
     default:
       return []
+    }
+  }
+
+  private mutating func askQuarantine(dangerous: Bool) -> [ConsoleEffect] {
+    guard case .batchDetail(let seq) = screen, let job = jobs.first(where: { $0.seq == seq }) else {
+      post("open a failed batch first (Enter on its row)", role: .warning)
+      return []
+    }
+    guard job.state == .failed, job.inputs.indices.contains(selectedInput) else {
+      post(
+        "batch #\(job.seq) is \(job.state.rawValue); only an input of a failed batch can be set aside",
+        role: .warning)
+      return []
+    }
+    let input = job.inputs[selectedInput]
+    let dialog = Confirmation(
+      title: "Set \(input) aside from batch #\(job.seq)?",
+      lines: [
+        "It stays in archive/ and is listed as quarantined; batch #\(job.seq) runs again without it.",
+        "Its events are not applied until it is released (ledgerline quarantine --release).",
+        "This is written to the audit log.",
+      ], confirmLabel: "Set aside", effect: .quarantine(job: job.seq, input: input))
+    return confirmOrRun(dialog, dangerous: dangerous)
+  }
+
+  mutating func onQuarantineFinished(job: UInt64, input: String, error: ConsoleActionError?) {
+    busy = false
+    if let error {
+      post(error.description, role: .error)
+    } else {
+      post("\(input) set aside; batch #\(job) runs again without it", role: .success)
     }
   }
 

@@ -4,8 +4,24 @@ extension ConsoleState {
     switch screen {
     case .lines: moveSelection(id)
     case .artifact: scrollArtifact(id)
-    case .batchDetail, .correction: break
+    case .batchDetail(let seq): moveInputSelection(id, seq: seq)
+    case .correction: break
     }
+  }
+
+  private mutating func moveInputSelection(_ id: ConsoleAction.ID, seq: UInt64) {
+    let count = jobs.first { $0.seq == seq }?.inputs.count ?? 0
+    guard count > 0 else { return }
+    let target: Int
+    switch id {
+    case .up: target = selectedInput - 1
+    case .down: target = selectedInput + 1
+    case .pageUp: target = selectedInput - BatchDetailView.maxInputs
+    case .pageDown: target = selectedInput + BatchDetailView.maxInputs
+    case .top: target = 0
+    default: target = count - 1
+    }
+    selectedInput = min(count - 1, max(0, target))
   }
 
   private mutating func moveSelection(_ id: ConsoleAction.ID) {

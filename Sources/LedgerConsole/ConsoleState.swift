@@ -15,6 +15,8 @@ public struct ConsoleState: Sendable, Equatable {
   public var columns: Int
   /// The selected job; `nil` follows the newest.
   public var selectedSeq: UInt64?
+  /// The selected input in batch detail (index into the batch's inputs).
+  public var selectedInput: Int = 0
   /// The artifact lookup, once one was made.
   public var artifact: ArtifactPane?
   /// The correction form while it is open.
@@ -95,6 +97,9 @@ public struct ConsoleState: Sendable, Equatable {
       return onCorrectionFinished(result)
     case .retryFinished(let job, let error):
       onRetryFinished(job: job, error: error)
+      return []
+    case .quarantineFinished(let job, let input, let error):
+      onQuarantineFinished(job: job, input: input, error: error)
       return []
     }
   }

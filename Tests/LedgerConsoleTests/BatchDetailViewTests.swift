@@ -13,7 +13,7 @@ import Testing
     let screen = render(seq: 2)
     #expect(screen.text(row: 0) == " Batch #2  │ ✗ failed")
     #expect(screen.text(row: 2) == " inputs (2)")
-    #expect(screen.text(row: 3) == "   web/20261127T101500Z_20261127T103000Z.jsonl")
+    #expect(screen.text(row: 3) == " › web/20261127T101500Z_20261127T103000Z.jsonl")
     #expect(screen.text(row: 4) == "   pos/20261127T101500Z_20261127T103000Z.csv")
     #expect(screen.text(row: 6) == " events 50   keys 20   rejects 0   duplicates 0   attempts 3")
     #expect(screen.text(row: 8) == " stage       state         time")
@@ -38,7 +38,9 @@ import Testing
   }
 
   @Test func footerOffersRetryAndBack() {
-    #expect(render(seq: 2).text(row: 29).hasPrefix(" ? help  q quit  Esc back  / lookup  r retry  c correct  t theme"))
+    #expect(
+      render(seq: 2).text(row: 29).hasPrefix(
+        " ? help  q quit  Esc back  / lookup  r retry  x set aside  c correct  t theme"))
   }
 
   @Test func aPrunedBatchSaysSo() {

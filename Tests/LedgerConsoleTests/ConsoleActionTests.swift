@@ -19,7 +19,7 @@ import Testing
     for action in ConsoleAction.all where action.dangerous {
       #expect(!action.availableReadOnly, "\(action.id)")
     }
-    #expect(ConsoleAction.all.filter(\.dangerous).map(\.id) == [.retry, .submit])
+    #expect(ConsoleAction.all.filter(\.dangerous).map(\.id) == [.retry, .quarantine, .submit])
   }
 
   @Test func readOnlyFooterDropsActingKeys() {

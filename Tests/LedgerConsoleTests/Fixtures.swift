@@ -82,6 +82,7 @@ final class FakeBackend: ConsoleBackend {
     var lookups: [String] = []
     var corrections: [CorrectionDraft] = []
     var retries: [UInt64] = []
+    var quarantines: [String] = []
   }
 
   private let calls = Mutex(Calls())
@@ -116,6 +117,11 @@ final class FakeBackend: ConsoleBackend {
   func retry(job: UInt64) -> Result<Void, ConsoleActionError> {
     calls.withLock { $0.retries.append(job) }
     return retryAnswer.map { .failure($0) } ?? .success(())
+  }
+
+  func quarantine(job: UInt64, input: String) -> Result<Void, ConsoleActionError> {
+    calls.withLock { $0.quarantines.append("#\(job) \(input)") }
+    return .success(())
   }
 }
 

@@ -71,4 +71,18 @@ import Testing
     let applied = try h.artifacts().values.reduce(0) { $0 + $1.lines.count }
     #expect(applied == 12 * 400)
   }
+
+  @Test func theEventPaneListsIgnoredInboxEntriesAndQuarantinedInputs() throws {
+    let h = try EngineHarness()
+    try h.deliver(source: "web", name: "20261127T100000Z_20261127T101500Z.jsonl", lines: [])
+    try h.runUntilIdle()
+    try "notes".write(toFile: "\(h.root)/inbox/README.txt", atomically: true, encoding: .utf8)
+    let reader = try Workspace(root: h.root, mode: .reader, clock: h.clock)
+    let backend = EngineConsoleBackend(reader: reader.context, engine: nil, actions: nil)
+    defer { backend.close() }
+    backend.refresh()
+    let texts = backend.snapshot().feed.map(\.text)
+    #expect(
+      texts.last == "ignored in the inbox: inbox/README.txt: not in a source folder: batches go in inbox/<source>/")
+  }
 }

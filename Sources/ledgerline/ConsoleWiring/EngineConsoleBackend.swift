@@ -108,13 +108,24 @@ final class EngineConsoleBackend: ConsoleBackend, Sendable {
     }
   }
 
+  func quarantine(job: UInt64, input: String) -> Result<Void, ConsoleActionError> {
+    guard let actions else { return .failure(.readOnly(action: "set aside")) }
+    switch actions.quarantine(job: job, input: input) {
+    case .success:
+      wake.signal()
+      return .success(())
+    case .failure(let error):
+      return .failure(Self.consoleError(error))
+    }
+  }
+
   static func consoleError(_ error: OperatorActionError) -> ConsoleActionError {
     switch error {
     case .unknownJob(let seq): .unknownJob(seq: seq)
     case .notRetryable(let seq, let status, _): .notRetryable(seq: seq, state: status)
     case .invalidCorrection(let detail): .invalidCorrection(detail)
     case .storage(let detail): .io(detail)
-    case .unknownInput, .notQuarantined, .refused: .invalidCorrection(error.description)
+    case .unknownInput, .notQuarantined, .refused: .refused(error.description)
     case .auditUnavailable(let detail, let taken): .auditLogUnavailable(detail: detail, actionTaken: taken)
     }
   }

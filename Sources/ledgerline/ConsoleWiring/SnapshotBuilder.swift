@@ -22,14 +22,32 @@ struct SnapshotBuilder {
           "\(BatchInstant(secondsSinceEpoch: $0.from).rfc3339)–\(BatchInstant(secondsSinceEpoch: $0.to).rfc3339)\($0.pending ? " pending" : " missing")"
         })
     }
-    let feed = try context.ledger.recentEvents(limit: 50).map { event in
+    var feed = try context.ledger.recentEvents(limit: 50).map { event in
       FeedItem(time: event.at / 1000, kind: feedKind(event.kind), text: event.text)
     }
+    feed += try standingNotices()
     return ConsoleSnapshot(
       dataDirectory: context.paths.root, engineState: engineState(jobs), readOnly: readOnly,
       takenAt: context.clock.nowMillis() / 1000, throughput: live?.throughput ?? 0, backlog: backlog,
       backlogHistory: live?.backlogHistory ?? [backlog], completeness: completeness,
       jobs: jobs.map { row($0, names: names) }, feed: feed)
+  }
+
+  /// What stays true until someone acts, shown last in the event pane: inputs set aside and
+  /// inbox entries that are not batches.
+  private func standingNotices() throws -> [FeedItem] {
+    let now = context.clock.nowMillis() / 1000
+    let quarantined = try context.ledger.quarantinedInputBatches().map { input in
+      FeedItem(
+        time: now, kind: .failure,
+        text:
+          "quarantined: \(input.batch.source)/\(input.batch.name) is not applied; release it with `ledgerline quarantine --release \(input.id)`"
+      )
+    }
+    let ignored = try InboxScanner.ignoredEntries(inbox: context.paths.inbox).map { entry in
+      FeedItem(time: now, kind: .reject, text: "ignored in the inbox: \(entry.path): \(entry.reason)")
+    }
+    return quarantined + ignored
   }
 
   private func engineState(_ jobs: [JobRecord]) -> String {
