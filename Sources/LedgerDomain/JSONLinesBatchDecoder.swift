@@ -26,8 +26,30 @@ public struct JSONLinesBatchDecoder {
   public func decode(
     _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<Event, Rejection>) throws -> Void
   ) rethrows -> Int {
-    var start = ByteOrderMark.length(at: bytes)
-    var lineNumber = 1
+    try decode(bytes, range: 0..<bytes.count, firstLine: 1, body)
+  }
+
+  /// Decodes the lines of `bytes[range]`, whose first line is physical line `firstLine` of the
+  /// file; `range` starts at the file's start or just after a `\n` (see ``lineAlignedRanges(_:count:)``),
+  /// so several ranges of one file decode in parallel to exactly what one pass gives. The byte
+  /// order mark is skipped only at the file's start. Returns how many blank lines it skipped.
+  @discardableResult
+  public func decode(
+    _ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int,
+    _ body: (Result<Event, Rejection>) throws -> Void
+  ) rethrows -> Int {
+    let slice = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
+    return try decodeLines(
+      slice, from: range.lowerBound == 0 ? ByteOrderMark.length(at: bytes) : range.lowerBound, firstLine: firstLine,
+      body)
+  }
+
+  private func decodeLines(
+    _ bytes: UnsafeBufferPointer<UInt8>, from first: Int, firstLine: Int,
+    _ body: (Result<Event, Rejection>) throws -> Void
+  ) rethrows -> Int {
+    var start = first
+    var lineNumber = firstLine
     var blank = 0
     var members: [JSONScanner.Member] = []
     members.reserveCapacity(16)
@@ -52,6 +74,38 @@ public struct JSONLinesBatchDecoder {
       lineNumber += 1
     }
     return blank
+  }
+
+  /// Splits `bytes` into at most `count` ranges of about equal size, each starting at the file's
+  /// start or just after a `\n`, together covering every byte once, in order.
+  public static func lineAlignedRanges(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) -> [Range<Int>] {
+    guard count > 1, bytes.count > 0 else { return [0..<bytes.count] }
+    var ranges: [Range<Int>] = []
+    var start = 0
+    for n in 1..<count {
+      let target = max(start, bytes.count * n / count)
+      guard target < bytes.count else { break }
+      let end = min(bytes.count, newline(in: bytes, from: target) + 1)
+      if end > start && end < bytes.count {
+        ranges.append(start..<end)
+        start = end
+      }
+    }
+    ranges.append(start..<bytes.count)
+    return ranges
+  }
+
+  /// How many `\n` bytes `bytes[range]` holds.
+  public static func newlines(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int {
+    var count = 0
+    var index = range.lowerBound
+    let slice = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
+    while index < range.upperBound {
+      index = newline(in: slice, from: index)
+      if index < range.upperBound { count += 1 }
+      index += 1
+    }
+    return count
   }
 
   /// The index of the next `\n` at or after `start`, or `bytes.count`.

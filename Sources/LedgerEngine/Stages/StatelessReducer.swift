@@ -1,3 +1,4 @@
+import Foundation
 import LedgerDomain
 import LedgerStorage
 import LedgerSystem
@@ -16,8 +17,15 @@ public struct StatelessReducer: Sendable {
 
   let context: EngineContext
 
-  public init(context: EngineContext) {
+  /// A reducer over `context`. A JSON Lines file larger than `rangeBytes` is decoded in up to
+  /// `maxRanges` line-aligned ranges at once (default: four per core).
+  public init(
+    context: EngineContext, rangeBytes: Int = 8 << 20,
+    maxRanges: Int = 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+  ) {
     self.context = context
+    self.rangeBytes = max(2, rangeBytes)
+    self.maxRanges = max(1, maxRanges)
   }
 
   /// Reduces the inputs of `job`. Re-running after a crash rewrites the same files.
@@ -35,8 +43,8 @@ public struct StatelessReducer: Sendable {
     var rejections: [Rejection] = []
     var blankLines = 0
     var counts = JobCounts()
-    for (input, file) in zip(inputs, files) {
-      counts.inputBytes += input.batch.bytes
+    counts.inputBytes = inputs.reduce(0) { $0 + $1.batch.bytes }
+    for file in files {
       counts.events += file.events
       rejections += file.rejections
       blankLines += file.blankLines
@@ -47,39 +55,89 @@ public struct StatelessReducer: Sendable {
     return Output(counts: counts, rejections: rejections, blankLines: blankLines)
   }
 
-  /// One input file, reduced: its accepted events per partition and its rejections.
+  /// One unit (a file or a range of one), reduced: its accepted events per partition and its
+  /// rejections.
   private struct FileReduction: Sendable {
     var partitions: [StatelessPartitionBuffer]
     var rejections: [Rejection] = []
     var events: Int64 = 0
     var blankLines = 0
+
   }
 
+  /// A piece of one input decoded on its own: a whole file, or a line-aligned range of a large
+  /// JSON Lines file. Units are in input order, then range order, which is line order.
+  struct Unit: Sendable {
+    var input: Int
+    var range: Range<Int>
+    var firstLine: Int
+  }
+
+  /// Below this size a JSON Lines file is one unit; above it, it is split into line-aligned
+  /// ranges (at most `maxRanges`) decoded on every core.
+  let rangeBytes: Int
+  let maxRanges: Int
+
+  /// Maps and verifies every input, splits large JSON Lines files into line-aligned ranges, and
+  /// decodes all units in parallel; returns one reduction per unit, in unit order.
   private func reduceFiles(
     _ inputs: [InputBatchRecord], progress: @Sendable (Double) -> Void
   ) throws -> [FileReduction] {
-    try parallelMap(inputs.count, completed: { progress(0.8 * Double($0) / Double(max(1, inputs.count))) }) {
-      try reduce(inputs[$0])
+    let files = try parallelMap(inputs.count) { n in
+      let file = try MappedFile(path: "\(context.paths.root)/\(inputs[n].batch.archivePath)")
+      try Self.verify(file, against: inputs[n])
+      return file
     }
+    let units = try units(inputs, files)
+    let reductions = try parallelMap(
+      units.count, completed: { progress(0.8 * Double($0) / Double(max(1, units.count))) }
+    ) { u in
+      try reduce(units[u], input: inputs[units[u].input], file: files[units[u].input])
+    }
+    // Units are in input order, then line order: writing their buffers in this order gives each
+    // key's events in input order, then line order, exactly as one pass per file would.
+    return reductions
   }
 
-  private func reduce(_ input: InputBatchRecord) throws -> FileReduction {
-    let partitions = context.partitions
-    // Encoded events take about as many bytes as their JSON text; each partition gets its share.
-    let share = Int(input.batch.bytes) / partitions + (1 << 12)
-    var file = FileReduction(
-      partitions: (0..<partitions).map { _ in StatelessPartitionBuffer(expectedBytes: share) })
-    file.blankLines = try decode(input) { result in
-      switch result {
-      case .success(let event):
-        file.events += 1
-        let hash = KeyPartition.hash(event.orderID)
-        file.partitions[KeyPartition.of(hash: hash, partitions: partitions)].append(event, keyHash: hash)
-      case .failure(let rejection):
-        file.rejections.append(rejection)
+  func units(_ inputs: [InputBatchRecord], _ files: [MappedFile]) throws -> [Unit] {
+    var units: [Unit] = []
+    for (n, input) in inputs.enumerated() {
+      let bytes = files[n].bytes
+      // CSV records may hold quoted newlines, so a CSV file is decoded in one pass.
+      guard !input.batch.name.hasSuffix(".csv"), bytes.count > rangeBytes else {
+        units.append(Unit(input: n, range: 0..<bytes.count, firstLine: 1))
+        continue
+      }
+      let pieces = min(maxRanges, bytes.count / (rangeBytes / 2))
+      let ranges = JSONLinesBatchDecoder.lineAlignedRanges(bytes, count: pieces)
+      let file = files[n]
+      let counts = try parallelMap(ranges.count) { JSONLinesBatchDecoder.newlines(in: file.bytes, range: ranges[$0]) }
+      var line = 1
+      for (range, newlines) in zip(ranges, counts) {
+        units.append(Unit(input: n, range: range, firstLine: line))
+        line += newlines
       }
     }
-    return file
+    return units
+  }
+
+  private func reduce(_ unit: Unit, input: InputBatchRecord, file: MappedFile) throws -> FileReduction {
+    let partitions = context.partitions
+    // Encoded events take about as many bytes as their JSON text; each partition gets its share.
+    let share = unit.range.count / partitions + (1 << 12)
+    var reduction = FileReduction(
+      partitions: (0..<partitions).map { _ in StatelessPartitionBuffer(expectedBytes: share) })
+    reduction.blankLines = try decode(unit, input: input, bytes: file.bytes) { result in
+      switch result {
+      case .success(let event):
+        reduction.events += 1
+        let hash = KeyPartition.hash(event.orderID)
+        reduction.partitions[KeyPartition.of(hash: hash, partitions: partitions)].append(event, keyHash: hash)
+      case .failure(let rejection):
+        reduction.rejections.append(rejection)
+      }
+    }
+    return reduction
   }
 
   /// Writes every partition (in parallel); returns the number of distinct keys.
@@ -90,41 +148,34 @@ public struct StatelessReducer: Sendable {
   }
 
   /// The archived copy must be the file that was registered: same size, same SHA-256.
-  static func verify(_ bytes: [UInt8], against input: InputBatchRecord) throws {
+  static func verify(_ file: MappedFile, against input: InputBatchRecord) throws {
     let batch = input.batch
     guard let recorded = batch.sha256 else { return }  // registered before fingerprints were kept
-    let found = bytes.withUnsafeBytes { SHA256.hex(of: $0) }
-    guard Int64(bytes.count) == batch.bytes, found == recorded else {
+    let found = SHA256.hex(of: UnsafeRawBufferPointer(file.bytes))
+    guard Int64(file.count) == batch.bytes, found == recorded else {
       throw StageFailure(
         kind: .corruptData, stage: .reduce,
         message:
-          "\(batch.archivePath) is not the file registered as input \(input.id): \(bytes.count) bytes with SHA-256 \(found), registered \(batch.bytes) bytes with SHA-256 \(recorded); restore the original from its producer"
+          "\(batch.archivePath) is not the file registered as input \(input.id): \(file.count) bytes with SHA-256 \(found), registered \(batch.bytes) bytes with SHA-256 \(recorded); restore the original from its producer"
       )
     }
   }
 
-  /// Decodes one archived input; returns how many blank lines it skipped.
+  /// Decodes one unit of an archived input; returns how many blank lines it skipped.
   private func decode(
-    _ input: InputBatchRecord, _ body: (Result<Event, Rejection>) throws -> Void
+    _ unit: Unit, input: InputBatchRecord, bytes: UnsafeBufferPointer<UInt8>,
+    _ body: (Result<Event, Rejection>) throws -> Void
   ) throws -> Int {
-    let path = "\(context.paths.root)/\(input.batch.archivePath)"
-    let bytes = try FileSystem.readAll(path, noFollow: true)
-    try Self.verify(bytes, against: input)
     let name = input.batch.name
-    return try bytes.withUnsafeBufferPointer { buffer in
-      if name.hasSuffix(".csv") {
-        let from = BatchInstant(secondsSinceEpoch: input.batch.from)
-        return try CSVBatchDecoder(
-          source: input.batch.source, file: name, batchFrom: from,
-          defaultCurrency: context.defaultCurrency
-        ).decode(buffer, body)
-      } else {
-        return try JSONLinesBatchDecoder(
-          decoder: EventDecoder(defaultCurrency: context.defaultCurrency),
-          source: input.batch.source, file: name
-        ).decode(buffer, body)
-      }
+    if name.hasSuffix(".csv") {
+      return try CSVBatchDecoder(
+        source: input.batch.source, file: name, batchFrom: BatchInstant(secondsSinceEpoch: input.batch.from),
+        defaultCurrency: context.defaultCurrency
+      ).decode(bytes, body)
     }
+    return try JSONLinesBatchDecoder(
+      decoder: EventDecoder(defaultCurrency: context.defaultCurrency), source: input.batch.source, file: name
+    ).decode(bytes, range: unit.range, firstLine: unit.firstLine, body)
   }
 
   private func writePartition(_ buffers: [StatelessPartitionBuffer], job: UInt64, partition: Int) throws -> Int {

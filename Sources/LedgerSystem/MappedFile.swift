@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// A regular file mapped read-only into memory (`mmap`), so a large input is read where it lies
+/// in the page cache instead of being copied whole into the process. Links are not followed and
+/// a FIFO never blocks the open. Unmapped on deinit.
+///
+/// `@unchecked Sendable` is safe: the mapping is read-only and immutable for the object's whole
+/// life; `base` and `count` are `let`s.
+public final class MappedFile: @unchecked Sendable {
+  /// The file's path.
+  public let path: String
+  private let base: UnsafeRawPointer?
+  /// The file's size in bytes.
+  public let count: Int
+
+  /// Maps the regular file at `path`.
+  public init(path: String) throws(FileSystemError) {
+    self.path = path
+    let fd = try FileSystem.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+    defer { FileSystem.close(fd) }
+    let status = try FileSystem.status(fd, path: path)
+    guard status.isRegular else { throw FileSystemError(operation: "map", path: path, errno: EINVAL) }
+    count = Int(status.size)
+    guard count > 0 else {
+      base = nil
+      return
+    }
+    guard let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+      throw FileSystemError(operation: "map", path: path, errno: errno)
+    }
+    _ = madvise(mapped, count, MADV_SEQUENTIAL)
+    base = UnsafeRawPointer(mapped)
+  }
+
+  deinit {
+    if let base { _ = munmap(UnsafeMutableRawPointer(mutating: base), count) }
+  }
+
+  /// The mapped bytes (empty for an empty file). Valid while `self` is alive.
+  public var bytes: UnsafeBufferPointer<UInt8> {
+    guard let base else { return UnsafeBufferPointer(start: nil, count: 0) }
+    return UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count)
+  }
+}
