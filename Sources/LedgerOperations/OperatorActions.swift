@@ -87,6 +87,10 @@ public struct OperatorActions: Sendable {
     do {
       let now = context.clock.nowMillis()
       try context.ledger.quarantine(input: input.id, job: seq, at: now)
+      let remaining = try context.ledger.inputBatches(ids: try context.ledger.job(seq)?.inputs ?? [])
+      try RegistrationJournal(archive: context.paths.archive).appendQuarantine(
+        "\(input.batch.source)/\(input.batch.name)", job: seq,
+        remaining: remaining.map { "\($0.batch.source)/\($0.batch.name)" })
       try context.ledger.appendEvent(
         LedgerEvent(
           at: now, kind: .operatorAction, job: seq,
@@ -123,6 +127,8 @@ public struct OperatorActions: Sendable {
     let outcome: Result<InputBatchRecord, OperatorActionError>
     do {
       if try context.ledger.release(input: input.id) {
+        try RegistrationJournal(archive: context.paths.archive).appendRelease(
+          "\(input.batch.source)/\(input.batch.name)")
         try context.ledger.appendEvent(
           LedgerEvent(
             at: context.clock.nowMillis(), kind: .operatorAction, job: nil,

@@ -12,9 +12,9 @@ import LedgerSystem
 /// `rebuild-<time>/` first. The archived batches are registered again in their original order
 /// (the journal's; archived files the journal does not list — registered before it existed —
 /// follow in the SPEC's scan order: `from`, then source, then name) after their fingerprints are
-/// checked, and the engine applies them. The artifacts are the original run's: the same lines
-/// in the same order, the same balances and statuses; versions and locations are new, since
-/// jobs may group the batches differently.
+/// checked, grouped into the journal's jobs (inputs set aside stay aside), and the engine applies
+/// them. The artifacts are the original run's: the same lines in the same order, the same
+/// balances, statuses and versions; only locations (which part file, which offset) are new.
 public struct StoreRebuilder: Sendable {
   /// What a rebuild did.
   public struct Report: Sendable, Equatable {
@@ -57,10 +57,21 @@ public struct StoreRebuilder: Sendable {
       _ = try StoreIdentity.settle(
         .create, directory: directory, ledger: ledger, index: index, ledgerHasBatches: { false },
         mayWrite: true, newID: { storeID })
+      var ids: [String: Int64] = [:]
       for (n, batch) in batches.batches.enumerated() {
         var again = batch
         again.scan = Int64(n + 1)  // one scan each: ledger ids follow the original order
-        _ = try ledger.register([again], at: clock.nowMillis())
+        let record = try ledger.register([again], at: clock.nowMillis())
+        if let id = record.first?.id { ids["\(batch.source)/\(batch.name)"] = id }
+      }
+      // The original jobs, in order, so versions come out the same; then the inputs that were
+      // set aside stay aside.
+      for seq in batches.replay.jobs.keys.sorted() {
+        let inputs = (batches.replay.jobs[seq] ?? []).filter { !batches.replay.quarantined.contains($0) }
+        _ = try ledger.createJob(inputs: inputs.compactMap { ids[$0] }, at: clock.nowMillis())
+      }
+      for input in batches.replay.quarantined.sorted() {
+        if let id = ids[input] { _ = try ledger.holdBack(input: id, at: clock.nowMillis()) }
       }
     }
     let workspace = try Workspace(root: root, mode: .engine, clock: clock, holding: lock)
@@ -71,8 +82,11 @@ public struct StoreRebuilder: Sendable {
   }
 
   /// The batches to register, in order, each checked against its fingerprint.
-  func plannedBatches(_ directory: DataDirectory) throws -> (batches: [NewInputBatch], unjournaled: Int) {
-    let journal = try RegistrationJournal(archive: directory.archive).entries()
+  func plannedBatches(_ directory: DataDirectory) throws
+    -> (batches: [NewInputBatch], unjournaled: Int, replay: RegistrationJournal.Replay)
+  {
+    let replay = try RegistrationJournal(archive: directory.archive).replay()
+    let journal = replay.registrations
     var batches = journal.map(\.batch)
     var listed = Set(journal.map { $0.source + "/" + $0.name })
     var extra: [NewInputBatch] = []
@@ -100,7 +114,7 @@ public struct StoreRebuilder: Sendable {
     for batch in batches.prefix(journal.count) {
       try verify(batch, directory: directory)
     }
-    return (batches, extra.count)
+    return (batches, extra.count, replay)
   }
 
   private func verify(_ batch: NewInputBatch, directory: DataDirectory) throws {

@@ -184,6 +184,15 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
     }
   }
 
+  public func holdBack(input: Int64, at now: Int64) throws -> Bool {
+    try db.withConnection { conn in
+      try conn.run(
+        "UPDATE input_batches SET quarantined_at = ? WHERE id = ? AND job IS NULL AND quarantined_at IS NULL",
+        [.integer(now), .integer(input)])
+      return conn.changes == 1
+    }
+  }
+
   public func release(input: Int64) throws -> Bool {
     try db.withConnection { conn in
       try conn.run(

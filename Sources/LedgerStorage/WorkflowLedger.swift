@@ -19,6 +19,9 @@ public protocol WorkflowLedger: StoreStamped {
   /// before any of the job's output was written: the job must be `failed` or `retrying` at
   /// `reduce` or `prefetch`. Throws ``LedgerError`` otherwise.
   func quarantine(input: Int64, job: UInt64, at now: Int64) throws
+  /// Marks the ungrouped input `input` as set aside (a rebuild restoring a quarantine); false
+  /// when it is grouped or unknown.
+  func holdBack(input: Int64, at now: Int64) throws -> Bool
   /// Releases a quarantined input: it is registered work again, taken by the next job.
   /// Returns false when it was not quarantined.
   func release(input: Int64) throws -> Bool

@@ -23,6 +23,17 @@ extension InMemoryWorkflowLedger {
     }
   }
 
+  /// Marks an ungrouped input as set aside; false when it is grouped, set aside or unknown.
+  public func holdBack(input: Int64, at now: Int64) throws -> Bool {
+    state.withLock { s in
+      guard let i = s.batchIndex(input), s.batches[i].job == nil, s.batches[i].quarantinedAt == nil else {
+        return false
+      }
+      s.batches[i].quarantinedAt = now
+      return true
+    }
+  }
+
   /// Releases a quarantined input; false when it was not quarantined.
   public func release(input: Int64) throws -> Bool {
     state.withLock { s in

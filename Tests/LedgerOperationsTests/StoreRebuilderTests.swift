@@ -18,14 +18,15 @@ import Testing
     directory = try TemporaryDirectory()
   }
 
-  /// Every artifact with its lines: what must survive a rebuild (versions and locations are
+  /// Every artifact with its version and lines: what must survive a rebuild (locations are
   /// physical and may change).
   static func content(_ root: String) throws -> [String] {
     let workspace = try Workspace(root: root, mode: .reader)
     var out: [String] = []
     try ArtifactQuery(context: workspace.context).forEach(withLines: true) { view in
       let lines = view.lines.map { "\($0.id)|\($0.kind)|\($0.amount)|\($0.currency.code)|\($0.origin)" }
-      out.append("\(view.summary.orderID) \(view.summary.totals) [\(lines.joined(separator: ", "))]")
+      out.append(
+        "\(view.summary.orderID) v\(view.entry.version) \(view.summary.totals) [\(lines.joined(separator: ", "))]")
     }
     return out
   }
@@ -75,6 +76,43 @@ import Testing
     #expect(reader.storeID == report.storeID)
     let verification = try StoreVerifier(context: reader.context).run()
     #expect(verification.isWhole, "\(verification.problems)")
+  }
+
+  /// An input set aside when the databases were lost stays aside after the rebuild.
+  @Test func aQuarantinedInputStaysAsideThroughARebuild() throws {
+    try originalRun()
+    let h = try EngineHarness(root: root)
+    try h.deliver(
+      source: "web", name: "20261127T103000Z_20261127T104500Z.jsonl",
+      lines: [eventLine(id: "q1", order: "o9", amount: "5.00")])
+    try h.deliver(
+      source: "shop", name: "20261127T101500Z_20261127T103000Z.jsonl",
+      lines: [eventLine(id: "q2", order: "o8", amount: "6.00")])
+    let context = try h.context()
+    _ = try InboxScanner(
+      inbox: context.paths.inbox, archive: context.paths.archive, refused: context.paths.refused,
+      ledger: context.ledger, clock: h.clock
+    ).scan()
+    let poisoned = "\(root)/archive/web/20261127T103000Z_20261127T104500Z.jsonl"
+    let original = try FileSystem.readAll(poisoned)
+    try FileSystem.writeAtomically(Array("tampered\n".utf8), to: poisoned)
+    let failed = try #require(try h.runUntilIdle().failed.first)
+    let actions = OperatorActions(context: context, auditLog: InMemoryAuditLog(), osUser: "ops", via: "test")
+    _ = try actions.quarantine(job: failed.seq, input: "web/20261127T103000Z_20261127T104500Z.jsonl").get()
+    try h.runUntilIdle()
+    try FileSystem.writeAtomically(original, to: poisoned)
+    h.close()
+    let before = try Self.content(root)
+    #expect(before.contains { $0.hasPrefix("o8 ") } && !before.contains { $0.hasPrefix("o9 ") })
+    for name in [
+      "ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm", "index.sqlite", "index.sqlite-wal", "index.sqlite-shm",
+    ] {
+      try FileSystem.remove("\(root)/\(name)")
+    }
+    _ = try StoreRebuilder(root: root).run()
+    #expect(try Self.content(root) == before)
+    let quarantined = try Workspace(root: root, mode: .reader).context.ledger.quarantinedInputBatches()
+    #expect(quarantined.map(\.batch.name) == ["20261127T103000Z_20261127T104500Z.jsonl"])
   }
 
   @Test func aChangedArchiveFileStopsTheRebuildBeforeAnythingMoves() throws {

@@ -79,9 +79,16 @@ extension Engine {
     let pending = try context.ledger.ungroupedInputBatches()
     let take = options.backlog.groupSize(pendingSizes: pending.map(\.batch.bytes))
     guard take > 0 else { return false }
+    let names = pending.prefix(take).map { "\($0.batch.source)/\($0.batch.name)" }
+    // The grouping goes to the journal first (this engine alone creates jobs, so the number is
+    // the next one): a rebuild then forms the same jobs. A crash before the ledger's commit
+    // leaves a line that the job created on restart supersedes.
+    let journal = RegistrationJournal(archive: context.paths.archive)
+    let expected = (try context.ledger.recentJobs(limit: 1).last?.seq ?? 0) + 1
+    try journal.appendJob(expected, inputs: names)
     let job = try context.ledger.createJob(
       inputs: pending.prefix(take).map(\.id), at: context.clock.nowMillis())
-    let names = pending.prefix(take).map { "\($0.batch.source)/\($0.batch.name)" }
+    if job.seq != expected { try journal.appendJob(job.seq, inputs: names) }
     try note(
       LedgerEvent(
         at: job.createdAt, kind: .info, job: job.seq,
