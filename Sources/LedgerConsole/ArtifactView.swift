@@ -37,29 +37,36 @@ struct ArtifactView {
     screen.put(detail.location, row: top + 1, column: x, role: .normal)
     var row = drawBalances(summary, into: &screen, row: top + 3)
     row += 1
-    screen.put(" lines (\(detail.lines.count))", row: row, column: 0, role: .title)
+    let title = " lines (\(detail.lines.count))"
+    screen.put(title, row: row, column: 0, role: .title)
     let rows = (row + 2)..<max(row + 2, bottom)
     let start = min(pane.scroll, max(0, detail.lines.count - 1))
     let visible = detail.lines.dropFirst(start).prefix(rows.count)
     let columns = LineColumns(visible, width: screen.width)
+    if let note = columns.hiddenNote {
+      screen.put("  " + note, row: row, column: title.count, role: .label)
+    }
     screen.put(columns.header, row: row + 1, column: 0, role: .columnHeader)
     drawLines(detail.lines, start: start, columns: columns, into: &screen, rows: rows)
   }
 
   private func drawBalances(_ summary: ArtifactSummary, into screen: inout ScreenModel, row: Int) -> Int {
-    let header =
-      " " + "currency".padded(to: 10) + "debits".rightAligned(to: 20)
-      + "credits".rightAligned(to: 20) + "balance".rightAligned(to: 20)
-    screen.put(header, row: row, column: 0, role: .columnHeader)
+    let columns = MoneyColumns(summary, width: screen.width)
+    screen.put(columns.header, row: row, column: 0, role: .columnHeader)
     var next = row + 1
     for currency in summary.currencies {
       let totals = summary.totals[currency] ?? CurrencyTotals()
-      var x = screen.put(" " + currency.code.padded(to: 10), row: next, column: 0, role: .label)
-      x = screen.put(currency.format(totals.debits).rightAligned(to: 20), row: next, column: x, role: .normal)
-      x = screen.put(currency.format(totals.credits).rightAligned(to: 20), row: next, column: x, role: .normal)
-      screen.put(
-        currency.format(totals.balance).rightAligned(to: 20), row: next, column: x,
-        role: totals.balance == 0 ? .stageDone : .warning)
+      var x = screen.put(
+        " " + currency.code.padded(to: MoneyColumns.currencyWidth - 1), row: next, column: 0, role: .label)
+      for (column, text) in columns.cells(currency, totals) {
+        let role: ScreenRole =
+          column == .balance ? (totals.balance == 0 ? .stageDone : .warning) : .normal
+        x = screen.put(text, row: next, column: x, role: role)
+      }
+      next += 1
+    }
+    if let note = columns.hiddenNote(width: screen.width) {
+      screen.put(note, row: next, column: 0, role: .label)
       next += 1
     }
     return next
@@ -94,30 +101,57 @@ struct ArtifactView {
     var currency: Int
     var ts: Int
 
+    /// Whether the kind column is shown (dropped first on a narrow screen).
+    var showsKind = true
+    /// Whether amounts fit at all; when they don't, the amount and currency columns are left out
+    /// rather than cut.
+    var showsAmount = true
+
     init<Lines: Collection<Event>>(_ lines: Lines, width: Int) {
       kind = lines.reduce(4) { max($0, $1.kind.rawValue.count) }
       amount = lines.reduce(6) { max($0, $1.currency.format($1.amount).count) }
       currency = lines.reduce(3) { max($0, $1.currency.code.count) }
       ts = lines.reduce(2) { max($0, $1.ts.count) }
       let wanted = lines.reduce(2) { max($0, $1.id.count) }
-      let besideID = 1 + 3 * Self.gap.count + kind + amount + currency
-      id = min(wanted, max(Self.minimumID, width - besideID - Self.gap.count))
+      let gap = Self.gap.count
+      // id, [kind,] amount and currency must fit whole; drop the kind, then the amounts.
+      var besideID = 1 + 4 * gap + kind + amount + currency
+      if Self.minimumID + besideID > width {
+        showsKind = false
+        besideID -= gap + kind
+      }
+      if Self.minimumID + besideID > width {
+        showsAmount = false
+        besideID = 1 + 2 * gap
+      }
+      id = min(wanted, max(Self.minimumID, width - besideID))
+    }
+
+    /// What the view says about columns left out, or `nil`.
+    var hiddenNote: String? {
+      if !showsAmount { return "amounts hidden: widen the terminal" }
+      if !showsKind { return "kind hidden: widen the terminal" }
+      return nil
     }
 
     /// The column header row.
     var header: String {
-      " " + "id".padded(to: id) + Self.gap + "kind".padded(to: kind) + Self.gap
-        + "amount".rightAligned(to: amount) + Self.gap + "cur".padded(to: currency) + Self.gap
-        + "ts".padded(to: ts) + Self.gap + "source"
+      var text = " " + "id".padded(to: id) + Self.gap
+      if showsKind { text += "kind".padded(to: kind) + Self.gap }
+      if showsAmount { text += "amount".rightAligned(to: amount) + Self.gap + "cur".padded(to: currency) + Self.gap }
+      return text + "ts".padded(to: ts) + Self.gap + "source"
     }
 
     /// One line of the artifact. A correction's reason and author come before its source so a
     /// narrow terminal shows them.
     func row(_ event: Event, ellipsis: String) -> String {
       var text = " " + event.id.truncated(to: id, ellipsis: ellipsis).padded(to: id) + Self.gap
-      text += event.kind.rawValue.padded(to: kind) + Self.gap
-      text += event.currency.format(event.amount).rightAligned(to: amount) + Self.gap
-      text += event.currency.code.padded(to: currency) + Self.gap + event.ts.padded(to: ts) + Self.gap
+      if showsKind { text += event.kind.rawValue.padded(to: kind) + Self.gap }
+      if showsAmount {
+        text += event.currency.format(event.amount).rightAligned(to: amount) + Self.gap
+        text += event.currency.code.padded(to: currency) + Self.gap
+      }
+      text += event.ts.padded(to: ts) + Self.gap
       if event.kind == .correction {
         text += "reason: \(event.reason ?? "-") by \(event.author ?? "-")" + Self.gap
       }

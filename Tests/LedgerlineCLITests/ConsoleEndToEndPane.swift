@@ -54,7 +54,7 @@ struct ConsoleEndToEndPane: Sendable {
 
   /// The artifact view's balance table: currency → (debits, credits, balance) as shown.
   var balances: [String: [String]] {
-    guard let start = lines.firstIndex(where: { $0.hasPrefix(" currency ") && $0.hasSuffix("balance") })
+    guard let start = lines.firstIndex(where: { $0.hasPrefix(" cur ") && $0.hasSuffix("balance") })
     else { return [:] }
     var table: [String: [String]] = [:]
     for line in lines[(start + 1)...] {
