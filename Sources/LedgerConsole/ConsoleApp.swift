@@ -20,25 +20,20 @@ public enum ConsoleApp {
     loop.run()
   }
 
-  /// Themes from the themes directory, the chosen one first in cycling order; the built-in
-  /// theme when no directory is given.
+  /// The built-in themes and the user's (see ``ThemeCatalog``); an unknown `--theme` stops the
+  /// start with the names available.
   static func loadThemes(_ options: ConsoleOptions) throws(ConsoleError) -> [Theme] {
-    guard let directory = options.themesDirectory else {
-      if let name = options.themeName, name != Theme.builtIn.name {
-        throw .theme(.notFound(name: name, directory: "(no themes directory)", available: []))
-      }
-      return [Theme.builtIn]
-    }
+    let catalog: ThemeCatalog
     do {
-      let loader = ThemeLoader(directory: directory)
-      if let name = options.themeName {
-        _ = try loader.load(name)  // a precise error for the chosen theme
-      }
-      let themes = try loader.loadAll()
-      return themes.isEmpty ? [Theme.builtIn] : themes
+      catalog = try ThemeCatalog(userDirectories: options.themeDirectories)
     } catch {
       throw .theme(error)
     }
+    if let name = options.themeName, !catalog.names.contains(name) {
+      let searched = (["built-in"] + options.themeDirectories).joined(separator: ", ")
+      throw .theme(.notFound(name: name, directory: searched, available: catalog.names))
+    }
+    return catalog.entries.map(\.theme)
   }
 
   /// Wall-clock seconds since the epoch.

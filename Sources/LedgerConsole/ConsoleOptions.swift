@@ -2,8 +2,9 @@
 public struct ConsoleOptions: Sendable {
   /// The theme to start with (`nil` = `default`, else the first found).
   public var themeName: String?
-  /// Directory of `*.theme` files (`nil` = built-in theme only).
-  public var themesDirectory: String?
+  /// Directories of user `*.theme` files, in order (a later one overrides an earlier one and
+  /// the built-in themes).
+  public var themeDirectories: [String]
   /// Force ASCII line drawing and glyphs.
   public var ascii: Bool
   /// Watch and look up only; retry and correction are refused.
@@ -13,11 +14,11 @@ public struct ConsoleOptions: Sendable {
 
   /// Creates options.
   public init(
-    themeName: String? = nil, themesDirectory: String? = nil, ascii: Bool = false,
+    themeName: String? = nil, themeDirectories: [String] = [], ascii: Bool = false,
     readOnly: Bool = false, refreshInterval: Duration = .milliseconds(100)
   ) {
     self.themeName = themeName
-    self.themesDirectory = themesDirectory
+    self.themeDirectories = themeDirectories
     self.ascii = ascii
     self.readOnly = readOnly
     self.refreshInterval = refreshInterval

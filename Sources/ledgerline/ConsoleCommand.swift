@@ -6,32 +6,42 @@ import LedgerOperations
 
 /// Options shared by `console` and `demo`.
 struct ConsoleFlags: ParsableArguments {
-  @Option(help: "Theme name (a file in the themes directory, e.g. default, light, high-contrast, monochrome).")
+  @Option(help: "Theme name: a built-in one (default, light, high-contrast, monochrome) or a user theme.")
   var theme: String?
 
-  @Option(help: "Themes directory (default: $LEDGERLINE_THEMES, ./themes, or the one beside the binary's package).")
+  @Option(
+    help: ArgumentHelp(
+      "A directory of user *.theme files (after $XDG_CONFIG_HOME/ledgerline/themes; also LEDGERLINE_THEMES).",
+      valueName: "dir"))
   var themes: String?
 
   @Flag(help: "ASCII line drawing (automatic when the locale is not UTF-8).")
   var ascii = false
 
-  /// The themes directory to use, if one can be found.
-  func themesDirectory() -> String? {
-    var candidates: [String] = []
-    if let themes { candidates.append(themes) }
-    if let env = ProcessInfo.processInfo.environment["LEDGERLINE_THEMES"] { candidates.append(env) }
-    candidates.append(FileManager.default.currentDirectoryPath + "/themes")
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var dir = binary.deletingLastPathComponent()
-    for _ in 0..<4 {
-      candidates.append(dir.path + "/themes")
-      dir = dir.deletingLastPathComponent()
-    }
-    return candidates.first { FileManager.default.fileExists(atPath: $0) }
+  /// Where user themes are looked for, in order: a later directory overrides an earlier one.
+  func themeDirectories() -> [String] {
+    ThemeDirectories.search(explicit: themes)
   }
 
   func options(readOnly: Bool) -> ConsoleOptions {
-    ConsoleOptions(themeName: theme, themesDirectory: themesDirectory(), ascii: ascii, readOnly: readOnly)
+    ConsoleOptions(themeName: theme, themeDirectories: themeDirectories(), ascii: ascii, readOnly: readOnly)
+  }
+}
+
+/// The user theme directories: `$XDG_CONFIG_HOME/ledgerline/themes` (or
+/// `~/.config/ledgerline/themes`), then `LEDGERLINE_THEMES`, then `--themes`.
+enum ThemeDirectories {
+  static func search(explicit: String?) -> [String] {
+    let environment = ProcessInfo.processInfo.environment
+    var directories: [String] = []
+    if let config = environment["XDG_CONFIG_HOME"], !config.isEmpty {
+      directories.append(config + "/ledgerline/themes")
+    } else if let home = environment["HOME"], !home.isEmpty {
+      directories.append(home + "/.config/ledgerline/themes")
+    }
+    if let env = environment["LEDGERLINE_THEMES"], !env.isEmpty { directories.append(env) }
+    if let explicit { directories.append(explicit) }
+    return directories
   }
 }
 

@@ -16,7 +16,7 @@ struct Ledgerline: ParsableCommand {
     subcommands: [
       DemoCommand.self, ConsoleCommand.self, RunCommand.self, StatusCommand.self,
       LookupCommand.self, ExportCommand.self, CorrectCommand.self, RetryCommand.self,
-      RejectsCommand.self, QuarantineCommand.self, VerifyCommand.self, RebuildCommand.self,
+      RejectsCommand.self, QuarantineCommand.self, VerifyCommand.self, RebuildCommand.self, ThemesCommand.self,
       GenerateCommand.self, BenchCommand.self,
     ])
 
