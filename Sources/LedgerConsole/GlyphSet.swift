@@ -53,3 +53,30 @@ public struct GlyphSet: Sendable, Equatable {
       })
   }
 }
+
+extension GlyphSet {
+  /// The ASCII character drawn in one cell for `scalar` when the terminal is not UTF-8: arrows,
+  /// box lines, stage glyphs and punctuation get their nearest ASCII look-alike (one cell each,
+  /// so layout is unchanged); anything else non-ASCII is `?`.
+  public static func asciiCell(_ scalar: Unicode.Scalar) -> UInt8 {
+    if scalar.value >= 0x20 && scalar.value <= 0x7E { return UInt8(scalar.value) }
+    switch scalar {
+    case "→", "›", "▶", "»", "⇒": return UInt8(ascii: ">")
+    case "←", "‹", "«", "↵", "⇐": return UInt8(ascii: "<")
+    case "↑", "▲": return UInt8(ascii: "^")
+    case "↓", "▼": return UInt8(ascii: "v")
+    case "…", "·", "•", "∙": return UInt8(ascii: ".")
+    case "–", "—", "─", "━", "‐": return UInt8(ascii: "-")
+    case "│", "┃", "║": return UInt8(ascii: "|")
+    case "┌", "┐", "└", "┘", "├", "┤", "┬", "┴", "┼": return UInt8(ascii: "+")
+    case "✓", "✔": return UInt8(ascii: "+")
+    case "✗", "✘", "×": return UInt8(ascii: "x")
+    case "↻", "⟳": return UInt8(ascii: "~")
+    case "▁", "▂", "▃", "▄": return UInt8(ascii: "_")
+    case "▅", "▆", "▇", "█": return UInt8(ascii: "#")
+    case "‘", "’": return UInt8(ascii: "'")
+    case "“", "”": return UInt8(ascii: "\"")
+    default: return UInt8(ascii: "?")
+    }
+  }
+}

@@ -37,13 +37,14 @@ final class NCursesTerminal {
     wtimeout(window, 100)
   }
 
-  /// `setlocale(LC_ALL, "")`; if the codeset is not UTF-8, tries C.UTF-8. Returns whether
-  /// the locale is UTF-8.
+  /// `setlocale(LC_ALL, "")`; returns whether the user's locale is UTF-8. When it is not, the
+  /// console draws ASCII (the terminal may not show UTF-8); `LC_CTYPE` is still switched to
+  /// C.UTF-8 when available so ncursesw handles characters consistently.
   private static func setUpLocale() -> Bool {
     setlocale(LC_ALL, "")
     if isUTF8() { return true }
     setlocale(LC_CTYPE, "C.UTF-8")
-    return isUTF8()
+    return false
   }
 
   private static func isUTF8() -> Bool {
@@ -109,11 +110,11 @@ final class NCursesTerminal {
     doupdate()
   }
 
-  /// One column's character as `wchar_t`; non-ASCII becomes `?` when Unicode is off, and
-  /// multi-scalar characters keep their first scalar.
+  /// One column's character as `wchar_t`; with Unicode off, ``GlyphSet/asciiCell(_:)`` picks
+  /// the nearest ASCII character. Multi-scalar characters keep their first scalar.
   private func wideChar(_ character: Character) -> wchar_t {
     guard let scalar = character.unicodeScalars.first else { return 32 }
-    if !unicode && scalar.value > 0x7E { return 63 }
+    if !unicode { return wchar_t(GlyphSet.asciiCell(scalar)) }
     return wchar_t(bitPattern: scalar.value)
   }
 

@@ -12,13 +12,14 @@ final class ConsoleEndToEndDemo {
   let tmux: ConsoleEndToEndTmux
 
   /// Starts the demo in a `columns`×`rows` pane and waits for the line view.
-  init(_ label: String, columns: Int = 140, rows: Int = 40) throws {
+  /// `environment` prefixes the command (e.g. `LANG=C LC_ALL=C`).
+  init(_ label: String, columns: Int = 140, rows: Int = 40, environment: String = "") throws {
     scratch = try ScratchDirectory(label)
     data = "\(scratch.path)/data"
     tmux = try ConsoleEndToEndTmux(workingDirectory: scratch.path, columns: columns, rows: rows)
     try tmux.waitFor("the shell prompt") { $0.hasLine("e2e$") ? true : nil }
     try tmux.enterCommand(
-      "TERM=xterm-256color '\(scratch.binary.path)' demo --data '\(data)' --interval 1 --inject-faults \(Self.faults);"
+      "\(environment) TERM=xterm-256color '\(scratch.binary.path)' demo --data '\(data)' --interval 1 --inject-faults \(Self.faults);"
         + " echo \"exit=$?\"")
     try tmux.waitFor("the line view's column header", timeout: 30) { $0.columnHeader }
   }

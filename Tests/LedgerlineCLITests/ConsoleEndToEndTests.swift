@@ -61,6 +61,20 @@ extension CLISuite {
       try demo.quitAndExpectTheTerminalRestored()
     }
 
+    /// A locale that is not UTF-8 gets ASCII drawing by itself: no character outside ASCII on
+    /// the screen (glyphs, box lines and arrows have ASCII look-alikes).
+    @Test func aNonUTF8LocaleDrawsASCII() throws {
+      let demo = try ConsoleEndToEndDemo("console-ascii", environment: "LANG=C LC_ALL=C")
+      try demo.waitForFirstBatches()
+      try demo.tmux.press("?")
+      let pane = try demo.tmux.waitFor("the help overlay") { $0.contains("help") && $0.contains("quit") ? $0 : nil }
+      let foreign = pane.text.unicodeScalars.filter { !$0.isASCII }
+      #expect(foreign.isEmpty, "non-ASCII on screen: \(String(String.UnicodeScalarView(foreign)))\n\(pane.text)")
+      #expect(!pane.text.contains("?/k") && !pane.text.contains("?/j"), "\(pane.text)")
+      try demo.tmux.press("Escape")
+      try demo.quitAndExpectTheTerminalRestored()
+    }
+
     // MARK: - Steps
 
     /// An order with one currency, from `export --json`, and its minor-unit digits.
