@@ -4,7 +4,7 @@ public struct ConsoleAction: Sendable, Equatable {
   /// What the action does.
   public enum ID: String, Sendable, Hashable {
     case quit, help, back, up, down, pageUp, pageDown, top, bottom
-    case open, lookup, correct, retry, quarantine, cycleTheme, submit, nextField, previousField
+    case open, lookup, correct, retry, quarantine, nextTrouble, cycleTheme, submit, nextField, previousField
   }
 
   /// What it does.
@@ -80,6 +80,10 @@ public struct ConsoleAction: Sendable, Equatable {
       id: .retry, keys: [.character("r")], keyLabel: "r", label: "retry",
       help: "retry the selected failed batch (asks first)", dangerous: true,
       availableReadOnly: false, screens: [.lines, .batchDetail], inFooter: true),
+    .init(
+      id: .nextTrouble, keys: [.character("f")], keyLabel: "f", label: "next failed",
+      help: "select the next failed or retrying batch (the header names the first)", dangerous: false,
+      availableReadOnly: true, screens: [.lines, .batchDetail], inFooter: false),
     .init(
       id: .quarantine, keys: [.character("x")], keyLabel: "x", label: "set aside",
       help: "set the selected input of a failed batch aside so the rest runs again (asks first)",

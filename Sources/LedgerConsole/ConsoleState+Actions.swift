@@ -15,6 +15,7 @@ extension ConsoleState {
     case .correct: openCorrectionForm()
     case .retry: return askRetry(dangerous: action.dangerous)
     case .quarantine: return askQuarantine(dangerous: action.dangerous)
+    case .nextTrouble: jumpToTrouble()
     case .submit: return submitForm(dangerous: action.dangerous)
     case .cycleTheme: cycleTheme()
     case .nextField: moveFocus(by: 1)
@@ -63,9 +64,15 @@ extension ConsoleState {
       return []
     }
     guard job.state == .failed else {
-      post(
-        ConsoleActionError.notRetryable(seq: job.seq, state: job.state.rawValue).description,
-        role: .warning)
+      if let blocker = trouble, blocker.failed, blocker.seq < job.seq {
+        post(
+          "batch #\(job.seq) is \(job.state.rawValue): it waits behind failed batch #\(blocker.seq) (f goes there)",
+          role: .warning)
+      } else {
+        post(
+          ConsoleActionError.notRetryable(seq: job.seq, state: job.state.rawValue).description,
+          role: .warning)
+      }
       return []
     }
     var lines = ["inputs: \(job.inputs.joined(separator: ", "))"]

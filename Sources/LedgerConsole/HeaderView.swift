@@ -21,6 +21,11 @@ struct HeaderView {
     let room = screen.width - clock.count - 1
     let head = " Ledgerline \(glyphs.separator)"
     var tail = "\(glyphs.separator)engine \(snapshot.engineState)"
+    if let trouble = state.trouble {
+      let glyph = trouble.failed ? glyphs.failed : glyphs.retrying
+      let word = trouble.failed ? "failed" : "retrying"
+      tail += "\(glyphs.separator)\(glyph) #\(trouble.seq) \(word) at \(trouble.stage.title) (f)"
+    }
     if state.readOnly || snapshot.readOnly { tail += "\(glyphs.separator)READ-ONLY" }
     // A long data dir loses its middle first, so the engine state and the clock stay visible.
     let directory = snapshot.dataDirectory.truncatedMiddle(

@@ -135,11 +135,28 @@ import Testing
     #expect(state.overlay == nil)
   }
 
-  @Test func retryOfANonFailedBatchIsRefusedWithAReason() {
+  @Test func retryOfABatchBehindAFailedOneNamesTheFailedOne() {
     var state = Fixtures.state()
     #expect(state.press(.character("r")) == [])
     #expect(state.overlay == nil)
-    #expect(state.visibleMessage?.text == "batch #4 is running; only a failed batch can be retried")
+    #expect(state.visibleMessage?.text == "batch #4 is running: it waits behind failed batch #2 (f goes there)")
+  }
+
+  @Test func retryOfANonFailedBatchWithNothingFailedBeforeItIsRefusedWithAReason() {
+    var state = Fixtures.state()
+    _ = state.press(.up, .up, .up)  // batch #1, done, before the failed one
+    #expect(state.press(.character("r")) == [])
+    #expect(state.visibleMessage?.text == "batch #1 is done; only a failed batch can be retried")
+  }
+
+  @Test func fJumpsToTheNextFailedOrRetryingBatchAndWraps() {
+    var state = Fixtures.state()
+    _ = state.press(.character("f"))
+    #expect(state.selectedJob?.seq == 2)
+    _ = state.press(.character("f"))
+    #expect(state.selectedJob?.seq == 3)
+    _ = state.press(.character("f"))
+    #expect(state.selectedJob?.seq == 2)
   }
 
   @Test func retryFromBatchDetailTargetsThatBatch() {

@@ -22,13 +22,26 @@ import Testing
     return ConsoleRenderer.render(state, glyphs: .unicode)
   }
 
-  @Test func aLongDataDirLosesItsMiddleSoTheEngineStateAndClockStayVisible() {
-    let screen = render(
-      columns: 80, directory: "/tmp/ledgerline-cli-console-operator-1a2b3c4d/data",
-      engine: "idle (batch failed: retry it)")
+  @Test func aLongDataDirLosesItsMiddleSoTheEngineStateTheTroubleAndClockStayVisible() {
+    let screen = render(columns: 90, directory: "/tmp/ledgerline-cli-console-operator-1a2b3c4d/data", engine: "idle")
     #expect(
       screen.text(row: 0)
-        == " Ledgerline  │ /tmp/le…4d/data │ engine idle (batch failed: retry it) 10:45:00Z")
+        == " Ledgerline  │ /tmp/ledge…b3c4d/data │ engine idle │ ✗ #2 failed at process (f) 10:45:00Z")
+  }
+
+  /// The header names the batch that holds the line up: the first failed one, else the first
+  /// retrying one; none when all is well.
+  @Test func theHeaderNamesTheBatchThatHoldsTheLineUp() {
+    var state = Fixtures.state(rows: 24, columns: 120)
+    #expect(state.trouble == ConsoleState.Trouble(seq: 2, stage: .process, failed: true))
+    var snapshot = Fixtures.snapshot
+    snapshot.jobs = snapshot.jobs.filter { $0.seq != 2 }
+    _ = state.on(.snapshot(snapshot))
+    #expect(state.trouble?.failed == false)
+    #expect(ConsoleRenderer.render(state, glyphs: .unicode).text(row: 0).contains("↻ #3 retrying at "))
+    snapshot.jobs = snapshot.jobs.filter { $0.seq != 3 }
+    _ = state.on(.snapshot(snapshot))
+    #expect(state.trouble == nil)
   }
 
   @Test func gapsOnTheWatermarksDayDropTheDateAndAreCountedWhenTheyDoNotFit() {

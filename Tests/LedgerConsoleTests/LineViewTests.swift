@@ -83,7 +83,7 @@ import Testing
     let screen = ConsoleRenderer.render(Fixtures.state(readOnly: true), glyphs: .unicode)
     #expect(screen.text(row: 29).hasPrefix(" ? help  q quit  Enter detail  / lookup  t theme"))
     #expect(screen.text(row: 29).hasSuffix("READ-ONLY theme default"))
-    #expect(screen.text(row: 0).contains("engine running │ READ-ONLY"))
+    #expect(screen.text(row: 0).contains("engine running │ ✗ #2 failed at process (f) │ READ-ONLY"))
   }
 
   @Test func selectionScrollsIntoViewOnASmallTerminal() {
@@ -152,7 +152,8 @@ import Testing
   @Test func eightyColumnsKeepEveryStateAndSummariseTheInputs() {
     let screen = ConsoleRenderer.render(Fixtures.state(rows: 24, columns: 80), glyphs: .unicode)
     #expect(
-      screen.text(row: 0) == " Ledgerline  │ /data/ll │ engine running" + String(repeating: " ", count: 30)
+      screen.text(row: 0) == " Ledgerline  │ /data/ll │ engine running │ ✗ #2 failed at process (f)"
+        + String(repeating: " ", count: 1)
         + "10:45:00Z")
     #expect(screen.text(row: 6) == "  #2    2 files  ✓ done     ✓ done     ✗ failed   · pending  ✗ failed   web, pos")
     #expect(screen.text(row: 8) == "› #4    1 file   ▶ 45%      · pending  · pending  · pending  ▶ running  correct…")

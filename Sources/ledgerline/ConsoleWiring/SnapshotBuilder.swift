@@ -54,7 +54,7 @@ struct SnapshotBuilder {
     guard let live else { return readOnly ? "read-only (no engine)" : "stopped" }
     if live.stopping { return "stopping" }
     if !live.running.isEmpty { return "running" }
-    return jobs.contains { $0.status == .failed } ? "idle (batch failed: retry it)" : "idle"
+    return "idle"
   }
 
   private func feedKind(_ kind: LedgerEvent.Kind) -> FeedItem.Kind {
