@@ -75,13 +75,19 @@ extension ConsoleState {
       }
       return []
     }
-    var lines = ["inputs: \(job.inputs.joined(separator: ", "))"]
+    var lines = [Self.summary(of: job.inputs)]
     if let error = job.lastError { lines.append("last error: \(error)") }
     lines.append("The failed stages run again. This is written to the audit log.")
     let dialog = Confirmation(
       title: "Retry batch #\(job.seq)?", lines: lines, confirmLabel: "Retry",
       effect: .retry(job: job.seq))
     return confirmOrRun(dialog, dangerous: dangerous)
+  }
+
+  /// `inputs: a, b` or, past three, `32 inputs: a, b, c, … +29`, so a dialog always fits.
+  static func summary(of inputs: [String], shown: Int = 3) -> String {
+    guard inputs.count > shown else { return "inputs: \(inputs.joined(separator: ", "))" }
+    return "\(inputs.count) inputs: \(inputs.prefix(shown).joined(separator: ", ")), … +\(inputs.count - shown)"
   }
 
   /// A dangerous action opens `dialog` (Cancel focused); a harmless one runs at once.

@@ -42,6 +42,11 @@ struct DialogView {
     // past the screen's edge.
     let limit = min(Self.confirmWidth, Self.contentLimit(screenWidth: screen.width))
     var lines = dialog.lines.flatMap { $0.wrapped(to: limit) }.map { ($0, ScreenRole.dialog) }
+    // The buttons must stay on screen: past the room there is, the text is cut with a note.
+    let room = max(1, screen.height - 8)
+    if lines.count > room {
+      lines = Array(lines.prefix(room - 1)) + [("… (the rest is in the batch detail)", .dialog)]
+    }
     lines.append(("", .dialog))
     lines.append((cancel + "  " + confirm, .dialogButton))
     lines.append(("Tab switches, Enter chooses, Esc cancels", .dialog))

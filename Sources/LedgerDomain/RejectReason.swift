@@ -59,7 +59,7 @@ public enum RejectReason: Error, Sendable, Equatable, CustomStringConvertible {
     case .unknownKind(let kind):
       "kind \"\(kind)\" is not one of \(EventKind.allCases.map(\.rawValue).joined(separator: " "))"
     case .malformedAmount(let amount):
-      "amount \"\(amount)\" is not exact decimal text -?[0-9]+(.[0-9]+)?"
+      "amount \"\(amount)\" is not an exact decimal number: digits with an optional leading minus and one decimal point, like -12.50 (no plus sign, comma, exponent or currency symbol)"
     case .tooManyAmountDigits(let amount, let currency, let allowed):
       "amount \"\(amount)\" has more than the \(allowed) minor-unit digits of \(currency)"
     case .amountOutOfRange(let amount): "amount \"\(amount)\" does not fit in 64-bit minor units"

@@ -101,7 +101,9 @@ extension CLISuite {
         reason: "amount \"1.5\" has more than the 0 minor-unit digits of JPY (rule too-many-amount-digits)"),
       Refusal(
         amount: "1e3", currency: "USD",
-        reason: "amount \"1e3\" is not exact decimal text -?[0-9]+(.[0-9]+)? (rule malformed-amount)"),
+        reason:
+          "amount \"1e3\" is not an exact decimal number: digits with an optional leading minus and one decimal point, like -12.50 (no plus sign, comma, exponent or currency symbol) (rule malformed-amount)"
+      ),
       Refusal(
         amount: "12.50", currency: "usd",
         reason: "currency \"usd\" is not an ISO 4217 alphabetic code (rule unknown-currency)"),
