@@ -91,6 +91,19 @@ public struct DataDirectory: Sendable, Equatable {
     }
   }
 
+  /// The pid of the engine holding this directory's lock, or `nil` when no engine runs here
+  /// (read-only: a shared lock is tried and released at once; never blocks).
+  public func engineHolder() -> Int32? {
+    guard let fd = try? FileSystem.open(engineLock, O_RDONLY) else { return nil }
+    defer { FileSystem.close(fd) }
+    guard flock(fd, LOCK_SH | LOCK_NB) != 0 else {
+      _ = flock(fd, LOCK_UN)
+      return nil
+    }
+    guard errno == EWOULDBLOCK, let text = try? FileSystem.readText(engineLock) else { return nil }
+    return Int32(String(text.filter(\.isNumber))) ?? -1
+  }
+
   /// Takes the engine lock, or throws `StorageError.engineLockHeld` when another engine runs here.
   public func acquireEngineLock() throws -> EngineLock {
     try EngineLock(path: engineLock, directory: root)

@@ -81,7 +81,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, C
     case .engineLockHeld(let directory, let pid):
       let who = pid.map { "pid \($0)" } ?? "pid unknown"
       return "data directory \(directory) is in use by another ledgerline engine (\(who)); "
-        + "stop it first or use another --data"
+        + "watch it with `ledgerline console --read-only`, stop it first, or use another --data"
     case .directoryNotUsable(let path, let detail):
       return "data directory \(path) cannot be used: \(detail); fix its owner and permissions "
         + "or use another --data"

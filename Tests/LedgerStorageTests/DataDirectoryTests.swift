@@ -40,7 +40,7 @@ struct DataDirectoryTests {
     let error = try #require(throws: StorageError.self) { try data.acquireEngineLock() }
     #expect(
       error.description
-        == "data directory \(data.root) is in use by another ledgerline engine (pid \(getpid())); stop it first or use another --data"
+        == "data directory \(data.root) is in use by another ledgerline engine (pid \(getpid())); watch it with `ledgerline console --read-only`, stop it first, or use another --data"
     )
     lock.release()
     #expect(!lock.isHeld)

@@ -85,4 +85,23 @@ import Testing
     #expect(
       texts.last == "ignored in the inbox: inbox/README.txt: not in a source folder: batches go in inbox/<source>/")
   }
+
+  /// A read-only console beside a running engine shows the engine's state and pace from the
+  /// ledger and the lock, not "no engine" and 0 ev/s.
+  @Test func aReadOnlyConsoleBesideAnEngineShowsItsLiveState() throws {
+    let h = try EngineHarness()
+    try Self.deliver(h, batches: 3, events: 600)
+    try h.runUntilIdle()  // the harness's workspace keeps holding the engine lock
+    let reader = try Workspace(root: h.root, mode: .reader, clock: h.clock)
+    let backend = EngineConsoleBackend(reader: reader.context, engine: nil, actions: nil)
+    backend.refresh()
+    #expect(backend.snapshot().engineState == "idle in pid \(getpid()) (read-only here)")
+    #expect(backend.snapshot().throughput == 1_800 / 60)
+    backend.close()
+    h.close()
+    let alone = EngineConsoleBackend(reader: reader.context, engine: nil, actions: nil)
+    defer { alone.close() }
+    alone.refresh()
+    #expect(alone.snapshot().engineState == "not running (read-only here)")
+  }
 }

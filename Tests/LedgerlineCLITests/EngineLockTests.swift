@@ -24,7 +24,7 @@ extension CLISuite {
       #expect(second.stdout == "")
       #expect(
         second.stderr
-          == "error: data directory \(data) is in use by another ledgerline engine (pid \(engine.pid)); stop it first or use another --data\n"
+          == "error: data directory \(data) is in use by another ledgerline engine (pid \(engine.pid)); watch it with `ledgerline console --read-only`, stop it first, or use another --data\n"
       )
 
       let status = try binary.run(["status", "--data", data, "--json"])

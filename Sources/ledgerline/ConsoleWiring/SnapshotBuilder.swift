@@ -28,7 +28,8 @@ struct SnapshotBuilder {
     feed += try standingNotices()
     return ConsoleSnapshot(
       dataDirectory: context.paths.root, engineState: engineState(jobs), readOnly: readOnly,
-      takenAt: context.clock.nowMillis() / 1000, throughput: live?.throughput ?? 0, backlog: backlog,
+      takenAt: context.clock.nowMillis() / 1000, throughput: live?.throughput ?? ledgerThroughput(jobs),
+      backlog: backlog,
       backlogHistory: live?.backlogHistory ?? [backlog], completeness: completeness,
       jobs: jobs.map { row($0, names: names) }, feed: feed)
   }
@@ -50,8 +51,27 @@ struct SnapshotBuilder {
     return quarantined + ignored
   }
 
+  /// Events per second indexed in the last minute, from the ledger: what a console without its
+  /// own engine shows (a read-only console beside a running engine).
+  func ledgerThroughput(_ jobs: [JobRecord]) -> Int {
+    let now = context.clock.nowMillis()
+    let events = jobs.filter { job in
+      guard job.status == .done, let ended = job.timings[.index]?.endedAt else { return false }
+      return now - ended <= 60_000
+    }.reduce(Int64(0)) { $0 + $1.counts.events }
+    return Int(events / 60)
+  }
+
   private func engineState(_ jobs: [JobRecord]) -> String {
-    guard let live else { return readOnly ? "read-only (no engine)" : "stopped" }
+    guard let live else {
+      guard readOnly else { return "stopped" }
+      // No engine in this process: say whether one runs on this data directory.
+      if let pid = DataDirectory(root: context.paths.root).engineHolder() {
+        let active = jobs.contains { $0.status == .running }
+        return "\(active ? "running" : "idle") in pid \(pid) (read-only here)"
+      }
+      return "not running (read-only here)"
+    }
     if live.stopping { return "stopping" }
     if !live.running.isEmpty { return "running" }
     return "idle"
