@@ -4,7 +4,8 @@ public struct ConsoleAction: Sendable, Equatable {
   /// What the action does.
   public enum ID: String, Sendable, Hashable {
     case quit, help, back, up, down, pageUp, pageDown, top, bottom
-    case open, lookup, correct, retry, quarantine, nextTrouble, cycleTheme, submit, nextField, previousField
+    case open, lookup, correct, retry, quarantine, nextTrouble, messages, cycleTheme, submit, nextField,
+      previousField
   }
 
   /// What it does.
@@ -84,6 +85,10 @@ public struct ConsoleAction: Sendable, Equatable {
       id: .nextTrouble, keys: [.character("f")], keyLabel: "f", label: "next failed",
       help: "select the next failed or retrying batch (the header names the first)", dangerous: false,
       availableReadOnly: true, screens: [.lines, .batchDetail], inFooter: false),
+    .init(
+      id: .messages, keys: [.character("m")], keyLabel: "m", label: "messages",
+      help: "show the messages posted so far (they expire from the status line)", dangerous: false,
+      availableReadOnly: true, screens: browsing, inFooter: false),
     .init(
       id: .quarantine, keys: [.character("x")], keyLabel: "x", label: "set aside",
       help: "set the selected input of a failed batch aside so the rest runs again (asks first)",

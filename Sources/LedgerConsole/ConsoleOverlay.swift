@@ -6,4 +6,6 @@ public enum ConsoleOverlay: Sendable, Equatable {
   case confirm(Confirmation)
   /// The order-id prompt of the artifact lookup, with the text typed so far.
   case lookupPrompt(String)
+  /// The messages posted so far, newest last.
+  case messages
 }

@@ -16,6 +16,7 @@ extension ConsoleState {
     case .retry: return askRetry(dangerous: action.dangerous)
     case .quarantine: return askQuarantine(dangerous: action.dangerous)
     case .nextTrouble: jumpToTrouble()
+    case .messages: overlay = .messages
     case .submit: return submitForm(dangerous: action.dangerous)
     case .cycleTheme: cycleTheme()
     case .nextField: moveFocus(by: 1)
@@ -24,14 +25,14 @@ extension ConsoleState {
     return []
   }
 
+  /// Esc: back to the screen this one was opened from (the line view at the bottom).
   private mutating func goBack() {
-    switch screen {
-    case .lines: break
-    case .batchDetail, .artifact: screen = .lines
-    case .correction:
-      form = nil
-      screen = artifact == nil ? .lines : .artifact
-    }
+    if screen == .correction { form = nil }
+    var previous = backStack.popLast() ?? .lines
+    // A screen whose content is gone (an artifact pane closed) is skipped.
+    while previous == .artifact && artifact == nil { previous = backStack.popLast() ?? .lines }
+    if previous == .correction && form == nil { previous = backStack.popLast() ?? .lines }
+    screen = previous
   }
 
   private mutating func openSelectedJob() {
@@ -39,7 +40,7 @@ extension ConsoleState {
       post("no batch to open yet", role: .warning)
       return
     }
-    screen = .batchDetail(seq: job.seq)
+    navigate(to: .batchDetail(seq: job.seq))
     selectedInput = 0
   }
 

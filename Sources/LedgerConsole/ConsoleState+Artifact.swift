@@ -27,7 +27,7 @@ extension ConsoleState {
 
   /// Opens the artifact screen on `orderID` and asks for it.
   mutating func startLookup(_ orderID: String) -> [ConsoleEffect] {
-    screen = .artifact
+    navigate(to: .artifact)
     artifact = ArtifactPane(orderID: orderID, requestedAt: now)
     return [.lookup(orderID: orderID)]
   }

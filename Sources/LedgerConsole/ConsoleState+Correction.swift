@@ -6,7 +6,7 @@ extension ConsoleState {
     form = CorrectionForm(
       orderID: artifact?.orderID ?? "",
       currency: currencies.count == 1 ? currencies[0].code : "")
-    screen = .correction
+    navigate(to: .correction)
   }
 
   /// Text editing in the form: printable characters and Backspace go to the focused field.
@@ -76,12 +76,15 @@ extension ConsoleState {
       following = batch
       let orderID = form?[.orderID] ?? artifact?.orderID
       form = nil
-      post("submitted as \(batch)", role: .success)
+      // The form is done: its place in the back stack goes too.
+      screen = backStack.popLast() ?? .lines
       guard let orderID else {
-        screen = .lines
+        post("submitted as \(batch)", role: .success)
         return []
       }
-      return startLookup(orderID)
+      let effects = startLookup(orderID)
+      post("submitted as \(batch)", role: .success)
+      return effects
     }
   }
 }

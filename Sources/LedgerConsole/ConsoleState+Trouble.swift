@@ -36,6 +36,7 @@ extension ConsoleState {
     let current = selectedIndex ?? -1
     let next = troubled.first { $0 > current } ?? troubled[0]
     selectedSeq = next == jobs.count - 1 ? nil : jobs[next].seq
+    backStack = []
     screen = .lines
   }
 }

@@ -15,6 +15,10 @@ public struct ConsoleState: Sendable, Equatable {
   public var columns: Int
   /// The selected job; `nil` follows the newest.
   public var selectedSeq: UInt64?
+  /// Where Esc goes back to: the screens opened before this one, most recent last.
+  public var backStack: [ConsoleScreen] = []
+  /// Every message posted, oldest first (the newest 50): `m` shows them.
+  public var messageHistory: [StatusMessage] = []
   /// The selected input in batch detail (index into the batch's inputs).
   public var selectedInput: Int = 0
   /// The artifact lookup, once one was made.
@@ -70,9 +74,12 @@ public struct ConsoleState: Sendable, Equatable {
   /// The selected job, if any.
   public var selectedJob: JobRow? { selectedIndex.map { jobs[$0] } }
 
-  /// The message, while it is fresh.
+  /// The message, while it is fresh and its screen is still the one on display (a message
+  /// never follows you to another screen, nor shows under a dialog opened after it).
   public var visibleMessage: StatusMessage? {
-    guard let message, now - message.postedAt < StatusMessage.lifetime else { return nil }
+    guard let message, now - message.postedAt < StatusMessage.lifetime, message.screen == screen,
+      message.underOverlay || overlay == nil
+    else { return nil }
     return message
   }
 
@@ -106,7 +113,20 @@ public struct ConsoleState: Sendable, Equatable {
 
   /// Posts `text` on the message line.
   mutating func post(_ text: String, role: ScreenRole) {
-    message = StatusMessage(text: text, role: role, postedAt: now)
+    var posted = StatusMessage(text: text, role: role, postedAt: now)
+    posted.screen = screen
+    posted.underOverlay = overlay != nil
+    message = posted
+    messageHistory.append(posted)
+    if messageHistory.count > 50 { messageHistory.removeFirst(messageHistory.count - 50) }
+  }
+
+  /// Opens `next`, remembering the current screen for Esc.
+  mutating func navigate(to next: ConsoleScreen) {
+    guard next != screen else { return }
+    backStack.append(screen)
+    if backStack.count > 20 { backStack.removeFirst() }
+    screen = next
   }
 
   private mutating func onSnapshot(_ snapshot: ConsoleSnapshot) -> [ConsoleEffect] {
@@ -124,6 +144,9 @@ public struct ConsoleState: Sendable, Equatable {
       return onConfirmKey(key, confirmation)
     case .help:
       if key == .escape || key == .character("?") || key == .character("q") { overlay = nil }
+      return []
+    case .messages:
+      if key == .escape || key == .character("m") || key == .character("q") { overlay = nil }
       return []
     case .lookupPrompt(let text):
       return onPromptKey(key, text)

@@ -60,6 +60,18 @@ struct DialogView {
       role: confirmRole)
   }
 
+  /// The message history: the newest messages that fit, oldest first, each with its time.
+  func messages(_ history: [StatusMessage], into screen: inout ScreenModel) {
+    let room = max(1, screen.height - 7)
+    var lines: [(String, ScreenRole)] = history.suffix(room).map { message in
+      (ConsoleTime.time(message.postedAt) + "  " + message.text, message.role)
+    }
+    if lines.isEmpty { lines.append(("no messages yet", .label)) }
+    lines.append(("", .dialog))
+    lines.append(("Esc or m closes", .dialog))
+    box(title: "Messages (\(history.count))", lines: lines, into: &screen)
+  }
+
   /// The help overlay, built from the one action list.
   func help(readOnly: Bool, into screen: inout ScreenModel) {
     var lines: [(String, ScreenRole)] = []

@@ -9,6 +9,10 @@ public struct StatusMessage: Sendable, Equatable {
   public var role: ScreenRole
   /// When it was posted (seconds since the epoch).
   public var postedAt: Int64
+  /// The screen it belongs to: it is shown only there.
+  public var screen: ConsoleScreen = .lines
+  /// Whether a dialog was open when it was posted (then it may show under that dialog).
+  public var underOverlay = false
 
   /// Creates a message.
   public init(text: String, role: ScreenRole, postedAt: Int64) {
