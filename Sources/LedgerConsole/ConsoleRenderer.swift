@@ -1,10 +1,21 @@
 /// Draws a whole frame of ``ConsoleState`` into a fresh ``ScreenModel``.
 public enum ConsoleRenderer {
+  /// The smallest terminal every view fits in (header, a few rows, events, footer).
+  public static let minimumColumns = 40
+  public static let minimumRows = 12
+
   /// The frame for `state` using `glyphs`.
   public static func render(_ state: ConsoleState, glyphs: GlyphSet) -> ScreenModel {
     var screen = ScreenModel(height: state.rows, width: state.columns)
-    guard screen.height >= 3, screen.width >= 20 else {
-      screen.put("terminal too small", row: 0, column: 0, role: .warning)
+    guard screen.height >= minimumRows, screen.width >= minimumColumns else {
+      // Below the minimum nothing is drawn half: the notice says what is needed.
+      let lines = [
+        "terminal too small", "\(screen.width)×\(screen.height); the console", "needs \(minimumColumns)×\(minimumRows)",
+        "(q quits)",
+      ]
+      for (row, line) in lines.enumerated() where row < screen.height {
+        screen.put(line, row: row, column: 0, role: .warning)
+      }
       return screen
     }
     let bottom = screen.height - 2

@@ -23,7 +23,7 @@ extension StatusReport {
       let stages = Stage.allCases.map { Self.stageState(job, $0).padding(8) }.joined(separator: " ")
       let names = job.inputs.compactMap { inputs[$0] }.map { t("\($0.batch.source)/\($0.batch.name)") }
       out +=
-        "\(String(job.seq).padding(6)) \(stages) \(String(job.counts.events).leftPad(8)) \(String(job.counts.keys).leftPad(7)) \(String(job.counts.rejects).leftPad(8)) \(String(job.counts.duplicates).leftPad(5)) \(String(job.attempts).leftPad(9))  \(names.prefix(2).joined(separator: ", "))\(names.count > 2 ? " +\(names.count - 2)" : "")\n"
+        "\(String(job.seq).padding(6)) \(stages) \(String(job.counts.events).leftPad(8)) \(String(job.counts.keys).leftPad(7)) \(String(job.counts.rejects).leftPad(8)) \(String(job.counts.duplicates).leftPad(5)) \(String(job.totalAttempts).leftPad(9))  \(names.prefix(2).joined(separator: ", "))\(names.count > 2 ? " +\(names.count - 2)" : "")\n"
       if let error = job.lastError, job.status == .failed || job.status == .retrying {
         let when =
           job.nextAttemptAt.map { " — next attempt \(Self.instant($0))" }

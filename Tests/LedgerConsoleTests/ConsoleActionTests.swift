@@ -46,8 +46,19 @@ import Testing
     #expect(screen.text(row: 0) == #"ab\u{9}c\u{1B}[2J\u{9B}d\u{202E}é"#)
   }
 
-  @Test func aTinyTerminalSaysSo() {
-    let screen = ConsoleRenderer.render(Fixtures.state(rows: 2, columns: 30), glyphs: .unicode)
+  @Test(arguments: [(2, 30), (10, 40), (24, 39), (11, 80)])
+  func belowTheMinimumSizeTheScreenSaysWhatItNeeds(rows: Int, columns: Int) {
+    let screen = ConsoleRenderer.render(Fixtures.state(rows: rows, columns: columns), glyphs: .unicode)
     #expect(screen.text(row: 0) == "terminal too small")
+    if rows >= 3 {
+      #expect(screen.text(row: 1) == "\(columns)×\(rows); the console")
+      #expect(screen.text(row: 2) == "needs 40×12")
+    }
+  }
+
+  @Test func atTheMinimumSizeTheLineViewIsDrawn() {
+    let screen = ConsoleRenderer.render(Fixtures.state(rows: 12, columns: 40), glyphs: .unicode)
+    #expect(screen.text(row: 0).hasPrefix(" Ledgerline"))
+    #expect(screen.text(row: 11).hasPrefix(" ? help"))
   }
 }

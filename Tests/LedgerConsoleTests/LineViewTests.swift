@@ -109,7 +109,7 @@ import Testing
   }
 
   @Test func waitsForTheFirstSnapshot() {
-    let state = ConsoleState(readOnly: false, themeNames: [], rows: 10, columns: 60)
+    let state = ConsoleState(readOnly: false, themeNames: [], rows: 12, columns: 60)
     let screen = ConsoleRenderer.render(state, glyphs: .unicode)
     #expect(screen.text(row: 0) == " waiting for the engine…")
   }

@@ -31,7 +31,14 @@ extension CLISuite {
       try lookUp(order.id, demo)
       let correction = Correction(order: order, reason: "e2e check \(UUID().uuidString.prefix(8))")
       try submit(correction, demo)
-      try demo.tmux.waitFor(text: "reason: \(correction.reason) by \(correction.author)", timeout: 45)
+      // The correction is the order's last line: once a newer version shows, G pages to the end
+      // (an order with many lines shows its first page), then the line must be there.
+      let wanted = "reason: \(correction.reason) by \(correction.author)"
+      try demo.tmux.waitFor("\"\(wanted)\" on the last page", timeout: 45) { pane in
+        if pane.contains(wanted) { return pane }
+        try demo.tmux.press("G")
+        return nil
+      }
       let after = try expectScreenMatchesLookup(order.id, demo)
       let line = try #require(
         try after.children("lines").first {

@@ -97,7 +97,7 @@ struct SnapshotBuilder {
       seq: job.seq, inputs: job.inputs.compactMap { names[$0] }, stages: stages,
       events: Int(job.counts.events), keys: Int(job.counts.keys), rejects: Int(job.counts.rejects),
       duplicates: Int(job.counts.duplicates), timings: timings,
-      attempts: job.status == .done ? job.totalAttempts : job.attempts,
+      attempts: job.totalAttempts,
       lastError: job.lastError, state: state(job))
   }
 
