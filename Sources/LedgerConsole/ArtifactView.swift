@@ -37,10 +37,18 @@ struct ArtifactView {
     screen.put(detail.location, row: top + 1, column: x, role: .normal)
     var row = drawBalances(summary, into: &screen, row: top + 3)
     row += 1
-    let title = " lines (\(detail.lines.count))"
-    screen.put(title, row: row, column: 0, role: .title)
-    let rows = (row + 2)..<max(row + 2, bottom)
+    let all = (row + 2)..<max(row + 2, bottom)
     let start = min(pane.scroll, max(0, detail.lines.count - 1))
+    // When lines remain below, the last row says how many (it never covers a line).
+    let more = detail.lines.count - start > all.count
+    let rows: Range<Int> = more ? all.lowerBound..<max(all.lowerBound, all.upperBound - 1) : all
+    let shown = min(rows.count, max(0, detail.lines.count - start))
+    let count = detail.lines.count.formatted(grouping: ",")
+    let title =
+      shown < detail.lines.count
+      ? " lines \((start + 1).formatted(grouping: ","))\(glyphs.rangeDash)\((start + shown).formatted(grouping: ",")) of \(count)"
+      : " lines (\(count))"
+    screen.put(title, row: row, column: 0, role: .title)
     let visible = detail.lines.dropFirst(start).prefix(rows.count)
     let columns = LineColumns(visible, width: screen.width)
     if let note = columns.hiddenNote {
@@ -48,6 +56,10 @@ struct ArtifactView {
     }
     screen.put(columns.header, row: row + 1, column: 0, role: .columnHeader)
     drawLines(detail.lines, start: start, columns: columns, into: &screen, rows: rows)
+    if more, let last = all.last {
+      let remaining = (detail.lines.count - start - shown).formatted(grouping: ",")
+      screen.put(" \(remaining) more lines (\(glyphs.arrows), PgDn, G)", row: last, column: 0, role: .label)
+    }
   }
 
   private func drawBalances(_ summary: ArtifactSummary, into screen: inout ScreenModel, row: Int) -> Int {
@@ -79,10 +91,6 @@ struct ArtifactView {
       let event = lines[start + offset]
       let role: ScreenRole = event.kind == .correction ? .correction : .normal
       screen.put(columns.row(event, ellipsis: glyphs.ellipsis), row: row, column: 0, role: role)
-    }
-    if start + rows.count < lines.count, let last = rows.last {
-      let more = " \(lines.count - start - rows.count) more lines (\(glyphs.arrows), PgDn, G) "
-      screen.put(more, row: last, column: max(0, screen.width - more.count), role: .label)
     }
   }
 

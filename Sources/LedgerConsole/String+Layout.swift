@@ -52,3 +52,16 @@ extension String {
     return lines
   }
 }
+
+extension Int {
+  /// The number with `grouping` between each group of three digits: `31,000`.
+  func formatted(grouping: String) -> String {
+    let digits = String(magnitude)
+    var out = ""
+    for (index, character) in digits.enumerated() {
+      if index > 0 && (digits.count - index) % 3 == 0 { out += grouping }
+      out.append(character)
+    }
+    return (self < 0 ? "-" : "") + out
+  }
+}

@@ -89,9 +89,10 @@ import Testing
     detail.lines = lines
     let screen = render(.found(detail), scroll: 5)
     #expect(screen.text(row: 9).hasPrefix(" e6 "))
-    // Rows 9…27 show 19 lines (e6…e24); 16 remain.
-    #expect(screen.text(row: 27).hasPrefix(" e24 "))
-    #expect(screen.text(row: 27).hasSuffix("16 more lines (↑↓, PgDn, G)"))
+    // Rows 9…26 show 18 lines (e6…e23); the last row says 17 remain, covering no line.
+    #expect(screen.text(row: 26).hasPrefix(" e23 "))
+    #expect(screen.text(row: 27) == " 17 more lines (↑↓, PgDn, G)")
+    #expect(screen.text(row: 7) == " lines 6–23 of 40")
   }
 
   @Test func anAbsentOrderSaysSoClearly() {

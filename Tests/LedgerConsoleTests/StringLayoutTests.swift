@@ -29,3 +29,12 @@ import Testing
     #expect("marketplace-0000000217".truncated(to: 10) == "marketpla…")
   }
 }
+
+@Suite struct GroupedNumberTests {
+  @Test(arguments: [
+    (0, "0"), (999, "999"), (1_000, "1,000"), (31_000, "31,000"), (1_234_567, "1,234,567"), (-4_500, "-4,500"),
+  ])
+  func groupsThousands(value: Int, text: String) {
+    #expect(value.formatted(grouping: ",") == text)
+  }
+}
