@@ -11,6 +11,8 @@ public struct Confirmation: Sendable, Equatable {
   public var effect: ConsoleEffect
   /// Whether the confirm button has focus (false = Cancel, the default).
   public var confirmFocused: Bool
+  /// Further questions asked, in order, before the effect runs (each with Cancel focused).
+  public var then: [Confirmation] = []
 
   /// A dialog with Cancel focused.
   public init(title: String, lines: [String], confirmLabel: String, effect: ConsoleEffect) {

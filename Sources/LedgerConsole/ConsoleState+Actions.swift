@@ -110,6 +110,11 @@ extension ConsoleState {
       dialog.confirmFocused.toggle()
       overlay = .confirm(dialog)
       return []
+    case .enter where dialog.confirmFocused && !dialog.then.isEmpty:
+      var next = dialog.then[0]
+      next.then = Array(dialog.then.dropFirst())
+      overlay = .confirm(next)
+      return []
     case .enter where dialog.confirmFocused:
       overlay = nil
       busy = true

@@ -54,15 +54,52 @@ extension ConsoleState {
     case .success(let draft):
       form.errors = [:]
       self.form = form
-      let dialog = Confirmation(
-        title: "Submit correction for order \(draft.orderID)?",
-        lines: [
-          "amount: \(draft.currency.format(draft.amount)) \(draft.currency.code)",
-          "reason: \(draft.reason)", "author: \(draft.author)",
-          "A one-line batch is written to the inbox and to the audit log.",
-        ], confirmLabel: "Submit", effect: .submitCorrection(draft))
-      return confirmOrRun(dialog, dangerous: dangerous)
+      // What the order is known to hold decides the safety questions; look it up if unknown.
+      if let pane = artifact, pane.orderID == draft.orderID, let known = pane.result, !pane.inFlight {
+        return confirmCorrection(draft, order: known)
+      }
+      pendingCorrection = draft
+      post("checking order \(draft.orderID) before submitting…", role: .info)
+      return [.lookup(orderID: draft.orderID)]
     }
+  }
+
+  /// The confirmation of `draft`, followed by a plainly worded second question when the order
+  /// does not exist yet or has never had the draft's currency (Cancel is the default of both).
+  mutating func confirmCorrection(_ draft: CorrectionDraft, order: ArtifactLookup) -> [ConsoleEffect] {
+    var dialog = Confirmation(
+      title: "Submit correction for order \(draft.orderID)?",
+      lines: [
+        "amount: \(draft.currency.format(draft.amount)) \(draft.currency.code)",
+        "reason: \(draft.reason)", "author: \(draft.author)",
+        "A one-line batch is written to the inbox and to the audit log.",
+      ], confirmLabel: "Submit", effect: .submitCorrection(draft))
+    switch order {
+    case .notFound:
+      dialog.then = [
+        Confirmation(
+          title: "Order \(draft.orderID) does not exist yet",
+          lines: [
+            "No line was ever recorded for order \(draft.orderID).",
+            "Submitting creates it with this one correction line.",
+            "Check the order id: is it exactly right?",
+          ], confirmLabel: "Create it", effect: .submitCorrection(draft))
+      ]
+    case .found(let detail) where !detail.summary.currencies.contains(draft.currency):
+      let has = detail.summary.currencies.map(\.code).joined(separator: ", ")
+      dialog.then = [
+        Confirmation(
+          title: "\(draft.currency.code) is new to order \(draft.orderID)",
+          lines: [
+            "Order \(draft.orderID) has lines in \(has.isEmpty ? "no currency" : has) only.",
+            "Submitting adds a \(draft.currency.code) balance to it.",
+            "Check the currency: is \(draft.currency.code) right?",
+          ], confirmLabel: "Add \(draft.currency.code)", effect: .submitCorrection(draft))
+      ]
+    case .found, .error:
+      break
+    }
+    return confirmOrRun(dialog, dangerous: true)
   }
 
   /// After a submit: follow the new batch and show the artifact it will change.

@@ -15,6 +15,9 @@ public struct ConsoleState: Sendable, Equatable {
   public var columns: Int
   /// The selected job; `nil` follows the newest.
   public var selectedSeq: UInt64?
+  /// A valid correction waiting for the lookup of its order (to warn about a new order or a
+  /// new currency before it is submitted).
+  public var pendingCorrection: CorrectionDraft?
   /// Where Esc goes back to: the screens opened before this one, most recent last.
   public var backStack: [ConsoleScreen] = []
   /// Every message posted, oldest first (the newest 50): `m` shows them.
@@ -98,6 +101,10 @@ public struct ConsoleState: Sendable, Equatable {
     case .snapshot(let snapshot):
       return onSnapshot(snapshot)
     case .lookupFinished(let orderID, let result):
+      if let draft = pendingCorrection, draft.orderID == orderID {
+        pendingCorrection = nil
+        return confirmCorrection(draft, order: result)
+      }
       onLookupFinished(orderID: orderID, result: result)
       return []
     case .correctionFinished(let result):
