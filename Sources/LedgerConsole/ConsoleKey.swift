@@ -4,4 +4,6 @@ public enum ConsoleKey: Sendable, Hashable {
   case character(Character)
   case up, down, left, right, pageUp, pageDown, home, end
   case enter, escape, backspace, tab, backTab
+  /// Ctrl and a letter (`.control("u")` for Ctrl-U).
+  case control(Character)
 }

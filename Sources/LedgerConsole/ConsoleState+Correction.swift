@@ -12,15 +12,7 @@ extension ConsoleState {
   /// Text editing in the form: printable characters and Backspace go to the focused field.
   /// Returns `false` for keys that are actions (Enter, Tab, arrows, Esc).
   mutating func onFormEditKey(_ key: ConsoleKey) -> Bool {
-    guard var form else { return false }
-    switch key {
-    case .character(let character):
-      form[form.focus].append(character)
-    case .backspace:
-      form[form.focus] = String(form[form.focus].dropLast())
-    default:
-      return false
-    }
+    guard var form, form.edit(key) else { return false }
     form.errors[form.focus] = nil
     self.form = form
     return true
@@ -30,7 +22,7 @@ extension ConsoleState {
     guard var form else { return }
     let count = CorrectionForm.Field.allCases.count
     let next = (form.focus.rawValue + step + count) % count
-    form.focus = CorrectionForm.Field(rawValue: next) ?? .orderID
+    form.focus(CorrectionForm.Field(rawValue: next) ?? .orderID)
     self.form = form
   }
 
@@ -45,7 +37,7 @@ extension ConsoleState {
     case .failure(let errors):
       form.errors = errors.byField
       if let first = CorrectionForm.Field.allCases.first(where: { errors.byField[$0] != nil }) {
-        form.focus = first
+        form.focus(first)
       }
       self.form = form
       let count = errors.byField.count

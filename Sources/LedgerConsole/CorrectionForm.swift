@@ -28,6 +28,8 @@ public struct CorrectionForm: Sendable, Equatable {
   public var focus: Field
   /// Inline errors from the last validation.
   public var errors: [Field: String]
+  /// The cursor in the focused field, in characters (at the end when a field gains focus).
+  public var cursor: Int = 0
 
   /// An empty form with `orderID` prefilled.
   public init(orderID: String = "", currency: String = "") {
@@ -36,12 +38,57 @@ public struct CorrectionForm: Sendable, Equatable {
     errors = [:]
     values[Field.orderID.rawValue] = orderID
     values[Field.currency.rawValue] = currency
+    cursor = values[focus.rawValue].count
+  }
+
+  /// Focuses `field` with the cursor at its end.
+  public mutating func focus(_ field: Field) {
+    focus = field
+    cursor = self[field].count
+  }
+
+  /// Applies an editing key to the focused field; false when `key` does not edit text.
+  /// Left/Right, Home/End and Ctrl-A/E move; Backspace, Ctrl-U (to the start), Ctrl-K (to the
+  /// end) and Ctrl-W (the word before) delete; characters insert at the cursor.
+  public mutating func edit(_ key: ConsoleKey) -> Bool {
+    var text = Array(self[focus])
+    cursor = min(max(0, cursor), text.count)
+    switch key {
+    case .character(let character):
+      text.insert(character, at: cursor)
+      cursor += 1
+    case .backspace:
+      guard cursor > 0 else { return true }
+      text.remove(at: cursor - 1)
+      cursor -= 1
+    case .left: cursor = max(0, cursor - 1)
+    case .right: cursor = min(text.count, cursor + 1)
+    case .home, .control("a"): cursor = 0
+    case .end, .control("e"): cursor = text.count
+    case .control("u"):
+      text.removeSubrange(0..<cursor)
+      cursor = 0
+    case .control("k"): text.removeSubrange(cursor..<text.count)
+    case .control("w"):
+      var start = cursor
+      while start > 0 && text[start - 1] == " " { start -= 1 }
+      while start > 0 && text[start - 1] != " " { start -= 1 }
+      text.removeSubrange(start..<cursor)
+      cursor = start
+    default:
+      return false
+    }
+    values[focus.rawValue] = String(text)
+    return true
   }
 
   /// The text of `field`.
   public subscript(field: Field) -> String {
     get { values[field.rawValue] }
-    set { values[field.rawValue] = newValue }
+    set {
+      values[field.rawValue] = newValue
+      if field == focus { cursor = newValue.count }  // a value set whole: the cursor at its end
+    }
   }
 
   /// Validates every field; returns the draft or the error of each invalid field.

@@ -26,10 +26,18 @@ struct CorrectionFormView {
         " " + field.label.padded(to: Self.labelWidth - 1), row: row, column: 0,
         role: focused ? .title : .label)
       let width = max(10, min(60, screen.width - x - 2))
-      let value = form[field] + (focused ? "_" : "")
+      let text = Array(form[field])
+      // The window scrolls so the cursor stays in view; an unfocused field shows its end.
+      let cursor = focused ? min(form.cursor, text.count) : text.count
+      let start = max(0, min(cursor - width + 1, text.count - width + 1))
+      var visible = String(text[min(start, text.count)..<min(text.count, start + width)])
+      // At the end the cursor is an underscore, in the middle the highlighted character.
+      if focused && cursor == text.count { visible += "_" }
       screen.put(
-        "[" + String(value.suffix(width)).padded(to: width) + "]", row: row, column: x,
-        role: focused ? .inputFocused : .input)
+        "[" + visible.padded(to: width) + "]", row: row, column: x, role: focused ? .inputFocused : .input)
+      if focused && cursor < text.count {
+        screen.paint(row: row, column: x + 1 + cursor - start, count: 1, role: .selection)
+      }
       if let error = form.errors[field] {
         screen.put(error, row: row + 1, column: x + 1, role: .error)
       }

@@ -132,6 +132,7 @@ final class NCursesTerminal {
     case 27: return .key(.escape)
     case 8, 127: return .key(.backspace)
     case 9: return .key(.tab)
+    case 1...26: return .key(.control(Character(Unicode.Scalar(UInt8(code) + 96))))
     default:
       guard code >= 32, let scalar = Unicode.Scalar(UInt32(code)) else { return nil }
       return .key(.character(Character(scalar)))
