@@ -38,7 +38,7 @@ public enum ConsoleRenderer {
     }
     FooterView(state: state, glyphs: glyphs).draw(into: &screen)
     switch state.overlay {
-    case .help: DialogView(glyphs: glyphs).help(readOnly: state.readOnly, into: &screen)
+    case .help: DialogView(glyphs: glyphs).help(readOnly: state.readOnly, on: state.screen.kind, into: &screen)
     case .messages: DialogView(glyphs: glyphs).messages(state.messageHistory, into: &screen)
     case .confirm(let dialog): DialogView(glyphs: glyphs).confirm(dialog, into: &screen)
     case .lookupPrompt, nil: break

@@ -72,15 +72,34 @@ struct DialogView {
     box(title: "Messages (\(history.count))", lines: lines, into: &screen)
   }
 
-  /// The help overlay, built from the one action list.
-  func help(readOnly: Bool, into screen: inout ScreenModel) {
-    var lines: [(String, ScreenRole)] = []
-    for action in ConsoleAction.all {
-      var text = action.keyLabel.padded(to: 9) + action.help
+  /// The help overlay, built from the one action list: the keys of the screen it is opened on,
+  /// each explanation wrapped under its key so nothing runs past the box; when the screen is
+  /// too short, the last row says how many keys did not fit.
+  func help(readOnly: Bool, on kind: ConsoleScreen.Kind, into screen: inout ScreenModel) {
+    let keyWidth = 9
+    let limit = min(Self.confirmWidth, Self.contentLimit(screenWidth: screen.width))
+    var entries: [[(String, ScreenRole)]] = []
+    for action in ConsoleAction.all where action.screens.contains(kind) {
+      var text = action.help
       if action.dangerous { text += " [confirm, audited]" }
       let refused = readOnly && !action.availableReadOnly
       if refused { text += " (not in read-only)" }
-      lines.append((text, refused ? .label : .dialog))
+      let role: ScreenRole = refused ? .label : .dialog
+      let wrapped = text.wrapped(to: max(8, limit - keyWidth))
+      entries.append(
+        wrapped.enumerated().map { index, line in
+          ((index == 0 ? action.keyLabel : "").padded(to: keyWidth) + line, role)
+        })
+    }
+    let room = max(1, screen.height - 6)
+    var lines: [(String, ScreenRole)] = []
+    for (index, entry) in entries.enumerated() {
+      let left = entries.count - index
+      if lines.count + entry.count > room - (left > 1 ? 1 : 0) {
+        lines.append(("… \(left) more key\(left == 1 ? "" : "s"): enlarge the terminal", .label))
+        break
+      }
+      lines += entry
     }
     lines.append(("", .dialog))
     lines.append(("Esc or ? closes this help", .dialog))

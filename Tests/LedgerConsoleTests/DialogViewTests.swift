@@ -30,9 +30,13 @@ import Testing
     var state = Fixtures.state(rows: 40)
     _ = state.press(.character("?"))
     let screen = ConsoleRenderer.render(state, glyphs: .unicode)
-    for action in ConsoleAction.all {
-      #expect(screen.find(action.keyLabel.padded(to: 9) + action.help) != nil, "\(action.id)")
+    // The line view's keys, each explanation wrapped under its key (76 columns less the key's 9).
+    for action in ConsoleAction.all where action.screens.contains(.lines) {
+      let text = action.help + (action.dangerous ? " [confirm, audited]" : "")
+      let first = text.wrapped(to: 67).first ?? ""
+      #expect(screen.find(action.keyLabel.padded(to: 9) + first) != nil, "\(action.id)")
     }
+    #expect(screen.find("Tab/↓") == nil)  // the form's keys belong to the form's help
     #expect(screen.find("r        retry the selected failed batch (asks first) [confirm, audited]") != nil)
     #expect(screen.find("Esc or ? closes this help") != nil)
   }
