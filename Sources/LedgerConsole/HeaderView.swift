@@ -1,8 +1,9 @@
 /// The line view's header: data dir, engine state, clock; throughput, backlog and sparkline,
 /// last refresh; per-source completeness.
 struct HeaderView {
-  /// At most this many sources get a row; the rest are summarised.
-  static let maxSourceRows = 3
+  /// At most this many rows go to sources (the last one summarising the rest when they don't
+  /// all fit); the line view gives the header what the table and the events leave free.
+  var sourceRows = 3
 
   let state: ConsoleState
   let snapshot: ConsoleSnapshot
@@ -50,8 +51,10 @@ struct HeaderView {
 
   private func drawCompleteness(into screen: inout ScreenModel, row: Int) -> Int {
     let sources = snapshot.completeness
+    let room = max(1, sourceRows)
+    let shownCount = sources.count <= room ? sources.count : max(0, room - 1)
     var next = row
-    for source in sources.prefix(Self.maxSourceRows) {
+    for source in sources.prefix(shownCount) {
       var x = screen.put(" " + source.source.padded(to: 14), row: next, column: 0, role: .label)
       if let watermark = source.watermark {
         x = screen.put("complete through \(watermark)", row: next, column: x, role: .stageDone)
@@ -66,9 +69,9 @@ struct HeaderView {
       }
       next += 1
     }
-    if sources.count > Self.maxSourceRows {
+    if sources.count > shownCount {
       screen.put(
-        " +\(sources.count - Self.maxSourceRows) more sources (ledgerline status lists all)",
+        " +\(sources.count - shownCount) more sources (ledgerline status lists all)",
         row: next, column: 0, role: .label)
       next += 1
     }

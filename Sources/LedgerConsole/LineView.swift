@@ -22,8 +22,14 @@ public struct LineView {
       screen.put("waiting for the engine…", row: top, column: 1, role: .info)
       return
     }
-    var row = HeaderView(state: state, snapshot: snapshot, glyphs: glyphs)
-      .draw(into: &screen, row: top)
+    // Sources get the rows the table and the events leave free (at least three when there are
+    // that many), so no source is hidden above empty rows.
+    let feedMinimum = min(3, snapshot.feed.count + 1)
+    let jobRows = min(snapshot.jobs.count, max(3, (bottom - top) / 3))
+    let free = bottom - top - 2 - 1 - jobRows - feedMinimum
+    var header = HeaderView(state: state, snapshot: snapshot, glyphs: glyphs)
+    header.sourceRows = max(min(3, snapshot.completeness.count), free)
+    var row = header.draw(into: &screen, row: top)
     let feedHeight = min(max(3, (bottom - row) / 4), snapshot.feed.count + 1)
     let tableBottom = bottom - feedHeight
     row = drawColumnHeader(into: &screen, row: row)

@@ -74,3 +74,33 @@ import Testing
     #expect(HeaderView.sameDay(gap, as: watermark) == expected)
   }
 }
+
+/// Free rows go to sources before any source is hidden.
+@Suite struct SourceRowsTests {
+  static func state(sources: Int, rows: Int) -> ConsoleState {
+    var snapshot = Fixtures.snapshot
+    snapshot.completeness = (0..<sources).map {
+      SourceCompleteness(source: "source-\($0)", watermark: "2026-11-27T07:09:30Z", gaps: [])
+    }
+    var state = Fixtures.state(rows: rows, columns: 100)
+    _ = state.on(.snapshot(snapshot))
+    return state
+  }
+
+  @Test func fourSourcesAllShowWhenThereIsRoom() {
+    let screen = ConsoleRenderer.render(Self.state(sources: 4, rows: 24), glyphs: .unicode)
+    let text = (0..<screen.height).map { screen.text(row: $0) }.joined(separator: "\n")
+    #expect(text.contains("source-3"), "\(text)")
+    #expect(!text.contains("more sources"), "\(text)")
+  }
+
+  @Test func manySourcesAreSummarisedOnTheLastRowTheyGet() {
+    let screen = ConsoleRenderer.render(Self.state(sources: 40, rows: 24), glyphs: .unicode)
+    let text = (0..<screen.height).map { screen.text(row: $0) }
+    let shown = text.filter { $0.hasPrefix(" source-") }.count
+    #expect(shown >= 2)
+    #expect(
+      text.contains(" +\(40 - shown) more sources (ledgerline status lists all)"), "\(text.joined(separator: "\n"))")
+    #expect(text.contains { $0.hasPrefix("  #2 ") || $0.hasPrefix("› #2 ") })  // the jobs still show
+  }
+}
