@@ -27,7 +27,10 @@ extension ConsoleState {
 
   /// Esc: back to the screen this one was opened from (the line view at the bottom).
   private mutating func goBack() {
-    if screen == .correction { form = nil }
+    if screen == .correction {
+      form = nil
+      pendingCorrection = nil  // a lookup still under way no longer leads to a confirmation
+    }
     var previous = backStack.popLast() ?? .lines
     // A screen whose content is gone (an artifact pane closed) is skipped.
     while previous == .artifact && artifact == nil { previous = backStack.popLast() ?? .lines }

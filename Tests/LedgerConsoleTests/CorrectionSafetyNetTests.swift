@@ -74,4 +74,13 @@ import Testing
     let effects = state.press(.tab, .enter)
     #expect(effects.count == 1)
   }
+
+  @Test func leavingTheFormDropsACorrectionWaitingForItsLookup() {
+    var state = filled(order: "ORD-X", currency: "USD")
+    #expect(state.press(.enter) == [.lookup(orderID: "ORD-X")])
+    _ = state.press(.escape)
+    #expect(state.pendingCorrection == nil)
+    _ = state.on(.lookupFinished(orderID: "ORD-X", .notFound("ORD-X")))
+    #expect(state.overlay == nil)
+  }
 }
