@@ -4,7 +4,7 @@ public struct ConsoleAction: Sendable, Equatable {
   /// What the action does.
   public enum ID: String, Sendable, Hashable {
     case quit, help, back, up, down, pageUp, pageDown, top, bottom
-    case open, lookup, correct, retry, quarantine, nextTrouble, messages, cycleTheme, submit, nextField,
+    case open, lookup, correct, retry, quarantine, nextTrouble, messages, filter, cycleTheme, submit, nextField,
       previousField
   }
 
@@ -89,6 +89,10 @@ public struct ConsoleAction: Sendable, Equatable {
       id: .messages, keys: [.character("m")], keyLabel: "m", label: "messages",
       help: "show the messages posted so far (they expire from the status line)", dangerous: false,
       availableReadOnly: true, screens: browsing, inFooter: false),
+    .init(
+      id: .filter, keys: [.character("v")], keyLabel: "v", label: "filter",
+      help: "list all batches, only failed or retrying ones, or one source's (cycles)", dangerous: false,
+      availableReadOnly: true, screens: [.lines], inFooter: false),
     .init(
       id: .quarantine, keys: [.character("x")], keyLabel: "x", label: "set aside",
       help: "set the selected input of a failed batch aside so the rest runs again (asks first)",

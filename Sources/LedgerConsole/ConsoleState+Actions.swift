@@ -17,6 +17,9 @@ extension ConsoleState {
     case .quarantine: return askQuarantine(dangerous: action.dangerous)
     case .nextTrouble: jumpToTrouble()
     case .messages: overlay = .messages
+    case .filter:
+      lineFilter = lineFilter.next(sources: allJobs)
+      post("showing \(lineFilter.label ?? "all batches") (v changes it)", role: .info)
     case .submit: return submitForm(dangerous: action.dangerous)
     case .cycleTheme: cycleTheme()
     case .nextField: moveFocus(by: 1)

@@ -11,7 +11,7 @@ extension ConsoleState {
   /// The batch that holds the line up, if any.
   public var trouble: Trouble? {
     for wanted in [true, false] {
-      for job in jobs {
+      for job in allJobs {
         for stage in PipelineStage.allCases {
           switch job.cell(stage) {
           case .failed where wanted: return Trouble(seq: job.seq, stage: stage, failed: true)
@@ -24,18 +24,19 @@ extension ConsoleState {
     return nil
   }
 
-  /// Selects the next failed or retrying batch after the selection (wrapping around).
+  /// Selects the next failed or retrying batch after the selection (wrapping around); a filter
+  /// that hides it is turned off.
   mutating func jumpToTrouble() {
-    let troubled = jobs.indices.filter { index in
-      jobs[index].state == .failed || jobs[index].state == .retrying
-    }
+    let all = allJobs
+    let troubled = all.filter { $0.state == .failed || $0.state == .retrying }
     guard !troubled.isEmpty else {
       post("no failed or retrying batch", role: .info)
       return
     }
-    let current = selectedIndex ?? -1
-    let next = troubled.first { $0 > current } ?? troubled[0]
-    selectedSeq = next == jobs.count - 1 ? nil : jobs[next].seq
+    let current = selectedJob?.seq ?? 0
+    let target = troubled.first { $0.seq > current } ?? troubled[0]
+    if !lineFilter.matches(target) { lineFilter = .all }
+    selectedSeq = target.seq == jobs.last?.seq ? nil : target.seq
     backStack = []
     screen = .lines
   }

@@ -18,6 +18,8 @@ public struct ConsoleState: Sendable, Equatable {
   /// A valid correction waiting for the lookup of its order (to warn about a new order or a
   /// new currency before it is submitted).
   public var pendingCorrection: CorrectionDraft?
+  /// Which batches the line view lists (`v` cycles).
+  public var lineFilter: LineFilter = .all
   /// Where Esc goes back to: the screens opened before this one, most recent last.
   public var backStack: [ConsoleScreen] = []
   /// Every message posted, oldest first (the newest 50): `m` shows them.
@@ -63,7 +65,9 @@ public struct ConsoleState: Sendable, Equatable {
   public var pageSize: Int { max(1, rows - 12) }
 
   /// The jobs of the latest snapshot.
-  public var jobs: [JobRow] { snapshot?.jobs ?? [] }
+  public var jobs: [JobRow] { allJobs.filter { lineFilter.matches($0) } }
+  /// Every job of the snapshot, whatever the filter.
+  public var allJobs: [JobRow] { snapshot?.jobs ?? [] }
 
   /// Index of the selected job in `jobs` (the newest when following), `nil` when there are none.
   public var selectedIndex: Int? {

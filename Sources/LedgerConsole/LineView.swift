@@ -25,7 +25,7 @@ public struct LineView {
     // Sources get the rows the table and the events leave free (at least three when there are
     // that many), so no source is hidden above empty rows.
     let feedMinimum = min(3, snapshot.feed.count + 1)
-    let jobRows = min(snapshot.jobs.count, max(3, (bottom - top) / 3))
+    let jobRows = min(state.jobs.count, max(3, (bottom - top) / 3))
     let free = bottom - top - 2 - 1 - jobRows - feedMinimum
     var header = HeaderView(state: state, snapshot: snapshot, glyphs: glyphs)
     header.sourceRows = max(min(3, snapshot.completeness.count), free)
@@ -43,6 +43,10 @@ public struct LineView {
     text += "done".padded(to: Self.doneWidth) + "inputs"
     screen.fill(row: row, role: .columnHeader)
     screen.put(text, row: row, column: 0, role: .columnHeader)
+    if let label = state.lineFilter.label {
+      let note = " filter: \(label) (v) "
+      screen.put(note, row: row, column: max(0, screen.width - note.count), role: .warning)
+    }
     return row + 1
   }
 
@@ -52,9 +56,13 @@ public struct LineView {
   }
 
   private func drawTable(into screen: inout ScreenModel, rows: Range<Int>, snapshot: ConsoleSnapshot) {
-    let jobs = snapshot.jobs
+    let jobs = state.jobs
     guard !jobs.isEmpty else {
-      screen.put("no batches yet — drop files into the inbox", row: rows.lowerBound, column: 2, role: .info)
+      let text =
+        state.lineFilter == .all
+        ? "no batches yet — drop files into the inbox"
+        : "no batch is \(state.lineFilter.label ?? "") (v changes the filter)"
+      screen.put(text, row: rows.lowerBound, column: 2, role: .info)
       return
     }
     let selected = state.selectedIndex ?? 0
