@@ -4,8 +4,8 @@ public struct ConsoleAction: Sendable, Equatable {
   /// What the action does.
   public enum ID: String, Sendable, Hashable {
     case quit, help, back, up, down, pageUp, pageDown, top, bottom
-    case open, lookup, correct, retry, quarantine, nextTrouble, messages, filter, cycleTheme, submit, nextField,
-      previousField
+    case open, lookup, correct, retry, quarantine, nextTrouble, messages, filter, events, cycleTheme, submit,
+      nextField, previousField
   }
 
   /// What it does.
@@ -89,6 +89,10 @@ public struct ConsoleAction: Sendable, Equatable {
       id: .messages, keys: [.character("m")], keyLabel: "m", label: "messages",
       help: "show the messages posted so far (they expire from the status line)", dangerous: false,
       availableReadOnly: true, screens: browsing, inFooter: false),
+    .init(
+      id: .events, keys: [.character("e")], keyLabel: "e", label: "events",
+      help: "open the events: move with ↑/↓, k filters by kind, Enter shows one whole", dangerous: false,
+      availableReadOnly: true, screens: [.lines, .batchDetail], inFooter: false),
     .init(
       id: .filter, keys: [.character("v")], keyLabel: "v", label: "filter",
       help: "list all batches, only failed or retrying ones, or one source's (cycles)", dangerous: false,

@@ -8,4 +8,7 @@ public enum ConsoleOverlay: Sendable, Equatable {
   case lookupPrompt(String)
   /// The messages posted so far, newest last.
   case messages
+  /// The events pane opened up: every recent event, one selected, optionally one kind only;
+  /// `opened` shows the selected event's whole text.
+  case events(EventBrowser)
 }

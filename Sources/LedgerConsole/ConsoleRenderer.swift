@@ -40,6 +40,8 @@ public enum ConsoleRenderer {
     switch state.overlay {
     case .help: DialogView(glyphs: glyphs).help(readOnly: state.readOnly, on: state.screen.kind, into: &screen)
     case .messages: DialogView(glyphs: glyphs).messages(state.messageHistory, into: &screen)
+    case .events(let browser):
+      DialogView(glyphs: glyphs).events(browser, items: state.snapshot?.feed ?? [], into: &screen)
     case .confirm(let dialog): DialogView(glyphs: glyphs).confirm(dialog, into: &screen)
     case .lookupPrompt, nil: break
     }

@@ -17,6 +17,7 @@ extension ConsoleState {
     case .quarantine: return askQuarantine(dangerous: action.dangerous)
     case .nextTrouble: jumpToTrouble()
     case .messages: overlay = .messages
+    case .events: overlay = .events(EventBrowser(count: snapshot?.feed.count ?? 0))
     case .filter:
       lineFilter = lineFilter.next(sources: allJobs)
       post("showing \(lineFilter.label ?? "all batches") (v changes it)", role: .info)

@@ -159,6 +159,9 @@ public struct ConsoleState: Sendable, Equatable {
     case .messages:
       if key == .escape || key == .character("m") || key == .character("q") { overlay = nil }
       return []
+    case .events(let browser):
+      onEventsKey(key, browser)
+      return []
     case .lookupPrompt(let text):
       return onPromptKey(key, text)
     case nil:

@@ -60,6 +60,38 @@ struct DialogView {
       role: confirmRole)
   }
 
+  /// The events browser: a window of events around the selection, or the selected one whole.
+  func events(_ browser: EventBrowser, items: [FeedItem], into screen: inout ScreenModel) {
+    let shown = browser.shown(items)
+    let kind = browser.kind.map { " — \($0.rawValue) only" } ?? ""
+    let limit = min(Self.confirmWidth + 20, Self.contentLimit(screenWidth: screen.width))
+    var lines: [(String, ScreenRole)] = []
+    if browser.opened, shown.indices.contains(browser.selected) {
+      let item = shown[browser.selected]
+      lines.append((ConsoleTime.time(item.time) + "  " + item.kind.rawValue, FeedView.role(of: item.kind)))
+      lines += item.text.wrapped(to: limit).map { ($0, ScreenRole.dialog) }
+      lines.append(("", .dialog))
+      lines.append(("Enter or Esc goes back to the list", .dialog))
+      box(title: "Event \(browser.selected + 1) of \(shown.count)\(kind)", lines: lines, into: &screen)
+      return
+    }
+    let room = max(1, screen.height - 8)
+    let first = max(0, min(browser.selected - room + 1, shown.count - room))
+    for (index, item) in shown.enumerated().dropFirst(first).prefix(room) {
+      let marker = index == browser.selected ? glyphs.pointer + " " : "  "
+      let text = marker + ConsoleTime.time(item.time) + " " + item.kind.rawValue.padded(to: 10) + item.text
+      lines.append(
+        (
+          text.truncated(to: limit, ellipsis: glyphs.ellipsis),
+          index == browser.selected ? .selection : FeedView.role(of: item.kind)
+        ))
+    }
+    if shown.isEmpty { lines.append(("no \(browser.kind?.rawValue ?? "") events", .label)) }
+    lines.append(("", .dialog))
+    lines.append(("↑/↓ move  k kind  Enter open  Esc close", .dialog))
+    box(title: "Events (\(shown.count))\(kind)", lines: lines, into: &screen)
+  }
+
   /// The message history: the newest messages that fit, oldest first, each with its time.
   func messages(_ history: [StatusMessage], into screen: inout ScreenModel) {
     let room = max(1, screen.height - 7)
