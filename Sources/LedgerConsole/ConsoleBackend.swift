@@ -8,6 +8,8 @@ public protocol ConsoleBackend: Sendable {
   func submitCorrection(_ correction: CorrectionDraft) -> Result<String, ConsoleActionError>
   /// Retries a failed stateful batch.
   func retry(job: UInt64) -> Result<Void, ConsoleActionError>
+  /// The rejected lines of batch `job`, in file and line order.
+  func rejects(job: UInt64) -> Result<[RejectedLine], ConsoleActionError>
   /// Sets input `input` (`source/name`) of failed batch `job` aside; the rest runs again.
   func quarantine(job: UInt64, input: String) -> Result<Void, ConsoleActionError>
 }

@@ -9,6 +9,8 @@ public enum ConsoleEffect: Sendable, Equatable {
   /// Set input `input` (`source/name`) of failed job `job` aside (audited); answer with
   /// `.quarantineFinished`.
   case quarantine(job: UInt64, input: String)
+  /// Load the rejected lines of `job`; answer with `.rejectsLoaded`.
+  case loadRejects(job: UInt64)
   /// Leave the console.
   case quit
 }

@@ -26,6 +26,8 @@ public struct ConsoleEffectRunner: Sendable {
         return .quarantineFinished(job: job, input: input, error: error)
       }
       return .quarantineFinished(job: job, input: input, error: nil)
+    case .loadRejects(let job):
+      return .rejectsLoaded(job: job, backend.rejects(job: job))
     case .submitCorrection(let draft):
       return .correctionFinished(backend.submitCorrection(draft))
     }

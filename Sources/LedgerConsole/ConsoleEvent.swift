@@ -15,6 +15,8 @@ public enum ConsoleEvent: Sendable, Equatable {
   case correctionFinished(Result<String, ConsoleActionError>)
   /// A retry requested by a `.retry` effect finished; `error` is `nil` on success.
   case retryFinished(job: UInt64, error: ConsoleActionError?)
+  /// The rejected lines asked for by a `.loadRejects` effect.
+  case rejectsLoaded(job: UInt64, Result<[RejectedLine], ConsoleActionError>)
   /// A quarantine requested by a `.quarantine` effect finished; `error` is `nil` on success.
   case quarantineFinished(job: UInt64, input: String, error: ConsoleActionError?)
 }

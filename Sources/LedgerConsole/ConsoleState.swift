@@ -116,6 +116,12 @@ public struct ConsoleState: Sendable, Equatable {
     case .retryFinished(let job, let error):
       onRetryFinished(job: job, error: error)
       return []
+    case .rejectsLoaded(_, let result):
+      if case .events(var browser) = overlay, browser.opened {
+        browser.rejects = result
+        overlay = .events(browser)
+      }
+      return []
     case .quarantineFinished(let job, let input, let error):
       onQuarantineFinished(job: job, input: input, error: error)
       return []
@@ -160,8 +166,7 @@ public struct ConsoleState: Sendable, Equatable {
       if key == .escape || key == .character("m") || key == .character("q") { overlay = nil }
       return []
     case .events(let browser):
-      onEventsKey(key, browser)
-      return []
+      return onEventsKey(key, browser)
     case .lookupPrompt(let text):
       return onPromptKey(key, text)
     case nil:

@@ -70,6 +70,25 @@ struct DialogView {
       let item = shown[browser.selected]
       lines.append((ConsoleTime.time(item.time) + "  " + item.kind.rawValue, FeedView.role(of: item.kind)))
       lines += item.text.wrapped(to: limit).map { ($0, ScreenRole.dialog) }
+      switch browser.rejects {
+      case .success(let rejected)?:
+        lines.append(("", .dialog))
+        for reject in rejected.prefix(max(1, (screen.height - 10 - lines.count) / 2)) {
+          lines.append(
+            (
+              "\(reject.file):\(reject.line) [\(reject.rule)] \(reject.reason)".truncated(
+                to: limit, ellipsis: glyphs.ellipsis), .warning
+            ))
+          lines.append(("  " + reject.excerpt.truncated(to: limit - 2, ellipsis: glyphs.ellipsis), .label))
+        }
+        if rejected.count > (screen.height - 10) / 2 {
+          lines.append(("… `ledgerline rejects --batch N` lists them all", .label))
+        }
+      case .failure(let error)?:
+        lines.append((error.description, .error))
+      case nil:
+        break
+      }
       lines.append(("", .dialog))
       lines.append(("Enter or Esc goes back to the list", .dialog))
       box(title: "Event \(browser.selected + 1) of \(shown.count)\(kind)", lines: lines, into: &screen)

@@ -7,12 +7,15 @@ public struct EventBrowser: Sendable, Equatable {
   public var selected: Int
   /// Whether the selected event is open (its whole text).
   public var opened: Bool
+  /// The rejected lines of the opened reject event's batch, once loaded.
+  public var rejects: Result<[RejectedLine], ConsoleActionError>?
 
   /// A browser on the newest event.
   public init(count: Int) {
     kind = nil
     selected = max(0, count - 1)
     opened = false
+    rejects = nil
   }
 
   /// The events shown, oldest first.

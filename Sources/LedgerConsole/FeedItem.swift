@@ -12,10 +12,14 @@ public struct FeedItem: Sendable, Equatable {
   /// The text shown.
   public var text: String
 
+  /// The batch it concerns, if any (a reject event opens that batch's rejected lines).
+  public var job: UInt64?
+
   /// Creates a feed item.
-  public init(time: Int64, kind: Kind, text: String) {
+  public init(time: Int64, kind: Kind, text: String, job: UInt64? = nil) {
     self.time = time
     self.kind = kind
     self.text = text
+    self.job = job
   }
 }

@@ -12,6 +12,8 @@ public struct RejectsReader: Sendable {
     public var line: Int
     public var rule: String
     public var reason: String
+    /// The rejected line's text (at most 512 bytes, as the engine kept it).
+    public var excerpt: String = ""
 
     /// `batch N: source/file:line: reason [rule]`, each stored value shown through
     /// ``TerminalText/escaped(_:)`` (a reason quotes the rejected value, which may hold control
@@ -45,7 +47,7 @@ public struct RejectsReader: Sendable {
         out.append(
           Line(
             batch: job, json: String(raw), source: record.source, file: record.file,
-            line: record.line, rule: record.rule, reason: record.reason))
+            line: record.line, rule: record.rule, reason: record.reason, excerpt: record.excerpt))
       }
     }
     return out

@@ -12,7 +12,7 @@ import Testing
       FeedItem(
         time: Fixtures.t0, kind: .reject,
         text: "batch 1: 2 lines rejected (first: web/a.jsonl:7 " + String(repeating: "very long reason ", count: 12)
-          + "END)"),
+          + "END)", job: 1),
       FeedItem(time: Fixtures.t0, kind: .failure, text: "batch 2 process failed after 3 attempts"),
     ]
     var state = Fixtures.state(rows: 24, columns: 100)
@@ -52,5 +52,20 @@ import Testing
     _ = state.press(.escape)
     #expect(browser(state)?.opened == false)
     #expect(state.overlay != nil)
+  }
+
+  /// Enter on a reject event loads its batch's rejected lines and shows file, line, rule,
+  /// reason and the line's text.
+  @Test func aRejectOpensItsFileLineRuleAndText() {
+    var state = Self.state()
+    _ = state.press(.character("e"), .up)
+    #expect(state.press(.enter) == [.loadRejects(job: 1)])
+    let loaded = ConsoleEffectRunner(backend: FakeBackend()).perform(.loadRejects(job: 1))
+    guard let loaded else { return }
+    _ = state.on(loaded)
+    let screen = ConsoleRenderer.render(state, glyphs: .unicode)
+    let text = (0..<screen.height).map { screen.text(row: $0) }.joined(separator: "\n")
+    #expect(text.contains("web/a.jsonl:7 [malformed-amount] amount \"1e3\" is not an exact decimal number"), "\(text)")
+    #expect(text.contains(#"{"id":"x","amount":1e3}"#), "\(text)")
   }
 }

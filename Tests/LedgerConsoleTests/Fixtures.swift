@@ -119,6 +119,14 @@ final class FakeBackend: ConsoleBackend {
     return retryAnswer.map { .failure($0) } ?? .success(())
   }
 
+  func rejects(job: UInt64) -> Result<[RejectedLine], ConsoleActionError> {
+    .success([
+      RejectedLine(
+        file: "web/a.jsonl", line: 7, rule: "malformed-amount", reason: "amount \"1e3\" is not an exact decimal number",
+        excerpt: "{\"id\":\"x\",\"amount\":1e3}")
+    ])
+  }
+
   func quarantine(job: UInt64, input: String) -> Result<Void, ConsoleActionError> {
     calls.withLock { $0.quarantines.append("#\(job) \(input)") }
     return .success(())

@@ -104,4 +104,20 @@ import Testing
     alone.refresh()
     #expect(alone.snapshot().engineState == "not running (read-only here)")
   }
+
+  @Test func theBackendReadsABatchsRejectedLinesWithTheirText() throws {
+    let h = try EngineHarness()
+    try h.deliver(
+      source: "web", name: "20261127T100000Z_20261127T101500Z.jsonl",
+      lines: [eventLine(id: "e1", order: "o1", amount: "1.00"), #"{"id":"x","amount":1e3}"#])
+    try h.runUntilIdle()
+    let reader = try Workspace(root: h.root, mode: .reader, clock: h.clock)
+    let backend = EngineConsoleBackend(reader: reader.context, engine: nil, actions: nil)
+    defer { backend.close() }
+    let rejected = try backend.rejects(job: 1).get()
+    #expect(rejected.count == 1)
+    #expect(rejected.first?.file == "web/20261127T100000Z_20261127T101500Z.jsonl")
+    #expect(rejected.first?.line == 2)
+    #expect(rejected.first?.excerpt == #"{"id":"x","amount":1e3}"#)
+  }
 }

@@ -108,6 +108,18 @@ final class EngineConsoleBackend: ConsoleBackend, Sendable {
     }
   }
 
+  func rejects(job: UInt64) -> Result<[RejectedLine], ConsoleActionError> {
+    do {
+      return .success(
+        try RejectsReader(paths: reader.paths).lines(batch: job).map {
+          RejectedLine(
+            file: "\($0.source)/\($0.file)", line: $0.line, rule: $0.rule, reason: $0.reason, excerpt: $0.excerpt)
+        })
+    } catch {
+      return .failure(.io("\(error)"))
+    }
+  }
+
   func quarantine(job: UInt64, input: String) -> Result<Void, ConsoleActionError> {
     guard let actions else { return .failure(.readOnly(action: "set aside")) }
     switch actions.quarantine(job: job, input: input) {

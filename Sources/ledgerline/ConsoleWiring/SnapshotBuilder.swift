@@ -23,7 +23,7 @@ struct SnapshotBuilder {
         })
     }
     var feed = try context.ledger.recentEvents(limit: 50).map { event in
-      FeedItem(time: event.at / 1000, kind: feedKind(event.kind), text: event.text)
+      FeedItem(time: event.at / 1000, kind: feedKind(event.kind), text: event.text, job: event.job)
     }
     feed += try standingNotices()
     return ConsoleSnapshot(
