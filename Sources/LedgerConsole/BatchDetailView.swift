@@ -79,6 +79,9 @@ struct BatchDetailView {
       var x = screen.put(" " + stage.title.padded(to: 12), row: next, column: 0, role: .normal)
       x = screen.put(cell.text.padded(to: 14), row: next, column: x, role: cell.role)
       x = screen.put(job.timing(stage).map(ConsoleTime.duration) ?? "-", row: next, column: x, role: .normal)
+      if let wait = job.wait(stage) {
+        x = screen.put("  (waited \(ConsoleTime.duration(wait)))", row: next, column: x, role: .label)
+      }
       if case .failed(let error) = job.cell(stage) {
         screen.put("  " + error, row: next, column: x, role: .error)
       }

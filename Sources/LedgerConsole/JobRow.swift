@@ -19,8 +19,10 @@ public struct JobRow: Sendable, Equatable {
   public var rejects: Int
   /// Events ignored as duplicates.
   public var duplicates: Int
-  /// Time spent per stage, in `PipelineStage` order (`nil` = not run yet).
+  /// Time each stage spent working, in `PipelineStage` order (`nil` = not run yet).
   public var timings: [Duration?]
+  /// Time each stage spent waiting between attempts (backoff, an operator), when any.
+  public var waits: [Duration?] = []
   /// Attempts made so far (all stages).
   public var attempts: Int
   /// The last error, if any.
@@ -31,7 +33,7 @@ public struct JobRow: Sendable, Equatable {
   /// Creates a job row.
   public init(
     seq: UInt64, inputs: [String], stages: [StageCell], events: Int = 0, keys: Int = 0,
-    rejects: Int = 0, duplicates: Int = 0, timings: [Duration?] = [], attempts: Int = 0,
+    rejects: Int = 0, duplicates: Int = 0, timings: [Duration?] = [], waits: [Duration?] = [], attempts: Int = 0,
     lastError: String? = nil, state: State
   ) {
     self.seq = seq
@@ -42,6 +44,7 @@ public struct JobRow: Sendable, Equatable {
     self.rejects = rejects
     self.duplicates = duplicates
     self.timings = timings
+    self.waits = waits
     self.attempts = attempts
     self.lastError = lastError
     self.state = state
@@ -55,5 +58,10 @@ public struct JobRow: Sendable, Equatable {
   /// The time spent in `stage`, if known.
   public func timing(_ stage: PipelineStage) -> Duration? {
     stage.rawValue < timings.count ? timings[stage.rawValue] : nil
+  }
+
+  /// Time `stage` spent waiting between attempts, if any.
+  public func wait(_ stage: PipelineStage) -> Duration? {
+    stage.rawValue < waits.count ? waits[stage.rawValue] : nil
   }
 }

@@ -107,11 +107,15 @@ struct StatusReportJSON: Encodable {
     var errorKind: JSONNullable<String>
     var counts: Counts
     /// Stage name → milliseconds, for the stages that started and ended.
+    /// Time each stage spent working (milliseconds).
     var timingsMs: [String: Int64]
+    /// Time each stage spent waiting between attempts (backoff, an operator), when any.
+    var waitedMs: [String: Int64]
 
     enum CodingKeys: String, CodingKey {
       case totalAttempts = "total_attempts", nextAttemptAt = "next_attempt_at"
-      case lastError = "last_error", errorKind = "error_kind", timingsMs = "timings_ms"
+      case lastError = "last_error", errorKind = "error_kind", timingsMs = "timings_ms",
+        waitedMs = "waited_ms"
       case batch, inputs, stage, status, stages, attempts, counts
     }
 
@@ -129,8 +133,13 @@ struct StatusReportJSON: Encodable {
       counts = Counts(job.counts)
       timingsMs = Dictionary(
         uniqueKeysWithValues: Stage.allCases.compactMap { stage in
-          guard let t = job.timings[stage], let start = t.startedAt, let end = t.endedAt else { return nil }
-          return (stage.rawValue, end - start)
+          guard let t = job.timings[stage], t.endedAt != nil, let working = t.working else { return nil }
+          return (stage.rawValue, working)
+        })
+      waitedMs = Dictionary(
+        uniqueKeysWithValues: Stage.allCases.compactMap { stage in
+          guard let waiting = job.timings[stage]?.waiting, waiting > 0 else { return nil }
+          return (stage.rawValue, waiting)
         })
     }
   }

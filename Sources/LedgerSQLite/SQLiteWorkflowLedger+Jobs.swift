@@ -50,7 +50,8 @@ extension SQLiteWorkflowLedger {
       }
       try conn.query(
         """
-        SELECT job, stage, MIN(started_at), MAX(ended_at), COUNT(*) FROM stage_runs
+        SELECT job, stage, MIN(started_at), MAX(ended_at), COUNT(*),
+          SUM(CASE WHEN ended_at IS NOT NULL THEN ended_at - started_at END) FROM stage_runs
         WHERE job BETWEEN ? AND ? GROUP BY job, stage
         """,
         [.integer(Int64(lo)), .integer(Int64(hi))]
@@ -60,7 +61,7 @@ extension SQLiteWorkflowLedger {
         jobs[i].totalAttempts += s.int(at: 4)
         jobs[i].timings[stage] = StageTiming(
           startedAt: s.isNull(at: 2) ? nil : s.int64(at: 2),
-          endedAt: s.isNull(at: 3) ? nil : s.int64(at: 3))
+          endedAt: s.isNull(at: 3) ? nil : s.int64(at: 3), workingMillis: s.isNull(at: 5) ? nil : s.int64(at: 5))
       }
       return jobs
     }

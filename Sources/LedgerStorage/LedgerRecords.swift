@@ -98,10 +98,25 @@ public struct JobCounts: Sendable, Equatable {
 public struct StageTiming: Sendable, Equatable {
   public var startedAt: Int64?
   public var endedAt: Int64?
+  /// Milliseconds the stage's finished attempts spent working, added up; the rest of
+  /// `startedAt…endedAt` was spent waiting (for a retry's backoff or for an operator).
+  public var workingMillis: Int64?
 
-  public init(startedAt: Int64? = nil, endedAt: Int64? = nil) {
+  public init(startedAt: Int64? = nil, endedAt: Int64? = nil, workingMillis: Int64? = nil) {
     self.startedAt = startedAt
     self.endedAt = endedAt
+    self.workingMillis = workingMillis
+  }
+
+  /// Time spent working (the one definition of a stage's time, for `status` and the console).
+  public var working: Int64? {
+    workingMillis ?? (startedAt.flatMap { start in endedAt.map { $0 - start } })
+  }
+
+  /// Time between the first attempt's start and the last one's end not spent working.
+  public var waiting: Int64? {
+    guard let start = startedAt, let end = endedAt, let working else { return nil }
+    return max(0, end - start - working)
   }
 }
 

@@ -141,7 +141,10 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
     for run in row.runs {
       var timing = job.timings[run.stage] ?? StageTiming(startedAt: run.startedAt)
       timing.startedAt = min(timing.startedAt ?? run.startedAt, run.startedAt)
-      if let end = run.endedAt { timing.endedAt = max(timing.endedAt ?? end, end) }
+      if let end = run.endedAt {
+        timing.endedAt = max(timing.endedAt ?? end, end)
+        timing.workingMillis = (timing.workingMillis ?? 0) + (end - run.startedAt)
+      }
       job.timings[run.stage] = timing
     }
     job.totalAttempts = row.runs.count

@@ -48,3 +48,22 @@ import Testing
     #expect(screen.text(row: 2) == " batch #99 is no longer in the recent list (Esc goes back)")
   }
 }
+
+/// A retried stage's time is its working time; the wait for a retry or an operator is shown apart.
+@Suite struct StageWaitTests {
+  @Test func aStageThatWaitedSaysHowLongApartFromItsWorkingTime() {
+    var snapshot = Fixtures.snapshot
+    var job = Fixtures.failedJob
+    job.timings = [.milliseconds(120), .milliseconds(80), .milliseconds(2_500), nil]
+    job.waits = [nil, nil, .seconds(380), nil]
+    snapshot.jobs = snapshot.jobs.map { $0.seq == 2 ? job : $0 }
+    var state = Fixtures.state(rows: 30, columns: 120)
+    _ = state.on(.snapshot(snapshot))
+    _ = state.press(.up, .up, .enter)
+    let screen = ConsoleRenderer.render(state, glyphs: .unicode)
+    let rows = (0..<screen.height).map { screen.text(row: $0) }
+    let process = rows.first { $0.hasPrefix(" process ") } ?? ""
+    #expect(process.contains("(waited "), "\(process)")
+    #expect(!(rows.first { $0.hasPrefix(" stateless ") } ?? "").contains("waited"))
+  }
+}

@@ -85,7 +85,7 @@ import Testing
             "input_bytes": 512, "events": 4, "keys": 0, "rejects": 1, "duplicates": 0, "lines_applied": 0,
             "artifacts_written": 0, "bytes_written": 0,
           ],
-          "timings_ms": ["reduce": 250],
+          "timings_ms": ["reduce": 250], "waited_ms": [:] as [String: Any],
         ],
         [
           "batch": 4, "inputs": [] as [Any], "stage": "reduce", "status": "retrying",
@@ -96,7 +96,7 @@ import Testing
             "input_bytes": 0, "events": 0, "keys": 0, "rejects": 0, "duplicates": 0, "lines_applied": 0,
             "artifacts_written": 0, "bytes_written": 0,
           ],
-          "timings_ms": [:] as [String: Any],
+          "timings_ms": [:] as [String: Any], "waited_ms": [:] as [String: Any],
         ],
       ],
       "sources": [

@@ -268,10 +268,10 @@ import Testing
     #expect(job.counts == expected)
     #expect(
       job.timings == [
-        .reduce: StageTiming(startedAt: 100, endedAt: 150),
-        .prefetch: StageTiming(startedAt: 200, endedAt: 250),
-        .process: StageTiming(startedAt: 300, endedAt: 350),
-        .index: StageTiming(startedAt: 400, endedAt: 450),
+        .reduce: StageTiming(startedAt: 100, endedAt: 150, workingMillis: 50),
+        .prefetch: StageTiming(startedAt: 200, endedAt: 250, workingMillis: 50),
+        .process: StageTiming(startedAt: 300, endedAt: 350, workingMillis: 50),
+        .index: StageTiming(startedAt: 400, endedAt: 450, workingMillis: 50),
       ])
     #expect(job.totalAttempts == 4)
     #expect(
@@ -301,7 +301,10 @@ import Testing
     job = try #require(try ledger.job(1))
     #expect(job.status == .failed && job.attempts == 2 && job.nextAttemptAt == nil)
     #expect(job.lastError == "bad crc" && job.lastErrorKind == .corruptData)
-    #expect(job.timings == [.reduce: StageTiming(startedAt: 100, endedAt: 520)] && job.totalAttempts == 2)
+    // 20 ms working in each attempt; the 380 ms between them were spent waiting.
+    #expect(
+      job.timings == [.reduce: StageTiming(startedAt: 100, endedAt: 520, workingMillis: 40)] && job.totalAttempts == 2)
+    #expect(job.timings[.reduce]?.waiting == 380)
     #expect(try ledger.unfinishedJobs().map(\.status) == [.failed])
     #expect(try ledger.retry(job: 1, at: 600))
     #expect(try ledger.beginStage(.reduce, job: 1, at: 610) == 1)
@@ -377,7 +380,7 @@ import Testing
         Self.run(1, .reduce, attempt: 1, 100, 1_000, outcome: "interrupted", error: interrupted),
         Self.run(1, .reduce, attempt: 2, 1_100, 1_200, outcome: "interrupted", error: interrupted),
       ])
-    #expect(try ledger.job(1)?.timings == [.reduce: StageTiming(startedAt: 100, endedAt: 1_200)])
+    #expect(try ledger.job(1)?.timings == [.reduce: StageTiming(startedAt: 100, endedAt: 1_200, workingMillis: 1_000)])
   }
 
   @Test(arguments: [Backend.sqlite, .inMemory])
