@@ -82,6 +82,18 @@ extension CLISuite {
       try demo.quitAndExpectTheTerminalRestored()
     }
 
+    /// Run from a folder without `themes/` (the scratch directory) and with colour allowed, the
+    /// console still draws in colour: the themes are built in.
+    @Test func colourWithoutAThemesFolder() throws {
+      let demo = try ConsoleEndToEndDemo("console-colour", environment: "env -u NO_COLOR")
+      try demo.waitForFirstBatches()
+      #expect(!FileManager.default.fileExists(atPath: "\(demo.scratch.path)/themes"))
+      let styled = try demo.tmux.run(["capture-pane", "-e", "-p", "-t", ConsoleEndToEndTmux.session])
+      // The default theme's 256-colour foregrounds (SGR 38;5;n); a theme-less console has none.
+      #expect(styled.contains("38;5;"), "no colour codes in:\n\(styled.prefix(400))")
+      try demo.quitAndExpectTheTerminalRestored()
+    }
+
     // MARK: - Steps
 
     /// An order with one currency, from `export --json`, and its minor-unit digits.
