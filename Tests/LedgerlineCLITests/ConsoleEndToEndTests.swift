@@ -82,6 +82,27 @@ extension CLISuite {
       try demo.quitAndExpectTheTerminalRestored()
     }
 
+    /// Trouble first: the header names the failed batch, `f` selects it from anywhere in the
+    /// list, and `r` retries it from there.
+    @Test func jumpToTheFailedBatchAndRetryItFromThere() throws {
+      let demo = try ConsoleEndToEndDemo("console-jump")
+      try demo.waitForFirstBatches()
+      try demo.tmux.waitFor("the header naming failed batch #2") { pane in
+        pane.lines.first?.contains("#2 failed at process (f)") == true ? true : nil
+      }
+      try demo.tmux.press("G")
+      try demo.tmux.press("f")
+      try demo.tmux.waitFor("batch #2 selected by f") { $0.selectedJob == 2 ? true : nil }
+      try demo.tmux.press("r")
+      try demo.tmux.waitFor(text: "Retry batch #2?")
+      try demo.tmux.press("Tab")
+      try demo.tmux.press("Enter")
+      try demo.tmux.waitFor("batch #2 done after the retry", timeout: 45) { pane in
+        pane.jobStates[2] == "done" ? true : nil
+      }
+      try demo.quitAndExpectTheTerminalRestored()
+    }
+
     /// Run from a folder without `themes/` (the scratch directory) and with colour allowed, the
     /// console still draws in colour: the themes are built in.
     @Test func colourWithoutAThemesFolder() throws {
