@@ -35,32 +35,18 @@ public struct OperatorActions: Sendable {
     guard job.status == .failed || job.status == .retrying else {
       return .failure(.notRetryable(job: seq, status: job.status.rawValue, stage: job.stage.rawValue))
     }
-    var details = [
-      "stage": job.stage.rawValue, "previous_error": job.lastError ?? "", "via": via,
-    ]
-    if let error = audit("retry", details, outcome: "requested", batch: String(seq), taken: false) {
-      return .failure(error)
-    }
-    let outcome: Result<JobRecord, OperatorActionError>
-    do {
+    let details = ["stage": job.stage.rawValue, "previous_error": job.lastError ?? "", "via": via]
+    return audited("retry", details, batch: String(seq), done: "queued") {
       let now = context.clock.nowMillis()
-      if try context.ledger.retry(job: seq, at: now) {
-        try context.ledger.appendEvent(
-          LedgerEvent(
-            at: now, kind: .operatorAction, job: seq,
-            text: "operator \(osUser) retried batch \(seq) at \(job.stage.rawValue) (\(via))"))
-        outcome = .success(job)
-      } else {
-        outcome = .failure(.notRetryable(job: seq, status: "no longer failed", stage: job.stage.rawValue))
+      guard try context.ledger.retry(job: seq, at: now) else {
+        throw OperatorActionError.notRetryable(job: seq, status: "no longer failed", stage: job.stage.rawValue)
       }
-    } catch {
-      outcome = .failure(.storage("\(error)"))
+      try context.ledger.appendEvent(
+        LedgerEvent(
+          at: now, kind: .operatorAction, job: seq,
+          text: "operator \(osUser) retried batch \(seq) at \(job.stage.rawValue) (\(via))"))
+      return job
     }
-    details["outcome"] = Self.describe(outcome.map { _ in "queued" })
-    if let error = auditRecord("retry", details, batch: String(seq), taken: outcome.isSuccess) {
-      return .failure(error)
-    }
-    return outcome
   }
 
   /// Sets input `input` (an id, or `source/name`) of failed batch `job` aside so the rest of
@@ -77,14 +63,8 @@ public struct OperatorActions: Sendable {
     } catch {
       return .failure(.storage("\(error)"))
     }
-    var details = [
-      "input": "\(input.batch.source)/\(input.batch.name)", "input_id": String(input.id), "via": via,
-    ]
-    if let error = audit("quarantine", details, outcome: "requested", batch: String(seq), taken: false) {
-      return .failure(error)
-    }
-    let outcome: Result<InputBatchRecord, OperatorActionError>
-    do {
+    let details = ["input": "\(input.batch.source)/\(input.batch.name)", "input_id": String(input.id), "via": via]
+    return audited("quarantine", details, batch: String(seq), done: "quarantined") {
       let now = context.clock.nowMillis()
       try context.ledger.quarantine(input: input.id, job: seq, at: now)
       let remaining = try context.ledger.inputBatches(ids: try context.ledger.job(seq)?.inputs ?? [])
@@ -97,17 +77,8 @@ public struct OperatorActions: Sendable {
           text:
             "operator \(osUser) set \(input.batch.source)/\(input.batch.name) aside from batch \(seq); the rest of the batch runs again (\(via))"
         ))
-      outcome = .success(input)
-    } catch let error as LedgerError {
-      outcome = .failure(.refused(error.description))
-    } catch {
-      outcome = .failure(.storage("\(error)"))
+      return input
     }
-    details["outcome"] = Self.describe(outcome.map { _ in "quarantined" })
-    if let error = auditRecord("quarantine", details, batch: String(seq), taken: outcome.isSuccess) {
-      return .failure(error)
-    }
-    return outcome
   }
 
   /// Releases a quarantined input (an id, or `source/name`): the next batch applies it.
@@ -120,33 +91,18 @@ public struct OperatorActions: Sendable {
     } catch {
       return .failure(.storage("\(error)"))
     }
-    var details = ["input": "\(input.batch.source)/\(input.batch.name)", "input_id": String(input.id), "via": via]
-    if let error = audit("release", details, outcome: "requested", batch: nil, taken: false) {
-      return .failure(error)
+    let details = ["input": "\(input.batch.source)/\(input.batch.name)", "input_id": String(input.id), "via": via]
+    return audited("release", details, batch: nil, done: "released") {
+      guard try context.ledger.release(input: input.id) else { throw OperatorActionError.notQuarantined(reference) }
+      try RegistrationJournal(archive: context.paths.archive).appendRelease("\(input.batch.source)/\(input.batch.name)")
+      try context.ledger.appendEvent(
+        LedgerEvent(
+          at: context.clock.nowMillis(), kind: .operatorAction, job: nil,
+          text:
+            "operator \(osUser) released \(input.batch.source)/\(input.batch.name); the next batch applies it (\(via))"
+        ))
+      return input
     }
-    let outcome: Result<InputBatchRecord, OperatorActionError>
-    do {
-      if try context.ledger.release(input: input.id) {
-        try RegistrationJournal(archive: context.paths.archive).appendRelease(
-          "\(input.batch.source)/\(input.batch.name)")
-        try context.ledger.appendEvent(
-          LedgerEvent(
-            at: context.clock.nowMillis(), kind: .operatorAction, job: nil,
-            text:
-              "operator \(osUser) released \(input.batch.source)/\(input.batch.name); the next batch applies it (\(via))"
-          ))
-        outcome = .success(input)
-      } else {
-        outcome = .failure(.notQuarantined(reference))
-      }
-    } catch {
-      outcome = .failure(.storage("\(error)"))
-    }
-    details["outcome"] = Self.describe(outcome.map { _ in "released" })
-    if let error = auditRecord("release", details, batch: nil, taken: outcome.isSuccess) {
-      return .failure(error)
-    }
-    return outcome
   }
 
   static func matches(_ input: InputBatchRecord, _ reference: String) -> Bool {
@@ -167,15 +123,11 @@ public struct OperatorActions: Sendable {
     } catch {
       return .failure(.storage("\(error)"))
     }
-    var details = [
+    let details = [
       "order_id": request.orderID, "amount": request.amount, "currency": request.currency,
       "reason": request.reason, "author": request.author, "event_id": prepared.eventID, "via": via,
     ]
-    if let error = audit("correction", details, outcome: "requested", batch: nil, taken: false) {
-      return .failure(error)
-    }
-    let outcome: Result<CorrectionSubmitter.Submission, OperatorActionError>
-    do {
+    return audited("correction", details, batch: nil, done: "submitted", outcomeBatch: \.batchFile) {
       let submission = try submitter.write(prepared)
       try? context.ledger.appendEvent(
         LedgerEvent(
@@ -183,24 +135,37 @@ public struct OperatorActions: Sendable {
           text:
             "correction \(submission.eventID) for \(request.orderID): \(request.amount) \(request.currency) by \(request.author) (\(request.reason)) → \(submission.batchFile)"
         ))
-      outcome = .success(submission)
+      return submission
+    }
+  }
+
+  /// The one audited path: the intent is recorded (no record, no action), `act` runs, then the
+  /// outcome is recorded — `done` on success, the refusal otherwise — with `outcomeBatch` of
+  /// the result when the action creates one. `act` throws an ``OperatorActionError`` to refuse;
+  /// a `LedgerError` is the ledger refusing, anything else a storage failure.
+  private func audited<T>(
+    _ action: String, _ details: [String: String], batch: String?, done: String,
+    outcomeBatch: ((T) -> String)? = nil, _ act: () throws -> T
+  ) -> Result<T, OperatorActionError> {
+    var details = details
+    details["outcome"] = "requested"
+    if let error = auditRecord(action, details, batch: batch, taken: false) { return .failure(error) }
+    let outcome: Result<T, OperatorActionError>
+    do {
+      outcome = .success(try act())
+    } catch let error as OperatorActionError {
+      outcome = .failure(error)
+    } catch let error as LedgerError {
+      outcome = .failure(.refused(error.description))
     } catch {
       outcome = .failure(.storage("\(error)"))
     }
-    details["outcome"] = Self.describe(outcome.map { _ in "submitted" })
-    let batch = try? outcome.get().batchFile
-    if let error = auditRecord("correction", details, batch: batch, taken: outcome.isSuccess) {
+    details["outcome"] = Self.describe(outcome.map { _ in done })
+    let recorded = (try? outcome.get()).flatMap { value in outcomeBatch.map { $0(value) } } ?? batch
+    if let error = auditRecord(action, details, batch: recorded, taken: outcome.isSuccess) {
       return .failure(error)
     }
     return outcome
-  }
-
-  private func audit(
-    _ action: String, _ details: [String: String], outcome: String, batch: String?, taken: Bool
-  ) -> OperatorActionError? {
-    var details = details
-    details["outcome"] = outcome
-    return auditRecord(action, details, batch: batch, taken: taken)
   }
 
   private func auditRecord(_ action: String, _ details: [String: String], batch: String?, taken: Bool)

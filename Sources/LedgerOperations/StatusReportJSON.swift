@@ -131,16 +131,8 @@ struct StatusReportJSON: Encodable {
       lastError = JSONNullable(job.lastError)
       errorKind = JSONNullable(job.lastErrorKind?.rawValue)
       counts = Counts(job.counts)
-      timingsMs = Dictionary(
-        uniqueKeysWithValues: Stage.allCases.compactMap { stage in
-          guard let t = job.timings[stage], t.endedAt != nil, let working = t.working else { return nil }
-          return (stage.rawValue, working)
-        })
-      waitedMs = Dictionary(
-        uniqueKeysWithValues: Stage.allCases.compactMap { stage in
-          guard let waiting = job.timings[stage]?.waiting, waiting > 0 else { return nil }
-          return (stage.rawValue, waiting)
-        })
+      timingsMs = job.timings.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value.working }
+      waitedMs = job.timings.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value.waiting }
     }
   }
 

@@ -96,13 +96,11 @@ public struct StoreRebuilder: Sendable {
       for name in try FileSystem.list(folder) where !name.hasPrefix(".") {
         guard listed.insert(source + "/" + name).inserted else { continue }
         guard case .success(let parsed) = BatchFileName.parse(name) else { continue }
-        let path = folder + "/" + name
-        let bytes = try FileSystem.readAll(path, noFollow: true)
+        let read = try Self.fingerprint(folder + "/" + name)
         extra.append(
           NewInputBatch(
             source: source, name: name, from: parsed.from.secondsSinceEpoch, to: parsed.to.secondsSinceEpoch,
-            bytes: Int64(bytes.count), archivePath: "archive/\(source)/\(name)", scan: 0,
-            sha256: bytes.withUnsafeBytes { SHA256.hex(of: $0) }))
+            bytes: read.bytes, archivePath: "archive/\(source)/\(name)", scan: 0, sha256: read.sha256))
       }
     }
     extra.sort { a, b in
@@ -120,13 +118,18 @@ public struct StoreRebuilder: Sendable {
   private func verify(_ batch: NewInputBatch, directory: DataDirectory) throws {
     let path = directory.root + "/" + batch.archivePath
     guard FileSystem.exists(path) else { throw StoreRebuildError.missingEvidence(path: path) }
-    let bytes = try FileSystem.readAll(path, noFollow: true)
-    let digest = bytes.withUnsafeBytes { SHA256.hex(of: $0) }
-    if Int64(bytes.count) != batch.bytes || (batch.sha256 != nil && digest != batch.sha256) {
+    let read = try Self.fingerprint(path)
+    if read.bytes != batch.bytes || (batch.sha256 != nil && read.sha256 != batch.sha256) {
       throw StoreRebuildError.changedEvidence(
-        path: path, bytes: Int64(bytes.count), sha256: digest, recordedBytes: batch.bytes,
+        path: path, bytes: read.bytes, sha256: read.sha256, recordedBytes: batch.bytes,
         recordedSHA256: batch.sha256)
     }
+  }
+
+  /// Size and SHA-256 of an archived file, read in chunks as the inbox scan reads it.
+  private static func fingerprint(_ path: String) throws -> (bytes: Int64, sha256: String) {
+    guard let read = try InboxScanner.fingerprint(path) else { throw StoreRebuildError.changingEvidence(path: path) }
+    return read
   }
 
   /// Moves the databases, the marker, the parts and the rejects into `rebuild-<time>/`.
@@ -155,12 +158,15 @@ public struct StoreRebuilder: Sendable {
 public enum StoreRebuildError: Error, Sendable, Equatable, CustomStringConvertible {
   case missingEvidence(path: String)
   case changedEvidence(path: String, bytes: Int64, sha256: String, recordedBytes: Int64, recordedSHA256: String?)
+  case changingEvidence(path: String)
 
   public var description: String {
     switch self {
     case .missingEvidence(let path):
       "\(path) is listed in the registration journal but missing; nothing was changed — restore it "
         + "from its producer or a backup, then rebuild"
+    case .changingEvidence(let path):
+      "\(path) changed while it was read; nothing was changed — stop whatever writes into archive/, then rebuild"
     case .changedEvidence(let path, let bytes, let sha256, let recordedBytes, let recordedSHA256):
       "\(path) is not the file registered (\(bytes) bytes, SHA-256 \(sha256); registered \(recordedBytes) "
         + "bytes, SHA-256 \(recordedSHA256 ?? "not recorded")); nothing was changed — restore the "

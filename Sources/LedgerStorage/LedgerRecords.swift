@@ -108,15 +108,18 @@ public struct StageTiming: Sendable, Equatable {
     self.workingMillis = workingMillis
   }
 
-  /// Time spent working (the one definition of a stage's time, for `status` and the console).
+  /// Time spent working, once an attempt has ended (the one definition of a stage's time, for
+  /// `status` and the console).
   public var working: Int64? {
-    workingMillis ?? (startedAt.flatMap { start in endedAt.map { $0 - start } })
+    guard let end = endedAt else { return nil }
+    return workingMillis ?? startedAt.map { end - $0 }
   }
 
-  /// Time between the first attempt's start and the last one's end not spent working.
+  /// Time between the first attempt's start and the last one's end not spent working, when
+  /// there was any.
   public var waiting: Int64? {
-    guard let start = startedAt, let end = endedAt, let working else { return nil }
-    return max(0, end - start - working)
+    guard let start = startedAt, let end = endedAt, let working, end - start > working else { return nil }
+    return end - start - working
   }
 }
 

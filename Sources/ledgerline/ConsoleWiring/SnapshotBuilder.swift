@@ -89,14 +89,8 @@ struct SnapshotBuilder {
 
   func row(_ job: JobRecord, names: [Int64: String]) -> JobRow {
     let stages = Stage.allCases.map { cell(job, $0) }
-    let timings: [Duration?] = Stage.allCases.map { stage in
-      guard let t = job.timings[stage], t.endedAt != nil, let working = t.working else { return nil }
-      return .milliseconds(working)
-    }
-    let waits: [Duration?] = Stage.allCases.map { stage in
-      guard let waiting = job.timings[stage]?.waiting, waiting > 0 else { return nil }
-      return .milliseconds(waiting)
-    }
+    let timings: [Duration?] = Stage.allCases.map { job.timings[$0]?.working.map(Duration.milliseconds) }
+    let waits: [Duration?] = Stage.allCases.map { job.timings[$0]?.waiting.map(Duration.milliseconds) }
     return JobRow(
       seq: job.seq, inputs: job.inputs.compactMap { names[$0] }, stages: stages,
       events: Int(job.counts.events), keys: Int(job.counts.keys), rejects: Int(job.counts.rejects),
