@@ -85,9 +85,9 @@ public enum BenchEndToEnd {
     options.backlog = BacklogPolicy(maxInputs: 100_000, maxBytes: Int64.max)
     options.compactEvery = 0
     let marks = Mutex<[Stage: Int64]>([:])
-    options.beforeStage = { stage, _ in
+    options.beforeTask = { task in
       let hwm = BenchMeter.highWaterMarkBytes()
-      marks.withLock { $0[stage] = max($0[stage] ?? 0, hwm) }
+      marks.withLock { $0[task.stage] = max($0[task.stage] ?? 0, hwm) }
     }
     let engine = Engine(context: context, options: options)
     let earlier = try context.ledger.recentJobs(limit: 1).last?.seq ?? 0

@@ -33,7 +33,8 @@ struct BenchThroughput {
     let context = workspace.context
     try Engine(context: context).scanInbox()
     let inputs = try context.ledger.ungroupedInputBatches().map(\.id)
-    let job = try context.ledger.createJob(inputs: inputs, at: context.clock.nowMillis())
+    let job = try context.ledger.createJob(
+      inputs: inputs, partitions: context.partitions, at: context.clock.nowMillis())
     let before = BenchMeter.sample()
     let output = try StatelessReducer(context: context).run(job: job)
     let after = BenchMeter.sample()

@@ -4,56 +4,53 @@ import LedgerStorage
 import LedgerSystem
 
 extension Engine {
-  /// Runs one claimed stage attempt and records its outcome in the ledger.
+  /// Runs one claimed task attempt and records its outcome in the ledger under its attempt.
   func perform(_ work: Work) throws {
-    defer {
-      state.withLock { s in
-        s.busy.remove(work.stage)
-        s.runningJob[work.stage] = nil
-      }
-    }
-    options.beforeStage?(work.stage, work.job.seq)
-    let attempt = try context.ledger.beginStage(work.stage, job: work.job.seq, at: context.clock.nowMillis())
+    let task = work.task
+    defer { state.withLock { _ = $0.running.removeValue(forKey: task) } }
+    options.beforeTask?(task)
     let counts: JobCounts
     do {
-      if let fault = context.faults.fault(stage: work.stage, job: work.job.seq, attempt: attempt),
-        try !alreadyInjectedPermanently(fault, job: work.job.seq)
+      if let fault = context.faults.fault(stage: task.stage, job: task.job, attempt: work.attempt),
+        try !alreadyInjectedPermanently(fault, task: task)
       {
         throw fault
       }
       let started = context.clock.nowMillis()
       counts = try execute(work)
       let finished = context.clock.nowMillis()
-      try context.ledger.completeStage(work.stage, job: work.job.seq, counts: counts, at: finished)
+      try context.ledger.completeTask(task, attempt: work.attempt, counts: counts, at: finished)
       options.logger.debug(
-        "batch \(work.job.seq) \(work.stage.rawValue) done in \(finished - started) ms",
-        metadata: ["batch": "\(work.job.seq)", "stage": "\(work.stage.rawValue)", "attempt": "\(attempt)"])
+        "\(task) done in \(finished - started) ms",
+        metadata: [
+          "batch": "\(task.job)", "stage": "\(task.stage.rawValue)",
+          "partition": "\(task.partition.map(String.init) ?? "-")",
+          "attempt": "\(work.attempt)",
+        ])
     } catch {
-      try recordFailure(error, work: work, attempt: attempt)
+      try recordFailure(error, work: work)
       return
     }
-    // The stage is recorded as done: what follows is housekeeping, never the stage's failure.
+    // The task is recorded as done: what follows is housekeeping, never the task's failure.
     do {
-      try afterCompletion(work, counts: counts)
+      try afterCompletion(work)
     } catch {
       try note(
         LedgerEvent(
-          at: context.clock.nowMillis(), kind: .failure, job: work.job.seq,
+          at: context.clock.nowMillis(), kind: .failure, job: task.job,
           text:
-            "batch \(work.job.seq) is \(work.stage == .index ? "done" : "past \(work.stage.rawValue)"), but housekeeping after it failed: \(error); leftovers are cleared on the next start"
+            "\(task) is done, but housekeeping after it failed: \(error); leftovers are cleared on the next start"
         ))
     }
   }
 
   private func execute(_ work: Work) throws -> JobCounts {
-    let job = work.job.seq
-    let stage = work.stage
+    let task = work.task
+    let job = task.job
     let progress: @Sendable (Double) -> Void = { [self] fraction in
-      state.withLock { $0.progress[stage] = fraction }
+      state.withLock { $0.running[task] = fraction }
     }
-    progress(0)
-    switch work.stage {
-    case .reduce:
+    guard let p = task.partition else {
       let output = try StatelessReducer(context: context).run(job: work.job, progress: progress)
       if output.counts.rejects > 0 {
         try note(
@@ -70,115 +67,137 @@ extension Engine {
             text: "batch \(job): \(output.blankLines) blank line\(output.blankLines == 1 ? "" : "s") skipped"))
       }
       return output.counts
+    }
+    let key = PartitionKey(job: job, partition: p)
+    switch task.stage {
+    case .reduce:
+      throw StageFailure(kind: .internalError, stage: .reduce, message: "\(task): reduce has no partitions")
     case .prefetch:
       // The baseline is registered before any index read, so the overlay keeps every entry
       // this prefetch might not see in the key index.
       let baseline = state.withLock { s -> UInt64 in
-        s.prefetching[job] = s.indexedThrough
-        return s.indexedThrough
+        s.prefetching[key] = s.indexed(p)
+        return s.indexed(p)
       }
-      let output: Prefetcher.Output
+      let output: PrefetchedPartition
       do {
-        output = try Prefetcher(context: context).run(job: job, baseline: baseline, progress: progress)
+        output = try Prefetcher(context: context).run(job: job, partition: p)
       } catch {
-        state.withLock { _ = $0.prefetching.removeValue(forKey: job) }
+        state.withLock { _ = $0.prefetching.removeValue(forKey: key) }
         throw error
       }
       state.withLock { s in
-        s.prefetched[job] = output
-        s.prefetching[job] = nil
+        s.prefetched[key] = EngineState.Prefetched(baseline: baseline, partition: output)
+        s.prefetching[key] = nil
       }
       return JobCounts()
     case .process:
-      guard let input = state.withLock({ $0.prefetched[job] }) else {
-        throw StageFailure(kind: .internalError, stage: .process, message: "no prefetched artifacts for batch \(job)")
+      guard let input = state.withLock({ $0.prefetched[key] }) else {
+        throw StageFailure(kind: .internalError, stage: .process, message: "no prefetched artifacts for \(task)")
       }
-      let output = try Processor(context: context, overlay: overlay).run(input, progress: progress)
+      let output = try Processor(context: context, overlay: overlay).run(
+        job: job, partition: p, of: max(1, work.job.partitions), prefetched: input.partition)
       state.withLock { s in
-        s.prefetched[job] = nil
-        s.processed[job] = output.written
+        s.prefetched[key] = nil
+        s.processed[key] = output.written
       }
       var counts = output.counts
-      counts.rejects = work.job.counts.rejects + Int64(output.rejections.count)
+      counts.rejects = Int64(output.rejections.count)
       return counts
     case .index:
-      let written = state.withLock { $0.processed[job] }
-      _ = try Indexer(context: context).run(job: job, written: written, progress: progress)
+      let written = state.withLock { $0.processed[key] }
+      _ = try Indexer(context: context).run(job: job, partition: p, written: written)
       return JobCounts()
     }
   }
 
-  /// Bookkeeping after a stage finished: hand-offs, overlay eviction, garbage of finished jobs.
-  private func afterCompletion(_ work: Work, counts: JobCounts) throws {
-    guard work.stage == .index else { return }
-    let job = work.job.seq
+  /// Bookkeeping after an index task: hand-offs, overlay eviction, the partition's intermediate
+  /// files, and (once the whole job is done) throughput and an occasional compaction.
+  private func afterCompletion(_ work: Work) throws {
+    guard work.task.stage == .index, let p = work.task.partition else { return }
+    let job = work.task.job
+    let jobDone = try context.ledger.job(job)?.status == .done
     let now = context.clock.nowMillis()
     let safe = state.withLock { s -> UInt64 in
-      s.processed[job] = nil
-      s.indexedThrough = max(s.indexedThrough, job)
-      s.noteApplied(work.job.counts.events, at: now)
-      return s.overlaySafeThrough
+      s.processed[PartitionKey(job: job, partition: p)] = nil
+      s.indexedThrough[p] = max(s.indexed(p), job)
+      if jobDone {
+        s.noteApplied(work.job.counts.events, at: now)
+        s.indexedFloor = max(s.indexedFloor, job)
+      }
+      return s.overlaySafeThrough(partitions: context.partitions)
     }
     overlay.evict(through: safe)
-    try removeIntermediateFiles(job: job)
-    if options.compactEvery > 0, job % options.compactEvery == 0 {
+    try FileSystem.remove("\(context.paths.parts)/\(PartNames.stateless(job: job, partition: p))")
+    try FileSystem.remove("\(context.paths.parts)/\(PartNames.manifest(job: job, partition: p))")
+    if jobDone, options.compactEvery > 0, job % options.compactEvery == 0 {
       _ = try compactIfQuiescent(force: false)
     }
   }
 
-  /// Stateless and manifest part files are garbage once a job is indexed.
-  func removeIntermediateFiles(job: UInt64) throws {
-    for p in 0..<context.partitions {
-      try FileSystem.remove("\(context.paths.parts)/\(PartNames.stateless(job: job, partition: p))")
-      try FileSystem.remove("\(context.paths.parts)/\(PartNames.manifest(job: job, partition: p))")
-    }
-  }
-
-  private func recordFailure(_ error: any Error, work: Work, attempt: Int) throws {
+  private func recordFailure(_ error: any Error, work: Work) throws {
+    let task = work.task
     // A failed process keeps its prefetched input for the retry (compaction waits meanwhile:
-    // it never runs while a prefetched job waits). A failed prefetch leaves nothing behind.
-    if work.stage == .prefetch {
-      state.withLock { _ = $0.prefetched.removeValue(forKey: work.job.seq) }
+    // it never runs while a prefetched partition waits). A failed prefetch leaves nothing.
+    if task.stage == .prefetch, let p = task.partition {
+      state.withLock { _ = $0.prefetched.removeValue(forKey: PartitionKey(job: task.job, partition: p)) }
     }
-    let failure = FailureClassifier.classify(error, stage: work.stage)
+    let failure = FailureClassifier.classify(error, stage: task.stage)
     let policy = options.retryPolicy(failure.kind)
     let now = context.clock.nowMillis()
-    let job = work.job.seq
-    switch policy.decision(afterFailedAttempt: attempt, random: nextRandom()) {
+    let job = task.job
+    switch policy.decision(afterFailedAttempt: work.attempt, random: nextRandom()) {
     case .retry(let delay):
       let millis = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
-      try context.ledger.failStage(
-        work.stage, job: job, kind: failure.kind, message: failure.message, nextAttemptAt: now + millis, at: now)
+      try context.ledger.failTask(
+        task, attempt: work.attempt, kind: failure.kind, message: failure.message, nextAttemptAt: now + millis, at: now)
       try note(
         LedgerEvent(
           at: now, kind: .retry, job: job,
           text:
-            "batch \(job) \(work.stage.rawValue) attempt \(attempt)/\(policy.maxAttempts) failed (\(failure.kind.rawValue)): \(failure.message); retry in \(millis) ms"
+            "\(task) attempt \(work.attempt)/\(policy.maxAttempts) failed (\(failure.kind.rawValue)): \(failure.message); retry in \(millis) ms"
         ))
     case .giveUp:
-      try context.ledger.failStage(
-        work.stage, job: job, kind: failure.kind, message: failure.message, nextAttemptAt: nil, at: now)
+      try context.ledger.failTask(
+        task, attempt: work.attempt, kind: failure.kind, message: failure.message, nextAttemptAt: nil, at: now)
       try note(
         LedgerEvent(
           at: now, kind: .failure, job: job,
           text:
-            "batch \(job) \(work.stage.rawValue) failed after \(attempt) attempt\(attempt == 1 ? "" : "s") (\(failure.kind.rawValue)): \(failure.message); run `ledgerline retry \(job)` once fixed"
+            "\(task) failed after \(work.attempt) attempt\(work.attempt == 1 ? "" : "s") (\(failure.kind.rawValue)): \(failure.message); run `ledgerline retry \(job)` once fixed"
         ))
     }
   }
 
   /// Restart: interrupted attempts become pending again, the in-flight overlay is rebuilt from
-  /// the manifests of processed-but-unindexed jobs, and leftovers of finished jobs are removed.
+  /// the manifests of processed-but-unindexed partitions, and leftovers of finished jobs are
+  /// removed.
   func recover() throws {
     let now = context.clock.nowMillis()
     try context.ledger.resetInterruptedStages(at: now)
-    let unfinished = try context.ledger.unfinishedJobs()
-    let indexedThrough = try ledgerIndexedThrough()
-    state.withLock { $0.indexedThrough = indexedThrough }
+    let floor = try ledgerIndexedThrough()
+    let partitions = try context.ledger.unfinishedPartitionTasks()
+    // Per partition: the last job, in order, through which it is indexed.
+    var indexed: [Int: UInt64] = [:]
+    var blocked: Set<Int> = []
+    for job in try context.ledger.unfinishedJobs() {
+      let tasks = partitions.filter { $0.job == job.seq }
+      for p in 0..<max(1, job.partitions) where !blocked.contains(p) {
+        if job.stage == .reduce || tasks.contains(where: { $0.partition == p }) {
+          blocked.insert(p)
+        } else {
+          indexed[p] = job.seq
+        }
+      }
+    }
+    state.withLock { s in
+      s.indexedFloor = floor
+      s.indexedThrough = indexed
+    }
     var pendingIDs: [String: Set<String>] = [:]
     let indexer = Indexer(context: context)
-    for job in unfinished where job.stage == .index {
-      var entries = try indexer.recoverOverlay(job: job.seq)
+    for task in partitions where task.state.stage == .index {
+      var entries = try indexer.recoverOverlay(job: task.job, partition: task.partition)
       for (key, entry) in entries where entry.stored.ids == .external {
         let ids = pendingIDs[key, default: []].union(entry.pendingExternalIDs)
         pendingIDs[key] = ids
@@ -190,7 +209,7 @@ extension Engine {
       try FileSystem.remove("\(context.paths.parts)/tmp/\(name)")
     }
     for name in try FileSystem.listIfPresent(context.paths.parts) where name.hasPrefix("s-") || name.hasPrefix("m-") {
-      if let job = PartNames.job(ofPart: name), job <= indexedThrough {
+      if let job = PartNames.job(ofPart: name), job <= floor {
         try FileSystem.remove("\(context.paths.parts)/\(name)")
       }
     }
@@ -202,11 +221,12 @@ extension Engine {
     return try context.ledger.recentJobs(limit: 1).last?.seq ?? 0
   }
 
-  /// An injected permanent fault fires once per job and stage: the operator's retry succeeds.
-  private func alreadyInjectedPermanently(_ fault: StageFailure, job: UInt64) throws -> Bool {
+  /// An injected permanent fault fires once per task (job, stage and partition): the
+  /// operator's retry succeeds.
+  private func alreadyInjectedPermanently(_ fault: StageFailure, task: TaskRef) throws -> Bool {
     guard fault.kind == .injectedPermanent else { return false }
-    return try context.ledger.stageRuns(job: job).contains {
-      $0.stage == fault.stage && $0.outcome == FailureKind.injectedPermanent.rawValue
+    return try context.ledger.stageRuns(job: task.job).contains {
+      $0.stage == task.stage && $0.partition == task.partition && $0.outcome == FailureKind.injectedPermanent.rawValue
     }
   }
 }

@@ -4,24 +4,33 @@ import LedgerStorage
 import Logging
 import Synchronization
 
-/// The assembly line: a reduce worker runs ahead, and prefetch, process and index each have a
-/// worker, so while job N is indexed, N+1 is processed and N+2 prefetched (SPEC §4). The
+/// The assembly line (SPEC §4): workers take tasks as the ``PartitionScheduler`` allows, the
+/// reduce of a job, then prefetch, process and index of each of its partitions, so one big job
+/// keeps every core busy and while partition p of job N is indexed, p of N+1 is processed. The
 /// workflow ledger orders the jobs; the in-flight overlay makes the stages safe to overlap.
 public final class Engine: Sendable {
   public let context: EngineContext
   public let options: EngineOptions
   let overlay = InFlightOverlay()
   let state = Mutex(EngineState())
-  let random = Mutex(SeededRandom(seed: 0x1ED9E5))
+  let random: Mutex<SeededRandom>
+  /// One claim at a time in this process (decide, then begin in the ledger).
+  let claiming = Mutex(0)
+  /// Wakes idle workers when a task ends, input arrives or a stop is asked.
+  let wakeup = Wakeup()
+  /// One inbox scan at a time, with the time of the last one.
+  let scanning = Mutex<Int64>(0)
 
   public init(context: EngineContext, options: EngineOptions = EngineOptions()) {
     self.context = context
     self.options = options
+    random = Mutex(SeededRandom(seed: options.taskOrderSeed ?? 0x1ED9E5))
   }
 
-  /// Asks the workers to stop after the stage they are running.
+  /// Asks the workers to stop after the task they are running.
   public func requestStop() {
     state.withLock { $0.stopRequested = true }
+    wakeup.signal()
   }
 
   var stopRequested: Bool { state.withLock { $0.stopRequested } }
@@ -42,16 +51,15 @@ public final class Engine: Sendable {
   }
 
   private func runWorkers(untilIdle: Bool) throws {
-    let groups: [[Stage]] =
-      options.pipelined ? [[.reduce], [.prefetch], [.process], [.index]] : [[.index, .process, .prefetch, .reduce]]
+    let count = options.pipelined ? max(1, options.workers ?? max(2, ProcessInfo.processInfo.activeProcessorCount)) : 1
     let errors = Mutex<[any Error]>([])
     let done = DispatchGroup()
-    for stages in groups {
+    for _ in 0..<count {
       done.enter()
       Thread.detachNewThread { [self] in
         defer { done.leave() }
         do {
-          try workerLoop(stages: stages, untilIdle: untilIdle)
+          try workerLoop(untilIdle: untilIdle)
         } catch {
           errors.withLock { $0.append(error) }
           requestStop()
@@ -62,33 +70,50 @@ public final class Engine: Sendable {
     if let first = errors.withLock({ $0.first }) { throw first }
   }
 
-  /// One worker: repeatedly takes the next runnable work of its stages.
-  private func workerLoop(stages: [Stage], untilIdle: Bool) throws {
-    var idleSleep: UInt32 = 1_000
-    var lastScan: Int64 = 0
+  /// One worker: scans the inbox when due, runs the next task the scheduler allows, and sleeps
+  /// until woken (a task ended, a stop) or a retry or the next scan falls due.
+  private func workerLoop(untilIdle: Bool) throws {
     while !stopRequested {
-      var scanned: InboxScanner.Result?
-      if stages.contains(.reduce), context.clock.nowMillis() - lastScan >= options.pollMillis || idleSleep == 1_000 {
-        scanned = try scanInbox()
-        lastScan = context.clock.nowMillis()
-      }
-      if let work = try claimWork(stages: stages) {
+      try scanIfDue()
+      let seen = wakeup.generation
+      switch try claimWork() {
+      case .work(let work):
         try perform(work)
-        idleSleep = 1_000
-        continue
+        wakeup.signal()
+      case .wait(let until):
+        if let until, context.clock.isSimulated {
+          context.clock.sleep(until: until)
+          continue
+        }
+        wakeup.wait(
+          since: seen, millis: min(options.pollMillis, max(1, (until ?? Int64.max) - context.clock.nowMillis())))
+      case .idle:
+        // Idle only if a scan right now registers nothing and nothing is being written.
+        if untilIdle {
+          let scan = try scanning.withLock { last -> InboxScanner.Result in
+            last = context.clock.nowMillis()
+            return try scanInbox()
+          }
+          if scan.registered.isEmpty, scan.waiting.isEmpty, try isIdle() {
+            requestStop()
+            break
+          }
+          continue
+        }
+        wakeup.wait(since: seen, millis: options.pollMillis)
       }
-      // Only the worker that scans the inbox decides idleness, right after a scan.
-      // (Nothing was claimable, so a scan this iteration that registered nothing still holds.)
-      if untilIdle, stages.contains(.reduce), let scan = try Optional(scanned ?? scanInbox()),
-        scan.registered.isEmpty, scan.waiting.isEmpty, try isIdle()
-      {
-        requestStop()
-        break
-      }
-      try waitForDueRetry()
-      usleep(idleSleep)
-      idleSleep = min(idleSleep * 2, 50_000)
     }
+  }
+
+  /// Scans the inbox if no worker did for `pollMillis` (one worker scans at a time).
+  private func scanIfDue() throws {
+    let registered = try scanning.withLock { last -> Bool in
+      let now = context.clock.nowMillis()
+      guard last == 0 || now - last >= options.pollMillis else { return false }
+      last = now
+      return try !scanInbox().registered.isEmpty
+    }
+    if registered { wakeup.signal() }
   }
 
   /// Registers new inbox files; records refusals in the operator feed.
@@ -138,15 +163,38 @@ public final class Engine: Sendable {
     }
   }
 
-  /// With a simulated clock, jump to the earliest retry deadline when nothing else can run.
-  private func waitForDueRetry() throws {
-    guard context.clock.isSimulated else { return }
-    let next = try context.ledger.unfinishedJobs().compactMap(\.nextAttemptAt).min()
-    if let next { context.clock.sleep(until: next) }
-  }
-
   func nextRandom() -> Double {
     random.withLock { $0.nextUnitDouble() }
+  }
+}
+
+/// A wake-up call for idle workers; a generation count makes sure a signal sent between a
+/// worker's look at the work and its wait is not lost.
+final class Wakeup: @unchecked Sendable {
+  // NSCondition guards `count`: every access holds its lock.
+  private let condition = NSCondition()
+  private var count: UInt64 = 0
+
+  var generation: UInt64 {
+    condition.lock()
+    defer { condition.unlock() }
+    return count
+  }
+
+  func signal() {
+    condition.lock()
+    count &+= 1
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// Waits up to `millis` unless a signal came after `seen` was read.
+  func wait(since seen: UInt64, millis: Int64) {
+    condition.lock()
+    if count == seen {
+      _ = condition.wait(until: Date(timeIntervalSinceNow: Double(max(1, millis)) / 1000))
+    }
+    condition.unlock()
   }
 }
 

@@ -28,15 +28,18 @@ public struct EngineContext: Sendable {
   public var cache: ArtifactCache
   public var clock: any WallClock
   public var faults: FaultInjector
-  /// Stateless partitions per job = part files per stage output.
+  /// Partitions per job: after reduce, each is a task of its own through prefetch, process and
+  /// index, with one part file per stage output. Recorded per job in the ledger.
   public var partitions: Int
+  /// The partition count of a store (the only one used so far).
+  public static let defaultPartitions = 4
   /// Currency for CSV lines without one (SPEC §2).
   public var defaultCurrency: Currency
 
   public init(
     paths: EnginePaths, ledger: any WorkflowLedger, keyIndex: any KeyIndex, reader: PartFileReader,
     cache: ArtifactCache, clock: any WallClock = SystemClock(), faults: FaultInjector = .none,
-    partitions: Int = 4, defaultCurrency: Currency = .usd
+    partitions: Int = EngineContext.defaultPartitions, defaultCurrency: Currency = .usd
   ) {
     self.paths = paths
     self.ledger = ledger

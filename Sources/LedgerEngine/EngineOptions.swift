@@ -3,8 +3,13 @@ import Logging
 
 /// How the engine runs.
 public struct EngineOptions: Sendable {
-  /// Run the stages as an assembly line (one worker per stage) instead of one after another.
+  /// Run tasks side by side (several workers) instead of one after another (one worker).
   public var pipelined: Bool = true
+  /// Workers when pipelined; `nil`: one per core, at least two.
+  public var workers: Int? = nil
+  /// Test hook: when set, a worker picks at random (seeded) among the tasks that may start,
+  /// instead of the most urgent one, so tests explore other interleavings.
+  public var taskOrderSeed: UInt64? = nil
   public var backlog: BacklogPolicy = BacklogPolicy()
   /// Retry policy per failure kind.
   public var retryPolicy: @Sendable (FailureKind) -> RetryPolicy = { RetryPolicy.forKind($0) }
@@ -20,8 +25,8 @@ public struct EngineOptions: Sendable {
   /// Where the engine logs its operator-feed events (also kept in the ledger) and stage
   /// timings. Silent unless the executable gives it a handler (`run --log-level`).
   public var logger = Logger(label: "ledgerline.engine", factory: { _ in SwiftLogNoOpLogHandler() })
-  /// Test hook: called before a stage runs (e.g. to pause the indexer). Not for production.
-  public var beforeStage: (@Sendable (Stage, UInt64) -> Void)? = nil
+  /// Test hook: called before a task runs (e.g. to pause an indexer). Not for production.
+  public var beforeTask: (@Sendable (TaskRef) -> Void)? = nil
 
   public init() {}
 }

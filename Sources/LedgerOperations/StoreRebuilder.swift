@@ -68,7 +68,8 @@ public struct StoreRebuilder: Sendable {
       // set aside stay aside.
       for seq in batches.replay.jobs.keys.sorted() {
         let inputs = (batches.replay.jobs[seq] ?? []).filter { !batches.replay.quarantined.contains($0) }
-        _ = try ledger.createJob(inputs: inputs.compactMap { ids[$0] }, at: clock.nowMillis())
+        _ = try ledger.createJob(
+          inputs: inputs.compactMap { ids[$0] }, partitions: EngineContext.defaultPartitions, at: clock.nowMillis())
       }
       for input in batches.replay.quarantined.sorted() {
         if let id = ids[input] { _ = try ledger.holdBack(input: id, at: clock.nowMillis()) }

@@ -3,7 +3,8 @@ import LedgerStorage
 extension SQLiteWorkflowLedger {
   private static let jobColumns = """
     seq, stage, status, attempts, next_attempt_at, last_error, last_error_kind, input_bytes,
-    events, rejects, keys, duplicates, lines_applied, artifacts_written, bytes_written, created_at
+    events, rejects, keys, duplicates, lines_applied, artifacts_written, bytes_written, created_at,
+    partitions
     """
 
   private static func jobRecord(_ s: SQLiteStatement) throws -> JobRecord {
@@ -24,12 +25,14 @@ extension SQLiteWorkflowLedger {
     counts.linesApplied = s.int64(at: 12)
     counts.artifactsWritten = s.int64(at: 13)
     counts.bytesWritten = s.int64(at: 14)
-    return JobRecord(
+    var record = JobRecord(
       seq: UInt64(s.int64(at: 0)), inputs: [], stage: stage, status: status,
       attempts: s.int(at: 3), nextAttemptAt: s.isNull(at: 4) ? nil : s.int64(at: 4),
       lastError: s.optionalString(at: 5),
       lastErrorKind: s.optionalString(at: 6).flatMap(FailureKind.init(rawValue:)),
       counts: counts, timings: [:], createdAt: s.int64(at: 15))
+    record.partitions = s.int(at: 16)
+    return record
   }
 
   /// Jobs matching `clause`, with their inputs and stage timings filled in.
@@ -48,20 +51,32 @@ extension SQLiteWorkflowLedger {
       ) { s in
         if let i = index[UInt64(s.int64(at: 0))] { jobs[i].inputs.append(s.int64(at: 1)) }
       }
+      // Per stage: first start, last end; a stage run per partition counts its slowest and
+      // most-attempted partition (the partitions ran side by side).
+      var perPartition: [UInt64: [Stage: [(start: Int64?, end: Int64?, runs: Int, working: Int64?)]]] = [:]
       try conn.query(
         """
         SELECT job, stage, MIN(started_at), MAX(ended_at), COUNT(*),
           SUM(CASE WHEN ended_at IS NOT NULL THEN ended_at - started_at END) FROM stage_runs
-        WHERE job BETWEEN ? AND ? GROUP BY job, stage
+        WHERE job BETWEEN ? AND ? GROUP BY job, stage, partition_no
         """,
         [.integer(Int64(lo)), .integer(Int64(hi))]
       ) { s in
-        guard let i = index[UInt64(s.int64(at: 0))], let stage = Stage(rawValue: try s.string(at: 1))
-        else { return }
-        jobs[i].totalAttempts += s.int(at: 4)
-        jobs[i].timings[stage] = StageTiming(
-          startedAt: s.isNull(at: 2) ? nil : s.int64(at: 2),
-          endedAt: s.isNull(at: 3) ? nil : s.int64(at: 3), workingMillis: s.isNull(at: 5) ? nil : s.int64(at: 5))
+        guard let stage = Stage(rawValue: try s.string(at: 1)) else { return }
+        perPartition[UInt64(s.int64(at: 0)), default: [:]][stage, default: []].append(
+          (
+            s.isNull(at: 2) ? nil : s.int64(at: 2), s.isNull(at: 3) ? nil : s.int64(at: 3), s.int(at: 4),
+            s.isNull(at: 5) ? nil : s.int64(at: 5)
+          ))
+      }
+      for (job, stages) in perPartition {
+        guard let i = index[job] else { continue }
+        for (stage, rows) in stages {
+          jobs[i].totalAttempts += rows.map(\.runs).max() ?? 0
+          jobs[i].timings[stage] = StageTiming(
+            startedAt: rows.compactMap(\.start).min(), endedAt: rows.compactMap(\.end).max(),
+            workingMillis: rows.compactMap(\.working).max())
+        }
       }
       return jobs
     }
@@ -81,41 +96,163 @@ extension SQLiteWorkflowLedger {
       where: "WHERE seq > ? ORDER BY seq", [.integer(max(0, maxSeq - Int64(limit)))])
   }
 
-  public func beginStage(_ stage: Stage, job: UInt64, at now: Int64) throws -> Int {
-    try db.transaction { conn in
-      guard
-        let attempts = try conn.scalarInt64(
-          "SELECT attempts FROM jobs WHERE seq = ?", [.integer(Int64(job))])
-      else { throw LedgerError.unknownJob(job) }
-      let attempt = attempts + 1
+  private static let taskColumns = "stage, status, attempts, next_attempt_at, last_error, last_error_kind"
+
+  /// A task state from `taskColumns` starting at column `at`.
+  private static func taskState(_ s: SQLiteStatement, at c: Int32, table: String) throws -> TaskState {
+    let stageText = try s.string(at: c)
+    let statusText = try s.string(at: c + 1)
+    guard let stage = Stage(rawValue: stageText) else {
+      throw LedgerError.badValue(column: "\(table).stage", value: stageText)
+    }
+    guard let status = JobStatus(rawValue: statusText) else {
+      throw LedgerError.badValue(column: "\(table).status", value: statusText)
+    }
+    return TaskState(
+      stage: stage, status: status, attempts: s.int(at: c + 2),
+      nextAttemptAt: s.isNull(at: c + 3) ? nil : s.int64(at: c + 3),
+      lastError: s.optionalString(at: c + 4),
+      lastErrorKind: s.optionalString(at: c + 5).flatMap(FailureKind.init(rawValue:)))
+  }
+
+  private func partitionTasks(_ conn: SQLiteConnection, where clause: String, _ values: [SQLiteValue]) throws
+    -> [PartitionTaskRecord]
+  {
+    var out: [PartitionTaskRecord] = []
+    try conn.query(
+      "SELECT job, partition_no, \(Self.taskColumns) FROM partition_tasks \(clause) ORDER BY job, partition_no", values
+    ) { s in
+      out.append(
+        PartitionTaskRecord(
+          job: UInt64(s.int64(at: 0)), partition: s.int(at: 1),
+          state: try Self.taskState(s, at: 2, table: "partition_tasks")))
+    }
+    return out
+  }
+
+  public func partitionTasks(job: UInt64) throws -> [PartitionTaskRecord] {
+    try db.withConnection { try partitionTasks($0, where: "WHERE job = ?", [.integer(Int64(job))]) }
+  }
+
+  public func unfinishedPartitionTasks() throws -> [PartitionTaskRecord] {
+    try db.withConnection { try partitionTasks($0, where: "WHERE status != 'done'", []) }
+  }
+
+  /// The state of `task`'s row: the job's own before partitions exist, else the partition's.
+  private func state(_ conn: SQLiteConnection, of task: TaskRef) throws -> TaskState {
+    var found: TaskState?
+    if let p = task.partition {
+      try conn.query(
+        "SELECT \(Self.taskColumns) FROM partition_tasks WHERE job = ? AND partition_no = ?",
+        [.integer(Int64(task.job)), .integer(Int64(p))]
+      ) { found = try Self.taskState($0, at: 0, table: "partition_tasks") }
+      guard let found else {
+        guard try conn.scalarInt64("SELECT 1 FROM jobs WHERE seq = ?", [.integer(Int64(task.job))]) != nil else {
+          throw LedgerError.unknownJob(task.job)
+        }
+        throw LedgerError.unknownPartition(job: task.job, partition: p)
+      }
+      return found
+    }
+    try conn.query("SELECT \(Self.taskColumns) FROM jobs WHERE seq = ?", [.integer(Int64(task.job))]) {
+      found = try Self.taskState($0, at: 0, table: "jobs")
+    }
+    guard let found else { throw LedgerError.unknownJob(task.job) }
+    return found
+  }
+
+  private static func values(_ t: TaskState) -> [SQLiteValue] {
+    [
+      .text(t.stage.rawValue), .text(t.status.rawValue), .integer(Int64(t.attempts)),
+      t.nextAttemptAt.map(SQLiteValue.integer) ?? .null, t.lastError.map(SQLiteValue.text) ?? .null,
+      t.lastErrorKind.map { SQLiteValue.text($0.rawValue) } ?? .null,
+    ]
+  }
+
+  private static let setTask =
+    "stage = ?, status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, last_error_kind = ?"
+
+  /// Writes `state` to `task`'s row (a partition's row also refreshes its job's aggregate).
+  private func write(_ conn: SQLiteConnection, _ state: TaskState, to task: TaskRef) throws {
+    if let p = task.partition {
       try conn.run(
-        """
-        UPDATE jobs SET stage = ?, status = 'running', attempts = ?, next_attempt_at = NULL
-        WHERE seq = ?
-        """, [.text(stage.rawValue), .integer(attempt), .integer(Int64(job))])
-      try conn.run(
-        "INSERT INTO stage_runs(job, stage, attempt, started_at) VALUES (?,?,?,?)",
-        [.integer(Int64(job)), .text(stage.rawValue), .integer(attempt), .integer(now)])
-      return Int(attempt)
+        "UPDATE partition_tasks SET \(Self.setTask) WHERE job = ? AND partition_no = ?",
+        Self.values(state) + [.integer(Int64(task.job)), .integer(Int64(p))])
+      try refreshJob(conn, task.job)
+    } else {
+      try conn.run("UPDATE jobs SET \(Self.setTask) WHERE seq = ?", Self.values(state) + [.integer(Int64(task.job))])
     }
   }
 
-  public func completeStage(_ stage: Stage, job: UInt64, counts: JobCounts, at now: Int64) throws {
+  /// The job's row shows the aggregate of its partitions.
+  private func refreshJob(_ conn: SQLiteConnection, _ job: UInt64) throws {
+    let states = try partitionTasks(conn, where: "WHERE job = ?", [.integer(Int64(job))]).map(\.state)
+    guard !states.isEmpty else { return }
+    try conn.run(
+      "UPDATE jobs SET \(Self.setTask) WHERE seq = ?", Self.values(TaskState.aggregate(states)) + [.integer(Int64(job))]
+    )
+  }
+
+  /// Applies `event` to `task` under the shared lifecycle rules; returns the new state.
+  @discardableResult
+  private func transition(_ conn: SQLiteConnection, _ task: TaskRef, _ event: TaskState.Event) throws -> TaskState {
+    let next = try state(conn, of: task).applying(event)
+    try write(conn, next, to: task)
+    return next
+  }
+
+  public func beginTask(_ task: TaskRef, at now: Int64) throws -> Int {
     try db.transaction { conn in
-      let (nextStage, status) = stage.next.map { ($0, "pending") } ?? (stage, "done")
+      let current = try state(conn, of: task)
+      let next: TaskState
+      do {
+        next = try current.applying(.begin(task.stage))
+      } catch is TaskState.IllegalTransition {
+        throw LedgerError.notRunnable(
+          task: task.description, status: "\(current.status.rawValue) at \(current.stage.rawValue)")
+      }
+      try write(conn, next, to: task)
       try conn.run(
-        """
-        UPDATE jobs SET stage = ?, status = ?, attempts = 0, next_attempt_at = NULL,
-          last_error = NULL, last_error_kind = NULL
-        WHERE seq = ? AND stage = ? AND status = 'running'
-        """, [.text(nextStage.rawValue), .text(status), .integer(Int64(job)), .text(stage.rawValue)])
-      guard conn.changes == 1 else { throw LedgerError.notRunning(job: job, stage: stage.rawValue) }
-      try endRun(conn, job: job, stage: stage, outcome: "ok", error: nil, next: nil, now: now)
-      try mergeCounts(conn, job: job, counts: counts)
+        "INSERT INTO stage_runs(job, stage, partition_no, attempt, started_at) VALUES (?,?,?,?,?)",
+        [
+          .integer(Int64(task.job)), .text(task.stage.rawValue), task.partition.map { .integer(Int64($0)) } ?? .null,
+          .integer(Int64(next.attempts)), .integer(now),
+        ])
+      return next.attempts
     }
   }
 
-  private func mergeCounts(_ conn: SQLiteConnection, job: UInt64, counts: JobCounts) throws {
+  /// What a refused outcome throws.
+  private static func notRunning(_ task: TaskRef) -> LedgerError {
+    .notRunning(
+      job: task.job, stage: task.partition.map { "partition \($0) \(task.stage.rawValue)" } ?? task.stage.rawValue)
+  }
+
+  public func completeTask(_ task: TaskRef, attempt: Int, counts: JobCounts, at now: Int64) throws {
+    try db.transaction { conn in
+      do {
+        try transition(conn, task, .succeed(task.stage, attempt: attempt))
+      } catch is TaskState.IllegalTransition {
+        throw Self.notRunning(task)
+      }
+      try endRun(conn, task: task, outcome: "ok", error: nil, next: nil, now: now)
+      if task.partition == nil {
+        try mergeCounts(conn, job: task.job, counts: counts, add: false)
+        let partitions =
+          try conn.scalarInt64("SELECT partitions FROM jobs WHERE seq = ?", [.integer(Int64(task.job))]) ?? 1
+        for p in 0..<max(1, partitions) {
+          try conn.run(
+            "INSERT INTO partition_tasks(job, partition_no, stage, status) VALUES (?, ?, 'prefetch', 'pending')",
+            [.integer(Int64(task.job)), .integer(p)])
+        }
+        try refreshJob(conn, task.job)
+      } else {
+        try mergeCounts(conn, job: task.job, counts: counts, add: true)
+      }
+    }
+  }
+
+  private func mergeCounts(_ conn: SQLiteConnection, job: UInt64, counts: JobCounts, add: Bool) throws {
     let fields: [(String, Int64)] = [
       ("input_bytes", counts.inputBytes), ("events", counts.events), ("rejects", counts.rejects),
       ("keys", counts.keys), ("duplicates", counts.duplicates),
@@ -124,55 +261,61 @@ extension SQLiteWorkflowLedger {
     ]
     for (column, value) in fields where value != 0 {
       try conn.run(
-        "UPDATE jobs SET \(column) = ? WHERE seq = ?", [.integer(value), .integer(Int64(job))])
+        "UPDATE jobs SET \(column) = \(add ? "\(column) + " : "")? WHERE seq = ?",
+        [.integer(value), .integer(Int64(job))])
     }
   }
 
   private func endRun(
-    _ conn: SQLiteConnection, job: UInt64, stage: Stage, outcome: String, error: String?,
-    next: Int64?, now: Int64
+    _ conn: SQLiteConnection, task: TaskRef, outcome: String, error: String?, next: Int64?, now: Int64
   ) throws {
     try conn.run(
       """
       UPDATE stage_runs SET ended_at = ?, outcome = ?, error = ?, next_attempt_at = ?
-      WHERE id = (SELECT MAX(id) FROM stage_runs WHERE job = ? AND stage = ?)
+      WHERE id = (SELECT MAX(id) FROM stage_runs WHERE job = ? AND stage = ? AND partition_no IS ?)
       """,
       [
         .integer(now), .text(outcome), error.map(SQLiteValue.text) ?? .null,
-        next.map(SQLiteValue.integer) ?? .null, .integer(Int64(job)), .text(stage.rawValue),
+        next.map(SQLiteValue.integer) ?? .null, .integer(Int64(task.job)), .text(task.stage.rawValue),
+        task.partition.map { .integer(Int64($0)) } ?? .null,
       ])
   }
 
-  public func failStage(
-    _ stage: Stage, job: UInt64, kind: FailureKind, message: String, nextAttemptAt: Int64?,
+  public func failTask(
+    _ task: TaskRef, attempt: Int, kind: FailureKind, message: String, nextAttemptAt: Int64?,
     at now: Int64
   ) throws {
     try db.transaction { conn in
-      try conn.run(
-        """
-        UPDATE jobs SET status = ?, next_attempt_at = ?, last_error = ?, last_error_kind = ?
-        WHERE seq = ? AND stage = ? AND status = 'running'
-        """,
-        [
-          .text(nextAttemptAt == nil ? "failed" : "retrying"),
-          nextAttemptAt.map(SQLiteValue.integer) ?? .null, .text(message), .text(kind.rawValue),
-          .integer(Int64(job)), .text(stage.rawValue),
-        ])
-      guard conn.changes == 1 else { throw LedgerError.notRunning(job: job, stage: stage.rawValue) }
-      try endRun(
-        conn, job: job, stage: stage, outcome: kind.rawValue, error: message, next: nextAttemptAt,
-        now: now)
+      do {
+        try transition(
+          conn, task, .fail(task.stage, attempt: attempt, kind: kind, message: message, retryAt: nextAttemptAt))
+      } catch is TaskState.IllegalTransition {
+        throw Self.notRunning(task)
+      }
+      try endRun(conn, task: task, outcome: kind.rawValue, error: message, next: nextAttemptAt, now: now)
     }
   }
 
   public func retry(job: UInt64, at now: Int64) throws -> Bool {
     try db.transaction { conn in
-      try conn.run(
-        """
-        UPDATE jobs SET status = 'pending', attempts = 0, next_attempt_at = NULL
-        WHERE seq = ? AND status IN ('failed', 'retrying')
-        """, [.integer(Int64(job))])
-      return conn.changes == 1
+      let partitions = try partitionTasks(conn, where: "WHERE job = ?", [.integer(Int64(job))])
+      if partitions.isEmpty {
+        guard try conn.scalarInt64("SELECT 1 FROM jobs WHERE seq = ?", [.integer(Int64(job))]) != nil else {
+          return false
+        }
+        do {
+          try transition(conn, .reduce(job), .operatorRetry)
+          return true
+        } catch is TaskState.IllegalTransition {
+          return false
+        }
+      }
+      var any = false
+      for task in partitions where task.state.status == .failed || task.state.status == .retrying {
+        try transition(conn, task.task, .operatorRetry)
+        any = true
+      }
+      return any
     }
   }
 
@@ -184,15 +327,25 @@ extension SQLiteWorkflowLedger {
           error = 'the engine stopped during this attempt'
         WHERE ended_at IS NULL
         """, [.integer(now)])
+      try conn.run("UPDATE partition_tasks SET status = 'pending' WHERE status = 'running'")
       try conn.run("UPDATE jobs SET status = 'pending' WHERE status = 'running'")
+      var open: [UInt64] = []
+      try conn.query("SELECT DISTINCT job FROM partition_tasks WHERE status != 'done'") {
+        open.append(UInt64($0.int64(at: 0)))
+      }
+      for job in open { try refreshJob(conn, job) }
     }
   }
 
-  public func rewind(job: UInt64, to stage: Stage) throws {
-    try db.withConnection { conn in
-      try conn.run(
-        "UPDATE jobs SET stage = ?, status = 'pending', attempts = 0 WHERE seq = ?",
-        [.text(stage.rawValue), .integer(Int64(job))])
+  public func rewind(job: UInt64, partition: Int, to stage: Stage) throws {
+    try db.transaction { conn in
+      do {
+        try transition(conn, .partition(partition, of: job, stage), .rewind(to: stage))
+      } catch let refused as TaskState.IllegalTransition {
+        throw LedgerError.notRunnable(
+          task: TaskRef.partition(partition, of: job, stage).description,
+          status: "\(refused.from.status.rawValue) at \(refused.from.stage.rawValue)")
+      }
     }
   }
 }

@@ -14,7 +14,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   }
 
   /// The schema version this build writes (`PRAGMA user_version`).
-  static let schemaVersion: Int64 = 3
+  static let schemaVersion: Int64 = 4
 
   /// Brings an older ledger up to ``schemaVersion``, one step at a time, in one transaction;
   /// refuses a ledger written by a newer build.
@@ -40,6 +40,43 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
           try conn.execute("ALTER TABLE input_batches ADD COLUMN quarantined_at INTEGER")
         }
         version = 3
+      }
+      if version < 4 {
+        // Partition tasks: after reduce, each partition of a job passes prefetch, process and
+        // index on its own. Jobs made before carried 4 partitions (the only count ever used);
+        // an unfinished one past reduce gets its partitions where the job was.
+        if try !conn.hasColumn(table: "jobs", column: "partitions") {
+          try conn.execute("ALTER TABLE jobs ADD COLUMN partitions INTEGER NOT NULL DEFAULT 4")
+        }
+        if try !conn.hasColumn(table: "stage_runs", column: "partition_no") {
+          try conn.execute("ALTER TABLE stage_runs ADD COLUMN partition_no INTEGER")
+        }
+        try conn.execute(
+          """
+          CREATE TABLE IF NOT EXISTS partition_tasks(
+            job INTEGER NOT NULL, partition_no INTEGER NOT NULL, stage TEXT NOT NULL,
+            status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER,
+            last_error TEXT, last_error_kind TEXT, PRIMARY KEY(job, partition_no)) WITHOUT ROWID;
+          CREATE INDEX IF NOT EXISTS partition_tasks_open ON partition_tasks(job) WHERE status != 'done';
+          CREATE INDEX IF NOT EXISTS stage_runs_by_task ON stage_runs(job, stage, partition_no);
+          """)
+        var open: [(Int64, Int64)] = []
+        try conn.query("SELECT seq, partitions FROM jobs WHERE stage != 'reduce' AND status != 'done'") {
+          open.append(($0.int64(at: 0), $0.int64(at: 1)))
+        }
+        for (job, partitions) in open {
+          for p in 0..<max(1, partitions) {
+            try conn.run(
+              """
+              INSERT OR IGNORE INTO partition_tasks(job, partition_no, stage, status, attempts,
+                next_attempt_at, last_error, last_error_kind)
+              SELECT seq, ?, stage, CASE status WHEN 'running' THEN 'pending' ELSE status END, attempts,
+                next_attempt_at, last_error, last_error_kind
+              FROM jobs WHERE seq = ?
+              """, [.integer(p), .integer(job)])
+          }
+        }
+        version = 4
       }
       try conn.execute("PRAGMA user_version = \(version)")
     }
@@ -169,8 +206,15 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
         found = (try $0.string(at: 0), try $0.string(at: 1))
       }
       guard let found else { throw LedgerError.unknownJob(job) }
-      guard ["failed", "retrying"].contains(found.status), ["reduce", "prefetch"].contains(found.stage) else {
-        throw LedgerError.cannotQuarantine(job: job, status: found.status, stage: found.stage)
+      let past =
+        try conn.scalarInt64(
+          "SELECT COUNT(*) FROM partition_tasks WHERE job = ? AND (stage != 'prefetch' OR status = 'done')",
+          [.integer(Int64(job))]) ?? 0
+      guard ["failed", "retrying"].contains(found.status), ["reduce", "prefetch"].contains(found.stage), past == 0
+      else {
+        throw LedgerError.cannotQuarantine(
+          job: job, status: found.status,
+          stage: past > 0 && found.status != "done" ? "process (some partitions)" : found.stage)
       }
       try conn.run(
         "UPDATE input_batches SET job = NULL, quarantined_at = ? WHERE id = ? AND job = ?",
@@ -181,6 +225,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
         UPDATE jobs SET stage = 'reduce', status = 'pending', attempts = 0, next_attempt_at = NULL
         WHERE seq = ?
         """, [.integer(Int64(job))])
+      try conn.run("DELETE FROM partition_tasks WHERE job = ?", [.integer(Int64(job))])
     }
   }
 
@@ -202,12 +247,13 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
     }
   }
 
-  public func createJob(inputs: [Int64], at now: Int64) throws -> JobRecord {
+  public func createJob(inputs: [Int64], partitions: Int, at now: Int64) throws -> JobRecord {
+    precondition(partitions >= 1, "a job has at least one partition")
     let seq: UInt64 = try db.transaction { conn in
       let next = (try conn.scalarInt64("SELECT MAX(seq) FROM jobs") ?? 0) + 1
       try conn.run(
-        "INSERT INTO jobs(seq, stage, status, created_at) VALUES (?, 'reduce', 'pending', ?)",
-        [.integer(next), .integer(now)])
+        "INSERT INTO jobs(seq, stage, status, created_at, partitions) VALUES (?, 'reduce', 'pending', ?, ?)",
+        [.integer(next), .integer(now), .integer(Int64(partitions))])
       for id in inputs {
         try conn.run(
           "UPDATE input_batches SET job = ? WHERE id = ? AND job IS NULL AND quarantined_at IS NULL",

@@ -6,6 +6,12 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
   /// A stage outcome for a job that is not running that stage (already done, failed, or
   /// never begun): the transition is refused so a finished job never changes state.
   case notRunning(job: UInt64, stage: String)
+  /// (`stage` names the partition for a partition task: "partition 2 prefetch".)
+  /// A task that is not waiting to run (running, failed, done, or at another stage) cannot be
+  /// claimed.
+  case notRunnable(task: String, status: String)
+  /// `job` has no partition `partition` (its reduce has not finished, or there are fewer).
+  case unknownPartition(job: UInt64, partition: Int)
   /// `input` is not an input of job `job`.
   case notAnInput(input: Int64, job: UInt64)
   /// Job `job` is `status` at `stage`: an input can be set aside only while it failed before
@@ -22,6 +28,10 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
       "input batch \(id) already belongs to a stateful batch; is another engine running on this data directory?"
     case .notRunning(let job, let stage):
       "batch \(job) is not running \(stage); its outcome was not recorded (the ledger changed under this attempt)"
+    case .notRunnable(let task, let status):
+      "\(task) is \(status) and cannot be claimed; another worker holds it, or the ledger changed"
+    case .unknownPartition(let job, let partition):
+      "batch \(job) has no partition \(partition) (yet); `ledgerline status --json` shows its partitions"
     case .notAnInput(let input, let job):
       "input \(input) is not an input of batch \(job); `ledgerline status --json` lists each batch's inputs"
     case .cannotQuarantine(let job, let status, let stage):

@@ -139,8 +139,12 @@ public struct JobRecord: Sendable, Equatable {
   public var counts: JobCounts
   public var timings: [Stage: StageTiming]
   public var createdAt: Int64
-  /// Stage attempts over the job's whole life (all stages, including operator retries).
+  /// Stage attempts over the job's whole life (all stages, including operator retries). A stage
+  /// that ran per partition counts the attempts of its most-attempted partition.
   public var totalAttempts: Int = 0
+  /// How many partitions the job's keys are split into: after reduce, each partition passes
+  /// prefetch, process and index as a task of its own (``PartitionTaskRecord``).
+  public var partitions: Int = 0
 
   public init(
     seq: UInt64, inputs: [Int64], stage: Stage, status: JobStatus, attempts: Int,
@@ -161,10 +165,12 @@ public struct JobRecord: Sendable, Equatable {
   }
 }
 
-/// One attempt of one stage of one job.
+/// One attempt of one stage of one job (of one of its partitions, after reduce).
 public struct StageRunRecord: Sendable, Equatable {
   public var job: UInt64
   public var stage: Stage
+  /// The partition the attempt worked on; `nil` for reduce, which works on the whole job.
+  public var partition: Int?
   public var attempt: Int
   public var startedAt: Int64
   public var endedAt: Int64?
@@ -174,11 +180,12 @@ public struct StageRunRecord: Sendable, Equatable {
   public var nextAttemptAt: Int64?
 
   public init(
-    job: UInt64, stage: Stage, attempt: Int, startedAt: Int64, endedAt: Int64?, outcome: String?,
-    error: String?, nextAttemptAt: Int64?
+    job: UInt64, stage: Stage, partition: Int? = nil, attempt: Int, startedAt: Int64, endedAt: Int64?,
+    outcome: String?, error: String?, nextAttemptAt: Int64?
   ) {
     self.job = job
     self.stage = stage
+    self.partition = partition
     self.attempt = attempt
     self.startedAt = startedAt
     self.endedAt = endedAt

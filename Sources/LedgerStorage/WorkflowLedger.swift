@@ -29,32 +29,42 @@ public protocol WorkflowLedger: StoreStamped {
   func quarantinedInputBatches() throws -> [InputBatchRecord]
   /// Registered input batches not yet taken by a job (and not quarantined), in id order.
   func ungroupedInputBatches() throws -> [InputBatchRecord]
-  /// Creates the next job from `inputs` (ids, in order) and assigns them to it.
-  func createJob(inputs: [Int64], at now: Int64) throws -> JobRecord
+  /// Creates the next job from `inputs` (ids, in order), split into `partitions` partitions
+  /// (≥ 1) after its reduce, and assigns the inputs to it.
+  func createJob(inputs: [Int64], partitions: Int, at now: Int64) throws -> JobRecord
   /// One job.
   func job(_ seq: UInt64) throws -> JobRecord?
-  /// Jobs not yet `done`, in sequence order.
+  /// Jobs not yet `done`, in sequence order. A job past reduce shows the aggregate of its
+  /// partitions (``TaskState/aggregate(_:)``).
   func unfinishedJobs() throws -> [JobRecord]
   /// The most recent `limit` jobs, in sequence order.
   func recentJobs(limit: Int) throws -> [JobRecord]
-  /// Marks `stage` of `job` running (attempt = attempts + 1); returns the attempt number.
-  func beginStage(_ stage: Stage, job: UInt64, at now: Int64) throws -> Int
-  /// Records success of `stage`, merges `counts` (non-zero fields replace), and moves the job
-  /// to the next stage (`pending`) or to `done`. Guarded: throws `LedgerError.notRunning` unless
-  /// the job is `running` at `stage`.
-  func completeStage(_ stage: Stage, job: UInt64, counts: JobCounts, at now: Int64) throws
-  /// Records a failed attempt: `retrying` until `nextAttemptAt`, or `failed` when it is nil.
-  /// Guarded: throws `LedgerError.notRunning` unless the job is `running` at `stage`.
-  func failStage(
-    _ stage: Stage, job: UInt64, kind: FailureKind, message: String, nextAttemptAt: Int64?,
+  /// The partitions of `job`, by partition number (none before its reduce finished).
+  func partitionTasks(job: UInt64) throws -> [PartitionTaskRecord]
+  /// Every partition not yet `done`, by job then partition.
+  func unfinishedPartitionTasks() throws -> [PartitionTaskRecord]
+  /// Claims `task`: it must be `pending` or `retrying` at `task.stage`. Marks it running as
+  /// attempt `attempts + 1`, records the attempt, and returns its number: the fencing token the
+  /// outcome must carry. Throws ``LedgerError/notRunnable(task:status:)`` otherwise.
+  func beginTask(_ task: TaskRef, at now: Int64) throws -> Int
+  /// Records success of attempt `attempt` of `task` and moves it to its next stage (`pending`),
+  /// or to `done` after index. Reduce's `counts` replace the job's non-zero fields, and its
+  /// success opens the job's partitions at prefetch; a partition's counts are added. Guarded:
+  /// throws ``LedgerError/notRunning(job:stage:)`` unless `task` is running under `attempt`.
+  func completeTask(_ task: TaskRef, attempt: Int, counts: JobCounts, at now: Int64) throws
+  /// Records failed attempt `attempt` of `task`: `retrying` until `nextAttemptAt`, or `failed`
+  /// when it is nil. Guarded like ``completeTask(_:attempt:counts:at:)``.
+  func failTask(
+    _ task: TaskRef, attempt: Int, kind: FailureKind, message: String, nextAttemptAt: Int64?,
     at now: Int64) throws
-  /// Operator retry: a `failed` (or `retrying`) job goes back to `pending` with attempts reset.
-  /// Returns false when the job is not failed or retrying.
+  /// Operator retry: every `failed` (or `retrying`) task of the job goes back to `pending` with
+  /// attempts reset. Returns false when the job is not failed or retrying.
   func retry(job: UInt64, at now: Int64) throws -> Bool
-  /// Moves `running` jobs back to `pending` (after a crash: their attempt was interrupted).
+  /// Moves `running` tasks back to `pending` (after a crash: their attempt was interrupted).
   func resetInterruptedStages(at now: Int64) throws
-  /// Sends a job back to an earlier stage (e.g. prefetch output lost on restart).
-  func rewind(job: UInt64, to stage: Stage) throws
+  /// Sends partition `partition` of `job` back to an earlier stage (e.g. its prefetch output
+  /// was lost on restart). Throws when the partition is running, done, or unknown.
+  func rewind(job: UInt64, partition: Int, to stage: Stage) throws
   /// Every attempt of a job, in order.
   func stageRuns(job: UInt64) throws -> [StageRunRecord]
   /// Per source: every registered interval and whether its job is done.

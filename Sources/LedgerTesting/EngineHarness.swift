@@ -58,6 +58,8 @@ public final class EngineHarness {
 
   /// The paths of the data directory.
   public var paths: EnginePaths { EnginePaths(root: root) }
+  /// Partitions per job (the engine's default).
+  public var partitions: Int { EngineContext.defaultPartitions }
 
   /// Writes an input batch file into `inbox/<source>/<name>`, one line per element.
   public func deliver(source: String, name: String, lines: [String]) throws {
@@ -96,12 +98,13 @@ public final class EngineHarness {
   @discardableResult
   public func runUntilIdle(
     pipelined: Bool = true, faults: FaultInjector = .none, maxInputsPerJob: Int = 32,
-    compactEvery: UInt64 = 0, beforeStage: (@Sendable (Stage, UInt64) -> Void)? = nil
+    compactEvery: UInt64 = 0, taskOrderSeed: UInt64? = nil, beforeTask: (@Sendable (TaskRef) -> Void)? = nil
   ) throws -> IdleReport {
     var options = EngineOptions()
     options.pipelined = pipelined
     options.backlog = BacklogPolicy(maxInputs: maxInputsPerJob)
-    options.beforeStage = beforeStage
+    options.beforeTask = beforeTask
+    options.taskOrderSeed = taskOrderSeed
     options.pollMillis = 0
     options.compactEvery = compactEvery
     return try Engine(context: try context(faults: faults), options: options).runUntilIdle()

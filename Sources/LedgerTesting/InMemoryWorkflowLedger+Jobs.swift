@@ -21,80 +21,125 @@ extension InMemoryWorkflowLedger {
     }
   }
 
-  /// Marks `stage` of `job` running (attempt = attempts + 1, no retry deadline) and records the
-  /// attempt; returns its number. Throws `LedgerError.unknownJob` when there is no such job.
-  public func beginStage(_ stage: Stage, job: UInt64, at now: Int64) throws -> Int {
+  /// The partitions of `job`, by number (none before its reduce finished, or for no job).
+  public func partitionTasks(job: UInt64) throws -> [PartitionTaskRecord] {
+    state.withLock { s in s.jobIndex(job).map { Self.partitions(of: s.jobs[$0]) } ?? [] }
+  }
+
+  /// Every partition not yet `done`, by job then partition.
+  public func unfinishedPartitionTasks() throws -> [PartitionTaskRecord] {
+    state.withLock { s in s.jobs.flatMap { Self.partitions(of: $0) }.filter { $0.state.status != .done } }
+  }
+
+  private static func partitions(of row: JobRow) -> [PartitionTaskRecord] {
+    row.partitions.enumerated().map { PartitionTaskRecord(job: row.record.seq, partition: $0, state: $1) }
+  }
+
+  /// The state of `task`'s row: the job's own before its partitions exist, else the partition's.
+  private static func taskState(_ s: State, _ task: TaskRef) throws -> TaskState {
+    guard let i = s.jobIndex(task.job) else { throw LedgerError.unknownJob(task.job) }
+    guard let p = task.partition else { return s.jobs[i].record.taskState }
+    guard s.jobs[i].partitions.indices.contains(p) else {
+      throw LedgerError.unknownPartition(job: task.job, partition: p)
+    }
+    return s.jobs[i].partitions[p]
+  }
+
+  /// Stores `new` as `task`'s state; a partition's change refreshes its job's aggregate.
+  private static func store(_ new: TaskState, _ task: TaskRef, in s: inout State) {
+    guard let i = s.jobIndex(task.job) else { return }
+    if let p = task.partition {
+      s.jobs[i].partitions[p] = new
+      s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
+    } else {
+      s.jobs[i].record.taskState = new
+    }
+  }
+
+  /// Claims `task` (pending or retrying at its stage) as attempt `attempts + 1`, records the
+  /// attempt and returns its number; throws `LedgerError.notRunnable` otherwise.
+  public func beginTask(_ task: TaskRef, at now: Int64) throws -> Int {
     try state.withLock { s in
-      guard let i = s.jobIndex(job) else { throw LedgerError.unknownJob(job) }
-      let attempt = s.jobs[i].record.attempts + 1
-      s.jobs[i].record.stage = stage
-      s.jobs[i].record.status = .running
-      s.jobs[i].record.attempts = attempt
-      s.jobs[i].record.nextAttemptAt = nil
+      let current = try Self.taskState(s, task)
+      guard let next = try? current.applying(.begin(task.stage)) else {
+        throw LedgerError.notRunnable(
+          task: task.description, status: "\(current.status.rawValue) at \(current.stage.rawValue)")
+      }
+      Self.store(next, task, in: &s)
+      guard let i = s.jobIndex(task.job) else { throw LedgerError.unknownJob(task.job) }
       s.jobs[i].runs.append(
         StageRunRecord(
-          job: job, stage: stage, attempt: attempt, startedAt: now, endedAt: nil, outcome: nil,
-          error: nil, nextAttemptAt: nil))
-      return attempt
+          job: task.job, stage: task.stage, partition: task.partition, attempt: next.attempts, startedAt: now,
+          endedAt: nil, outcome: nil, error: nil, nextAttemptAt: nil))
+      return next.attempts
     }
   }
 
-  /// Ends the latest attempt of `stage` as `ok`, merges `counts` (non-zero fields replace), and
-  /// moves the job to the next stage (`pending`) or, after `index`, to `done`, clearing attempts,
-  /// retry deadline and last error. Throws `LedgerError.notRunning` unless the job is running
-  /// `stage`.
-  public func completeStage(_ stage: Stage, job: UInt64, counts: JobCounts, at now: Int64) throws {
+  private static func notRunning(_ task: TaskRef) -> LedgerError {
+    .notRunning(
+      job: task.job, stage: task.partition.map { "partition \($0) \(task.stage.rawValue)" } ?? task.stage.rawValue)
+  }
+
+  /// Ends attempt `attempt` of `task` as `ok` and moves it on (see
+  /// ``WorkflowLedger/completeTask(_:attempt:counts:at:)``): reduce's non-zero counts replace the
+  /// job's and open its partitions at prefetch; a partition's counts are added.
+  public func completeTask(_ task: TaskRef, attempt: Int, counts: JobCounts, at now: Int64) throws {
     try state.withLock { s in
-      guard let i = s.jobIndex(job), s.jobs[i].record.stage == stage, s.jobs[i].record.status == .running else {
-        throw LedgerError.notRunning(job: job, stage: stage.rawValue)
+      guard let next = try? Self.taskState(s, task).applying(.succeed(task.stage, attempt: attempt)) else {
+        throw Self.notRunning(task)
       }
-      Self.endRun(&s, job: job, stage: stage, outcome: "ok", error: nil, next: nil, now: now)
-      s.jobs[i].record.stage = stage.next ?? stage
-      s.jobs[i].record.status = stage.next == nil ? .done : .pending
-      s.jobs[i].record.attempts = 0
-      s.jobs[i].record.nextAttemptAt = nil
-      s.jobs[i].record.lastError = nil
-      s.jobs[i].record.lastErrorKind = nil
-      Self.merge(counts, into: &s.jobs[i].record.counts)
+      Self.store(next, task, in: &s)
+      Self.endRun(&s, task, outcome: "ok", error: nil, next: nil, now: now)
+      guard let i = s.jobIndex(task.job) else { return }
+      if task.partition == nil {
+        Self.merge(counts, into: &s.jobs[i].record.counts, add: false)
+        s.jobs[i].partitions = Array(repeating: TaskState(stage: .prefetch), count: max(1, s.jobs[i].record.partitions))
+        s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
+      } else {
+        Self.merge(counts, into: &s.jobs[i].record.counts, add: true)
+      }
     }
   }
 
-  /// Ends the latest attempt of `stage` with `kind` and `message`; the job becomes `retrying`
-  /// until `nextAttemptAt`, or `failed` when it is nil. Stage and attempts stay. Throws
-  /// `LedgerError.notRunning` unless the job is running `stage`.
-  public func failStage(
-    _ stage: Stage, job: UInt64, kind: FailureKind, message: String, nextAttemptAt: Int64?,
+  /// Ends attempt `attempt` of `task` with `kind` and `message`: `retrying` until
+  /// `nextAttemptAt`, or `failed` when it is nil. Throws `LedgerError.notRunning` unless `task`
+  /// is running under `attempt`.
+  public func failTask(
+    _ task: TaskRef, attempt: Int, kind: FailureKind, message: String, nextAttemptAt: Int64?,
     at now: Int64
   ) throws {
     try state.withLock { s in
-      guard let i = s.jobIndex(job), s.jobs[i].record.stage == stage, s.jobs[i].record.status == .running else {
-        throw LedgerError.notRunning(job: job, stage: stage.rawValue)
-      }
-      Self.endRun(
-        &s, job: job, stage: stage, outcome: kind.rawValue, error: message, next: nextAttemptAt,
-        now: now)
-      s.jobs[i].record.status = nextAttemptAt == nil ? .failed : .retrying
-      s.jobs[i].record.nextAttemptAt = nextAttemptAt
-      s.jobs[i].record.lastError = message
-      s.jobs[i].record.lastErrorKind = kind
+      let event = TaskState.Event.fail(
+        task.stage, attempt: attempt, kind: kind, message: message, retryAt: nextAttemptAt)
+      guard let next = try? Self.taskState(s, task).applying(event) else { throw Self.notRunning(task) }
+      Self.store(next, task, in: &s)
+      Self.endRun(&s, task, outcome: kind.rawValue, error: message, next: nextAttemptAt, now: now)
     }
   }
 
-  /// Operator retry: a `failed` or `retrying` job goes back to `pending` with attempts reset and
-  /// no deadline (its last error stays). Returns false for any other job, or no job.
+  /// Operator retry: every `failed` or `retrying` task of the job goes back to `pending` with
+  /// attempts reset and no deadline (its last error stays). Returns false when there was none.
   public func retry(job: UInt64, at now: Int64) throws -> Bool {
     state.withLock { s in
-      guard let i = s.jobIndex(job), [.failed, .retrying].contains(s.jobs[i].record.status) else {
-        return false
+      guard let i = s.jobIndex(job) else { return false }
+      if s.jobs[i].partitions.isEmpty {
+        guard let next = try? s.jobs[i].record.taskState.applying(.operatorRetry) else { return false }
+        s.jobs[i].record.taskState = next
+        return true
       }
-      s.jobs[i].record.status = .pending
-      s.jobs[i].record.attempts = 0
-      s.jobs[i].record.nextAttemptAt = nil
-      return true
+      var any = false
+      for p in s.jobs[i].partitions.indices {
+        if let next = try? s.jobs[i].partitions[p].applying(.operatorRetry) {
+          s.jobs[i].partitions[p] = next
+          any = true
+        }
+      }
+      s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
+      return any
     }
   }
 
-  /// Ends every open attempt as `interrupted` at `now` and moves `running` jobs back to
+  /// Ends every open attempt as `interrupted` at `now` and moves `running` tasks back to
   /// `pending` (their attempts still count).
   public func resetInterruptedStages(at now: Int64) throws {
     state.withLock { s in
@@ -104,28 +149,38 @@ extension InMemoryWorkflowLedger {
           s.jobs[i].runs[r].outcome = "interrupted"
           s.jobs[i].runs[r].error = "the engine stopped during this attempt"
         }
-        if s.jobs[i].record.status == .running { s.jobs[i].record.status = .pending }
+        if s.jobs[i].partitions.isEmpty {
+          if let next = try? s.jobs[i].record.taskState.applying(.interrupt) { s.jobs[i].record.taskState = next }
+        } else {
+          for p in s.jobs[i].partitions.indices {
+            if let next = try? s.jobs[i].partitions[p].applying(.interrupt) { s.jobs[i].partitions[p] = next }
+          }
+          s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
+        }
       }
     }
   }
 
-  /// Sends a job back to `stage`, `pending`, attempts reset (retry deadline and last error
-  /// stay). An unknown job is ignored.
-  public func rewind(job: UInt64, to stage: Stage) throws {
-    state.withLock { s in
-      guard let i = s.jobIndex(job) else { return }
-      s.jobs[i].record.stage = stage
-      s.jobs[i].record.status = .pending
-      s.jobs[i].record.attempts = 0
+  /// Sends partition `partition` of `job` back to `stage`, `pending`, attempts reset. Throws
+  /// when it is running, done, past no such stage, or unknown.
+  public func rewind(job: UInt64, partition: Int, to stage: Stage) throws {
+    try state.withLock { s in
+      let task = TaskRef.partition(partition, of: job, stage)
+      let current = try Self.taskState(s, task)
+      guard let next = try? current.applying(.rewind(to: stage)) else {
+        throw LedgerError.notRunnable(
+          task: task.description, status: "\(current.status.rawValue) at \(current.stage.rawValue)")
+      }
+      Self.store(next, task, in: &s)
     }
   }
 
-  /// Ends the latest attempt of `stage` of `job`, if there is one (ended or not).
+  /// Ends the latest attempt of `task`, if there is one (ended or not).
   private static func endRun(
-    _ s: inout State, job: UInt64, stage: Stage, outcome: String, error: String?, next: Int64?,
-    now: Int64
+    _ s: inout State, _ task: TaskRef, outcome: String, error: String?, next: Int64?, now: Int64
   ) {
-    guard let i = s.jobIndex(job), let r = s.jobs[i].runs.lastIndex(where: { $0.stage == stage })
+    guard let i = s.jobIndex(task.job),
+      let r = s.jobs[i].runs.lastIndex(where: { $0.stage == task.stage && $0.partition == task.partition })
     else { return }
     s.jobs[i].runs[r].endedAt = now
     s.jobs[i].runs[r].outcome = outcome
@@ -133,14 +188,14 @@ extension InMemoryWorkflowLedger {
     s.jobs[i].runs[r].nextAttemptAt = next
   }
 
-  /// Every non-zero field of `counts` replaces the one in `total`.
-  private static func merge(_ counts: JobCounts, into total: inout JobCounts) {
+  /// Every non-zero field of `counts` replaces (or, with `add`, is added to) the one in `total`.
+  private static func merge(_ counts: JobCounts, into total: inout JobCounts, add: Bool) {
     let fields: [WritableKeyPath<JobCounts, Int64>] = [
       \.inputBytes, \.events, \.rejects, \.keys, \.duplicates, \.linesApplied, \.artifactsWritten,
       \.bytesWritten,
     ]
     for field in fields where counts[keyPath: field] != 0 {
-      total[keyPath: field] = counts[keyPath: field]
+      total[keyPath: field] = add ? total[keyPath: field] + counts[keyPath: field] : counts[keyPath: field]
     }
   }
 }

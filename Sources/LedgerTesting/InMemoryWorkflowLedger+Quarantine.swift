@@ -7,8 +7,11 @@ extension InMemoryWorkflowLedger {
     try state.withLock { s in
       guard let j = s.jobIndex(job) else { throw LedgerError.unknownJob(job) }
       let record = s.jobs[j].record
-      guard [.failed, .retrying].contains(record.status), [.reduce, .prefetch].contains(record.stage) else {
-        throw LedgerError.cannotQuarantine(job: job, status: record.status.rawValue, stage: record.stage.rawValue)
+      let past = s.jobs[j].partitions.contains { $0.stage != .prefetch || $0.status == .done }
+      guard [.failed, .retrying].contains(record.status), [.reduce, .prefetch].contains(record.stage), !past else {
+        throw LedgerError.cannotQuarantine(
+          job: job, status: record.status.rawValue,
+          stage: past && record.status != .done ? "process (some partitions)" : record.stage.rawValue)
       }
       guard let i = s.batchIndex(input), s.batches[i].job == job else {
         throw LedgerError.notAnInput(input: input, job: job)
@@ -20,6 +23,7 @@ extension InMemoryWorkflowLedger {
       s.jobs[j].record.status = .pending
       s.jobs[j].record.attempts = 0
       s.jobs[j].record.nextAttemptAt = nil
+      s.jobs[j].partitions = []
     }
   }
 

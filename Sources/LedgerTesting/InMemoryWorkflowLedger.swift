@@ -16,6 +16,8 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
     var record: JobRecord
     /// Every attempt of every stage of the job, in the order they began.
     var runs: [StageRunRecord] = []
+    /// The job's partitions, once its reduce finished (by partition number).
+    var partitions: [TaskState] = []
   }
 
   /// A registered (source, name) pair, by UTF-8 bytes (`UNIQUE(source, name)`).
@@ -109,8 +111,9 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
   /// Creates the next job (`reduce`, `pending`) from `inputs` and assigns them to it. Throws
   /// `LedgerError.inputAlreadyGrouped` for the first input that is unknown, already grouped or
   /// repeated, and then creates nothing. The job lists its inputs in id order.
-  public func createJob(inputs: [Int64], at now: Int64) throws -> JobRecord {
-    try state.withLock { s in
+  public func createJob(inputs: [Int64], partitions: Int, at now: Int64) throws -> JobRecord {
+    precondition(partitions >= 1, "a job has at least one partition")
+    return try state.withLock { s in
       var taken: Set<Int64> = []
       for id in inputs {
         guard let i = s.batchIndex(id), s.batches[i].job == nil, s.batches[i].quarantinedAt == nil,
@@ -127,27 +130,37 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
         seq: seq, inputs: inputs.sorted(), stage: .reduce, status: .pending, attempts: 0,
         nextAttemptAt: nil, lastError: nil, lastErrorKind: nil, counts: JobCounts(), timings: [:],
         createdAt: now)
-      let row = JobRow(record: record)
+      var row = JobRow(record: record)
+      row.record.partitions = partitions
       s.jobs.append(row)
       return Self.record(row)
     }
   }
 
   /// The job of `row` as readers see it: stage timings (earliest start, latest end of each
-  /// stage's attempts) and the total number of attempts.
+  /// stage's attempts; the working time and attempts of its slowest, most-attempted partition)
+  /// and the total number of attempts.
   static func record(_ row: JobRow) -> JobRecord {
     var job = row.record
     job.timings = [:]
+    job.totalAttempts = 0
+    var perTask: [Stage: [Int: (runs: Int, working: Int64?)]] = [:]
     for run in row.runs {
       var timing = job.timings[run.stage] ?? StageTiming(startedAt: run.startedAt)
       timing.startedAt = min(timing.startedAt ?? run.startedAt, run.startedAt)
+      var task = perTask[run.stage, default: [:]][run.partition ?? -1] ?? (0, nil)
+      task.runs += 1
       if let end = run.endedAt {
         timing.endedAt = max(timing.endedAt ?? end, end)
-        timing.workingMillis = (timing.workingMillis ?? 0) + (end - run.startedAt)
+        task.working = (task.working ?? 0) + (end - run.startedAt)
       }
+      perTask[run.stage, default: [:]][run.partition ?? -1] = task
       job.timings[run.stage] = timing
     }
-    job.totalAttempts = row.runs.count
+    for (stage, tasks) in perTask {
+      job.totalAttempts += tasks.values.map(\.runs).max() ?? 0
+      job.timings[stage]?.workingMillis = tasks.values.compactMap(\.working).max()
+    }
     return job
   }
 }

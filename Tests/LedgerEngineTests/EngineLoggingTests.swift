@@ -34,7 +34,8 @@ import Testing
     let logged = log.entries.filter { $0.level >= .info }
     #expect(logged.map { "\($0.message)" } == feed.map(\.text))
     let failure = try #require(log.entries.first { $0.level == .error })
-    #expect("\(failure.message)".hasPrefix("batch 1 process failed after 1 attempt (injected-permanent)"))
+    #expect("\(failure.message)".hasPrefix("batch 1 partition "))
+    #expect("\(failure.message)".contains(" process failed after 1 attempt (injected-permanent)"))
     #expect(failure.metadata["batch"] == "1")
     #expect(failure.metadata["kind"] == "failure")
     #expect(log.entries.contains { $0.level == .notice && $0.metadata["kind"] == "reject" })

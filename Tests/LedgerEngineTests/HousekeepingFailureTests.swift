@@ -29,7 +29,10 @@ import Testing
     #expect(job.status == .done && job.lastError == nil)
     let feed = try h.context().ledger.recentEvents(limit: 20).map(\.text)
     #expect(
-      feed.contains { $0.hasPrefix("batch 1 is done, but housekeeping after it failed: could not remove") }, "\(feed)")
+      feed.contains {
+        $0.hasPrefix("batch 1 partition ")
+          && $0.contains(" index is done, but housekeeping after it failed: could not remove")
+      }, "\(feed)")
     #expect(try h.artifacts()["o1"]?.summary.totals[.usd]?.balance == 100)
   }
 }

@@ -51,7 +51,8 @@ import Testing
       inbox: context.paths.inbox, archive: context.paths.archive, refused: context.paths.refused,
       ledger: context.ledger, clock: h.clock
     ).scan()
-    let job = try context.ledger.createJob(inputs: scanned.registered.map(\.id), at: h.clock.nowMillis())
+    let job = try context.ledger.createJob(
+      inputs: scanned.registered.map(\.id), partitions: context.partitions, at: h.clock.nowMillis())
     let reducer = StatelessReducer(context: context, rangeBytes: rangeBytes, maxRanges: maxRanges)
     let files = try scanned.registered.map { try MappedFile(path: "\(h.root)/\($0.batch.archivePath)") }
     let units = try reducer.units(scanned.registered, files).count

@@ -22,9 +22,15 @@ import Testing
     let faults = try FaultInjector.parse("\(stage.rawValue):job=1").get()
     let report = try h.runUntilIdle(faults: faults)
     #expect(report.failed.isEmpty)
-    let runs = try h.context(faults: faults).ledger.stageRuns(job: 1).filter { $0.stage == stage }
-    #expect(runs.map(\.outcome) == ["injected", "ok"])
-    #expect(runs.first?.nextAttemptAt != nil)
+    let all = try h.context(faults: faults).ledger.stageRuns(job: 1).filter { $0.stage == stage }
+    // Reduce is one task; a later stage runs per partition, and the fault hits each one's first try.
+    let tasks = stage == .reduce ? [nil] : (0..<h.partitions).map(Optional.some)
+    for partition in tasks {
+      let runs = all.filter { $0.partition == partition }
+      #expect(runs.map(\.outcome) == ["injected", "ok"])
+      #expect(runs.first?.nextAttemptAt != nil)
+    }
+    #expect(all.count == 2 * tasks.count)
     #expect(try h.artifacts()["o1"]?.summary.totals[.usd]?.balance == 500)
   }
 
@@ -48,14 +54,20 @@ import Testing
     #expect(failed.status == .failed)
     #expect(failed.stage == .process)
     #expect(failed.lastErrorKind == .injectedPermanent)
+    // The fault hits every partition's process once: each waits for the operator.
+    let tasks = try h.context().ledger.partitionTasks(job: 1)
+    #expect(tasks.map(\.state.status) == Array(repeating: .failed, count: h.partitions))
     #expect(try h.artifacts().isEmpty)
     #expect(try h.context().ledger.retry(job: 1, at: h.clock.nowMillis()))
     let after = try h.runUntilIdle()
     #expect(after.failed.isEmpty)
     #expect(try h.context().ledger.job(1)?.status == .done)
     #expect(try h.artifacts()["o1"]?.summary.totals[.usd]?.balance == 500)
-    let outcomes = try h.context().ledger.stageRuns(job: 1).filter { $0.stage == .process }.map(\.outcome)
-    #expect(outcomes == ["injected-permanent", "ok"])
+    for p in 0..<h.partitions {
+      let outcomes = try h.context().ledger.stageRuns(job: 1).filter { $0.stage == .process && $0.partition == p }
+        .map(\.outcome)
+      #expect(outcomes == ["injected-permanent", "ok"])
+    }
   }
 
   @Test func retryOfABatchThatIsNotFailedIsRefused() throws {
@@ -76,11 +88,14 @@ import Testing
       lines: [eventLine(id: "e3", order: "hot", amount: "4.00"), eventLine(id: "e1", order: "hot", amount: "1.00")])
     let ledger = try h.context().ledger
     let sawOverlap = Mutex(false)
-    try h.runUntilIdle(maxInputsPerJob: 1) { stage, job in
-      guard stage == .index, job == 1 else { return }
+    let hotPartition = KeyPartition.of("hot", partitions: h.partitions)
+    try h.runUntilIdle(maxInputsPerJob: 1) { task in
+      guard task == .partition(hotPartition, of: 1, .index) else { return }
       // Hold the indexer until batch 3 has been processed (or 5 s pass).
       for _ in 0..<500 {
-        if let j = try? ledger.job(3), j.stage == .index || j.status == .done {
+        if let p = try? ledger.partitionTasks(job: 3).first(where: { $0.partition == hotPartition }),
+          p.state.stage == .index
+        {
           sawOverlap.withLock { $0 = true }
           return
         }

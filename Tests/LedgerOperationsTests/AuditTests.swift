@@ -39,10 +39,11 @@ import Testing
           source: "shop", name: "20261127T100000Z_20261127T100100Z.jsonl", from: 1_795_000_000,
           to: 1_795_000_060, bytes: 0, archivePath: "archive/shop/x.jsonl", scan: 1)
       ], at: clock.nowMillis())
-    let job = try context.ledger.createJob(inputs: input.map(\.id), at: clock.nowMillis())
-    _ = try context.ledger.beginStage(.reduce, job: job.seq, at: clock.nowMillis())
-    try context.ledger.failStage(
-      .reduce, job: job.seq, kind: .corruptData, message: "boom", nextAttemptAt: nil,
+    let job = try context.ledger.createJob(
+      inputs: input.map(\.id), partitions: context.partitions, at: clock.nowMillis())
+    let attempt = try context.ledger.beginTask(.reduce(job.seq), at: clock.nowMillis())
+    try context.ledger.failTask(
+      .reduce(job.seq), attempt: attempt, kind: .corruptData, message: "boom", nextAttemptAt: nil,
       at: clock.nowMillis())
     return job.seq
   }

@@ -40,7 +40,7 @@ import Testing
     do {
       _ = try SQLiteWorkflowLedger(path: path)
     } catch {
-      #expect("\(error)".hasSuffix("has schema version 99; this ledgerline understands up to 3 — upgrade ledgerline"))
+      #expect("\(error)".hasSuffix("has schema version 99; this ledgerline understands up to 4 — upgrade ledgerline"))
     }
   }
 

@@ -31,7 +31,8 @@ import Testing
     outcome: String? = nil, error: String? = nil, next: Int64? = nil
   ) -> StageRunRecord {
     StageRunRecord(
-      job: job, stage: stage, attempt: attempt, startedAt: startedAt, endedAt: endedAt, outcome: outcome,
+      job: job, stage: stage, partition: stage == .reduce ? nil : 0, attempt: attempt, startedAt: startedAt,
+      endedAt: endedAt, outcome: outcome,
       error: error, nextAttemptAt: next)
   }
 
@@ -153,9 +154,10 @@ import Testing
   func aJobTakesItsInputsListedInIdOrderAndTheNextSequenceNumber(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 4, jobs: 0)
     let job = try ledger.createJob(inputs: [2, 1], at: 50)
-    let expected = JobRecord(
+    var expected = JobRecord(
       seq: 1, inputs: [1, 2], stage: .reduce, status: .pending, attempts: 0, nextAttemptAt: nil,
       lastError: nil, lastErrorKind: nil, counts: JobCounts(), timings: [:], createdAt: 50)
+    expected.partitions = 1
     #expect(job == expected)
     #expect(try ledger.job(1) == expected)
     #expect(try ledger.ungroupedInputBatches().map(\.id) == [3, 4])
@@ -218,6 +220,7 @@ import Testing
   }
 
   @Test(arguments: [Backend.sqlite, .inMemory])
+  /// Reduce's counts replace the job's non-zero fields; a partition's are added to them.
   func completingEachStageMovesTheJobOnAndMergesCounts(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 1, jobs: 1)
     let perStage: [(Stage, JobCounts)] = [
@@ -233,7 +236,6 @@ import Testing
       (
         .process,
         Self.counts {
-          $0.events = 7
           $0.linesApplied = 6
           $0.duplicates = 1
         }
@@ -257,7 +259,7 @@ import Testing
     let job = try #require(try ledger.job(1))
     let expected = Self.counts {
       $0.inputBytes = 900
-      $0.events = 7
+      $0.events = 5
       $0.rejects = 1
       $0.keys = 3
       $0.linesApplied = 6
@@ -384,28 +386,35 @@ import Testing
   }
 
   @Test(arguments: [Backend.sqlite, .inMemory])
-  func rewindSendsAJobBackToAnEarlierStage(backend: Backend) throws {
+  func rewindSendsAPartitionBackToAnEarlierStage(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 1, jobs: 1)
     for (n, stage) in [Stage.reduce, .prefetch].enumerated() {
       _ = try ledger.beginStage(stage, job: 1, at: Int64(n) * 100 + 100)
       try ledger.completeStage(stage, job: 1, counts: JobCounts(), at: Int64(n) * 100 + 150)
     }
     _ = try ledger.beginStage(.process, job: 1, at: 300)
-    try ledger.rewind(job: 1, to: .prefetch)
+    #expect(throws: LedgerError.self) { try ledger.rewind(job: 1, partition: 0, to: .prefetch) }  // running
+    try ledger.resetInterruptedStages(at: 350)
+    try ledger.rewind(job: 1, partition: 0, to: .prefetch)
     var job = try #require(try ledger.job(1))
     #expect(job.stage == .prefetch && job.status == .pending && job.attempts == 0)
-    #expect(try ledger.stageRuns(job: 1).last == Self.run(1, .process, attempt: 1, 300))
+    #expect(
+      try ledger.stageRuns(job: 1).last
+        == Self.run(
+          1, .process, attempt: 1, 300, 350, outcome: "interrupted", error: "the engine stopped during this attempt"))
     #expect(try ledger.beginStage(.prefetch, job: 1, at: 400) == 1)
     try ledger.completeStage(.prefetch, job: 1, counts: JobCounts(), at: 450)
-    #expect(try ledger.stageRuns(job: 1).map(\.endedAt) == [150, 250, nil, 450])
+    #expect(try ledger.stageRuns(job: 1).map(\.endedAt) == [150, 250, 350, 450])
     // A retrying job rewound keeps its deadline and last error.
     _ = try ledger.beginStage(.process, job: 1, at: 500)
     try ledger.failStage(.process, job: 1, kind: .injected, message: "injected", nextAttemptAt: 900, at: 510)
-    try ledger.rewind(job: 1, to: .prefetch)
+    try ledger.rewind(job: 1, partition: 0, to: .prefetch)
     job = try #require(try ledger.job(1))
     #expect(job.stage == .prefetch && job.status == .pending && job.attempts == 0)
-    #expect(job.nextAttemptAt == 900 && job.lastError == "injected" && job.lastErrorKind == .injected)
-    try ledger.rewind(job: 99, to: .reduce)
+    let partition = try #require(try ledger.partitionTasks(job: 1).first?.state)
+    #expect(partition.nextAttemptAt == 900 && partition.lastError == "injected" && partition.lastErrorKind == .injected)
+    #expect(throws: LedgerError.self) { try ledger.rewind(job: 99, partition: 0, to: .prefetch) }
+    #expect(throws: LedgerError.self) { try ledger.rewind(job: 1, partition: 1, to: .prefetch) }
     #expect(try ledger.job(99) == nil)
   }
 }

@@ -35,8 +35,8 @@ extension CLISuite {
       )
       #expect(
         stderrLines.contains {
-          $0.contains(
-            " error ledgerline.engine: batch=1 kind=failure [LedgerEngine] batch 1 process failed after 1 attempt")
+          $0.contains(" error ledgerline.engine: batch=1 kind=failure [LedgerEngine] batch 1 partition ")
+            && $0.contains(" process failed after 1 attempt")
         }, "\(failed.stderr)")
       let status = try JSONLine(
         try binary.run(["status", "--data", fixture.data, "--json"]).stdout, command: "status --json")

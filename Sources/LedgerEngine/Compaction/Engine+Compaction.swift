@@ -1,23 +1,30 @@
 import LedgerStorage
 
 extension Engine {
-  /// Runs a compaction pass if the line is quiescent: no prefetched or processed job waits, no
-  /// prefetch or process is running, and the in-flight overlay is empty (every location any
+  /// Runs a compaction pass if the line is quiescent: no prefetched or processed partition
+  /// waits, no prefetch or process is running, and the in-flight overlay is empty (every location any
   /// stage holds is then in the key index, which compaction keeps right). Unless `force`, it
   /// also waits until part files have grown enough since the last pass (`compactionGrowth`).
   /// Returns nil if skipped.
   @discardableResult
   public func compactIfQuiescent(force: Bool = true) throws -> Compactor.Report? {
     guard try force || compactionDue() else { return nil }
-    let claimed = state.withLock { s -> UInt64? in
-      guard s.prefetched.isEmpty, s.prefetching.isEmpty, s.processed.isEmpty, !s.busy.contains(.prefetch),
-        !s.busy.contains(.process)
-      else { return nil }
-      s.busy.formUnion([.prefetch, .process])
-      return s.indexedThrough
+    // Under the claim lock, so no prefetch or process is being claimed meanwhile; while the
+    // flag is up the scheduler starts none.
+    let claimed = claiming.withLock { _ in
+      state.withLock { s -> Bool in
+        guard s.prefetched.isEmpty, s.prefetching.isEmpty, s.processed.isEmpty, !s.compacting,
+          !s.running.keys.contains(where: { $0.stage == .prefetch || $0.stage == .process })
+        else { return false }
+        s.compacting = true
+        return true
+      }
     }
-    guard claimed != nil else { return nil }
-    defer { state.withLock { s in s.busy.subtract([.prefetch, .process]) } }
+    guard claimed else { return nil }
+    defer {
+      state.withLock { $0.compacting = false }
+      wakeup.signal()
+    }
     guard overlay.count == 0 else { return nil }
     let indexedThrough = try ledgerIndexedThrough()
     let report = try Compactor(context: context).run(through: indexedThrough, pass: indexedThrough)

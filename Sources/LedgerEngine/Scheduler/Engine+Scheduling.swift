@@ -2,80 +2,75 @@ import Foundation
 import LedgerDomain
 import LedgerStorage
 
-/// A unit of work a worker claimed.
+/// A task a worker claimed: attempt `attempt` of `task`, the fencing token of its outcome.
 struct Work {
-  var stage: Stage
+  var task: TaskRef
   var job: JobRecord
+  var attempt: Int
+}
+
+/// What a worker should do after asking for work.
+enum Claim {
+  case work(Work)
+  /// Nothing to start now; look again at `until` (a retry falls due) or when woken.
+  case wait(until: Int64?)
+  /// Nothing left without new input or an operator.
+  case idle(blocked: [UInt64])
 }
 
 extension Engine {
-  /// Claims the next runnable work among `stages`, creating a job from the backlog when the
-  /// reduce stage is free. Jobs pass each stage in sequence order.
-  func claimWork(stages: [Stage]) throws -> Work? {
-    let now = context.clock.nowMillis()
-    var jobs = try context.ledger.unfinishedJobs()
-    for stage in stages {
-      if stage == .reduce, try reduceCandidate(jobs, now: now) == nil, try createJobIfBacklog(jobs) {
-        jobs = try context.ledger.unfinishedJobs()
+  /// The scheduler for the ledger's state as it is now, with what this process holds.
+  func scheduler() throws -> PartitionScheduler {
+    let jobs = try context.ledger.unfinishedJobs()
+    let partitions = jobs.contains { $0.stage != .reduce } ? try context.ledger.unfinishedPartitionTasks() : []
+    let waiting = try context.ledger.ungroupedInputBatches().count
+    let (held, compacting) = state.withLock { s in (Set(s.prefetched.keys), s.compacting) }
+    return PartitionScheduler(
+      ledgerJobs: jobs, partitions: partitions, waitingInputs: waiting, held: held, compacting: compacting,
+      now: context.clock.nowMillis(), limits: schedulerLimits)
+  }
+
+  var schedulerLimits: PartitionScheduler.Limits {
+    PartitionScheduler.Limits(reducedAhead: 2, heldPartitions: 2 * max(1, context.partitions))
+  }
+
+  /// Asks the scheduler what to do and claims the task it names in the ledger (one claim at a
+  /// time in this process). Rewinds and new jobs are carried out on the way.
+  func claimWork() throws -> Claim {
+    try claiming.withLock { _ in
+      while true {
+        let actions = try scheduler().decide()
+        let starts = actions.compactMap { action -> TaskRef? in
+          if case .start(let task) = action { return task }
+          return nil
+        }
+        switch actions.first {
+        case .rewind(let key):
+          // Prefetch output lives in memory; after a restart the partition is fetched again.
+          try context.ledger.rewind(job: key.job, partition: key.partition, to: .prefetch)
+          continue
+        case .createJob:
+          guard try createJob() else { return .wait(until: nil) }
+          continue
+        case .start:
+          let task = options.taskOrderSeed == nil ? starts[0] : starts[Int(nextRandom() * Double(starts.count))]
+          guard let job = try context.ledger.job(task.job) else { throw LedgerError.unknownJob(task.job) }
+          let attempt = try context.ledger.beginTask(task, at: context.clock.nowMillis())
+          state.withLock { $0.running[task] = 0 }
+          return .work(Work(task: task, job: job, attempt: attempt))
+        case .wait(let until):
+          return .wait(until: until)
+        case .idle(let blocked):
+          return .idle(blocked: blocked)
+        case nil:
+          return .wait(until: nil)
+        }
       }
-      guard let job = try candidate(for: stage, in: jobs, now: now) else { continue }
-      let claimed = state.withLock { s -> Bool in
-        guard !s.busy.contains(stage) else { return false }
-        s.busy.insert(stage)
-        s.runningJob[stage] = job.seq
-        return true
-      }
-      if claimed { return Work(stage: stage, job: job) }
-    }
-    return nil
-  }
-
-  private func reduceCandidate(_ jobs: [JobRecord], now: Int64) throws -> JobRecord? {
-    try candidate(for: .reduce, in: jobs, now: now)
-  }
-
-  /// The first job that may run `stage` now, honouring order and the look-ahead bounds.
-  private func candidate(for stage: Stage, in jobs: [JobRecord], now: Int64) throws -> JobRecord? {
-    for job in jobs {
-      if job.stage < stage { return nil }
-      if job.stage > stage { continue }
-      guard runnable(job, now: now) else { return nil }
-      return try admissible(job, stage: stage, jobs: jobs) ? job : nil
-    }
-    return nil
-  }
-
-  private func runnable(_ job: JobRecord, now: Int64) -> Bool {
-    switch job.status {
-    case .pending: true
-    case .retrying: (job.nextAttemptAt ?? 0) <= now
-    case .running, .failed, .done: false
     }
   }
 
-  /// Look-ahead bounds keep memory flat: at most two reduced-but-unprefetched jobs and two
-  /// prefetched-but-unprocessed jobs.
-  private func admissible(_ job: JobRecord, stage: Stage, jobs: [JobRecord]) throws -> Bool {
-    switch stage {
-    case .reduce:
-      return jobs.filter { $0.stage == .prefetch }.count < 2
-    case .prefetch:
-      return state.withLock { $0.prefetched.count } < 2
-    case .process:
-      if state.withLock({ $0.prefetched[job.seq] }) == nil {
-        // Prefetch output lives in memory; after a restart it is fetched again.
-        try context.ledger.rewind(job: job.seq, to: .prefetch)
-        return false
-      }
-      return true
-    case .index:
-      return true
-    }
-  }
-
-  /// Groups pending input batches into the next job (backlog-adaptive). Returns true if created.
-  private func createJobIfBacklog(_ jobs: [JobRecord]) throws -> Bool {
-    guard jobs.filter({ $0.stage == .reduce || $0.stage == .prefetch }).count < 2 else { return false }
+  /// Groups pending input batches into the next job (backlog-adaptive); false when none wait.
+  private func createJob() throws -> Bool {
     let pending = try context.ledger.ungroupedInputBatches()
     let take = options.backlog.groupSize(pendingSizes: pending.map(\.batch.bytes))
     guard take > 0 else { return false }
@@ -87,7 +82,7 @@ extension Engine {
     let expected = (try context.ledger.recentJobs(limit: 1).last?.seq ?? 0) + 1
     try journal.appendJob(expected, inputs: names)
     let job = try context.ledger.createJob(
-      inputs: pending.prefix(take).map(\.id), at: context.clock.nowMillis())
+      inputs: pending.prefix(take).map(\.id), partitions: context.partitions, at: context.clock.nowMillis())
     if job.seq != expected { try journal.appendJob(job.seq, inputs: names) }
     try note(
       LedgerEvent(
@@ -100,9 +95,9 @@ extension Engine {
 
   /// True when nothing can run now or later without new input or an operator.
   func isIdle() throws -> Bool {
-    guard state.withLock({ $0.busy.isEmpty }) else { return false }
-    guard try context.ledger.ungroupedInputBatches().isEmpty else { return false }
-    return try context.ledger.unfinishedJobs().allSatisfy { $0.status == .failed }
+    guard state.withLock({ $0.running.isEmpty }) else { return false }
+    if case .idle = try scheduler().decide().first { return true }
+    return false
   }
 
   func idleReport() throws -> IdleReport {

@@ -1,34 +1,48 @@
 import LedgerDomain
 import LedgerStorage
 
-/// The engine's in-memory state: stage outputs handed between workers, and live statistics.
+/// The engine's in-memory state: partition outputs handed between tasks, and live statistics.
 /// Owned by `Engine` under a mutex; the workflow ledger stays the durable truth.
 struct EngineState {
+  /// A prefetched partition waiting for process, with the baseline its lookups saw: every job
+  /// ≤ baseline had this partition indexed before the lookups.
+  struct Prefetched {
+    var baseline: UInt64
+    var partition: PrefetchedPartition
+  }
+
   /// Prefetch outputs waiting for process.
-  var prefetched: [UInt64: Prefetcher.Output] = [:]
+  var prefetched: [PartitionKey: Prefetched] = [:]
   /// Baselines of prefetches still running (their output is not in `prefetched` yet).
-  var prefetching: [UInt64: UInt64] = [:]
+  var prefetching: [PartitionKey: UInt64] = [:]
   /// Process outputs waiting for index (to warm the cache).
-  var processed: [UInt64: [String: InFlightOverlay.Entry]] = [:]
-  /// Progress (0…1) of the stage attempt running per stage.
-  var progress: [Stage: Double] = [:]
-  /// Stages with a worker currently running them.
-  var busy: Set<Stage> = []
-  /// Highest job whose index stage finished (all ≤ it are indexed).
-  var indexedThrough: UInt64 = 0
+  var processed: [PartitionKey: [String: InFlightOverlay.Entry]] = [:]
+  /// Tasks this process runs now, with their progress 0…1.
+  var running: [TaskRef: Double] = [:]
+  /// A compaction pass is running: prefetch and process wait.
+  var compacting = false
+  /// Per partition, the highest job such that it and every job before it has that partition
+  /// indexed; `indexedFloor` for a partition not listed.
+  var indexedThrough: [Int: UInt64] = [:]
+  /// Every job ≤ this one is done.
+  var indexedFloor: UInt64 = 0
   var stopRequested = false
-  /// Progress of the stage running per stage (for the console), 0…1.
-  var runningJob: [Stage: UInt64] = [:]
   /// Events applied, with times, for throughput.
   var appliedLog: [(at: Int64, events: Int64)] = []
   /// Backlog depth samples for the sparkline.
   var backlogHistory: [Int] = []
 
-  /// The highest job whose overlay entries no waiting or running stage can still need: indexed,
-  /// and at or below the baseline of every prefetch that is running or waiting for process.
-  var overlaySafeThrough: UInt64 {
+  func indexed(_ partition: Int) -> UInt64 {
+    indexedThrough[partition] ?? indexedFloor
+  }
+
+  /// The highest job whose overlay entries no waiting or running task can still need: indexed
+  /// in every one of `partitions`, and at or below the baseline of every prefetch that is
+  /// running or waiting for process.
+  func overlaySafeThrough(partitions: Int) -> UInt64 {
+    let indexed = (0..<max(1, partitions)).map(indexed).min() ?? indexedFloor
     let baselines = prefetched.values.map(\.baseline) + Array(prefetching.values)
-    return min(indexedThrough, baselines.min() ?? indexedThrough)
+    return min(indexed, baselines.min() ?? indexed)
   }
 
   mutating func noteApplied(_ events: Int64, at now: Int64) {

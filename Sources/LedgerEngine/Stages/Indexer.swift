@@ -2,11 +2,9 @@ import LedgerDomain
 import LedgerStorage
 import LedgerSystem
 
-/// Stage 4: record each new artifact's location in the key index and refresh the cache.
-///
-/// A coordinator gives each worker one partition's manifest to read and verify in parallel; the
-/// entries are then published to the key index in one transaction (idempotent: re-running after
-/// a crash writes the same rows, and an entry never replaces a higher version).
+/// Stage 4, for one partition of a job: record each new artifact's location in the key index
+/// (one transaction; idempotent: re-running after a crash writes the same rows, and an entry
+/// never replaces a higher version) and refresh the cache.
 public struct Indexer: Sendable {
   let context: EngineContext
 
@@ -14,23 +12,11 @@ public struct Indexer: Sendable {
     self.context = context
   }
 
-  /// Indexes `job`. `written` (from process, when in memory) warms the cache.
-  public func run(
-    job: UInt64, written: [String: InFlightOverlay.Entry]?, progress: @Sendable (Double) -> Void = { _ in }
-  ) throws -> Int {
-    let partitions = context.partitions
-    let manifests = try parallelMap(partitions, completed: { progress(0.5 * Double($0) / Double(partitions)) }) {
-      try readManifest(job: job, partition: $0)
-    }
-    var entries: [IndexEntry] = []
-    var ids: [ExternalEventID] = []
-    for (e, i) in manifests {
-      entries += e
-      ids += i
-    }
-    // Each manifest is sorted by key bytes (reduce's order); merged runs in that order, which is
-    // the B-tree's, make the upserts local (Swift's sort is a merge sort that exploits runs).
-    entries.sort { KeyOrder.precedes($0.orderID, $1.orderID) }
+  /// Indexes partition `partition` of `job`. `written` (from process, when in memory) warms the
+  /// cache. Returns the number of entries published.
+  public func run(job: UInt64, partition: Int, written: [String: InFlightOverlay.Entry]?) throws -> Int {
+    // The manifest is sorted by key bytes (reduce's order), the B-tree's: the upserts are local.
+    let (entries, ids) = try readManifest(job: job, partition: partition)
     try context.keyIndex.publish(entries, eventIDs: ids)
     for (_, entry) in written ?? [:] {
       context.cache.put(
@@ -55,10 +41,10 @@ public struct Indexer: Sendable {
     return (entries, ids)
   }
 
-  /// Rebuilds overlay entries of a processed-but-unindexed job from its manifest (restart).
-  public func recoverOverlay(job: UInt64) throws -> [String: InFlightOverlay.Entry] {
+  /// Rebuilds overlay entries of a processed-but-unindexed partition from its manifest (restart).
+  public func recoverOverlay(job: UInt64, partition p: Int) throws -> [String: InFlightOverlay.Entry] {
     var out: [String: InFlightOverlay.Entry] = [:]
-    for p in 0..<context.partitions {
+    do {
       try context.reader.forEachRecord(inPart: PartNames.manifest(job: job, partition: p)) {
         _, type, payload in
         guard type == .indexManifestEntry else { return }

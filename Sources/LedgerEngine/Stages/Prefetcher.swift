@@ -14,28 +14,18 @@ public struct PrefetchedPartition: Sendable {
   public var base: [BaseArtifact?]
 }
 
-/// Stage 2: for each key of the stateless index, look up the key index and fetch the current
-/// artifact by byte range through the cache; partitions in parallel.
+/// Stage 2, for one partition of a job: for each key of its stateless part, look up the key
+/// index and fetch the current artifact by byte range through the cache.
 public struct Prefetcher: Sendable {
-  /// A prefetched job. `baseline`: every job ≤ baseline was indexed before the lookups.
-  public struct Output: Sendable {
-    public var job: UInt64
-    public var baseline: UInt64
-    public var partitions: [PrefetchedPartition]
-  }
-
   let context: EngineContext
 
   public init(context: EngineContext) {
     self.context = context
   }
 
-  public func run(job: UInt64, baseline: UInt64, progress: @Sendable (Double) -> Void = { _ in }) throws -> Output {
-    let count = context.partitions
-    let partitions = try parallelMap(count, completed: { progress(Double($0) / Double(count)) }) {
-      try prefetch(job: job, partition: $0)
-    }
-    return Output(job: job, baseline: baseline, partitions: partitions)
+  /// Prefetches partition `partition` of `job`.
+  public func run(job: UInt64, partition: Int) throws -> PrefetchedPartition {
+    try prefetch(job: job, partition: partition)
   }
 
   private func prefetch(job: UInt64, partition: Int) throws -> PrefetchedPartition {

@@ -2,15 +2,16 @@ import LedgerDomain
 import LedgerStorage
 import LedgerSystem
 
-/// Stage 3: join prefetched artifacts (and in-flight ones) with the stateless artifacts, apply
-/// the rules of SPEC §3, and write new artifacts into one part file per partition plus an index
-/// manifest. Only the new lines and a new summary are written, never the old lines.
+/// Stage 3, for one partition of a job: join its prefetched artifacts (and in-flight ones)
+/// with its stateless artifacts, apply the rules of SPEC §3, and write the new artifacts into
+/// one part file plus an index manifest. Only the new lines and a new summary are written,
+/// never the old lines.
 public struct Processor: Sendable {
   /// What process produced: counts, and the new versions for the indexer and the overlay.
   public struct Output: Sendable {
     public var counts: JobCounts
-    /// New versions, decoded, for the indexer to warm the cache: at most `cacheWarmLimit`
-    /// (the in-flight overlay gets every one).
+    /// New versions, decoded, for the indexer to warm the cache: at most `cacheWarmLimit` per
+    /// job (the in-flight overlay gets every one).
     public var written: [String: InFlightOverlay.Entry]
     public var rejections: [Rejection]
   }
@@ -34,36 +35,23 @@ public struct Processor: Sendable {
     self.overlay = overlay
   }
 
-  public func run(_ input: Prefetcher.Output, progress: @Sendable (Double) -> Void = { _ in }) throws -> Output {
+  /// Processes partition `partition` of `job` (one of `partitions`) and records its new
+  /// versions in the in-flight overlay.
+  public func run(job: UInt64, partition p: Int, of partitions: Int, prefetched: PrefetchedPartition) throws
+    -> Output
+  {
     // Outputs of an earlier attempt were never indexed nor recorded in the overlay: replace them.
-    for p in 0..<input.partitions.count {
-      try context.discardPart(PartNames.artifacts(job: input.job, partition: p))
-      try context.discardPart(PartNames.manifest(job: input.job, partition: p))
+    try context.discardPart(PartNames.artifacts(job: job, partition: p))
+    try context.discardPart(PartNames.manifest(job: job, partition: p))
+    let rejects = "\(context.paths.rejects)/\(PartNames.rejects(job: job)).process-\(p)"
+    try FileSystem.remove(rejects)
+    let warmLimit = Self.cacheWarmLimit / max(1, partitions)
+    let part = try process(prefetched, job: job, partition: p, inFlight: overlay.snapshot(), warmLimit: warmLimit)
+    if !part.output.rejections.isEmpty {
+      try RejectsFile.write(part.output.rejections, to: rejects)
     }
-    let warmLimit = Self.cacheWarmLimit / max(1, input.partitions.count)
-    let inFlight = overlay.snapshot()
-    let count = input.partitions.count
-    let parts = try parallelMap(count, completed: { progress(Double($0) / Double(max(1, count))) }) { p in
-      try process(input.partitions[p], job: input.job, partition: p, inFlight: inFlight, warmLimit: warmLimit)
-    }
-    var total = Output(counts: JobCounts(), written: [:], rejections: [])
-    var encoded: [InFlightOverlay.Run] = []
-    for part in parts {
-      total.counts.duplicates += part.output.counts.duplicates
-      total.counts.linesApplied += part.output.counts.linesApplied
-      total.counts.artifactsWritten += part.output.counts.artifactsWritten
-      total.counts.bytesWritten += part.output.counts.bytesWritten
-      total.written.merge(part.output.written) { $1 }
-      total.rejections += part.output.rejections
-      encoded.append(part.encoded)
-    }
-    if !total.rejections.isEmpty {
-      try RejectsFile.write(
-        total.rejections,
-        to: "\(context.paths.rejects)/\(PartNames.rejects(job: input.job)).process")
-    }
-    overlay.record(runs: encoded, version: input.job)
-    return total
+    overlay.record(runs: [part.encoded], version: job)
+    return part.output
   }
 
   private func process(

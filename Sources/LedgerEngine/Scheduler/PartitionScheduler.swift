@@ -1,0 +1,373 @@
+import LedgerStorage
+
+/// Which partition of which job.
+public struct PartitionKey: Hashable, Sendable, Comparable {
+  public var job: UInt64
+  public var partition: Int
+
+  public init(job: UInt64, partition: Int) {
+    self.job = job
+    self.partition = partition
+  }
+
+  public static func < (a: PartitionKey, b: PartitionKey) -> Bool {
+    (a.job, a.partition) < (b.job, b.partition)
+  }
+}
+
+/// The scheduler of the assembly line as a pure state machine: events in, actions out, no I/O.
+///
+/// The unit of work is a task: the reduce of a job, then for each of its partitions prefetch,
+/// process and index. Keys never cross partitions, so order is kept per partition: partition p
+/// of job N+1 is prefetched once partition p of every earlier job is processed, and indexed once
+/// theirs is indexed; other partitions do not wait. A job is done when all its partitions are.
+///
+/// The engine builds one from the workflow ledger (the durable truth, shared by every process)
+/// plus what this process holds in memory, and asks ``decide()`` what to do; tests drive it
+/// through ``handle(_:)`` without any storage. Transitions of a task follow
+/// ``TaskState/applying(_:)``, the rule the ledgers apply too.
+public struct PartitionScheduler: Sendable, Equatable {
+  /// How far work may run ahead (memory stays flat).
+  public struct Limits: Sendable, Equatable {
+    /// Jobs reduced whose partitions are not all prefetched yet (reduce runs no further ahead).
+    public var reducedAhead: Int
+    /// Prefetched partitions held in memory or being prefetched, waiting for process.
+    public var heldPartitions: Int
+
+    public init(reducedAhead: Int = 2, heldPartitions: Int = 8) {
+      self.reducedAhead = reducedAhead
+      self.heldPartitions = heldPartitions
+    }
+  }
+
+  /// A job as the scheduler sees it.
+  public struct Job: Sendable, Equatable {
+    public var seq: UInt64
+    /// The job's own task (reduce) while it has no partitions; afterwards their aggregate.
+    public var state: TaskState
+    /// How many partitions its reduce opens.
+    public var partitionCount: Int
+    /// The partitions' states once reduce finished (empty before).
+    public var partitions: [TaskState]
+
+    public init(seq: UInt64, state: TaskState, partitionCount: Int, partitions: [TaskState] = []) {
+      self.seq = seq
+      self.state = state
+      self.partitionCount = partitionCount
+      self.partitions = partitions
+    }
+
+    var reduced: Bool { !partitions.isEmpty }
+    var done: Bool { reduced ? partitions.allSatisfy { $0.status == .done } : state.status == .done }
+  }
+
+  public enum Event: Sendable, Equatable {
+    /// Input batches were registered and wait for a job (`count` of them now).
+    case inputsWaiting(count: Int)
+    /// A job was created from waiting inputs.
+    case jobCreated(seq: UInt64, partitions: Int, inputs: Int)
+    /// A task was claimed (attempt `attempts + 1` began).
+    case started(TaskRef)
+    case succeeded(TaskRef, attempt: Int)
+    case failed(TaskRef, attempt: Int, retryAt: Int64?)
+    /// The process running `task` went away (crash, stall past its lease).
+    case interrupted(TaskRef)
+    /// An operator retried the job's failed tasks.
+    case operatorRetry(job: UInt64)
+    /// This process no longer holds the prefetch output of a partition (restart).
+    case outputLost(PartitionKey)
+    /// Compaction started or finished (prefetch and process wait while it runs).
+    case compaction(running: Bool)
+    /// Time passed.
+    case tick(now: Int64)
+  }
+
+  public enum Action: Sendable, Equatable {
+    /// Group waiting inputs into the next job.
+    case createJob
+    /// Claim and run `task`.
+    case start(TaskRef)
+    /// Send a partition back to prefetch: its prefetched input is not held by this process.
+    case rewind(PartitionKey)
+    /// Nothing can start now; look again at `at` (a retry falls due) or on the next event.
+    case wait(until: Int64?)
+    /// Nothing is left to do without new input or an operator; `blocked` jobs wait for one.
+    case idle(blocked: [UInt64])
+  }
+
+  /// Why an event was refused.
+  public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownJob(UInt64)
+    case unknownTask(TaskRef)
+    case illegal(TaskRef, TaskState.IllegalTransition)
+    case notReady(TaskRef, reason: String)
+
+    public var description: String {
+      switch self {
+      case .unknownJob(let job): "no unfinished batch \(job)"
+      case .unknownTask(let task): "no task \(task)"
+      case .illegal(let task, let why): "\(task): \(why)"
+      case .notReady(let task, let reason): "\(task) cannot start: \(reason)"
+      }
+    }
+  }
+
+  /// Unfinished jobs, by sequence number (finished ones are dropped as they finish).
+  public private(set) var jobs: [Job]
+  public private(set) var waitingInputs: Int
+  /// Prefetch outputs this process holds.
+  public private(set) var held: Set<PartitionKey>
+  /// Tasks running (in this process, or anywhere when built from a shared ledger).
+  public private(set) var running: Set<TaskRef>
+  public private(set) var compacting: Bool
+  public private(set) var now: Int64
+  public var limits: Limits
+
+  public init(
+    jobs: [Job], waitingInputs: Int = 0, held: Set<PartitionKey> = [], running: Set<TaskRef> = [],
+    compacting: Bool = false, now: Int64 = 0, limits: Limits = Limits()
+  ) {
+    self.jobs = jobs.filter { !$0.done }.sorted { $0.seq < $1.seq }
+    self.waitingInputs = waitingInputs
+    self.held = held
+    self.running = running
+    self.compacting = compacting
+    self.now = now
+    self.limits = limits
+  }
+
+  /// A scheduler for the ledger's unfinished jobs and partitions: `running` are the tasks the
+  /// ledger says are running.
+  public init(
+    ledgerJobs: [JobRecord], partitions: [PartitionTaskRecord], waitingInputs: Int, held: Set<PartitionKey>,
+    compacting: Bool, now: Int64, limits: Limits
+  ) {
+    var byJob: [UInt64: [PartitionTaskRecord]] = [:]
+    for task in partitions { byJob[task.job, default: []].append(task) }
+    var running: Set<TaskRef> = []
+    let jobs = ledgerJobs.map { record -> Job in
+      let tasks = (byJob[record.seq] ?? []).sorted { $0.partition < $1.partition }
+      var states = tasks.map(\.state)
+      if !tasks.isEmpty, tasks.count < record.partitions {
+        // Done partitions of an unfinished job are not listed: fill them in as done.
+        var full = Array(repeating: TaskState(stage: .index, status: .done), count: record.partitions)
+        for task in tasks where task.partition < full.count { full[task.partition] = task.state }
+        states = full
+      } else if tasks.isEmpty, record.stage != .reduce {
+        // Every partition done but the job row not (cannot happen in one transaction): done.
+        states = Array(repeating: TaskState(stage: .index, status: .done), count: max(1, record.partitions))
+      }
+      for (p, state) in states.enumerated() where state.status == .running {
+        running.insert(.partition(p, of: record.seq, state.stage))
+      }
+      if states.isEmpty, record.status == .running { running.insert(.reduce(record.seq)) }
+      return Job(seq: record.seq, state: record.taskState, partitionCount: record.partitions, partitions: states)
+    }
+    self.init(
+      jobs: jobs, waitingInputs: waitingInputs, held: held, running: running, compacting: compacting, now: now,
+      limits: limits)
+  }
+
+  // MARK: - Events
+
+  /// Applies `event` and returns what to do next; throws ``Refusal`` (changing nothing) for an
+  /// event that cannot happen in this state.
+  @discardableResult
+  public mutating func handle(_ event: Event) throws -> [Action] {
+    var next = self
+    try next.apply(event)
+    self = next
+    return decide()
+  }
+
+  private mutating func apply(_ event: Event) throws {
+    switch event {
+    case .inputsWaiting(let count):
+      waitingInputs = count
+    case .jobCreated(let seq, let partitions, let inputs):
+      guard inputs >= 1, inputs <= waitingInputs, partitions >= 1, seq > (jobs.last?.seq ?? 0) else {
+        throw Refusal.notReady(.reduce(seq), reason: "a job takes 1…\(waitingInputs) waiting inputs and a new number")
+      }
+      waitingInputs -= inputs
+      jobs.append(Job(seq: seq, state: TaskState(stage: .reduce), partitionCount: partitions))
+    case .started(let task):
+      guard startable().contains(task) else {
+        throw Refusal.notReady(task, reason: "not among the tasks that may start now")
+      }
+      try transition(task, .begin(task.stage))
+      running.insert(task)
+    case .succeeded(let task, let attempt):
+      try transition(task, .succeed(task.stage, attempt: attempt))
+      running.remove(task)
+      if let p = task.partition {
+        let key = PartitionKey(job: task.job, partition: p)
+        if task.stage == .prefetch { held.insert(key) }
+        if task.stage == .process { held.remove(key) }
+      }
+      jobs.removeAll { $0.done }
+    case .failed(let task, let attempt, let retryAt):
+      try transition(task, .fail(task.stage, attempt: attempt, kind: .internalError, message: "", retryAt: retryAt))
+      running.remove(task)
+    case .interrupted(let task):
+      try transition(task, .interrupt)
+      running.remove(task)
+    case .operatorRetry(let seq):
+      guard let j = jobs.firstIndex(where: { $0.seq == seq }) else { throw Refusal.unknownJob(seq) }
+      var job = jobs[j]
+      var any = false
+      if job.reduced {
+        for p in job.partitions.indices {
+          if let next = try? job.partitions[p].applying(.operatorRetry) {
+            job.partitions[p] = next
+            any = true
+          }
+        }
+        job.state = TaskState.aggregate(job.partitions)
+      } else if let next = try? job.state.applying(.operatorRetry) {
+        job.state = next
+        any = true
+      }
+      guard any else {
+        throw Refusal.illegal(.reduce(seq), TaskState.IllegalTransition(from: job.state, event: .operatorRetry))
+      }
+      jobs[j] = job
+    case .outputLost(let key):
+      guard held.remove(key) != nil else {
+        throw Refusal.unknownTask(.partition(key.partition, of: key.job, .process))
+      }
+      try transition(.partition(key.partition, of: key.job, .prefetch), .rewind(to: .prefetch))
+    case .compaction(let on):
+      guard on != compacting else {
+        throw Refusal.notReady(.reduce(0), reason: on ? "compaction is already running" : "no compaction runs")
+      }
+      if on {
+        guard held.isEmpty, !running.contains(where: { $0.stage == .prefetch || $0.stage == .process }) else {
+          throw Refusal.notReady(
+            .reduce(0), reason: "compaction needs no prefetched partition and no prefetch or process running")
+        }
+      }
+      compacting = on
+    case .tick(let now):
+      self.now = max(self.now, now)
+    }
+  }
+
+  /// Applies a task transition to the job's row or partition.
+  private mutating func transition(_ task: TaskRef, _ event: TaskState.Event) throws {
+    guard let j = jobs.firstIndex(where: { $0.seq == task.job }) else { throw Refusal.unknownJob(task.job) }
+    var job = jobs[j]
+    do {
+      if let p = task.partition {
+        guard job.partitions.indices.contains(p) else { throw Refusal.unknownTask(task) }
+        job.partitions[p] = try job.partitions[p].applying(event)
+        job.state = TaskState.aggregate(job.partitions)
+      } else {
+        guard !job.reduced else { throw Refusal.unknownTask(task) }
+        job.state = try job.state.applying(event)
+        if job.state.stage == .prefetch {
+          job.partitions = Array(repeating: TaskState(stage: .prefetch), count: job.partitionCount)
+          job.state = TaskState.aggregate(job.partitions)
+        }
+      }
+    } catch let illegal as TaskState.IllegalTransition {
+      throw Refusal.illegal(task, illegal)
+    }
+    jobs[j] = job
+  }
+
+  // MARK: - Decisions
+
+  /// What to do now, in order: partitions to rewind, a job to create (both cheap, and they make
+  /// work), then tasks to start (index, then process, prefetch and reduce, earlier jobs first);
+  /// else when to look again, or that the line is idle.
+  public func decide() -> [Action] {
+    var actions: [Action] = rewinds().map(Action.rewind)
+    if mayCreateJob { actions.append(.createJob) }
+    actions += startable().map(Action.start)
+    if !actions.isEmpty { return actions }
+    let due = jobs.flatMap { job in (job.reduced ? job.partitions : [job.state]) }
+      .filter { $0.status == .retrying }.compactMap(\.nextAttemptAt).min()
+    if !running.isEmpty || due != nil { return [.wait(until: due)] }
+    return [.idle(blocked: jobs.filter { $0.state.status == .failed }.map(\.seq))]
+  }
+
+  /// Whether a task in `state` may be claimed now (not counting order and limits).
+  private func claimable(_ state: TaskState) -> Bool {
+    switch state.status {
+    case .pending: true
+    case .retrying: (state.nextAttemptAt ?? 0) <= now
+    case .running, .failed, .done: false
+    }
+  }
+
+  /// Partitions whose process would need a prefetch output this process does not hold.
+  private func rewinds() -> [PartitionKey] {
+    jobs.flatMap { job in
+      job.partitions.enumerated().compactMap { p, state -> PartitionKey? in
+        let key = PartitionKey(job: job.seq, partition: p)
+        guard state.stage == .process, state.status != .running, state.status != .done, !held.contains(key) else {
+          return nil
+        }
+        return key
+      }
+    }
+  }
+
+  private var mayCreateJob: Bool {
+    waitingInputs > 0 && jobs.filter { !$0.reduced || $0.partitions.contains { $0.stage == .prefetch } }.count < 2
+  }
+
+  /// Every task that may start now, in priority order.
+  public func startable() -> [TaskRef] {
+    var byStage: [Stage: [TaskRef]] = [:]
+    // Per partition: the stage the earliest unfinished job is at (order is kept per partition).
+    var processedThrough: [Int: Bool] = [:]  // p → every earlier job's p is processed
+    var indexedThrough: [Int: Bool] = [:]  // p → every earlier job's p is indexed
+    var heldOrLoading = held.count + running.filter { $0.stage == .prefetch }.count
+    var reduceSeen = false
+    var reducedAhead = jobs.filter { $0.reduced && $0.partitions.contains { $0.stage == .prefetch } }.count
+    for job in jobs {
+      guard job.reduced else {
+        // Reduce runs in job order, one at a time, and no further ahead than the limit.
+        if !reduceSeen, claimable(job.state), !running.contains(.reduce(job.seq)),
+          !running.contains(where: { $0.stage == .reduce }), reducedAhead < limits.reducedAhead
+        {
+          byStage[.reduce, default: []].append(.reduce(job.seq))
+          reducedAhead += 1
+        }
+        reduceSeen = true
+        // A later job's partitions wait for this one's (it may have been sent back to reduce).
+        for p in 0..<max(job.partitionCount, processedThrough.count) {
+          processedThrough[p] = false
+          indexedThrough[p] = false
+        }
+        continue
+      }
+      for (p, state) in job.partitions.enumerated() {
+        let processed = processedThrough[p] ?? true
+        let indexed = indexedThrough[p] ?? true
+        let task = TaskRef.partition(p, of: job.seq, state.stage)
+        if claimable(state), !running.contains(task) {
+          switch state.stage {
+          case .prefetch:
+            if processed, !compacting, heldOrLoading < limits.heldPartitions {
+              byStage[.prefetch, default: []].append(task)
+              heldOrLoading += 1
+            }
+          case .process:
+            if processed, !compacting, held.contains(PartitionKey(job: job.seq, partition: p)) {
+              byStage[.process, default: []].append(task)
+            }
+          case .index:
+            if indexed { byStage[.index, default: []].append(task) }
+          case .reduce:
+            break
+          }
+        }
+        processedThrough[p] = processed && (state.stage == .index || state.status == .done)
+        indexedThrough[p] = indexed && state.status == .done
+      }
+    }
+    return [Stage.index, .process, .prefetch, .reduce].flatMap { byStage[$0] ?? [] }
+  }
+}
