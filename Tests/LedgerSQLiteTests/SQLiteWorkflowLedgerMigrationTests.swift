@@ -29,6 +29,38 @@ import Testing
     #expect(version == SQLiteWorkflowLedger.schemaVersion)
   }
 
+  /// A schema-3 ledger (jobs moved through the stages as a whole) with a job interrupted at
+  /// process: on opening, it gets its 4 partitions at process, pending; a finished job and one
+  /// still at reduce get none.
+  @Test func aJobPastReduceInASchema3LedgerGetsItsPartitions() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("ledger.sqlite")
+    do {
+      let db = try SQLiteDatabase(path: path)
+      try db.execute(SQLiteWorkflowLedger.schema)
+      try db.execute(
+        """
+        ALTER TABLE input_batches ADD COLUMN sha256 TEXT;
+        ALTER TABLE input_batches ADD COLUMN quarantined_at INTEGER;
+        INSERT INTO jobs(seq, stage, status, attempts, created_at) VALUES (1, 'index', 'done', 0, 1);
+        INSERT INTO jobs(seq, stage, status, attempts, created_at) VALUES (2, 'process', 'running', 2, 2);
+        INSERT INTO jobs(seq, stage, status, attempts, created_at) VALUES (3, 'reduce', 'pending', 0, 3);
+        INSERT INTO stage_runs(job, stage, attempt, started_at) VALUES (2, 'process', 2, 10);
+        PRAGMA user_version = 3;
+        """)
+    }
+    let ledger = try SQLiteWorkflowLedger(path: path)
+    #expect(try ledger.partitionTasks(job: 1).isEmpty)
+    #expect(try ledger.partitionTasks(job: 3).isEmpty)
+    let tasks = try ledger.partitionTasks(job: 2)
+    #expect(tasks.map(\.partition) == [0, 1, 2, 3])
+    #expect(tasks.allSatisfy { $0.state == TaskState(stage: .process, status: .pending, attempts: 2) })
+    #expect(try ledger.job(2)?.partitions == 4)
+    #expect(try ledger.stageRuns(job: 2).first?.partition == nil)
+    let version = try ledger.db.withConnection { try $0.scalarInt64("PRAGMA user_version") }
+    #expect(version == 4)
+  }
+
   @Test func aLedgerFromANewerBuildIsRefused() throws {
     let directory = try TemporaryDirectory()
     let path = directory.file("ledger.sqlite")

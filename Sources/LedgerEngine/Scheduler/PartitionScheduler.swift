@@ -235,7 +235,7 @@ public struct PartitionScheduler: Sendable, Equatable {
       guard held.remove(key) != nil else {
         throw Refusal.unknownTask(.partition(key.partition, of: key.job, .process))
       }
-      try transition(.partition(key.partition, of: key.job, .prefetch), .rewind(to: .prefetch))
+      try transition(.partition(key.partition, of: key.job, .process), .rewind(to: .prefetch))
     case .compaction(let on):
       guard on != compacting else {
         throw Refusal.notReady(.reduce(0), reason: on ? "compaction is already running" : "no compaction runs")
@@ -252,13 +252,16 @@ public struct PartitionScheduler: Sendable, Equatable {
     }
   }
 
-  /// Applies a task transition to the job's row or partition.
+  /// Applies a task transition to the job's row or partition; `task` names the stage the
+  /// partition is in.
   private mutating func transition(_ task: TaskRef, _ event: TaskState.Event) throws {
     guard let j = jobs.firstIndex(where: { $0.seq == task.job }) else { throw Refusal.unknownJob(task.job) }
     var job = jobs[j]
     do {
       if let p = task.partition {
-        guard job.partitions.indices.contains(p) else { throw Refusal.unknownTask(task) }
+        guard job.partitions.indices.contains(p), job.partitions[p].stage == task.stage else {
+          throw Refusal.unknownTask(task)
+        }
         job.partitions[p] = try job.partitions[p].applying(event)
         job.state = TaskState.aggregate(job.partitions)
       } else {

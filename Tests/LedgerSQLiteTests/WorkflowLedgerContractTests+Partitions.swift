@@ -1,0 +1,121 @@
+import LedgerStorage
+import LedgerTesting
+import Testing
+
+/// The partition tasks of the `WorkflowLedger` contract, on SQLite and the in-memory double.
+extension WorkflowLedgerContractTests {
+  /// A ledger with one job of `partitions` partitions, reduced (its partitions at prefetch).
+  static func reduced(_ backend: Backend, in directory: TemporaryDirectory, partitions: Int) throws
+    -> any WorkflowLedger
+  {
+    let ledger = try Self.ledger(backend, in: directory, batches: 2, jobs: 0)
+    _ = try ledger.createJob(inputs: [1], partitions: partitions, at: 50)
+    let attempt = try ledger.beginTask(.reduce(1), at: 60)
+    try ledger.completeTask(.reduce(1), attempt: attempt, counts: Self.counts { $0.events = 10 }, at: 70)
+    return ledger
+  }
+
+  @Test(arguments: [Backend.sqlite, .inMemory])
+  func reduceOpensEveryPartitionAndTheirCountsAddUp(backend: Backend) throws {
+    let ledger = try Self.reduced(backend, in: directory, partitions: 3)
+    #expect(try ledger.partitionTasks(job: 1).map(\.partition) == [0, 1, 2])
+    #expect(try ledger.partitionTasks(job: 1).allSatisfy { $0.state == TaskState(stage: .prefetch) })
+    #expect(try ledger.job(1)?.partitions == 3)
+    for p in 0..<3 {
+      for stage in [Stage.prefetch, .process, .index] {
+        let task = TaskRef.partition(p, of: 1, stage)
+        let attempt = try ledger.beginTask(task, at: 100)
+        try ledger.completeTask(
+          task, attempt: attempt,
+          counts: stage == .process ? Self.counts { $0.linesApplied = Int64(p + 1) } : JobCounts(),
+          at: 110)
+      }
+      let job = try #require(try ledger.job(1))
+      #expect(job.status == (p == 2 ? .done : .pending))
+      #expect(job.stage == (p == 2 ? .index : .prefetch))
+    }
+    let job = try #require(try ledger.job(1))
+    #expect(job.counts.events == 10 && job.counts.linesApplied == 6)
+    #expect(try ledger.unfinishedPartitionTasks().isEmpty)
+    #expect(try ledger.partitionTasks(job: 1).allSatisfy { $0.state.status == .done })
+  }
+
+  @Test(arguments: [Backend.sqlite, .inMemory])
+  func anOutcomeCountsOnlyUnderTheAttemptThatHoldsTheTask(backend: Backend) throws {
+    let ledger = try Self.reduced(backend, in: directory, partitions: 2)
+    let task = TaskRef.partition(1, of: 1, .prefetch)
+    let first = try ledger.beginTask(task, at: 100)
+    #expect(first == 1)
+    // A second claim of a running task is refused; so is a claim at the wrong stage.
+    #expect(throws: LedgerError.self) { _ = try ledger.beginTask(task, at: 101) }
+    #expect(throws: LedgerError.self) { _ = try ledger.beginTask(.partition(0, of: 1, .process), at: 101) }
+    #expect(throws: LedgerError.self) { _ = try ledger.beginTask(.partition(5, of: 1, .prefetch), at: 101) }
+    #expect(throws: LedgerError.self) { _ = try ledger.beginTask(.reduce(1), at: 101) }  // done
+    // The holder stalls; the task is handed to another attempt.
+    try ledger.resetInterruptedStages(at: 200)
+    let second = try ledger.beginTask(task, at: 210)
+    #expect(second == 2)
+    // The stale holder's outcome is refused and changes nothing.
+    let stale = try #require(throws: LedgerError.self) {
+      try ledger.completeTask(task, attempt: first, counts: Self.counts { $0.keys = 99 }, at: 220)
+    }
+    #expect(stale.description == LedgerError.notRunning(job: 1, stage: "partition 1 prefetch").description)
+    #expect(throws: LedgerError.self) {
+      try ledger.failTask(task, attempt: first, kind: .transientIO, message: "late", nextAttemptAt: 300, at: 220)
+    }
+    #expect(try ledger.partitionTasks(job: 1)[1].state == TaskState(stage: .prefetch, status: .running, attempts: 2))
+    try ledger.completeTask(task, attempt: second, counts: JobCounts(), at: 230)
+    #expect(try ledger.partitionTasks(job: 1)[1].state == TaskState(stage: .process))
+    #expect(try ledger.job(1)?.counts.keys == 0)
+    #expect(
+      try ledger.stageRuns(job: 1).filter { $0.partition == 1 }.map(\.outcome) == ["interrupted", "ok"])
+  }
+
+  @Test(arguments: [Backend.sqlite, .inMemory])
+  func aJobShowsItsFailedPartitionAndRetryTouchesOnlyThatOne(backend: Backend) throws {
+    let ledger = try Self.reduced(backend, in: directory, partitions: 3)
+    let a0 = try ledger.beginTask(.partition(0, of: 1, .prefetch), at: 100)
+    try ledger.completeTask(.partition(0, of: 1, .prefetch), attempt: a0, counts: JobCounts(), at: 150)
+    let a1 = try ledger.beginTask(.partition(1, of: 1, .prefetch), at: 100)
+    try ledger.failTask(
+      .partition(1, of: 1, .prefetch), attempt: a1, kind: .corruptData, message: "bad crc", nextAttemptAt: nil, at: 400)
+    _ = try ledger.beginTask(.partition(2, of: 1, .prefetch), at: 100)
+    var job = try #require(try ledger.job(1))
+    #expect(job.stage == .prefetch && job.status == .failed && job.lastError == "bad crc")
+    #expect(try ledger.unfinishedJobs().map(\.status) == [.failed])
+    // Timings: the slowest partition's working time; attempts: the most-attempted partition's.
+    #expect(job.timings[.prefetch] == StageTiming(startedAt: 100, endedAt: 400, workingMillis: 300))
+    #expect(job.totalAttempts == 2)
+    #expect(try ledger.retry(job: 1, at: 500))
+    let states = try ledger.partitionTasks(job: 1).map(\.state)
+    #expect(states.map(\.status) == [.pending, .pending, .running])
+    #expect(states.map(\.stage) == [.process, .prefetch, .prefetch])
+    #expect(states[1].attempts == 0 && states[1].lastError == "bad crc")
+    job = try #require(try ledger.job(1))
+    #expect(job.status == .running && job.stage == .prefetch)
+    #expect(try !ledger.retry(job: 1, at: 600))
+    #expect(try ledger.unfinishedPartitionTasks().map(\.partition) == [0, 1, 2])
+  }
+
+  @Test(arguments: [Backend.sqlite, .inMemory])
+  func anInputIsSetAsideOnlyBeforeAnyPartitionWroteOutput(backend: Backend) throws {
+    let ledger = try Self.reduced(backend, in: directory, partitions: 2)
+    let a = try ledger.beginTask(.partition(0, of: 1, .prefetch), at: 100)
+    try ledger.completeTask(.partition(0, of: 1, .prefetch), attempt: a, counts: JobCounts(), at: 110)
+    let b = try ledger.beginTask(.partition(1, of: 1, .prefetch), at: 100)
+    try ledger.failTask(
+      .partition(1, of: 1, .prefetch), attempt: b, kind: .corruptData, message: "bad", nextAttemptAt: nil, at: 120)
+    // Partition 0 is at process: its output may be written any time.
+    #expect(throws: LedgerError.self) { try ledger.quarantine(input: 1, job: 1, at: 130) }
+    try ledger.rewind(job: 1, partition: 0, to: .prefetch)
+    try ledger.quarantine(input: 1, job: 1, at: 140)
+    let job = try #require(try ledger.job(1))
+    #expect(job.stage == .reduce && job.status == .pending && job.inputs == [])
+    #expect(try ledger.partitionTasks(job: 1).isEmpty)
+    // Reduced again, the job opens fresh partitions.
+    let again = try ledger.beginTask(.reduce(1), at: 150)
+    try ledger.completeTask(.reduce(1), attempt: again, counts: JobCounts(), at: 160)
+    #expect(
+      try ledger.partitionTasks(job: 1).map(\.state) == [TaskState(stage: .prefetch), TaskState(stage: .prefetch)])
+  }
+}
