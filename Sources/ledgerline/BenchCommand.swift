@@ -36,10 +36,17 @@ struct BenchCommand: ParsableCommand {
 
   @Option(help: .hidden) var childEndToEnd: String?
   @Option(help: .hidden) var childOutput: String?
+  @Option(help: .hidden) var childCompaction: String?
 
   func run() throws {
     if let root = childEndToEnd {
-      let result = try BenchEndToEnd.run(root: root, compaction: !noCompaction)
+      let compaction = try childCompaction.map { mode in
+        guard let parsed = BenchEndToEnd.Compaction(rawValue: mode) else {
+          throw ValidationError("invalid --child-compaction \"\(mode)\": expected off, forced or if-due")
+        }
+        return parsed
+      }
+      let result = try BenchEndToEnd.run(root: root, compaction: compaction ?? (noCompaction ? .off : .forced))
       try result.encoded.write(toFile: childOutput ?? "\(root).result", atomically: true, encoding: .utf8)
       return
     }

@@ -104,7 +104,7 @@ import Testing
       stageMillis: [.reduce: 10, .prefetch: 20, .process: 30, .index: 40], peakRSS: 512 << 20,
       highWaterMark: 500 << 20, compactionSeconds: 4.75, peakAfterCompaction: 900 << 20, startRSS: 20 << 20,
       highWaterAtStageStart: [.reduce: 21 << 20, .prefetch: 100 << 20, .process: 300 << 20, .index: 450 << 20],
-      separateProcess: false)
+      separateProcess: false, compactionCPUSeconds: 0.5, compactionRan: true)
     var expected = result
     expected.separateProcess = true
     #expect(BenchEndToEnd.Result.decode(result.encoded) == expected)
