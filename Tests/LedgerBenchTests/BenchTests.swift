@@ -64,6 +64,68 @@ import Testing
         == true)
   }
 
+  @Test func duckDBPeerIsSkippedWithAReasonWhenItCannotRun() throws {
+    let scratch = Scratch()
+    try FileManager.default.createDirectory(atPath: scratch.path, withIntermediateDirectories: true)
+    let missing = BenchDuckDBPeer.availability(
+      override: scratch.path + "/nowhere/duckdb_peer.py", scratch: scratch.path)
+    #expect(
+      missing
+        == .skipped(
+          "duckdb_peer.py not found (looked for \"\(scratch.path)/nowhere/duckdb_peer.py\"); pass --duckdb-peer PATH to measure DuckDB side by side"
+        ))
+    let script = scratch.path + "/duckdb_peer.py"
+    #expect(FileManager.default.createFile(atPath: script, contents: Data()))
+    let noPython = BenchDuckDBPeer.availability(
+      override: script, python: "ledgerline-no-such-python", scratch: scratch.path)
+    #expect(
+      noPython
+        == .skipped(
+          "ledgerline-no-such-python is not on PATH; install it with `pip install duckdb` to measure DuckDB side by side"
+        ))
+    // A Python without duckdb, as on CI.
+    let python = scratch.path + "/python-without-duckdb"
+    let fake =
+      "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho \"ModuleNotFoundError: No module named 'duckdb'\" >&2\nexit 1\n"
+    #expect(
+      FileManager.default.createFile(atPath: python, contents: Data(fake.utf8), attributes: [.posixPermissions: 0o700]))
+    let noDuckDB = BenchDuckDBPeer.availability(override: script, python: python, scratch: scratch.path)
+    #expect(
+      noDuckDB
+        == .skipped(
+          "\(python) cannot import duckdb (ModuleNotFoundError: No module named 'duckdb'); install it with `pip install duckdb` to measure DuckDB side by side"
+        ))
+  }
+
+  @Test func duckDBPeerIsLookedForBesideThePackage() {
+    let paths = BenchDuckDBPeer.candidates(
+      workingDirectory: "/work/pkg", sourceFile: "/src/pkg/Sources/LedgerBench/BenchDuckDBPeer.swift")
+    #expect(Array(paths.prefix(2)) == ["/work/shared/peers/duckdb_peer.py", "/src/shared/peers/duckdb_peer.py"])
+  }
+
+  @Test func countsDifferenceIsExplainedOnlyByThePeersLaxerRules() {
+    let laxness = BenchBigFileCounts.PeerLaxness(rejected: [
+      (rule: "duplicate-key", text: #"{"id":"a","amount":"1.00","amount":"2.00"}"#),
+      (rule: "unknown-currency", text: #"{"id":"b","currency":"XAU"}"#),
+      (rule: "unknown-currency", text: #"{"id":"c","currency":"usd"}"#),
+      (rule: "invalid-utf8", text: "x"),
+    ])
+    #expect(laxness == BenchBigFileCounts.PeerLaxness(repeatedKeys: 1, codesWithoutMinorUnit: 1))
+    let engine = BenchBigFileCounts(accepted: 100, rejected: 10, duplicates: 5)
+    #expect(BenchBigFileCounts.difference(engine: engine, peer: engine, laxness: laxness) == nil)
+    let explained = BenchBigFileCounts.difference(
+      engine: engine, peer: BenchBigFileCounts(accepted: 102, rejected: 8, duplicates: 5), laxness: laxness)
+    #expect(explained?.explained == true)
+    #expect(
+      explained?.text
+        == "COUNTS DIFFER FROM DUCKDB, by the peer's laxer definitions only: Ledgerline accepted 100, rejected 10, duplicates 5; DuckDB accepted 102, rejected 8, duplicates 5; the 2 lines are 1 object repeating a key (SPEC §2 rejects them; DuckDB's JSON keeps one) and 1 amount in ISO 4217 codes without a minor unit (XAU, XDR…: the engine refuses them, the peer books them at 2 digits)"
+    )
+    let unexplained = BenchBigFileCounts.difference(
+      engine: engine, peer: BenchBigFileCounts(accepted: 103, rejected: 7, duplicates: 5), laxness: laxness)
+    #expect(unexplained?.explained == false)
+    #expect(unexplained?.text.hasPrefix("COUNTS DIFFER FROM DUCKDB, UNEXPLAINED: ") == true)
+  }
+
   @Test func transactionalBaselineAppliesDuplicatesAndLargeArtifactsLikeTheEngine() throws {
     let h = try EngineHarness()
     let tx = try EngineHarness()
