@@ -2,6 +2,7 @@ import Foundation
 import LedgerDomain
 import LedgerStorage
 import LedgerTesting
+import LedgerWorkload
 import Testing
 
 @testable import LedgerBench
@@ -23,6 +24,8 @@ import Testing
     options.hotKeyLines = 400
     options.hotKeyBatches = 4
     options.corrections = 1
+    options.bigFileState = 300
+    options.bigFileEvents = 600
     options.scenarios = scenarios
     return options
   }
@@ -62,6 +65,51 @@ import Testing
     #expect(
       report.figure(2, "end-to-end vs 1000 artifacts")?.note?.contains("200 events, 100 keys, 100 artifacts written")
         == true)
+  }
+
+  /// Scenario 7 at a tiny size, in-process: every figure, the engine's line counts equal to what
+  /// the generator wrote, and DuckDB either measured side by side or skipped with a reason.
+  @Test func bigFileScenarioReportsItsFiguresCountsAndThePeer() throws {
+    let scratch = Scratch()
+    let options = Self.tinyOptions(scratch.path, scenarios: [7])
+    let report = try BenchRunner(options: options).run()
+    let metrics = [
+      "end-to-end (run --until-idle)", "CPU-seconds (user+sys)", "peak RSS", "reduce, one file", "stage reduce",
+      "stage prefetch", "stage process", "stage index", "compaction step (when due)", "lines accepted",
+      "lines rejected", "duplicate lines",
+    ]
+    for metric in metrics {
+      #expect(report.figure(7, metric) != nil, "missing 7 \(metric)")
+    }
+    #expect(report.figures.allSatisfy { $0.scenario == 7 })
+    // Not issue 10's size: targets are shown but not judged, and the bench's shape holds.
+    #expect(report.figures.allSatisfy { $0.met == nil })
+    #expect(report.figure(7, "end-to-end (run --until-idle)")?.target?.hasSuffix("(not judged at this size)") == true)
+    #expect(report.shapeProblems.isEmpty)
+    #expect(try #require(report.figure(7, "end-to-end (run --until-idle)")).value > 0)
+
+    let generated = try WorkloadGenerator(options: BenchBigFile.bigGenerator(options))
+      .write(toInbox: scratch.path + "/expected")
+    #expect(report.figure(7, "lines accepted")?.value == Double(generated.events))
+    #expect(report.figure(7, "lines rejected")?.value == Double(generated.badLines))
+    #expect(report.figure(7, "duplicate lines")?.value == Double(generated.duplicateCopies))
+    #expect(generated.events == 600 && generated.duplicateCopies > 0 && generated.badLines > 0)
+    #expect(!report.notes.contains { $0.contains("DIFFER FROM THE GENERATED INPUT") })
+
+    let skipped = report.notes.first { $0.hasPrefix("one big file: DuckDB peer skipped: ") }
+    if let speedup = report.figure(7, "speed-up vs DuckDB (wall)") {
+      #expect(skipped == nil)
+      #expect(speedup.value > 0)
+      #expect(report.figure(7, "end-to-end (run --until-idle)")?.baselineName == "DuckDB")
+      #expect(report.figure(7, "lines accepted")?.baseline != nil)
+      // The few bad lines of a file this small are of rules both sides apply (invalid UTF-8 first).
+      let agreement =
+        "one big file: Ledgerline and DuckDB agree on the big file's lines: accepted \(generated.events), rejected \(generated.badLines), duplicates \(generated.duplicateCopies)"
+      #expect(report.notes.contains(agreement), "\(report.notes)")
+    } else {
+      #expect(skipped != nil, "neither a DuckDB row nor a skip note: \(report.notes)")
+      #expect(report.figure(7, "lines accepted")?.baseline == nil)
+    }
   }
 
   @Test func duckDBPeerIsSkippedWithAReasonWhenItCannotRun() throws {
@@ -223,6 +271,7 @@ import Testing
   @Test(arguments: [
     ("state", 15, "invalid --state \"15\": expected a multiple of 10, at least 10"),
     ("hot-batches", 1, "invalid --hot-batches \"1\": expected at least 2 (first vs last batch)"),
+    ("big-file-state", 0, "invalid --big-file-state \"0\": expected from 1 to 100000000"),
     (
       "batch-events", 4_002,
       "invalid --batch-events \"4002\": expected at least 2, touching no more keys (events / 2) than a tenth of --state"
@@ -233,6 +282,7 @@ import Testing
     switch name {
     case "state": options.stateArtifacts = value
     case "hot-batches": options.hotKeyBatches = value
+    case "big-file-state": options.bigFileState = value
     default: options.batchEvents = value
     }
     #expect(options.problem()?.description == message)
@@ -244,6 +294,9 @@ import Testing
     #expect(options.transactionalEvents == 1_500)
     #expect(BenchOptions(scale: .full, workDirectory: "/tmp/x").stateArtifacts == 10_000_000)
     #expect(BenchOptions(scale: .full, workDirectory: "/tmp/x").batchKeys == 1_000_000)
+    let full = BenchOptions(scale: .full, workDirectory: "/tmp/x")
+    #expect((full.bigFileState, full.bigFileEvents) == (1_000_000, 2_000_000))
+    #expect(full.scenarios == Set(1...7))
   }
 
   @Test func keyedBatchTouchesEveryKeyTwiceInScatteredOrder() throws {
