@@ -44,6 +44,7 @@ struct BenchDuckDBPeer: Sendable, Equatable {
   static func availability(override: String?, python: String = "python3", scratch: String) -> Availability {
     let paths = override.map { [$0] } ?? candidates()
     guard let script = paths.first(where: FileSystem.exists) else {
+      if let override { return .skipped("\(scriptName) not found at \"\(override)\" (--duckdb-peer)") }
       let looked = paths.map { "\"\($0)\"" }.joined(separator: ", ")
       return .skipped(
         "\(scriptName) not found (looked for \(looked)); pass --duckdb-peer PATH to measure DuckDB side by side")

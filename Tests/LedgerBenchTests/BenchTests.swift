@@ -118,10 +118,7 @@ import Testing
     let missing = BenchDuckDBPeer.availability(
       override: scratch.path + "/nowhere/duckdb_peer.py", scratch: scratch.path)
     #expect(
-      missing
-        == .skipped(
-          "duckdb_peer.py not found (looked for \"\(scratch.path)/nowhere/duckdb_peer.py\"); pass --duckdb-peer PATH to measure DuckDB side by side"
-        ))
+      missing == .skipped("duckdb_peer.py not found at \"\(scratch.path)/nowhere/duckdb_peer.py\" (--duckdb-peer)"))
     let script = scratch.path + "/duckdb_peer.py"
     #expect(FileManager.default.createFile(atPath: script, contents: Data()))
     let noPython = BenchDuckDBPeer.availability(
