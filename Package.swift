@@ -90,7 +90,8 @@ let package = Package(
       ]),
     .testTarget(name: "LedgerWorkloadTests", dependencies: ["LedgerWorkload", "LedgerDomain"]),
     .testTarget(
-      name: "LedgerBenchTests", dependencies: ["LedgerBench", "LedgerDomain", "LedgerStorage", "LedgerTesting"]),
+      name: "LedgerBenchTests",
+      dependencies: ["LedgerBench", "LedgerDomain", "LedgerStorage", "LedgerTesting", "LedgerWorkload"]),
     .testTarget(name: "LedgerConsoleTests", dependencies: ["LedgerConsole", "LedgerDomain"]),
     .testTarget(
       name: "LedgerlineCLITests",

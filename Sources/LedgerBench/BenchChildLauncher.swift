@@ -5,7 +5,8 @@ public enum BenchChildLauncher: Sendable {
   /// In this process (tests): peaks are not separate, so memory figures carry no target.
   case inProcess
   /// Re-executes `path` (the `ledgerline` binary) with the hidden
-  /// `bench --child-end-to-end DIR --child-output FILE` options; one child per state size.
+  /// `bench --child-end-to-end DIR --child-output FILE --child-compaction MODE` options; one child
+  /// per measurement.
   case executable(path: String)
 
   /// This process's executable, from `/proc/self/exe`.
@@ -15,8 +16,8 @@ public enum BenchChildLauncher: Sendable {
     return .executable(path: path)
   }
 
-  /// Runs the end-to-end measurement over `root` (then a compaction pass if `compaction`).
-  func endToEnd(root: String, compaction: Bool) throws -> BenchEndToEnd.Result {
+  /// Runs the end-to-end measurement over `root`, then the `compaction` step.
+  func endToEnd(root: String, compaction: BenchEndToEnd.Compaction) throws -> BenchEndToEnd.Result {
     switch self {
     case .inProcess:
       return try BenchEndToEnd.run(root: root, compaction: compaction)
@@ -24,8 +25,9 @@ public enum BenchChildLauncher: Sendable {
       let output = "\(root).result"
       let process = Process()
       process.executableURL = URL(fileURLWithPath: path)
-      process.arguments =
-        ["bench", "--child-end-to-end", root, "--child-output", output] + (compaction ? [] : ["--no-compaction"])
+      process.arguments = [
+        "bench", "--child-end-to-end", root, "--child-output", output, "--child-compaction", compaction.rawValue,
+      ]
       try process.run()
       process.waitUntilExit()
       let command = "\(path) \(process.arguments?.joined(separator: " ") ?? "")"

@@ -4,11 +4,21 @@ import LedgerOperations
 import LedgerStorage
 import Synchronization
 
-/// Scenarios 2 and 3 inside one process: run the engine until idle over a prepared data
+/// Scenarios 2, 3 and 7 inside one process: run the engine until idle over a prepared data
 /// directory (state loaded, batch in the inbox) and report wall time, CPU, per-stage timings from
 /// the workflow ledger and the process's peak memory. `ledgerline bench` runs it in a child
-/// process per state size so that each peak is separate.
+/// process per measurement so that each peak is separate.
 public enum BenchEndToEnd {
+  /// What follows the batch once the line is idle, timed apart from it.
+  public enum Compaction: String, Sendable, CaseIterable {
+    /// Nothing.
+    case off
+    /// One compaction pass whether due or not (scenario 2: what a pass costs at this state).
+    case forced
+    /// The pass `ledgerline run --until-idle` ends with, run only when due (scenario 7).
+    case ifDue = "if-due"
+  }
+
   /// What one run measured.
   public struct Result: Sendable, Equatable {
     public var wallSeconds: Double = 0
@@ -32,6 +42,9 @@ public enum BenchEndToEnd {
     public var highWaterAtStageStart: [Stage: Int64] = [:]
     /// Whether the figures come from a separate child process.
     public var separateProcess = false
+    /// CPU-seconds of the compaction pass, and whether one ran (`.ifDue` may find none due).
+    public var compactionCPUSeconds: Double = 0
+    public var compactionRan = false
 
     /// `key value` lines (the child's output file).
     public var encoded: String {
@@ -39,6 +52,7 @@ public enum BenchEndToEnd {
         "wall \(wallSeconds)", "cpu \(cpuSeconds)", "jobs \(jobs)", "events \(events)", "keys \(keys)",
         "artifacts \(artifactsWritten)", "peak \(peakRSS)", "hwm \(highWaterMark)", "start \(startRSS)",
         "compaction \(compactionSeconds)", "compaction.peak \(peakAfterCompaction)",
+        "compaction.cpu \(compactionCPUSeconds)", "compaction.ran \(compactionRan ? 1 : 0)",
       ]
       for stage in Stage.allCases {
         lines.append("stage.\(stage.rawValue) \(stageMillis[stage] ?? 0)")
@@ -60,12 +74,15 @@ public enum BenchEndToEnd {
         let peak = fields["peak"].flatMap(Int64.init), let hwm = fields["hwm"].flatMap(Int64.init),
         let start = fields["start"].flatMap(Int64.init),
         let compaction = fields["compaction"].flatMap(Double.init),
-        let compactionPeak = fields["compaction.peak"].flatMap(Int64.init)
+        let compactionPeak = fields["compaction.peak"].flatMap(Int64.init),
+        let compactionCPU = fields["compaction.cpu"].flatMap(Double.init),
+        let compactionRan = fields["compaction.ran"].flatMap(Int.init)
       else { return nil }
       var result = Result(
         wallSeconds: wall, cpuSeconds: cpu, jobs: jobs, events: events, keys: keys, artifactsWritten: artifacts,
         peakRSS: peak, highWaterMark: hwm, compactionSeconds: compaction, peakAfterCompaction: compactionPeak,
-        startRSS: start, separateProcess: true)
+        startRSS: start, separateProcess: true, compactionCPUSeconds: compactionCPU,
+        compactionRan: compactionRan != 0)
       for stage in Stage.allCases {
         result.stageMillis[stage] = fields["stage.\(stage.rawValue)"].flatMap(Int64.init) ?? 0
         result.highWaterAtStageStart[stage] = fields["hwm.\(stage.rawValue)"].flatMap(Int64.init) ?? 0
@@ -75,8 +92,8 @@ public enum BenchEndToEnd {
   }
 
   /// Runs the engine until idle over `root` as one stateful batch (the whole inbox in one job),
-  /// with automatic compaction off; then, if `compaction`, one compaction pass, timed apart.
-  public static func run(root: String, compaction: Bool = true) throws -> Result {
+  /// with automatic compaction off; then the `compaction` step, timed apart.
+  public static func run(root: String, compaction: Compaction = .forced) throws -> Result {
     var result = Result()
     result.startRSS = BenchMeter.highWaterMarkBytes()
     let workspace = try Workspace(root: root, mode: .engine)
@@ -95,7 +112,8 @@ public enum BenchEndToEnd {
     let report = try engine.runUntilIdle()
     let after = BenchMeter.sample()
     if let failed = report.failed.first {
-      throw BenchError.engineFailed(scenario: "2", detail: "batch \(failed.seq): \(failed.lastError ?? "?")")
+      throw BenchError.engineFailed(
+        scenario: "end-to-end (\(root))", detail: "batch \(failed.seq): \(failed.lastError ?? "?")")
     }
     result.wallSeconds = after.wallSeconds(since: before)
     result.cpuSeconds = after.cpuSeconds(since: before)
@@ -113,10 +131,13 @@ public enum BenchEndToEnd {
     result.highWaterAtStageStart = marks.withLock { $0 }
     result.peakRSS = BenchMeter.peakRSSBytes()
     result.highWaterMark = BenchMeter.highWaterMarkBytes()
-    if compaction {
+    if compaction != .off {
       let start = BenchMeter.sample()
-      try engine.compactIfQuiescent()
-      result.compactionSeconds = BenchMeter.sample().wallSeconds(since: start)
+      let pass = try engine.compactIfQuiescent(force: compaction == .forced)
+      let end = BenchMeter.sample()
+      result.compactionSeconds = end.wallSeconds(since: start)
+      result.compactionCPUSeconds = end.cpuSeconds(since: start)
+      result.compactionRan = pass != nil
       result.peakAfterCompaction = BenchMeter.peakRSSBytes()
     }
     return result

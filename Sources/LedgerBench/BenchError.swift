@@ -12,6 +12,10 @@ public enum BenchError: Error, Sendable, CustomStringConvertible {
   case correctionNotVisible(orderID: String, seconds: Double)
   /// The engine left failed batches behind.
   case engineFailed(scenario: String, detail: String)
+  /// The workload generator did not write what was asked (scenario 7: one file per source).
+  case generatorFailed(detail: String)
+  /// The DuckDB peer (scenario 7) failed or printed something unexpected.
+  case peerFailed(command: String, status: Int32, detail: String)
 
   public var description: String {
     switch self {
@@ -27,6 +31,10 @@ public enum BenchError: Error, Sendable, CustomStringConvertible {
       "the correction to order \"\(orderID)\" was not visible after \(seconds) s; check `ledgerline status` of the bench data directory"
     case .engineFailed(let scenario, let detail):
       "the engine failed in scenario \(scenario): \(detail)"
+    case .generatorFailed(let detail):
+      "the workload generator did not write what the benchmark asked for: \(detail); report it with the seed"
+    case .peerFailed(let command, let status, let detail):
+      "the DuckDB peer \"\(command)\" failed (status \(status)): \(detail); rerun it by hand to see its whole error"
     }
   }
 }

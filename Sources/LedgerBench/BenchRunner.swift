@@ -4,7 +4,8 @@ import LedgerSystem
 /// `ledgerline bench` (SPEC §8): runs the selected scenarios in order and collects one report.
 ///
 /// 1 batch vs transactional, 2 throughput, 3 memory, 4 lookups, 5 hot key, 6 correction
-/// latency. Every workload is generated from `options.seed` under `options.workDirectory`.
+/// latency, 7 one big file (with the DuckDB peer when it can run). Every workload is generated
+/// from `options.seed` under `options.workDirectory`.
 public struct BenchRunner: Sendable {
   /// The sizes and scenarios.
   public let options: BenchOptions
@@ -25,27 +26,33 @@ public struct BenchRunner: Sendable {
     var states = BenchStates(options: options)
     let selected = options.scenarios
     if selected.contains(1) {
-      progress("1/6 batch vs transactional (\(options.transactionalEvents) events)")
+      progress("1/7 batch vs transactional (\(options.transactionalEvents) events)")
       try BenchBatchVsTransactional(options: options).run(into: &report)
     }
     if selected.contains(2) || selected.contains(3) {
       progress(
-        "2-3/6 throughput and memory (\(options.batchEvents) events vs \(options.stateArtifacts) and \(options.stateArtifacts / 10) artifacts)"
+        "2-3/7 throughput and memory (\(options.batchEvents) events vs \(options.stateArtifacts) and \(options.stateArtifacts / 10) artifacts)"
       )
       try BenchThroughput(options: options, launcher: launcher).run(into: &report, states: &states)
     }
     if selected.contains(4) {
-      progress("4/6 lookups (\(options.lookups) keys)")
+      progress("4/7 lookups (\(options.lookups) keys)")
       let root = try states.prepare(count: options.stateArtifacts, stride: 1, report: &report)
       try BenchLookups(options: options).run(root: root, stateCount: options.stateArtifacts, into: &report)
     }
     if selected.contains(5) {
-      progress("5/6 hot key (\(options.hotKeyLines) lines in \(options.hotKeyBatches) batches)")
+      progress("5/7 hot key (\(options.hotKeyLines) lines in \(options.hotKeyBatches) batches)")
       try BenchHotKey(options: options).run(into: &report)
     }
     if selected.contains(6) {
-      progress("6/6 correction latency (\(options.corrections) idle, \(options.corrections) loaded)")
+      progress("6/7 correction latency (\(options.corrections) idle, \(options.corrections) loaded)")
       try BenchCorrection(options: options).run(into: &report)
+    }
+    if selected.contains(7) {
+      progress(
+        "7/7 one big file (\(options.bigFileEvents) events vs a \(options.bigFileState)-event state, and the DuckDB peer)"
+      )
+      try BenchBigFile(options: options, launcher: launcher).run(into: &report)
     }
     if case .inProcess = launcher, selected.contains(3) {
       report.notes.append(

@@ -18,7 +18,7 @@ struct BenchThroughput {
     var results: [BenchEndToEnd.Result] = []
     for root in [large, small] {
       try BenchInput.writeKeyedBatch(inbox: "\(root)/inbox", source: "e2e", keys: options.batchKeys, stride: 10)
-      results.append(try launcher.endToEnd(root: root, compaction: options.measureCompaction))
+      results.append(try launcher.endToEnd(root: root, compaction: options.measureCompaction ? .forced : .off))
     }
     states.consumed = true
     addEndToEnd(large: results[0], small: results[1], into: &report)

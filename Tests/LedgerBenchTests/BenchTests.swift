@@ -2,6 +2,7 @@ import Foundation
 import LedgerDomain
 import LedgerStorage
 import LedgerTesting
+import LedgerWorkload
 import Testing
 
 @testable import LedgerBench
@@ -23,6 +24,8 @@ import Testing
     options.hotKeyLines = 400
     options.hotKeyBatches = 4
     options.corrections = 1
+    options.bigFileState = 300
+    options.bigFileEvents = 600
     options.scenarios = scenarios
     return options
   }
@@ -62,6 +65,110 @@ import Testing
     #expect(
       report.figure(2, "end-to-end vs 1000 artifacts")?.note?.contains("200 events, 100 keys, 100 artifacts written")
         == true)
+  }
+
+  /// Scenario 7 at a tiny size, in-process: every figure, the engine's line counts equal to what
+  /// the generator wrote, and DuckDB either measured side by side or skipped with a reason.
+  @Test func bigFileScenarioReportsItsFiguresCountsAndThePeer() throws {
+    let scratch = Scratch()
+    let options = Self.tinyOptions(scratch.path, scenarios: [7])
+    let report = try BenchRunner(options: options).run()
+    let metrics = [
+      "end-to-end (run --until-idle)", "CPU-seconds (user+sys)", "peak RSS", "reduce, one file", "stage reduce",
+      "stage prefetch", "stage process", "stage index", "compaction step (when due)", "lines accepted",
+      "lines rejected", "duplicate lines",
+    ]
+    for metric in metrics {
+      #expect(report.figure(7, metric) != nil, "missing 7 \(metric)")
+    }
+    #expect(report.figures.allSatisfy { $0.scenario == 7 })
+    // Not issue 10's size: targets are shown but not judged, and the bench's shape holds.
+    #expect(report.figures.allSatisfy { $0.met == nil })
+    #expect(report.figure(7, "end-to-end (run --until-idle)")?.target?.hasSuffix("(not judged at this size)") == true)
+    #expect(report.shapeProblems.isEmpty)
+    #expect(try #require(report.figure(7, "end-to-end (run --until-idle)")).value > 0)
+
+    let generated = try WorkloadGenerator(options: BenchBigFile.bigGenerator(options))
+      .write(toInbox: scratch.path + "/expected")
+    #expect(report.figure(7, "lines accepted")?.value == Double(generated.events))
+    #expect(report.figure(7, "lines rejected")?.value == Double(generated.badLines))
+    #expect(report.figure(7, "duplicate lines")?.value == Double(generated.duplicateCopies))
+    #expect(generated.events == 600 && generated.duplicateCopies > 0 && generated.badLines > 0)
+    #expect(!report.notes.contains { $0.contains("DIFFER FROM THE GENERATED INPUT") })
+
+    let skipped = report.notes.first { $0.hasPrefix("one big file: DuckDB peer skipped: ") }
+    if let speedup = report.figure(7, "speed-up vs DuckDB (wall)") {
+      #expect(skipped == nil)
+      #expect(speedup.value > 0)
+      #expect(report.figure(7, "end-to-end (run --until-idle)")?.baselineName == "DuckDB")
+      #expect(report.figure(7, "lines accepted")?.baseline != nil)
+      // The few bad lines of a file this small are of rules both sides apply (invalid UTF-8 first).
+      let agreement =
+        "one big file: Ledgerline and DuckDB agree on the big file's lines: accepted \(generated.events), rejected \(generated.badLines), duplicates \(generated.duplicateCopies)"
+      #expect(report.notes.contains(agreement), "\(report.notes)")
+    } else {
+      #expect(skipped != nil, "neither a DuckDB row nor a skip note: \(report.notes)")
+      #expect(report.figure(7, "lines accepted")?.baseline == nil)
+    }
+  }
+
+  @Test func duckDBPeerIsSkippedWithAReasonWhenItCannotRun() throws {
+    let scratch = Scratch()
+    try FileManager.default.createDirectory(atPath: scratch.path, withIntermediateDirectories: true)
+    let missing = BenchDuckDBPeer.availability(
+      override: scratch.path + "/nowhere/duckdb_peer.py", scratch: scratch.path)
+    #expect(
+      missing == .skipped("duckdb_peer.py not found at \"\(scratch.path)/nowhere/duckdb_peer.py\" (--duckdb-peer)"))
+    let script = scratch.path + "/duckdb_peer.py"
+    #expect(FileManager.default.createFile(atPath: script, contents: Data()))
+    let noPython = BenchDuckDBPeer.availability(
+      override: script, python: "ledgerline-no-such-python", scratch: scratch.path)
+    #expect(
+      noPython
+        == .skipped(
+          "ledgerline-no-such-python is not on PATH; install it with `pip install duckdb` to measure DuckDB side by side"
+        ))
+    // A Python without duckdb, as on CI.
+    let python = scratch.path + "/python-without-duckdb"
+    let fake =
+      "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho \"ModuleNotFoundError: No module named 'duckdb'\" >&2\nexit 1\n"
+    #expect(
+      FileManager.default.createFile(atPath: python, contents: Data(fake.utf8), attributes: [.posixPermissions: 0o700]))
+    let noDuckDB = BenchDuckDBPeer.availability(override: script, python: python, scratch: scratch.path)
+    #expect(
+      noDuckDB
+        == .skipped(
+          "\(python) cannot import duckdb (ModuleNotFoundError: No module named 'duckdb'); install it with `pip install duckdb` to measure DuckDB side by side"
+        ))
+  }
+
+  @Test func duckDBPeerIsLookedForBesideThePackage() {
+    let paths = BenchDuckDBPeer.candidates(
+      workingDirectory: "/work/pkg", sourceFile: "/src/pkg/Sources/LedgerBench/BenchDuckDBPeer.swift")
+    #expect(Array(paths.prefix(2)) == ["/work/shared/peers/duckdb_peer.py", "/src/shared/peers/duckdb_peer.py"])
+  }
+
+  @Test func countsDifferenceIsExplainedOnlyByThePeersLaxerRules() {
+    let laxness = BenchBigFileCounts.PeerLaxness(rejected: [
+      (rule: "duplicate-key", text: #"{"id":"a","amount":"1.00","amount":"2.00"}"#),
+      (rule: "unknown-currency", text: #"{"id":"b","currency":"XAU"}"#),
+      (rule: "unknown-currency", text: #"{"id":"c","currency":"usd"}"#),
+      (rule: "invalid-utf8", text: "x"),
+    ])
+    #expect(laxness == BenchBigFileCounts.PeerLaxness(repeatedKeys: 1, codesWithoutMinorUnit: 1))
+    let engine = BenchBigFileCounts(accepted: 100, rejected: 10, duplicates: 5)
+    #expect(BenchBigFileCounts.difference(engine: engine, peer: engine, laxness: laxness) == nil)
+    let explained = BenchBigFileCounts.difference(
+      engine: engine, peer: BenchBigFileCounts(accepted: 102, rejected: 8, duplicates: 5), laxness: laxness)
+    #expect(explained?.explained == true)
+    #expect(
+      explained?.text
+        == "COUNTS DIFFER FROM DUCKDB, by the peer's laxer definitions only: Ledgerline accepted 100, rejected 10, duplicates 5; DuckDB accepted 102, rejected 8, duplicates 5; the 2 lines are 1 object repeating a key (SPEC §2 rejects them; DuckDB's JSON keeps one) and 1 amount in ISO 4217 codes without a minor unit (XAU, XDR…: the engine refuses them, the peer books them at 2 digits)"
+    )
+    let unexplained = BenchBigFileCounts.difference(
+      engine: engine, peer: BenchBigFileCounts(accepted: 103, rejected: 7, duplicates: 5), laxness: laxness)
+    #expect(unexplained?.explained == false)
+    #expect(unexplained?.text.hasPrefix("COUNTS DIFFER FROM DUCKDB, UNEXPLAINED: ") == true)
   }
 
   @Test func transactionalBaselineAppliesDuplicatesAndLargeArtifactsLikeTheEngine() throws {
@@ -104,7 +211,7 @@ import Testing
       stageMillis: [.reduce: 10, .prefetch: 20, .process: 30, .index: 40], peakRSS: 512 << 20,
       highWaterMark: 500 << 20, compactionSeconds: 4.75, peakAfterCompaction: 900 << 20, startRSS: 20 << 20,
       highWaterAtStageStart: [.reduce: 21 << 20, .prefetch: 100 << 20, .process: 300 << 20, .index: 450 << 20],
-      separateProcess: false)
+      separateProcess: false, compactionCPUSeconds: 0.5, compactionRan: true)
     var expected = result
     expected.separateProcess = true
     #expect(BenchEndToEnd.Result.decode(result.encoded) == expected)
@@ -161,6 +268,7 @@ import Testing
   @Test(arguments: [
     ("state", 15, "invalid --state \"15\": expected a multiple of 10, at least 10"),
     ("hot-batches", 1, "invalid --hot-batches \"1\": expected at least 2 (first vs last batch)"),
+    ("big-file-state", 0, "invalid --big-file-state \"0\": expected from 1 to 100000000"),
     (
       "batch-events", 4_002,
       "invalid --batch-events \"4002\": expected at least 2, touching no more keys (events / 2) than a tenth of --state"
@@ -171,6 +279,7 @@ import Testing
     switch name {
     case "state": options.stateArtifacts = value
     case "hot-batches": options.hotKeyBatches = value
+    case "big-file-state": options.bigFileState = value
     default: options.batchEvents = value
     }
     #expect(options.problem()?.description == message)
@@ -182,6 +291,9 @@ import Testing
     #expect(options.transactionalEvents == 1_500)
     #expect(BenchOptions(scale: .full, workDirectory: "/tmp/x").stateArtifacts == 10_000_000)
     #expect(BenchOptions(scale: .full, workDirectory: "/tmp/x").batchKeys == 1_000_000)
+    let full = BenchOptions(scale: .full, workDirectory: "/tmp/x")
+    #expect((full.bigFileState, full.bigFileEvents) == (1_000_000, 2_000_000))
+    #expect(full.scenarios == Set(1...7))
   }
 
   @Test func keyedBatchTouchesEveryKeyTwiceInScatteredOrder() throws {
