@@ -51,7 +51,8 @@ extension Engine {
       state.withLock { $0.running[task] = fraction }
     }
     guard let p = task.partition else {
-      let output = try StatelessReducer(context: context).run(job: work.job, progress: progress)
+      let output = try StatelessReducer(context: context, rangeBytes: options.decodeRangeBytes).run(
+        job: work.job, progress: progress)
       if output.counts.rejects > 0 {
         try note(
           LedgerEvent(

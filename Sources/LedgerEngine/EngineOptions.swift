@@ -7,6 +7,8 @@ public struct EngineOptions: Sendable {
   public var pipelined: Bool = true
   /// Workers when pipelined; `nil`: one per core, at least two.
   public var workers: Int? = nil
+  /// A JSON Lines input larger than this is decoded in line-aligned ranges, in parallel.
+  public var decodeRangeBytes = 8 << 20
   /// Test hook: when set, a worker picks at random (seeded) among the tasks that may start,
   /// instead of the most urgent one, so tests explore other interleavings.
   public var taskOrderSeed: UInt64? = nil

@@ -10,6 +10,15 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
     if mode == .readWrite {
       try db.execute(Self.schema)
       try migrate()
+    } else {
+      // A reader changes nothing, so it can only read the schema this build writes.
+      let version = try db.withConnection { try $0.scalarInt64("PRAGMA user_version") } ?? 0
+      guard version <= Self.schemaVersion else {
+        throw LedgerError.newerSchema(path: path, found: version, supported: Self.schemaVersion)
+      }
+      guard version == Self.schemaVersion else {
+        throw LedgerError.olderSchema(path: path, found: version, current: Self.schemaVersion)
+      }
     }
   }
 

@@ -17,6 +17,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
   /// Job `job` is `status` at `stage`: an input can be set aside only while it failed before
   /// any output was written (reduce or prefetch).
   case cannotQuarantine(job: UInt64, status: String, stage: String)
+  /// A reader found a ledger of an older schema, which only a writer upgrades.
+  case olderSchema(path: String, found: Int64, current: Int64)
   /// The ledger was written by a newer build (schema `found`, this build knows `supported`).
   case newerSchema(path: String, found: Int64, supported: Int64)
 
@@ -36,6 +38,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
       "input \(input) is not an input of batch \(job); `ledgerline status --json` lists each batch's inputs"
     case .cannotQuarantine(let job, let status, let stage):
       "batch \(job) is \(status) at \(stage); an input can be set aside only while its batch has failed at reduce or prefetch, before any of its output was written"
+    case .olderSchema(let path, let found, let current):
+      "the workflow ledger \(path) has schema version \(found), older than this ledgerline's \(current); a reading command does not upgrade it — run `ledgerline run --until-idle` once (it upgrades the ledger in place), then try again"
     case .newerSchema(let path, let found, let supported):
       "the workflow ledger \(path) has schema version \(found); this ledgerline understands up to \(supported) — upgrade ledgerline"
     case .badValue(let column, let value):

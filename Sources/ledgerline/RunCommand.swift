@@ -27,6 +27,32 @@ struct RunCommand: ParsableCommand {
       valueName: "spec"))
   var injectFaults: String?
 
+  @Option(help: "Workers running tasks side by side (default: one per core, at least two).")
+  var workers: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "A JSON Lines input larger than this is decoded in line-aligned ranges on every core.", valueName: "bytes"))
+  var decodeRangeBytes = EngineOptions().decodeRangeBytes
+
+  @Option(help: "Check for a compaction pass after every this many finished batches and when idle (0: never).")
+  var compactEvery = EngineOptions().compactEvery
+
+  @Option(
+    help: ArgumentHelp(
+      "Part files must reach this size before an automatic compaction pass runs.", valueName: "bytes"))
+  var compactionMinBytes = EngineOptions().compactionMinimumBytes
+
+  func validate() throws {
+    if let workers, workers < 1 { throw ValidationError("--workers must be at least 1 (got \(workers))") }
+    guard decodeRangeBytes >= 1 else {
+      throw ValidationError("--decode-range-bytes must be at least 1 (got \(decodeRangeBytes))")
+    }
+    guard compactionMinBytes >= 0 else {
+      throw ValidationError("--compaction-min-bytes must not be negative (got \(compactionMinBytes))")
+    }
+  }
+
   func run() throws {
     let faults = try FaultOptions.parse(injectFaults)
     let workspace = try Workspace(root: options.data, mode: .engine, faults: faults)
@@ -34,6 +60,10 @@ struct RunCommand: ParsableCommand {
     engineOptions.pipelined = !serial
     engineOptions.backlog.maxInputs = max(1, maxGroup)
     engineOptions.logger = log.logger()
+    engineOptions.workers = workers
+    engineOptions.decodeRangeBytes = decodeRangeBytes
+    engineOptions.compactEvery = compactEvery
+    engineOptions.compactionMinimumBytes = compactionMinBytes
     let engine = Engine(context: workspace.context, options: engineOptions)
     let signals = SignalStop(engine: engine)
     defer { signals.cancel() }

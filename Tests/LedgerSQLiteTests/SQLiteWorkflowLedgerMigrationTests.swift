@@ -49,7 +49,11 @@ import Testing
         PRAGMA user_version = 3;
         """)
     }
+    // A reader does not upgrade: it says how to.
+    let refused = try #require(throws: LedgerError.self) { try SQLiteWorkflowLedger(path: path, mode: .readOnly) }
+    #expect("\(refused)".contains("has schema version 3, older than this ledgerline's 4"))
     let ledger = try SQLiteWorkflowLedger(path: path)
+    _ = try SQLiteWorkflowLedger(path: path, mode: .readOnly)
     #expect(try ledger.partitionTasks(job: 1).isEmpty)
     #expect(try ledger.partitionTasks(job: 3).isEmpty)
     let tasks = try ledger.partitionTasks(job: 2)

@@ -45,19 +45,39 @@ extension CLISuite {
       try runCampaign(.crashTwoJobs, jobs: 2, scenario)
     }
 
+    /// Every input decoded in 4 KiB ranges (a split reduce on every file), a compaction check
+    /// after every batch with no size floor (a pass runs in every run that finishes a batch, and
+    /// when idle): kills land in split reduce, per-partition index publishes and compaction.
+    static let splitAndCompact = [
+      "--decode-range-bytes", "4096", "--compact-every", "1", "--compaction-min-bytes", "0",
+    ]
+
+    @Test(arguments: Scenario.allCases)
+    func killNineDuringSplitReducePartitionIndexAndCompactionThenRestartMatches(_ scenario: Scenario) throws {
+      try runCampaign(.crashTwoJobs, jobs: 2, scenario, arguments: Self.splitAndCompact)
+    }
+
     /// The reference run, then kill campaigns in fresh data directories until enough kills
     /// landed; every directory is run to completion and compared with the reference.
-    private func runCampaign(_ workload: Workload, jobs: Int, _ scenario: Scenario) throws {
-      let scratch = try ScratchDirectory("crash-\(jobs)-\(scenario.rawValue)")
+    private func runCampaign(_ workload: Workload, jobs: Int, _ scenario: Scenario, arguments: [String] = [])
+      throws
+    {
+      let scratch = try ScratchDirectory("crash-\(jobs)-\(scenario.rawValue)\(arguments.isEmpty ? "" : "-split")")
       let binary = scratch.binary
       let generated = "\(scratch.path)/generated"
       let report = try workload.generate(into: generated, with: binary)
       let referenceData = try scratch.dataDirectory("reference", inboxFrom: "\(generated)/inbox")
-      let referenceRun = try binary.run(["run", "--data", referenceData, "--until-idle"])
+      let referenceRun = try binary.run(["run", "--data", referenceData, "--until-idle"] + arguments)
       try #require(referenceRun.exited(0), "\(referenceRun.summary)")
       let reference = try DataSnapshot.capture(referenceData, with: binary)
       try expectReferenceMatchesGenerator(reference, report)
       #expect(reference.batchStatuses == Array(repeating: "done", count: jobs))
+      if arguments == Self.splitAndCompact {
+        let status = try JSONLine(
+          try binary.run(["status", "--data", referenceData, "--json"]).stdout, command: "status --json")
+        #expect(
+          try status.child("storage").string("last_compaction_at").isEmpty == false, "the reference run compacted")
+      }
 
       var schedule = KillSchedule(seed: scenario.seed, maximum: referenceRun.seconds)
       var outcomes: [Outcome] = []
@@ -65,7 +85,7 @@ extension CLISuite {
       while kills < Self.requiredKills, outcomes.count < Self.maxDirectories {
         let data = try scratch.dataDirectory("crash-\(outcomes.count + 1)", inboxFrom: "\(generated)/inbox")
         let outcome = try crashUntilComplete(
-          data, binary: binary, environment: scenario.environment, schedule: &schedule,
+          data, binary: binary, arguments: arguments, environment: scenario.environment, schedule: &schedule,
           killBudget: Self.requiredKills - kills)
         kills += outcome.killDelays.count
         outcomes.append(outcome)
@@ -89,13 +109,13 @@ extension CLISuite {
     /// Starts `run --until-idle` and SIGKILLs it after the next scheduled delay, until a run
     /// finishes by itself or `killBudget` kills have landed (then the last run may finish).
     private func crashUntilComplete(
-      _ data: String, binary: LedgerlineBinary, environment: [String: String],
+      _ data: String, binary: LedgerlineBinary, arguments: [String], environment: [String: String],
       schedule: inout KillSchedule, killBudget: Int
     ) throws -> Outcome {
       var delays: [Double] = []
       var states: [String] = []
       while true {
-        let running = try binary.start(["run", "--data", data, "--until-idle"], environment: environment)
+        let running = try binary.start(["run", "--data", data, "--until-idle"] + arguments, environment: environment)
         if delays.count < killBudget {
           let delay = schedule.nextDelay()
           if !running.waitForExit(upTo: delay) {
