@@ -19,10 +19,8 @@ public struct EngineOptions: Sendable {
   public var pollMillis: Int64 = 200
   /// Run a compaction pass after every this many indexed jobs (0: never automatically).
   public var compactEvery: UInt64 = 16
-  /// Automatic passes run only once part files have grown to this factor of what the last pass
-  /// left (and past `compactionMinimumBytes`): a pass reads every summary, so spacing passes by
-  /// growth keeps compaction's cost proportional to what was written, not to the state.
-  public var compactionGrowth: Double = 1.5
+  /// Automatic passes run only once part files hold this many bytes, and only when some part's
+  /// recorded garbage makes a pass pay.
   public var compactionMinimumBytes: Int64 = 16 << 20
   /// Where the engine logs its operator-feed events (also kept in the ledger) and stage
   /// timings. Silent unless the executable gives it a handler (`run --log-level`).

@@ -78,6 +78,8 @@ public final class SQLiteKeyIndex: KeyIndex {
     CREATE TABLE IF NOT EXISTS event_ids (
       order_id TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (order_id, event_id)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS entry_count (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS superseded (
+      source TEXT NOT NULL, part TEXT NOT NULL, bytes INTEGER NOT NULL, PRIMARY KEY (source, part)) WITHOUT ROWID;
     DROP TRIGGER IF EXISTS entries_insert;
     DROP TRIGGER IF EXISTS entries_update;
     DROP TRIGGER IF EXISTS entries_delete;
@@ -168,6 +170,33 @@ public final class SQLiteKeyIndex: KeyIndex {
         try insertID.bind(id.eventID, at: 2)
         try insertID.step()
       }
+    }
+  }
+
+  public func recordSuperseded(_ superseded: SupersededBytes) throws {
+    try database.transaction { conn in
+      try conn.run("DELETE FROM superseded WHERE source = ?", [.text(superseded.source)])
+      for (part, bytes) in superseded.byPart where bytes > 0 {
+        try conn.run(
+          "INSERT INTO superseded (source, part, bytes) VALUES (?, ?, ?)",
+          [.text(superseded.source), .text(part), .integer(bytes)])
+      }
+    }
+  }
+
+  public func supersededBytes() throws -> [String: Int64] {
+    try database.readTransaction { conn in
+      var out: [String: Int64] = [:]
+      try conn.query("SELECT part, SUM(bytes) FROM superseded GROUP BY part") { row in
+        out[try row.string(at: 0)] = row.int64(at: 1)
+      }
+      return out
+    }
+  }
+
+  public func forgetSuperseded(parts: [String]) throws {
+    try database.transaction { conn in
+      for part in parts { try conn.run("DELETE FROM superseded WHERE part = ?", [.text(part)]) }
     }
   }
 

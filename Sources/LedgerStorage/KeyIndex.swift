@@ -26,6 +26,12 @@ public protocol KeyIndex: StoreStamped {
   /// Atomically upserts `entries` (an entry never replaces a higher version) and records
   /// `eventIDs` (idempotent). Safe to call again with the same arguments after a crash.
   func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws
+  /// Records garbage (idempotent: the same `source` again replaces its bytes).
+  func recordSuperseded(_ superseded: SupersededBytes) throws
+  /// Superseded bytes recorded per part file (parts deleted since may still be listed).
+  func supersededBytes() throws -> [String: Int64]
+  /// Forgets what was recorded about `parts` (compaction deleted them).
+  func forgetSuperseded(parts: [String]) throws
   /// Calls `body` for every entry in key order.
   func forEachEntry(_ body: (IndexEntry) throws -> Void) throws
   /// Number of indexed artifacts.

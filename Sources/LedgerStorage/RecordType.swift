@@ -8,6 +8,8 @@ public enum RecordType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
   case artifactSummary = 3
   /// One key-index entry written alongside the artifacts, for rebuilding the index.
   case indexManifestEntry = 4
+  /// In a manifest: the bytes of older summaries the partition's new versions supersede.
+  case supersededBytes = 5
 
   public var description: String {
     switch self {
@@ -15,6 +17,7 @@ public enum RecordType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case .lineSegment: return "line segment"
     case .artifactSummary: return "artifact summary"
     case .indexManifestEntry: return "index manifest entry"
+    case .supersededBytes: return "superseded bytes"
     }
   }
 }

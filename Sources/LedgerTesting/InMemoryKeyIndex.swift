@@ -33,6 +33,8 @@ public final class InMemoryKeyIndex: KeyIndex {
   struct State: Sendable {
     var entries: [[UInt8]: Stored] = [:]
     var eventIDs: Set<EventIDKey> = []
+    /// Superseded bytes by source, then part.
+    var superseded: [String: [String: Int64]] = [:]
   }
 
   private let state = Mutex(State())
@@ -47,6 +49,27 @@ public final class InMemoryKeyIndex: KeyIndex {
   public func entries(for keys: [String]) throws -> [IndexEntry?] {
     state.withLock { s in
       keys.map { key in s.entries[Array(key.utf8)].map { Self.entry(key, $0) } }
+    }
+  }
+
+  /// Records `superseded` under its source, replacing what that source recorded before.
+  public func recordSuperseded(_ superseded: SupersededBytes) throws {
+    state.withLock { $0.superseded[superseded.source] = superseded.byPart.filter { $0.value > 0 } }
+  }
+
+  /// Superseded bytes per part, over every source.
+  public func supersededBytes() throws -> [String: Int64] {
+    state.withLock { s in
+      s.superseded.values.reduce(into: [:]) { total, parts in total.merge(parts, uniquingKeysWith: +) }
+    }
+  }
+
+  /// Forgets every source's bytes in `parts`.
+  public func forgetSuperseded(parts: [String]) throws {
+    state.withLock { s in
+      for source in s.superseded.keys {
+        for part in parts { s.superseded[source]?[part] = nil }
+      }
     }
   }
 

@@ -74,9 +74,9 @@ import Testing
     #expect(view.summary.totals[.usd]?.balance == 1818)
   }
 
-  /// Automatic passes are spaced by growth: a pass reads every summary, so it must not run
-  /// after every batch of a large state.
-  @Test func automaticPassesWaitForTheStoreToGrow() throws {
+  /// Automatic passes run only when they pay: the garbage recorded when new versions were
+  /// published makes some part dead or sparse. A pass never runs to reclaim nothing.
+  @Test func automaticPassesRunOnlyWhenTheyReclaimSomething() throws {
     let h = try EngineHarness(storage: .inMemory)
     try Self.churn(h, batches: 4)
     try h.runUntilIdle(maxInputsPerJob: 1)
@@ -87,8 +87,17 @@ import Testing
     let engine = Engine(context: try h.context(), options: options)
     let first = try #require(try engine.compactIfQuiescent(force: false))
     #expect(first.totalBytesAfter == Self.partBytes(h))
-    // Nothing written since: not due, unless forced.
+    #expect(first.reclaimedBytes > 0)
+    // No new garbage since: not due, unless forced.
     #expect(try engine.compactIfQuiescent(force: false) == nil)
     #expect(try engine.compactIfQuiescent(force: true) != nil)
+    // New garbage: the next batch that supersedes the summaries makes a pass due again.
+    try h.deliver(
+      source: "web", name: RetryAndPipelineTests.name(40),
+      lines: (0..<20).map { eventLine(id: "again-\($0)", order: "order-\($0)", amount: "1.00") })
+    try h.runUntilIdle(maxInputsPerJob: 1)
+    #expect(try !h.context().keyIndex.supersededBytes().isEmpty)
+    let again = try #require(try engine.compactIfQuiescent(force: false))
+    #expect(again.reclaimedBytes > 0)
   }
 }

@@ -65,7 +65,7 @@ extension CLISuite {
       let reference = try ProcessedData("retry-reference")
       let expected = try DataSnapshot.capture(reference.data, with: reference.binary)
       let actual = try DataSnapshot.capture(fixture.data, with: binary)
-      let difference = actual.exportDifference(from: expected)
+      let difference = try actual.exportDifference(from: expected)
       #expect(difference == nil, "\(difference ?? "")")
       #expect(actual.rejects == expected.rejects)
       #expect(actual.batchStatuses == ["done"])

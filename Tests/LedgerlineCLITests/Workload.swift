@@ -27,6 +27,12 @@ struct Workload: Sendable {
     sources: ["web-store", "marketplace", "payments", "royalties"], batches: 10, events: 900,
     orders: 2000, bulkLines: 3000, seed: 7)
 
+  /// Crash recovery with compaction: 2 sources × 8 batches × 400 events on 40 orders, run two
+  /// inputs per job (8 jobs). Every job supersedes the summaries of most orders, so garbage
+  /// piles up and compaction passes run between batches.
+  static let crashChurn = Workload(
+    sources: ["web-store", "payments"], batches: 8, events: 400, orders: 40, bulkLines: 0, seed: 11)
+
   /// What `generate --json` reported.
   struct Report: Sendable, Equatable {
     var files: Int

@@ -24,13 +24,18 @@ public struct Compactor: Sendable {
     public var reclaimedBytes: Int64 { totalBytesBefore - totalBytesAfter }
   }
 
+  /// A part is rewritten when its live bytes are under this share of its size.
+  public static let defaultRewriteBelow = 0.6
+
   let context: EngineContext
   let rewriteBelow: Double
   /// Most live bytes one pass copies; sparser parts beyond it wait for the next pass. Bounds
   /// the memory of a pass (the touched entries) whatever the size of the state.
   let rewriteBudget: Int64
 
-  public init(context: EngineContext, rewriteBelow: Double = 0.6, rewriteBudget: Int64 = 64 << 20) {
+  public init(
+    context: EngineContext, rewriteBelow: Double = Compactor.defaultRewriteBelow, rewriteBudget: Int64 = 64 << 20
+  ) {
     self.context = context
     self.rewriteBelow = rewriteBelow
     self.rewriteBudget = rewriteBudget
@@ -74,6 +79,11 @@ public struct Compactor: Sendable {
       }
     }
     for name in reclaim { try context.discardPart(name) }
+    // The garbage recorded so far has been dealt with: reclaimed, or judged not worth a rewrite
+    // (and the summaries a rewrite moves out of other parts are not counted). Only versions
+    // published after this pass make the next one due, so passes never follow each other
+    // without new garbage.
+    try context.keyIndex.forgetSuperseded(parts: Array(try context.keyIndex.supersededBytes().keys))
     report.deletedParts = dead.count
     report.totalBytesAfter = try PartNames.artifactPartBytes(in: context.paths.parts)
     return report
@@ -115,7 +125,9 @@ public struct Compactor: Sendable {
   }
 
   /// Copies the live records of `parts` into a new part and moves the index to the copies.
-  private func rewrite(_ parts: Set<String>, touched: [IndexEntry], pass: UInt64) throws -> (moved: Int, planned: Int) {
+  private func rewrite(_ parts: Set<String>, touched: [IndexEntry], pass: UInt64) throws -> (
+    moved: Int, planned: Int
+  ) {
     var n = 0
     while FileSystem.exists("\(context.paths.parts)/c-\(PartNames.pad(pass))-\(n).part") { n += 1 }
     let name = "c-\(PartNames.pad(pass))-\(n).part"

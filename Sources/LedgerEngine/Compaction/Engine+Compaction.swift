@@ -4,7 +4,7 @@ extension Engine {
   /// Runs a compaction pass if the line is quiescent: no prefetched or processed partition
   /// waits, no prefetch or process is running, and the in-flight overlay is empty (every location any
   /// stage holds is then in the key index, which compaction keeps right). Unless `force`, it
-  /// also waits until part files have grown enough since the last pass (`compactionGrowth`).
+  /// also waits until the pass would pay (`compactionDue`).
   /// Returns nil if skipped.
   @discardableResult
   public func compactIfQuiescent(force: Bool = true) throws -> Compactor.Report? {
@@ -45,11 +45,16 @@ extension Engine {
     return report
   }
 
-  /// True when part files have grown past the growth factor since the last pass.
+  /// True when a pass would pay: part files hold at least `compactionMinimumBytes`, and some
+  /// part's recorded garbage (summaries superseded since it was written) makes it dead or
+  /// sparse enough to rewrite. A pass never starts when it could reclaim nothing.
   func compactionDue() throws -> Bool {
-    let stored = try PartNames.artifactPartBytes(in: context.paths.parts)
-    guard stored >= options.compactionMinimumBytes else { return false }
-    guard let last = try context.ledger.lastCompaction() else { return true }
-    return Double(stored) >= options.compactionGrowth * Double(max(1, last.totalBytesAfter))
+    let sizes = try PartNames.artifactPartSizes(in: context.paths.parts)
+    guard sizes.values.reduce(0, +) >= options.compactionMinimumBytes else { return false }
+    let garbage = try context.keyIndex.supersededBytes()
+    return sizes.contains { part, size in
+      let dead = garbage[part] ?? 0
+      return dead > 0 && Double(size - min(dead, size)) < Compactor.defaultRewriteBelow * Double(size)
+    }
   }
 }

@@ -16,7 +16,9 @@ public struct Indexer: Sendable {
   /// cache. Returns the number of entries published.
   public func run(job: UInt64, partition: Int, written: [String: InFlightOverlay.Entry]?) throws -> Int {
     // The manifest is sorted by key bytes (reduce's order), the B-tree's: the upserts are local.
-    let (entries, ids) = try readManifest(job: job, partition: partition)
+    let (entries, ids, superseded) = try readManifest(job: job, partition: partition)
+    // Garbage first: recorded again on a re-run (same source), it is exact once published.
+    if !superseded.isEmpty { try context.keyIndex.recordSuperseded(superseded) }
     try context.keyIndex.publish(entries, eventIDs: ids)
     for (_, entry) in written ?? [:] {
       context.cache.put(
@@ -25,12 +27,20 @@ public struct Indexer: Sendable {
     return entries.count
   }
 
-  private func readManifest(job: UInt64, partition: Int) throws -> ([IndexEntry], [ExternalEventID]) {
+  private func readManifest(job: UInt64, partition: Int) throws -> (
+    [IndexEntry], [ExternalEventID], SupersededBytes
+  ) {
     var entries: [IndexEntry] = []
     var ids: [ExternalEventID] = []
     var part: String?
+    let source = "job \(job) partition \(partition)"
+    var superseded = SupersededBytes(source: source)
     try context.reader.forEachRecord(inPart: PartNames.manifest(job: job, partition: partition)) {
       _, type, payload in
+      if type == .supersededBytes {
+        superseded = try SupersededBytes.decode(payload, source: source)
+        return
+      }
       guard type == .indexManifestEntry else { return }
       let manifest = try ArtifactCodec.decodeIndexManifestEntry(payload, previousPart: part)
       let (entry, external) = (manifest.entry, manifest.externalEventIDs)
@@ -38,7 +48,7 @@ public struct Indexer: Sendable {
       entries.append(entry)
       ids += external.map { ExternalEventID(orderID: entry.orderID, eventID: $0) }
     }
-    return (entries, ids)
+    return (entries, ids, superseded)
   }
 
   /// Rebuilds overlay entries of a processed-but-unindexed partition from its manifest (restart).

@@ -25,6 +25,8 @@ public struct Processor: Sendable {
   private struct PartitionResult: Sendable {
     var output = Output(counts: JobCounts(), written: [:], rejections: [])
     var encoded = InFlightOverlay.Run()
+    /// The summaries the new versions replace.
+    var superseded = SupersededBytes(source: "")
   }
 
   let context: EngineContext
@@ -80,6 +82,9 @@ public struct Processor: Sendable {
           data: data, manifest: manifest, warmLimit: warmLimit, into: &out)
       }
       try data.finish()
+      if !out.superseded.isEmpty {
+        _ = try manifest.append(type: .supersededBytes, payload: out.superseded.encoded())
+      }
       try manifest.finish()
     } catch {
       data.abandon()
@@ -105,29 +110,32 @@ public struct Processor: Sendable {
     return base
   }
 
-  /// The artifact to build on: the in-flight version if newer than the prefetched one.
+  /// The artifact to build on: the in-flight version if newer than the prefetched one, with
+  /// where its summary lies (nil for a new key).
   private func current(
     _ key: String, prefetched: BaseArtifact?, _ inFlight: InFlightOverlay.Snapshot
-  ) throws -> (StoredSummary, Set<String>) {
+  ) throws -> (StoredSummary, Set<String>, ArtifactLocation?) {
     if let held = inFlight.newest(key), held.version > (prefetched?.entry.version ?? 0) {
       let entry = try inFlight.entry(held, reader: context.reader)
-      return (entry.stored, entry.pendingExternalIDs)
+      return (entry.stored, entry.pendingExternalIDs, held.location)
     }
-    if let prefetched { return (try prefetched.stored(), []) }
-    return (StoredSummary(summary: ArtifactSummary(orderID: key), segments: [], ids: .inline([])), [])
+    if let prefetched { return (try prefetched.stored(), [], prefetched.entry.location) }
+    return (StoredSummary(summary: ArtifactSummary(orderID: key), segments: [], ids: .inline([])), [], nil)
   }
 
   private func apply(
-    _ group: (orderID: String, events: [Event], payload: [UInt8]), base: (StoredSummary, Set<String>),
+    _ group: (orderID: String, events: [Event], payload: [UInt8]),
+    base: (StoredSummary, Set<String>, ArtifactLocation?),
     job: UInt64,
     data: PartFileWriter, manifest: PartFileWriter, warmLimit: Int, into out: inout PartitionResult
   ) throws {
-    let (stored, pending) = base
+    let (stored, pending, replaced) = base
     let known = try knownIDs(stored, pending: pending, orderID: group.orderID, events: group.events)
     let outcome = ArtifactFold().apply(group.events, to: stored.summary) { known.contains($0) }
     out.output.counts.duplicates += Int64(outcome.duplicates)
     out.output.rejections += outcome.rejected
     guard !outcome.accepted.isEmpty else { return }
+    if let replaced { out.superseded.add(replaced) }
     // Every event accepted (the usual case): the segment is the group's own bytes plus a version.
     let segmentPayload =
       outcome.accepted.count == group.events.count
