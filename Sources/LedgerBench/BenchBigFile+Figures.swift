@@ -46,7 +46,7 @@ extension BenchBigFile {
         note: run.compactionRan
           ? String(
             format: "a pass ran (%.2f CPU-s), as `run --until-idle` ends with one when due", run.compactionCPUSeconds)
-          : "no pass due (`run --until-idle` compacts when part files grew ≥ 1.5× since the last pass)"))
+          : "no pass due (a pass runs only when recorded garbage makes some part dead or sparse enough to rewrite)"))
     addPeer(duck, peer: peer, wall: wall, cpu: cpu, peak: peak, into: &report)
     addCounts(m, big: big, duck: duck, into: &report)
   }

@@ -124,6 +124,22 @@ import Testing
     #expect(Self.starts(s.decide()) == [.partition(0, of: 1, .index), .partition(3, of: 1, .prefetch)])
   }
 
+  @Test func oneIndexPublishAtATimeLeavesTheOtherWorkerToOtherTasks() throws {
+    var s = try Self.scheduler(jobs: 1, partitions: 3)
+    try Self.run(.reduce(1), in: &s)
+    for p in 0..<2 {
+      try Self.run(.partition(p, of: 1, .prefetch), in: &s)
+      try Self.run(.partition(p, of: 1, .process), in: &s)
+    }
+    #expect(Self.starts(s.decide()) == [.partition(0, of: 1, .index), .partition(2, of: 1, .prefetch)])
+    try s.handle(.started(.partition(0, of: 1, .index)))
+    // Partition 1's index waits for the writer; partition 2's prefetch does not.
+    #expect(Self.starts(s.decide()) == [.partition(2, of: 1, .prefetch)])
+    #expect(throws: S.Refusal.self) { try s.handle(.started(.partition(1, of: 1, .index))) }
+    try s.handle(.succeeded(.partition(0, of: 1, .index), attempt: 1))
+    #expect(Self.starts(s.decide()) == [.partition(1, of: 1, .index), .partition(2, of: 1, .prefetch)])
+  }
+
   @Test func aLostPrefetchIsFetchedAgainAndCompactionStopsTheLine() throws {
     var s = try Self.scheduler(jobs: 1, partitions: 2)
     try Self.run(.reduce(1), in: &s)
@@ -272,6 +288,7 @@ import Testing
       #expect(state.status == .running && state.stage == task.stage)
     }
     #expect(s.running.filter { $0.stage == .reduce }.count <= 1)
+    #expect(s.running.filter { $0.stage == .index }.count <= s.limits.indexWriters)
     for key in s.held {
       let job = try #require(s.jobs.first { $0.seq == key.job })
       #expect(job.partitions[key.partition].stage == .process)

@@ -33,10 +33,14 @@ public struct PartitionScheduler: Sendable, Equatable {
     public var reducedAhead: Int
     /// Prefetched partitions held in memory or being prefetched, waiting for process.
     public var heldPartitions: Int
+    /// Index tasks running at once: the key index has this many writers (SQLite: one), and a
+    /// second publish would only wait for the first while holding a worker.
+    public var indexWriters: Int
 
-    public init(reducedAhead: Int = 2, heldPartitions: Int = 8) {
+    public init(reducedAhead: Int = 2, heldPartitions: Int = 8, indexWriters: Int = 1) {
       self.reducedAhead = reducedAhead
       self.heldPartitions = heldPartitions
+      self.indexWriters = indexWriters
     }
   }
 
@@ -328,6 +332,7 @@ public struct PartitionScheduler: Sendable, Equatable {
     var indexedThrough: [Int: Bool] = [:]  // p → every earlier job's p is indexed
     var heldOrLoading = held.count + running.filter { $0.stage == .prefetch }.count
     var reduceSeen = false
+    var indexing = running.filter { $0.stage == .index }.count
     var reducedAhead = jobs.filter { $0.reduced && $0.partitions.contains { $0.stage == .prefetch } }.count
     for job in jobs {
       guard job.reduced else {
@@ -362,7 +367,10 @@ public struct PartitionScheduler: Sendable, Equatable {
               byStage[.process, default: []].append(task)
             }
           case .index:
-            if indexed { byStage[.index, default: []].append(task) }
+            if indexed, indexing < limits.indexWriters {
+              byStage[.index, default: []].append(task)
+              indexing += 1
+            }
           case .reduce:
             break
           }
