@@ -25,6 +25,7 @@ struct BatchDetailView {
     var row = drawInputs(job, into: &screen, row: top + 2)
     row = drawCounts(job, into: &screen, row: row + 1)
     row = drawStages(job, into: &screen, row: row + 1)
+    row = drawPartitions(job, into: &screen, row: row)
     if let error = job.lastError, row + 1 < bottom {
       let x = screen.put(" last error: ", row: row + 1, column: 0, role: .label)
       screen.put(error, row: row + 1, column: x, role: .error)
@@ -67,6 +68,31 @@ struct BatchDetailView {
       x = screen.put("\(value)   ", row: row, column: x, role: role)
     }
     return row + 1
+  }
+
+  /// Where each partition is, e.g. `partitions  0 ✓ done │ 1 process ▶ 45% │ 2 prefetch`:
+  /// entries that do not fit the width continue on the next row, never cut.
+  private func drawPartitions(_ job: JobRow, into screen: inout ScreenModel, row: Int) -> Int {
+    guard !job.partitions.isEmpty else { return row }
+    let indent = screen.put(" partitions  ", row: row, column: 0, role: .label)
+    var (x, line) = (indent, row)
+    for (n, p) in job.partitions.enumerated() {
+      let cell = p.cell.display(now: now, glyphs: glyphs)
+      let label = "\(p.partition) "
+      let stage: String
+      if case .done = p.cell { stage = "" } else { stage = "\(p.stage.title) " }
+      let separator = n > 0 ? glyphs.separator : ""
+      let width = separator.count + label.count + stage.count + cell.text.count
+      if n > 0, x + width > screen.width {
+        (x, line) = (indent, line + 1)
+      } else if n > 0 {
+        x = screen.put(separator, row: line, column: x, role: .label)
+      }
+      x = screen.put(label, row: line, column: x, role: .label)
+      x = screen.put(stage, row: line, column: x, role: .normal)
+      x = screen.put(cell.text, row: line, column: x, role: cell.role)
+    }
+    return line + 1
   }
 
   private func drawStages(_ job: JobRow, into screen: inout ScreenModel, row: Int) -> Int {

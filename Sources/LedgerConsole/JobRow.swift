@@ -29,6 +29,21 @@ public struct JobRow: Sendable, Equatable {
   public var lastError: String?
   /// Overall state.
   public var state: State
+  /// After reduce, where each partition is (empty before reduce and once the batch is done).
+  public var partitions: [PartitionCell] = []
+
+  /// One partition of a batch: the stage it is in and how it stands there.
+  public struct PartitionCell: Sendable, Equatable {
+    public var partition: Int
+    public var stage: PipelineStage
+    public var cell: StageCell
+
+    public init(partition: Int, stage: PipelineStage, cell: StageCell) {
+      self.partition = partition
+      self.stage = stage
+      self.cell = cell
+    }
+  }
 
   /// Creates a job row.
   public init(

@@ -67,3 +67,56 @@ import Testing
     #expect(!(rows.first { $0.hasPrefix(" stateless ") } ?? "").contains("waited"))
   }
 }
+
+/// After reduce, batch detail shows where each partition is.
+@Suite struct PartitionProgressTests {
+  static func render(_ partitions: [JobRow.PartitionCell], rows: Int, columns: Int, glyphs: GlyphSet) -> [String] {
+    var snapshot = Fixtures.snapshot
+    var job = Fixtures.failedJob
+    job.partitions = partitions
+    snapshot.jobs = snapshot.jobs.map { $0.seq == 2 ? job : $0 }
+    var state = Fixtures.state(rows: rows, columns: columns)
+    _ = state.on(.snapshot(snapshot))
+    state.screen = .batchDetail(seq: 2)
+    let screen = ConsoleRenderer.render(state, glyphs: glyphs)
+    return (0..<screen.height).map { screen.text(row: $0) }
+  }
+
+  static let cells: [JobRow.PartitionCell] = [
+    .init(partition: 0, stage: .index, cell: .done),
+    .init(partition: 1, stage: .process, cell: .running(progress: 0.45)),
+    .init(partition: 2, stage: .process, cell: .failed(error: "part file checksum mismatch")),
+    .init(partition: 3, stage: .prefetch, cell: .pending),
+  ]
+
+  @Test func eachPartitionShowsItsStageAndStateAt80x24() throws {
+    let rows = Self.render(Self.cells, rows: 24, columns: 80, glyphs: .unicode)
+    let line = try #require(rows.firstIndex { $0.hasPrefix(" partitions ") }, "\(rows)")
+    // 83 columns in all: the last entry goes to the next row, whole.
+    #expect(rows[line] == " partitions  0 ✓ done │ 1 process ▶ 45% │ 2 process ✗ failed")
+    #expect(rows[line + 1] == "             3 prefetch · pending")
+    #expect(rows.contains { $0.hasPrefix(" last error: ") })
+  }
+
+  /// At 60 columns the entries that do not fit go to the next row, whole.
+  @Test func entriesWrapWholeAt60x20() throws {
+    let rows = Self.render(Self.cells, rows: 20, columns: 60, glyphs: .unicode)
+    let line = try #require(rows.firstIndex { $0.hasPrefix(" partitions ") }, "\(rows)")
+    #expect(rows[line] == " partitions  0 ✓ done │ 1 process ▶ 45% │ 2 process ✗ failed")
+    #expect(rows[line + 1] == "             3 prefetch · pending")
+    #expect(rows.allSatisfy { $0.count <= 60 })
+  }
+
+  @Test func noPartitionLineBeforeReduceOrWhenDone() {
+    let rows = Self.render([], rows: 24, columns: 80, glyphs: .unicode)
+    #expect(!rows.contains { $0.hasPrefix(" partitions ") })
+  }
+
+  @Test func asciiGlyphs() throws {
+    let rows = Self.render(Self.cells, rows: 24, columns: 100, glyphs: .ascii)
+    let line = try #require(rows.first { $0.hasPrefix(" partitions ") })
+    let ascii = line.unicodeScalars.allSatisfy { $0.isASCII }
+    #expect(ascii, "\(line)")
+    #expect(line == " partitions  0 + done | 1 process > 45% | 2 process x failed | 3 prefetch . pending")
+  }
+}

@@ -121,3 +121,33 @@ import Testing
     #expect(rejected.first?.excerpt == #"{"id":"x","amount":1e3}"#)
   }
 }
+
+/// Batch detail shows where each partition of an unfinished batch is, from the ledger.
+@Suite struct ConsolePartitionRowsTests {
+  @Test func aBatchWithOneFailedPartitionListsEveryPartition() throws {
+    let h = try EngineHarness()
+    try ConsoleBackendPaceTests.deliver(h, batches: 1, events: 200)
+    // Index of every partition of batch 1 fails once, for good: the batch waits at index.
+    let report = try h.runUntilIdle(faults: try FaultInjector.parse("index:job=1:permanent").get())
+    #expect(report.failed.map(\.seq) == [1])
+    let reader = try Workspace(root: h.root, mode: .reader, clock: h.clock)
+    let backend = EngineConsoleBackend(reader: reader.context, engine: nil, actions: nil)
+    defer { backend.close() }
+    backend.refresh()
+    let row = try #require(backend.snapshot().jobs.first { $0.seq == 1 })
+    #expect(row.partitions.map(\.partition) == Array(0..<h.partitions))
+    #expect(row.partitions.allSatisfy { $0.stage == .index })
+    for cell in row.partitions {
+      guard case .failed(let error) = cell.cell else {
+        Issue.record("partition \(cell.partition) is \(cell.cell), not failed")
+        continue
+      }
+      #expect(error.contains("injected permanent fault"))
+    }
+    // Retried and finished, the batch has no partition line any more.
+    #expect(try h.context().ledger.retry(job: 1, at: h.clock.nowMillis()))
+    #expect(try h.runUntilIdle().failed.isEmpty)
+    backend.refresh()
+    #expect(try #require(backend.snapshot().jobs.first { $0.seq == 1 }).partitions.isEmpty)
+  }
+}

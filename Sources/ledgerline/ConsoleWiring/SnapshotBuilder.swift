@@ -11,6 +11,10 @@ struct SnapshotBuilder {
 
   func build() throws -> ConsoleSnapshot {
     let jobs = try context.ledger.recentJobs(limit: 200)
+    var partitions: [UInt64: [PartitionTaskRecord]] = [:]
+    if jobs.contains(where: { $0.status != .done && $0.stage != .reduce }) {
+      for task in try context.ledger.unfinishedPartitionTasks() { partitions[task.job, default: []].append(task) }
+    }
     let inputs = try context.ledger.inputBatches(ids: jobs.flatMap(\.inputs))
     let names = Dictionary(uniqueKeysWithValues: inputs.map { ($0.id, "\($0.batch.source)/\($0.batch.name)") })
     let backlog = try context.ledger.ungroupedInputBatches().count
@@ -31,7 +35,7 @@ struct SnapshotBuilder {
       takenAt: context.clock.nowMillis() / 1000, throughput: live?.throughput ?? ledgerThroughput(jobs),
       backlog: backlog,
       backlogHistory: live?.backlogHistory ?? [backlog], completeness: completeness,
-      jobs: jobs.map { row($0, names: names) }, feed: feed)
+      jobs: jobs.map { row($0, names: names, partitions: partitions[$0.seq] ?? []) }, feed: feed)
   }
 
   /// What stays true until someone acts, shown last in the event pane: inputs set aside and
@@ -87,16 +91,41 @@ struct SnapshotBuilder {
     }
   }
 
-  func row(_ job: JobRecord, names: [Int64: String]) -> JobRow {
+  func row(_ job: JobRecord, names: [Int64: String], partitions: [PartitionTaskRecord] = []) -> JobRow {
     let stages = Stage.allCases.map { cell(job, $0) }
     let timings: [Duration?] = Stage.allCases.map { job.timings[$0]?.working.map(Duration.milliseconds) }
     let waits: [Duration?] = Stage.allCases.map { job.timings[$0]?.waiting.map(Duration.milliseconds) }
-    return JobRow(
+    var row = JobRow(
       seq: job.seq, inputs: job.inputs.compactMap { names[$0] }, stages: stages,
       events: Int(job.counts.events), keys: Int(job.counts.keys), rejects: Int(job.counts.rejects),
       duplicates: Int(job.counts.duplicates), timings: timings, waits: waits,
       attempts: job.totalAttempts,
       lastError: job.lastError, state: state(job))
+    if job.status != .done, job.stage != .reduce {
+      // Partitions not listed as unfinished are done.
+      row.partitions = (0..<max(1, job.partitions)).map { p in
+        guard let task = partitions.first(where: { $0.partition == p }) else {
+          return JobRow.PartitionCell(partition: p, stage: .index, cell: .done)
+        }
+        return partitionCell(task)
+      }
+    }
+    return row
+  }
+
+  private func partitionCell(_ task: PartitionTaskRecord) -> JobRow.PartitionCell {
+    let stage = PipelineStage(rawValue: Stage.allCases.firstIndex(of: task.state.stage) ?? 0) ?? .index
+    let cell: StageCell
+    switch task.state.status {
+    case .pending: cell = .pending
+    case .running: cell = .running(progress: live?.tasks[task.task] ?? 0)
+    case .retrying:
+      let max = RetryPolicy.forKind(task.state.lastErrorKind ?? .transientIO).maxAttempts
+      cell = .retrying(attempt: task.state.attempts, of: max, retryAt: (task.state.nextAttemptAt ?? 0) / 1000)
+    case .failed: cell = .failed(error: task.state.lastError ?? "failed")
+    case .done: cell = .done
+    }
+    return JobRow.PartitionCell(partition: task.partition, stage: stage, cell: cell)
   }
 
   private func cell(_ job: JobRecord, _ stage: Stage) -> StageCell {
