@@ -111,11 +111,23 @@ struct DialogView {
     box(title: "Events (\(shown.count))\(kind)", lines: lines, into: &screen)
   }
 
-  /// The message history: the newest messages that fit, oldest first, each with its time.
+  /// The message history: the newest messages that fit, oldest first, each with its time and
+  /// wrapped under it, whole (a message is never cut at the box's edge).
   func messages(_ history: [StatusMessage], into screen: inout ScreenModel) {
     let room = max(1, screen.height - 7)
-    var lines: [(String, ScreenRole)] = history.suffix(room).map { message in
-      (ConsoleTime.time(message.postedAt) + "  " + message.text, message.role)
+    let limit = min(Self.confirmWidth, Self.contentLimit(screenWidth: screen.width))
+    var lines: [(String, ScreenRole)] = []
+    for message in history.reversed() {
+      let time = ConsoleTime.time(message.postedAt) + "  "
+      let wrapped = message.text.wrapped(to: max(8, limit - time.count)).enumerated().map { index, line in
+        ((index == 0 ? time : String(repeating: " ", count: time.count)) + line, message.role)
+      }
+      guard lines.count + wrapped.count <= room else { break }
+      lines = wrapped + lines
+    }
+    if lines.isEmpty, let newest = history.last {
+      // Not even the newest fits whole: say so rather than cut it.
+      lines.append(("the newest message needs a taller terminal (\(newest.text.count) characters)", .label))
     }
     if lines.isEmpty { lines.append(("no messages yet", .label)) }
     lines.append(("", .dialog))
