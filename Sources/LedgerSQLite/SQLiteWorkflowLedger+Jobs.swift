@@ -73,9 +73,13 @@ extension SQLiteWorkflowLedger {
         guard let i = index[job] else { continue }
         for (stage, rows) in stages {
           jobs[i].totalAttempts += rows.map(\.runs).max() ?? 0
+          let waits = rows.compactMap { row -> Int64? in
+            guard let start = row.start, let end = row.end, let working = row.working else { return nil }
+            return end - start - working
+          }
           jobs[i].timings[stage] = StageTiming(
             startedAt: rows.compactMap(\.start).min(), endedAt: rows.compactMap(\.end).max(),
-            workingMillis: rows.compactMap(\.working).max())
+            workingMillis: rows.compactMap(\.working).max(), waitingMillis: rows.count > 1 ? waits.max() : nil)
         }
       }
       return jobs

@@ -101,11 +101,16 @@ public struct StageTiming: Sendable, Equatable {
   /// Milliseconds the stage's finished attempts spent working, added up; the rest of
   /// `startedAt…endedAt` was spent waiting (for a retry's backoff or for an operator).
   public var workingMillis: Int64?
+  /// For a stage run per partition: the longest any one partition waited between its own
+  /// attempts (partitions starting at different times is not waiting).
+  public var waitingMillis: Int64?
 
-  public init(startedAt: Int64? = nil, endedAt: Int64? = nil, workingMillis: Int64? = nil) {
+  public init(startedAt: Int64? = nil, endedAt: Int64? = nil, workingMillis: Int64? = nil, waitingMillis: Int64? = nil)
+  {
     self.startedAt = startedAt
     self.endedAt = endedAt
     self.workingMillis = workingMillis
+    self.waitingMillis = waitingMillis
   }
 
   /// Time spent working, once an attempt has ended (the one definition of a stage's time, for
@@ -118,6 +123,7 @@ public struct StageTiming: Sendable, Equatable {
   /// Time between the first attempt's start and the last one's end not spent working, when
   /// there was any.
   public var waiting: Int64? {
+    if let waitingMillis { return waitingMillis > 0 ? waitingMillis : nil }
     guard let start = startedAt, let end = endedAt, let working, end - start > working else { return nil }
     return end - start - working
   }

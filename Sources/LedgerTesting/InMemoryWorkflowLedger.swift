@@ -144,15 +144,17 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
     var job = row.record
     job.timings = [:]
     job.totalAttempts = 0
-    var perTask: [Stage: [Int: (runs: Int, working: Int64?)]] = [:]
+    var perTask: [Stage: [Int: (runs: Int, working: Int64?, start: Int64, end: Int64?)]] = [:]
     for run in row.runs {
       var timing = job.timings[run.stage] ?? StageTiming(startedAt: run.startedAt)
       timing.startedAt = min(timing.startedAt ?? run.startedAt, run.startedAt)
-      var task = perTask[run.stage, default: [:]][run.partition ?? -1] ?? (0, nil)
+      var task = perTask[run.stage, default: [:]][run.partition ?? -1] ?? (0, nil, run.startedAt, nil)
       task.runs += 1
+      task.start = min(task.start, run.startedAt)
       if let end = run.endedAt {
         timing.endedAt = max(timing.endedAt ?? end, end)
         task.working = (task.working ?? 0) + (end - run.startedAt)
+        task.end = max(task.end ?? end, end)
       }
       perTask[run.stage, default: [:]][run.partition ?? -1] = task
       job.timings[run.stage] = timing
@@ -160,6 +162,12 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
     for (stage, tasks) in perTask {
       job.totalAttempts += tasks.values.map(\.runs).max() ?? 0
       job.timings[stage]?.workingMillis = tasks.values.compactMap(\.working).max()
+      if tasks.count > 1 {
+        job.timings[stage]?.waitingMillis = tasks.values.compactMap { task -> Int64? in
+          guard let end = task.end, let working = task.working else { return nil }
+          return end - task.start - working
+        }.max()
+      }
     }
     return job
   }

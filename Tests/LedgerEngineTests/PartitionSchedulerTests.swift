@@ -174,6 +174,29 @@ import Testing
     #expect(Self.starts(s.decide()) == [.partition(2, of: 7, .prefetch)])
   }
 
+  /// A restart holds no prefetch output; a partition that failed at process still waits for
+  /// its operator (it is not sent back to prefetch and run again by itself), and one retrying
+  /// is sent back only once its deadline has come.
+  @Test func aFailedPartitionIsNotRewoundBehindTheOperatorsBack() {
+    var record = JobRecord(
+      seq: 3, inputs: [1], stage: .process, status: .failed, attempts: 1, nextAttemptAt: nil, lastError: "boom",
+      lastErrorKind: .injectedPermanent, counts: JobCounts(), timings: [:], createdAt: 0)
+    record.partitions = 2
+    let failed = TaskState(stage: .process, status: .failed, attempts: 1, lastError: "boom")
+    let retrying = TaskState(stage: .process, status: .retrying, attempts: 1, nextAttemptAt: 500)
+    let tasks = [
+      PartitionTaskRecord(job: 3, partition: 0, state: failed),
+      PartitionTaskRecord(job: 3, partition: 1, state: retrying),
+    ]
+    func scheduler(now: Int64) -> S {
+      S(
+        ledgerJobs: [record], partitions: tasks, waitingInputs: 0, held: [], compacting: false, now: now,
+        limits: S.Limits())
+    }
+    #expect(scheduler(now: 100).decide() == [.wait(until: 500)])
+    #expect(scheduler(now: 500).decide() == [.rewind(PartitionKey(job: 3, partition: 1))])
+  }
+
   @Test func illegalEventsAreRefusedAndChangeNothing() throws {
     var s = try Self.scheduler(jobs: 1, partitions: 1)
     let before = s

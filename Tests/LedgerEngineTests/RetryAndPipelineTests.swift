@@ -58,6 +58,9 @@ import Testing
     let tasks = try h.context().ledger.partitionTasks(job: 1)
     #expect(tasks.map(\.state.status) == Array(repeating: .failed, count: h.partitions))
     #expect(try h.artifacts().isEmpty)
+    // A restart (a new engine, holding no prefetched partition) leaves it for the operator.
+    #expect(try h.runUntilIdle().failed.map(\.seq) == [1])
+    #expect(try h.context().ledger.partitionTasks(job: 1).allSatisfy { $0.state.status == .failed })
     #expect(try h.context().ledger.retry(job: 1, at: h.clock.nowMillis()))
     let after = try h.runUntilIdle()
     #expect(after.failed.isEmpty)

@@ -84,7 +84,8 @@ extension WorkflowLedgerContractTests {
     #expect(job.stage == .prefetch && job.status == .failed && job.lastError == "bad crc")
     #expect(try ledger.unfinishedJobs().map(\.status) == [.failed])
     // Timings: the slowest partition's working time; attempts: the most-attempted partition's.
-    #expect(job.timings[.prefetch] == StageTiming(startedAt: 100, endedAt: 400, workingMillis: 300))
+    #expect(job.timings[.prefetch] == StageTiming(startedAt: 100, endedAt: 400, workingMillis: 300, waitingMillis: 0))
+    #expect(job.timings[.prefetch]?.waiting == nil)
     #expect(job.totalAttempts == 2)
     #expect(try ledger.retry(job: 1, at: 500))
     let states = try ledger.partitionTasks(job: 1).map(\.state)
@@ -117,5 +118,30 @@ extension WorkflowLedgerContractTests {
     try ledger.completeTask(.reduce(1), attempt: again, counts: JobCounts(), at: 160)
     #expect(
       try ledger.partitionTasks(job: 1).map(\.state) == [TaskState(stage: .prefetch), TaskState(stage: .prefetch)])
+  }
+}
+
+extension WorkflowLedgerContractTests {
+  /// Partitions starting at different times are not waiting; a partition's own retry is.
+  @Test(arguments: [Backend.sqlite, .inMemory])
+  func aStageWaitsOnlyWhenAPartitionWaitedBetweenItsAttempts(backend: Backend) throws {
+    let ledger = try Self.reduced(backend, in: directory, partitions: 2)
+    let p0 = TaskRef.partition(0, of: 1, .prefetch)
+    let p1 = TaskRef.partition(1, of: 1, .prefetch)
+    try ledger.completeTask(p0, attempt: try ledger.beginTask(p0, at: 100), counts: JobCounts(), at: 150)
+    let first = try ledger.beginTask(p1, at: 300)
+    try ledger.completeTask(p1, attempt: first, counts: JobCounts(), at: 340)
+    var timing = try #require(try ledger.job(1)?.timings[.prefetch])
+    #expect(timing.startedAt == 100 && timing.endedAt == 340 && timing.working == 50)
+    #expect(timing.waiting == nil)
+    let q0 = TaskRef.partition(0, of: 1, .process)
+    let q1 = TaskRef.partition(1, of: 1, .process)
+    try ledger.completeTask(q0, attempt: try ledger.beginTask(q0, at: 400), counts: JobCounts(), at: 420)
+    let a = try ledger.beginTask(q1, at: 400)
+    try ledger.failTask(q1, attempt: a, kind: .transientIO, message: "eio", nextAttemptAt: 500, at: 410)
+    try ledger.completeTask(q1, attempt: try ledger.beginTask(q1, at: 500), counts: JobCounts(), at: 530)
+    timing = try #require(try ledger.job(1)?.timings[.process])
+    // Partition 1 worked 10 + 30 ms and waited 90 ms between its attempts.
+    #expect(timing.working == 40 && timing.waiting == 90)
   }
 }

@@ -307,14 +307,13 @@ public struct PartitionScheduler: Sendable, Equatable {
     }
   }
 
-  /// Partitions whose process would need a prefetch output this process does not hold.
+  /// Partitions that may run process now but whose prefetch output this process does not
+  /// hold. A failed partition is not among them: it waits for an operator, whatever it holds.
   private func rewinds() -> [PartitionKey] {
     jobs.flatMap { job in
       job.partitions.enumerated().compactMap { p, state -> PartitionKey? in
         let key = PartitionKey(job: job.seq, partition: p)
-        guard state.stage == .process, state.status != .running, state.status != .done, !held.contains(key) else {
-          return nil
-        }
+        guard state.stage == .process, claimable(state), !held.contains(key) else { return nil }
         return key
       }
     }
