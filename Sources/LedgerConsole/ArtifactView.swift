@@ -37,29 +37,43 @@ struct ArtifactView {
     screen.put(detail.location, row: top + 1, column: x, role: .normal)
     var row = drawBalances(summary, into: &screen, row: top + 3)
     row += 1
+    let lines = pane.visibleLines(detail)
     let all = (row + 2)..<max(row + 2, bottom)
-    let start = min(pane.scroll, max(0, detail.lines.count - 1))
+    let start = min(pane.scroll, max(0, lines.count - 1))
     // When lines remain below, the last row says how many (it never covers a line).
-    let more = detail.lines.count - start > all.count
+    let more = lines.count - start > all.count
     let rows: Range<Int> = more ? all.lowerBound..<max(all.lowerBound, all.upperBound - 1) : all
-    let shown = min(rows.count, max(0, detail.lines.count - start))
-    let count = detail.lines.count.formatted(grouping: ",")
-    let title =
-      shown < detail.lines.count
+    let shown = min(rows.count, max(0, lines.count - start))
+    let count = lines.count.formatted(grouping: ",")
+    var title =
+      shown < lines.count
       ? " lines \((start + 1).formatted(grouping: ","))\(glyphs.rangeDash)\((start + shown).formatted(grouping: ",")) of \(count)"
       : " lines (\(count))"
+    if let label = pane.filterLabel {
+      title += " of \(detail.lines.count.formatted(grouping: ",")), \(label)"
+    }
+    if pane.columnOffset > 0 { title += ", scrolled \(pane.columnOffset) columns right (h/l)" }
     screen.put(title, row: row, column: 0, role: .title)
-    let visible = detail.lines.dropFirst(start).prefix(rows.count)
+    let visible = lines.dropFirst(start).prefix(rows.count)
     let columns = LineColumns(visible, width: screen.width)
-    if let note = columns.hiddenNote {
+    if let note = columns.hiddenNote, pane.columnOffset == 0 {
       screen.put("  " + note, row: row, column: title.count, role: .label)
     }
-    screen.put(columns.header, row: row + 1, column: 0, role: .columnHeader)
-    drawLines(detail.lines, start: start, columns: columns, into: &screen, rows: rows)
+    screen.put(Self.shifted(columns.header, by: pane.columnOffset), row: row + 1, column: 0, role: .columnHeader)
+    drawLines(lines, start: start, columns: columns, into: &screen, rows: rows)
+    if lines.isEmpty, pane.isFiltered {
+      screen.put(" no line matches (v and s change the filter)", row: all.lowerBound, column: 0, role: .label)
+    }
     if more, let last = all.last {
-      let remaining = (detail.lines.count - start - shown).formatted(grouping: ",")
+      let remaining = (lines.count - start - shown).formatted(grouping: ",")
       screen.put(" \(remaining) more lines (\(glyphs.arrows), PgDn, G)", row: last, column: 0, role: .label)
     }
+  }
+
+  /// `text` with its first `offset` columns scrolled off (the leading space stays as a margin).
+  static func shifted(_ text: String, by offset: Int) -> String {
+    guard offset > 0 else { return text }
+    return " " + String(text.dropFirst(1 + offset))
   }
 
   private func drawBalances(_ summary: ArtifactSummary, into screen: inout ScreenModel, row: Int) -> Int {
@@ -90,7 +104,9 @@ struct ArtifactView {
     for (offset, row) in rows.enumerated() where start + offset < lines.count {
       let event = lines[start + offset]
       let role: ScreenRole = event.kind == .correction ? .correction : .normal
-      screen.put(columns.row(event, ellipsis: glyphs.ellipsis), row: row, column: 0, role: role)
+      screen.put(
+        Self.shifted(columns.row(event, ellipsis: glyphs.ellipsis), by: pane.columnOffset), row: row, column: 0,
+        role: role)
     }
   }
 

@@ -5,7 +5,7 @@ public struct ConsoleAction: Sendable, Equatable {
   public enum ID: String, Sendable, Hashable {
     case quit, help, back, up, down, pageUp, pageDown, top, bottom
     case open, lookup, correct, retry, quarantine, nextTrouble, messages, filter, events, cycleTheme, submit,
-      nextField, previousField
+      nextField, previousField, search, scrollLeft, scrollRight
   }
 
   /// What it does.
@@ -97,6 +97,22 @@ public struct ConsoleAction: Sendable, Equatable {
       id: .filter, keys: [.character("v")], keyLabel: "v", label: "filter",
       help: "list all batches, only failed or retrying ones, or one source's (cycles)", dangerous: false,
       availableReadOnly: true, screens: [.lines], inFooter: false),
+    .init(
+      id: .filter, keys: [.character("v")], keyLabel: "v", label: "kind",
+      help: "show every line, or one kind's only: corrections, charges, … (cycles)", dangerous: false,
+      availableReadOnly: true, screens: [.artifact], inFooter: true),
+    .init(
+      id: .search, keys: [.character("s")], keyLabel: "s", label: "search",
+      help: "show only the lines containing a text (id, amount, source, reason…); empty clears",
+      dangerous: false, availableReadOnly: true, screens: [.artifact], inFooter: true),
+    .init(
+      id: .scrollLeft, keys: [.left, .character("h")], keyLabel: "←/h", label: "left",
+      help: "scroll the lines table left", dangerous: false, availableReadOnly: true,
+      screens: [.artifact], inFooter: false),
+    .init(
+      id: .scrollRight, keys: [.right, .character("l")], keyLabel: "→/l", label: "right",
+      help: "scroll the lines table right (long ids, sources)", dangerous: false, availableReadOnly: true,
+      screens: [.artifact], inFooter: false),
     .init(
       id: .quarantine, keys: [.character("x")], keyLabel: "x", label: "set aside",
       help: "set the selected input of a failed batch aside so the rest runs again (asks first)",

@@ -43,7 +43,7 @@ public enum ConsoleRenderer {
     case .events(let browser):
       DialogView(glyphs: glyphs).events(browser, items: state.snapshot?.feed ?? [], into: &screen)
     case .confirm(let dialog): DialogView(glyphs: glyphs).confirm(dialog, into: &screen)
-    case .lookupPrompt, nil: break
+    case .lookupPrompt, .searchPrompt, nil: break
     }
     return screen
   }

@@ -18,9 +18,14 @@ extension ConsoleState {
     case .nextTrouble: jumpToTrouble()
     case .messages: overlay = .messages
     case .events: overlay = .events(EventBrowser(count: snapshot?.feed.count ?? 0))
+    case .filter where screen == .artifact:
+      cycleArtifactKind()
     case .filter:
       lineFilter = lineFilter.next(sources: allJobs)
       post("showing \(lineFilter.label ?? "all batches") (v changes it)", role: .info)
+    case .search: overlay = .searchPrompt(artifact?.search ?? "")
+    case .scrollLeft: scrollArtifactColumns(by: -Self.columnStep)
+    case .scrollRight: scrollArtifactColumns(by: Self.columnStep)
     case .submit: return submitForm(dangerous: action.dangerous)
     case .cycleTheme: cycleTheme()
     case .nextField: moveFocus(by: 1)

@@ -44,7 +44,7 @@ extension ConsoleState {
   private mutating func scrollArtifact(_ id: ConsoleAction.ID) {
     guard var pane = artifact else { return }
     // The last full page: scrolling further would leave the screen mostly blank.
-    let last = max(0, (pane.detail?.lines.count ?? 0) - pageSize)
+    let last = max(0, (pane.detail.map { pane.visibleLines($0).count } ?? 0) - pageSize)
     let target: Int
     switch id {
     case .up: target = pane.scroll - 1

@@ -167,6 +167,8 @@ public struct ConsoleState: Sendable, Equatable {
       return []
     case .events(let browser):
       return onEventsKey(key, browser)
+    case .searchPrompt(let text):
+      return onSearchKey(key, text)
     case .lookupPrompt(let text):
       return onPromptKey(key, text)
     case nil:

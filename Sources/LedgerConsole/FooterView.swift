@@ -17,6 +17,11 @@ struct FooterView {
       screen.put(text + "_", row: row, column: x, role: .inputFocused)
       return
     }
+    if case .searchPrompt(let text) = state.overlay {
+      let x = screen.put(" search lines: ", row: row, column: 0, role: .title)
+      screen.put(text + "_", row: row, column: x, role: .inputFocused)
+      return
+    }
     let room = screen.width - 1
     if let message = state.visibleMessage {
       screen.put(

@@ -122,3 +122,95 @@ import Testing
     #expect(screen.role(of: "ORD_") == .inputFocused)
   }
 }
+
+/// Inside an artifact: `v` shows one kind of line, `s` searches, ←/→ scroll the lines table.
+@Suite struct ArtifactLineFilterTests {
+  static func state(columns: Int = 100, rows: Int = 30) -> ConsoleState {
+    var state = Fixtures.state(rows: rows, columns: columns)
+    state.screen = .artifact
+    var pane = ArtifactPane(orderID: "ORD-1", requestedAt: Fixtures.t0)
+    pane.result = .found(Fixtures.artifact)
+    state.artifact = pane
+    return state
+  }
+
+  static func rows(_ state: ConsoleState, glyphs: GlyphSet = .unicode) -> [String] {
+    let screen = ConsoleRenderer.render(state, glyphs: glyphs)
+    return (0..<screen.height).map { screen.text(row: $0) }
+  }
+
+  static func lineIDs(_ rows: [String]) -> [String] {
+    rows.compactMap { row in
+      let id = row.split(separator: " ").first.map(String.init) ?? ""
+      return ["e1", "e2", "e3"].contains(id) ? id : nil
+    }
+  }
+
+  @Test func vCyclesThroughTheKindsPresentThenEveryLine() {
+    var state = Self.state()
+    #expect(Self.lineIDs(Self.rows(state)) == ["e1", "e2", "e3"])
+    // Kinds present, in EventKind order: charge, payment, correction.
+    _ = state.press(.character("v"))
+    #expect(Self.lineIDs(Self.rows(state)) == ["e1"])
+    #expect(Self.rows(state).contains { $0.hasPrefix(" lines (1) of 3, charge lines") })
+    _ = state.press(.character("v"))
+    #expect(Self.lineIDs(Self.rows(state)) == ["e2"])
+    _ = state.press(.character("v"))
+    #expect(Self.lineIDs(Self.rows(state)) == ["e3"])
+    #expect(Self.rows(state).contains { $0.hasPrefix(" lines (1) of 3, corrections") })
+    #expect(state.visibleMessage?.text == "1 of 3 lines: corrections (v kind, s search)")
+    _ = state.press(.character("v"))
+    #expect(Self.lineIDs(Self.rows(state)) == ["e1", "e2", "e3"])
+    #expect(state.visibleMessage?.text == "every line shown (3)")
+  }
+
+  @Test func sSearchesIdsAmountsReasonsAndAuthorsIgnoringCase() {
+    var state = Self.state()
+    _ = state.press(.character("s"))
+    _ = state.type("WAIVED")
+    #expect(Self.rows(state).last(where: { $0.hasPrefix(" search lines: ") }) == " search lines: WAIVED_")
+    _ = state.press(.enter)
+    #expect(Self.lineIDs(Self.rows(state)) == ["e3"])
+    #expect(Self.rows(state).contains { $0.hasPrefix(#" lines (1) of 3, matching "WAIVED""#) })
+    // A search that matches nothing says so; an empty one clears.
+    _ = state.press(.character("s"), .control("u"))
+    _ = state.type("zzz")
+    _ = state.press(.enter)
+    #expect(Self.lineIDs(Self.rows(state)).isEmpty)
+    #expect(Self.rows(state).contains(" no line matches (v and s change the filter)"))
+    _ = state.press(.character("s"), .control("u"), .enter)
+    #expect(Self.lineIDs(Self.rows(state)) == ["e1", "e2", "e3"])
+    // Esc cancels the prompt and keeps the search as it was.
+    _ = state.press(.character("s"))
+    _ = state.type("e2")
+    _ = state.press(.escape)
+    #expect(Self.lineIDs(Self.rows(state)) == ["e1", "e2", "e3"])
+  }
+
+  @Test func arrowsScrollTheLinesTableSideways() throws {
+    var state = Self.state(columns: 60, rows: 20)
+    let before = Self.rows(state)
+    let header = try #require(before.firstIndex { $0.hasPrefix(" id ") })
+    _ = state.press(.right)
+    let after = Self.rows(state)
+    #expect(after[header] == " " + String(before[header].dropFirst(1 + ConsoleState.columnStep)))
+    #expect(after.contains { $0.contains("scrolled \(ConsoleState.columnStep) columns right (h/l)") })
+    // Far right stops at the widest line; left comes back to the start.
+    for _ in 0..<40 { _ = state.press(.character("l")) }
+    let offset = try #require(state.artifact?.columnOffset)
+    _ = state.press(.right)
+    #expect(state.artifact?.columnOffset == offset)
+    for _ in 0..<40 { _ = state.press(.left) }
+    #expect(state.artifact?.columnOffset == 0)
+    #expect(Self.rows(state) == before)
+  }
+
+  @Test func theFooterAndHelpOfferTheNewKeys() {
+    var state = Self.state()
+    let footer = Self.rows(state).last ?? ""
+    #expect(footer.contains("v kind") && footer.contains("s search"), "\(footer)")
+    _ = state.press(.character("?"))
+    let help = Self.rows(state).joined(separator: "\n")
+    #expect(help.contains("show only the lines containing a text"), "\(help)")
+  }
+}
