@@ -66,7 +66,7 @@ final class SignalWatcher {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
       let flag = self.flag
-      source.setEventHandler { flag.received() }
+      source.setEventHandler { flag.received(number) }
       source.resume()
       sources.append(source)
     }
@@ -79,6 +79,10 @@ final class SignalWatcher {
   /// Whether a stop signal arrived.
   var stopRequested: Bool { flag.stopRequested }
 
+  /// Takes a lone pending SIGINT (Ctrl-C) for the loop to handle as a key, so a form can ask
+  /// first; false for SIGTERM/SIGHUP, which stop the console as they are.
+  func takeInterrupt() -> Bool { flag.takeInterrupt() }
+
   /// Stops watching and restores default signal handling.
   func cancel() {
     for source in sources { source.cancel() }
@@ -88,22 +92,32 @@ final class SignalWatcher {
 
 /// The signal count, shared between the signal queue and the loop.
 final class SignalFlag: Sendable {
-  private let count = Mutex<Int>(0)
+  private let count = Mutex<(signals: Int, last: Int32)>((0, 0))
   private let secondSignal = Mutex<(@Sendable () -> Void)?>(nil)
 
   /// Whether a signal arrived.
-  var stopRequested: Bool { count.withLock { $0 > 0 } }
+  var stopRequested: Bool { count.withLock { $0.signals > 0 } }
+
+  /// Consumes one pending SIGINT when it is the only signal; false otherwise.
+  func takeInterrupt() -> Bool {
+    count.withLock { state in
+      guard state.signals == 1, state.last == SIGINT else { return false }
+      state.signals = 0
+      return true
+    }
+  }
 
   /// Sets what a second signal runs before exiting.
   func setSecondSignal(_ action: @escaping @Sendable () -> Void) {
     secondSignal.withLock { $0 = action }
   }
 
-  /// Counts a signal; the second one restores and exits 0.
-  func received() {
-    let seen = count.withLock { value -> Int in
-      value += 1
-      return value
+  /// Counts a signal; the second one not yet handled restores and exits 0.
+  func received(_ number: Int32) {
+    let seen = count.withLock { state -> Int in
+      state.signals += 1
+      state.last = number
+      return state.signals
     }
     guard seen >= 2 else { return }
     secondSignal.withLock { $0 }?()

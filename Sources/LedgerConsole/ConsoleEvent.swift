@@ -3,6 +3,8 @@
 public enum ConsoleEvent: Sendable, Equatable {
   /// A key was pressed.
   case key(ConsoleKey)
+  /// Ctrl-C (SIGINT): quit, after asking when a correction form holds typed values.
+  case interrupt
   /// The terminal is now `rows` × `columns`.
   case resize(rows: Int, columns: Int)
   /// The clock ticked; `now` is seconds since the epoch.

@@ -36,10 +36,14 @@ struct ConsoleLoop {
       now: ConsoleApp.wallClock())
   }
 
-  /// Runs until quit or a stop signal.
+  /// Runs until quit or a stop signal (Ctrl-C is handed to the state, which may ask first).
   mutating func run() {
-    while !signals.stopRequested {
+    while true {
       var events: [ConsoleEvent] = []
+      if signals.stopRequested {
+        guard signals.takeInterrupt() else { return }
+        events.append(.interrupt)
+      }
       switch terminal.readInput() {
       case .key(let key): events.append(.key(key))
       case .resize(let rows, let columns): events.append(.resize(rows: rows, columns: columns))

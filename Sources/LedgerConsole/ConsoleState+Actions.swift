@@ -34,6 +34,24 @@ extension ConsoleState {
     return []
   }
 
+  /// The question Ctrl-C asks over a form with typed values.
+  static let quitQuestion = "Quit and lose the correction you are typing?"
+
+  /// Ctrl-C: quits, unless a correction form holds typed values: then it asks first (Cancel
+  /// focused; a second Ctrl-C while asked quits).
+  mutating func onInterrupt() -> [ConsoleEffect] {
+    if case .confirm(let dialog) = overlay, dialog.title == Self.quitQuestion { return [.quit] }
+    guard screen == .correction, let form, form.hasTypedValues else { return [.quit] }
+    overlay = .confirm(
+      Confirmation(
+        title: Self.quitQuestion,
+        lines: [
+          "The form for order \(form[.orderID]) is not submitted; quitting drops what you typed.",
+          "Cancel goes back to the form. Ctrl-C again quits.",
+        ], confirmLabel: "Quit", effect: .quit))
+    return []
+  }
+
   /// Esc: back to the screen this one was opened from (the line view at the bottom).
   private mutating func goBack() {
     if screen == .correction {

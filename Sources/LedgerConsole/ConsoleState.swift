@@ -95,6 +95,8 @@ public struct ConsoleState: Sendable, Equatable {
     switch event {
     case .key(let key):
       return onKey(key)
+    case .interrupt:
+      return onInterrupt()
     case .resize(let rows, let columns):
       self.rows = max(1, rows)
       self.columns = max(1, columns)
@@ -156,6 +158,8 @@ public struct ConsoleState: Sendable, Equatable {
   }
 
   private mutating func onKey(_ key: ConsoleKey) -> [ConsoleEffect] {
+    // A terminal in raw mode delivers Ctrl-C as a key rather than SIGINT: the same rule.
+    if key == .control("c") { return onInterrupt() }
     switch overlay {
     case .confirm(let confirmation):
       return onConfirmKey(key, confirmation)

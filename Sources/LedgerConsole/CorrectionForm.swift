@@ -41,6 +41,12 @@ public struct CorrectionForm: Sendable, Equatable {
     cursor = values[focus.rawValue].count
   }
 
+  /// Whether something was typed that leaving would lose (the prefilled order id and currency
+  /// aside).
+  public var hasTypedValues: Bool {
+    [Field.amount, .reason, .author].contains { !self[$0].isEmpty }
+  }
+
   /// Focuses `field` with the cursor at its end.
   public mutating func focus(_ field: Field) {
     focus = field

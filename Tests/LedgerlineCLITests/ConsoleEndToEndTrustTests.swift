@@ -169,6 +169,36 @@ extension CLISuite {
       try demo.quitAndExpectTheTerminalRestored()
     }
 
+    /// Ctrl-C over a half-filled correction form asks before dropping it; Cancel keeps the
+    /// form; Ctrl-C twice quits and gives the terminal back.
+    @Test func ctrlCOnAFilledFormAsksFirst() throws {
+      let demo = try ConsoleEndToEndDemo("console-ctrl-c")
+      try demo.waitForFirstBatches()
+      try demo.tmux.press("c")
+      try demo.tmux.waitFor(text: "Correction")
+      try demo.tmux.type("ord-00000001")
+      try demo.tmux.press("Tab")
+      try demo.tmux.type("-1.25")
+      // (Ctrl-C makes the terminal drop keys not yet read: wait until the typing is on screen.)
+      try demo.tmux.waitFor(text: "[-1.25")
+      try demo.tmux.press("C-c")
+      let asked = try demo.tmux.waitFor(text: "Quit and lose the correction you are typing?")
+      #expect(asked.contains("[ Cancel ]  [ Quit ]"), "\(asked.text)")
+      try demo.tmux.press("Enter")
+      let form = try demo.tmux.waitFor("the form back, as typed") { pane in
+        !pane.contains("Quit and lose") && pane.contains("[-1.25") ? pane : nil
+      }
+      #expect(form.contains("[ord-00000001"), "\(form.text)")
+      try demo.tmux.press("C-c")
+      try demo.tmux.waitFor(text: "Quit and lose the correction you are typing?")
+      try demo.tmux.press("C-c")
+      let exited = try demo.tmux.waitFor("the demo's exit status", timeout: 20) { pane in
+        pane.lines.first { $0.hasPrefix("exit=") }.map { (pane, $0) }
+      }
+      #expect(exited.1 == "exit=0", "\(exited.0.text)")
+      #expect(try demo.tmux.format("#{alternate_on}") == "0")
+    }
+
     /// A batch of 32 inputs failed for good: its retry dialog at 80×24 lists the inputs
     /// summarised and shows both buttons.
     @Test func theRetryDialogOfA32InputBatchFitsAt80x24() throws {
