@@ -70,8 +70,8 @@ extension StoreVerifier {
         "the summary counts \(plural(summary.lineCount, "line")), its segments hold \(lines.summary.lineCount)")
     }
     if let difference = totalsDifference(summary, lines.summary) { out.append(difference) }
-    if case .inline(let recorded) = stored.ids, recorded != lines.ids {
-      out.append(idSetDifference(recorded: recorded, lines: lines.ids))
+    if case .inline(let recorded) = stored.ids, recorded.asSet != lines.ids {
+      out.append(idSetDifference(recorded: recorded.asSet, lines: lines.ids))
     }
     return out
   }

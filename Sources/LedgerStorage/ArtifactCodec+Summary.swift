@@ -107,7 +107,7 @@ extension ArtifactCodec {
     case .inline(let set):
       writer.writeUInt8(0)
       writer.writeCount(set.count)
-      for id in set.sorted(by: KeyOrder.precedes) { writer.writeString(id) }
+      for id in set { writer.writeString(id) }
     case .external:
       writer.writeUInt8(1)
     }
@@ -118,9 +118,11 @@ extension ArtifactCodec {
     switch try reader.readUInt8() {
     case 0:
       let count = try reader.readCount()
-      var set = Set<String>(minimumCapacity: count)
-      for _ in 0..<count { set.insert(try reader.readString()) }
-      return .inline(set)
+      var ids: [String] = []
+      ids.reserveCapacity(count)
+      for _ in 0..<count { ids.append(try reader.readString()) }
+      // Written sorted; a record from elsewhere (or a damaged one) is sorted here, never trusted.
+      return .inline(SortedIDs(sortedUnique: ids) ?? SortedIDs(ids))
     case 1:
       return .external
     case let tag:

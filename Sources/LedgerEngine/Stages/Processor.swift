@@ -165,16 +165,29 @@ public struct Processor: Sendable {
     }
   }
 
-  /// The ids among `events` the artifact already holds.
+  /// Which of `events`' ids the artifact already holds.
   private func knownIDs(
     _ stored: StoredSummary, pending: Set<String>, orderID: String, events: [Event]
-  ) throws -> Set<String> {
+  ) throws -> KnownIDs {
     switch stored.ids {
-    case .inline(let set): return set
+    case .inline(let set): return .inline(set)
     case .external:
       let candidates = events.map(\.id).filter { !pending.contains($0) }
       let indexed = try context.keyIndex.knownEventIDs(order: orderID, among: candidates)
-      return indexed.union(pending.intersection(events.map(\.id)))
+      return .looked(indexed.union(pending.intersection(events.map(\.id))))
+    }
+  }
+
+  /// The ids an artifact holds, as far as one group's events need to know.
+  private enum KnownIDs {
+    case inline(SortedIDs)
+    case looked(Set<String>)
+
+    func contains(_ id: String) -> Bool {
+      switch self {
+      case .inline(let ids): ids.contains(id)
+      case .looked(let ids): ids.contains(id)
+      }
     }
   }
 }
