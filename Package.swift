@@ -28,7 +28,7 @@ let package = Package(
     // WorkflowLedger) with their record types.
     .target(name: "LedgerStorage", dependencies: ["LedgerDomain", "LedgerSystem", "CLedgerCRC"]),
     // The embedded adapter: the SQLite wrapper, the SQLite key index and workflow ledger.
-    .target(name: "LedgerSQLite", dependencies: ["LedgerStorage", "CSQLite"]),
+    .target(name: "LedgerSQLite", dependencies: ["LedgerDomain", "LedgerStorage", "CSQLite"]),
     // The engine: inbox scan, the four stages, overlay, scheduling, policies, compaction.
     .target(
       name: "LedgerEngine",

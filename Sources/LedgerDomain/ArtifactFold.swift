@@ -26,11 +26,13 @@ public struct ArtifactFold: Sendable {
     accepted.reserveCapacity(events.count)
     // Ids accepted in this fold: a short group is searched in `accepted` (no hashing).
     let hashed = events.count > 8
-    var seenHere: Set<String> = []
+    var seenHere: Set<ExactID> = []
     var duplicates = 0
     var rejected: [Rejection] = []
     for event in events {
-      let repeated = hashed ? seenHere.contains(event.id) : accepted.contains { $0.id == event.id }
+      let repeated =
+        hashed
+        ? seenHere.contains(ExactID(event.id)) : accepted.contains { $0.id.utf8.elementsEqual(event.id.utf8) }
       if repeated || isKnown(event.id) {
         duplicates += 1
         continue
@@ -45,7 +47,7 @@ public struct ArtifactFold: Sendable {
       }
       next.totals[event.currency] = updated
       next.lineCount += 1
-      if hashed { seenHere.insert(event.id) }
+      if hashed { seenHere.insert(ExactID(event.id)) }
       accepted.append(event)
     }
     return Outcome(summary: next, accepted: accepted, duplicates: duplicates, rejected: rejected)

@@ -1,3 +1,4 @@
+import LedgerDomain
 import LedgerStorage
 import Synchronization
 
@@ -125,16 +126,16 @@ public final class SQLiteKeyIndex: KeyIndex {
     try entries(for: [key])[0]
   }
 
-  public func knownEventIDs(order: String, among ids: [String]) throws -> Set<String> {
+  public func knownEventIDs(order: String, among ids: [String]) throws -> Set<ExactID> {
     try reader.readTransaction { conn in
       let statement = try conn.cachedStatement(
         "SELECT 1 FROM event_ids WHERE order_id = ? AND event_id = ?")
-      var known: Set<String> = []
+      var known: Set<ExactID> = []
       for id in ids {
         statement.reset()
         try statement.bind(order, at: 1)
         try statement.bind(id, at: 2)
-        if try statement.step() { known.insert(id) }
+        if try statement.step() { known.insert(ExactID(id)) }
       }
       return known
     }

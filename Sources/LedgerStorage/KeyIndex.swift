@@ -1,3 +1,5 @@
+import LedgerDomain
+
 /// The current location and version of one artifact.
 public struct IndexEntry: Sendable, Equatable {
   public var orderID: String
@@ -22,7 +24,7 @@ public protocol KeyIndex: StoreStamped {
   /// The current entry for one key.
   func entry(for key: String) throws -> IndexEntry?
   /// The subset of `ids` already recorded for `order` in the external event-id table.
-  func knownEventIDs(order: String, among ids: [String]) throws -> Set<String>
+  func knownEventIDs(order: String, among ids: [String]) throws -> Set<ExactID>
   /// Atomically upserts `entries` (an entry never replaces a higher version) and records
   /// `eventIDs` (idempotent). Safe to call again with the same arguments after a crash.
   func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws

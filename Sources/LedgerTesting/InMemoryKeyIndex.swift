@@ -1,3 +1,4 @@
+import LedgerDomain
 import LedgerStorage
 import Synchronization
 
@@ -79,9 +80,9 @@ public final class InMemoryKeyIndex: KeyIndex {
   }
 
   /// The subset of `ids` already recorded for `order` in the external event-id table.
-  public func knownEventIDs(order: String, among ids: [String]) throws -> Set<String> {
+  public func knownEventIDs(order: String, among ids: [String]) throws -> Set<ExactID> {
     state.withLock { s in
-      Set(ids.filter { s.eventIDs.contains(EventIDKey(order: order, event: $0)) })
+      Set(ids.filter { s.eventIDs.contains(EventIDKey(order: order, event: $0)) }.map { ExactID($0) })
     }
   }
 

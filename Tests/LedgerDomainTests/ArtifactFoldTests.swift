@@ -97,3 +97,30 @@ import Testing
         == "applying this line would overflow the 64-bit USD balance of its order")
   }
 }
+
+/// Ids are bytes: canonically equivalent ids ("é" precomposed and "e" + combining acute) are two
+/// events, in a short group and in a long (hashed) one; an exact repeat is a duplicate.
+@Suite struct ExactIDFoldTests {
+  static func event(_ id: String, line: Int) -> Event {
+    Event(
+      id: id, orderID: "o1", kind: .charge, amount: 100, currency: .usd, ts: "2026-11-27T10:00:00Z",
+      origin: EventOrigin(source: "shop", file: "f.jsonl", line: line))
+  }
+
+  @Test(arguments: [0, 20])
+  func canonicallyEquivalentIdsAreTwoEvents(filler: Int) {
+    let padding = (0..<filler).map { Self.event("pad-\($0)", line: 100 + $0) }
+    let events =
+      padding + [Self.event("\u{E9}", line: 1), Self.event("e\u{301}", line: 2), Self.event("\u{E9}", line: 3)]
+    let outcome = ArtifactFold().apply(events, to: ArtifactSummary(orderID: "o1"), isKnown: { _ in false })
+    #expect(outcome.accepted.map(\.origin.line).suffix(2) == [1, 2])
+    #expect(outcome.duplicates == 1)
+    #expect(outcome.summary.totals[.usd]?.balance == Int64(100 * (filler + 2)))
+  }
+
+  @Test func exactIDsHashAndCompareByBytes() {
+    #expect(ExactID("\u{E9}") != ExactID("e\u{301}"))
+    #expect(Set([ExactID("\u{E9}"), ExactID("e\u{301}"), ExactID("\u{E9}")]).count == 2)
+    #expect("\u{E9}" == "e\u{301}")  // what Swift's String equality says, and why ids are not compared with it
+  }
+}

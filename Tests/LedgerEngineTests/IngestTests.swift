@@ -139,3 +139,32 @@ import Testing
     #expect(try h.artifacts()["A2"]?.summary.totals[.usd]?.balance == -350)
   }
 }
+
+/// Idempotency compares ids by bytes wherever the ids are kept: inline in a small artifact's
+/// summary, or in the key index for a large one, the same input gives the same lines.
+@Suite struct ExactIDIngestTests {
+  @Test(arguments: [EngineHarness.Storage.sqlite, .inMemory], [0, 1_100])
+  func canonicallyEquivalentIdsInLaterBatchesAreTwoLines(storage: EngineHarness.Storage, earlier: Int) throws {
+    let h = try EngineHarness(storage: storage)
+    let name = { (minute: Int) in RetryAndPipelineTests.name(minute) }
+    // `earlier` lines first make the order large (ids kept in the key index) or not.
+    try h.deliver(
+      source: "web", name: name(0),
+      lines: [eventLine(id: "first", order: "o1", amount: "1.00")]
+        + (0..<earlier).map { eventLine(id: "bulk-\($0)", order: "o1", amount: "0.01") })
+    try h.runUntilIdle(maxInputsPerJob: 1)
+    try h.deliver(source: "web", name: name(1), lines: [eventLine(id: "\u{E9}", order: "o1", amount: "2.00")])
+    try h.runUntilIdle(maxInputsPerJob: 1)
+    try h.deliver(
+      source: "web", name: name(2),
+      lines: [
+        eventLine(id: "e\u{301}", order: "o1", amount: "4.00"), eventLine(id: "\u{E9}", order: "o1", amount: "8.00"),
+      ])
+    try h.runUntilIdle(maxInputsPerJob: 1)
+    let artifact = try #require(try h.artifacts()["o1"])
+    let ids = artifact.lines.map(\.id).filter { !$0.hasPrefix("bulk-") }
+    #expect(ids.map { Array($0.utf8) } == ["first", "\u{E9}", "e\u{301}"].map { Array($0.utf8) })
+    #expect(artifact.summary.totals[.usd]?.balance == 700 + Int64(earlier))
+    #expect(try h.context().ledger.recentJobs(limit: 3).last?.counts.duplicates == 1)
+  }
+}

@@ -14,7 +14,7 @@ public final class InFlightOverlay: Sendable {
     public var stored: StoredSummary
     public var location: ArtifactLocation
     /// External event ids added by in-flight jobs (cumulative since the last indexed version).
-    public var pendingExternalIDs: Set<String>
+    public var pendingExternalIDs: Set<ExactID>
 
     public var version: UInt64 { stored.summary.version }
   }
@@ -29,10 +29,10 @@ public final class InFlightOverlay: Sendable {
     public var location: ArtifactLocation
     public var version: UInt64
     /// External event ids added by in-flight jobs (cumulative since the last indexed version).
-    public var pendingExternalIDs: Set<String>
+    public var pendingExternalIDs: Set<ExactID>
 
     /// An encoded entry.
-    public init(payload: [UInt8]?, location: ArtifactLocation, version: UInt64, pendingExternalIDs: Set<String>) {
+    public init(payload: [UInt8]?, location: ArtifactLocation, version: UInt64, pendingExternalIDs: Set<ExactID>) {
       self.payload = payload
       self.location = location
       self.version = version

@@ -62,7 +62,7 @@ public struct Indexer: Sendable {
         let (entry, external) = (manifest.entry, manifest.externalEventIDs)
         let stored = try ArtifactStore.summary(at: entry.location, context)
         out[entry.orderID] = InFlightOverlay.Entry(
-          stored: stored, location: entry.location, pendingExternalIDs: Set(external))
+          stored: stored, location: entry.location, pendingExternalIDs: Set(external.map { ExactID($0) }))
       }
     }
     return out

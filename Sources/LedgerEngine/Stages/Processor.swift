@@ -114,7 +114,7 @@ public struct Processor: Sendable {
   /// where its summary lies (nil for a new key).
   private func current(
     _ key: String, prefetched: BaseArtifact?, _ inFlight: InFlightOverlay.Snapshot
-  ) throws -> (StoredSummary, Set<String>, ArtifactLocation?) {
+  ) throws -> (StoredSummary, Set<ExactID>, ArtifactLocation?) {
     if let held = inFlight.newest(key), held.version > (prefetched?.entry.version ?? 0) {
       let entry = try inFlight.entry(held, reader: context.reader)
       return (entry.stored, entry.pendingExternalIDs, held.location)
@@ -125,7 +125,7 @@ public struct Processor: Sendable {
 
   private func apply(
     _ group: (orderID: String, events: [Event], payload: [UInt8]),
-    base: (StoredSummary, Set<String>, ArtifactLocation?),
+    base: (StoredSummary, Set<ExactID>, ArtifactLocation?),
     job: UInt64,
     data: PartFileWriter, manifest: PartFileWriter, warmLimit: Int, into out: inout PartitionResult
   ) throws {
@@ -154,7 +154,7 @@ public struct Processor: Sendable {
     out.output.counts.linesApplied += Int64(newIDs.count)
     out.output.counts.artifactsWritten += 1
     out.output.counts.bytesWritten += Int64(segment.length) + Int64(location.length)
-    let pendingIDs = ids == .external ? pending.union(external) : []
+    let pendingIDs = ids == .external ? pending.union(external.map { ExactID($0) }) : []
     out.encoded.append(
       group.orderID,
       InFlightOverlay.Encoded(
@@ -167,26 +167,26 @@ public struct Processor: Sendable {
 
   /// Which of `events`' ids the artifact already holds.
   private func knownIDs(
-    _ stored: StoredSummary, pending: Set<String>, orderID: String, events: [Event]
+    _ stored: StoredSummary, pending: Set<ExactID>, orderID: String, events: [Event]
   ) throws -> KnownIDs {
     switch stored.ids {
     case .inline(let set): return .inline(set)
     case .external:
-      let candidates = events.map(\.id).filter { !pending.contains($0) }
+      let candidates = events.map(\.id).filter { !pending.contains(ExactID($0)) }
       let indexed = try context.keyIndex.knownEventIDs(order: orderID, among: candidates)
-      return .looked(indexed.union(pending.intersection(events.map(\.id))))
+      return .looked(indexed.union(pending.intersection(events.map { ExactID($0.id) })))
     }
   }
 
   /// The ids an artifact holds, as far as one group's events need to know.
   private enum KnownIDs {
     case inline(SortedIDs)
-    case looked(Set<String>)
+    case looked(Set<ExactID>)
 
     func contains(_ id: String) -> Bool {
       switch self {
       case .inline(let ids): ids.contains(id)
-      case .looked(let ids): ids.contains(id)
+      case .looked(let ids): ids.contains(ExactID(id))
       }
     }
   }

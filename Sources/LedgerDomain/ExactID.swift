@@ -1,0 +1,26 @@
+/// An event id compared by its UTF-8 bytes. Swift's `String ==` (and `Set<String>`) treats
+/// canonically equivalent texts as equal (`"é"` and `"e\u{301}"`); ids are bytes to every other
+/// part of the system (the key index, the part files, SQL), so idempotency compares them as
+/// bytes too: two ids that differ in a byte are two events.
+public struct ExactID: Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+  public let value: String
+
+  public init(_ value: String) {
+    self.value = value
+  }
+
+  public init(stringLiteral value: String) {
+    self.value = value
+  }
+
+  public static func == (a: ExactID, b: ExactID) -> Bool {
+    a.value.utf8.elementsEqual(b.value.utf8)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    var copy = value
+    copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+  }
+
+  public var description: String { value }
+}
