@@ -1,7 +1,8 @@
-/// An event id compared by its UTF-8 bytes. Swift's `String ==` (and `Set<String>`) treats
-/// canonically equivalent texts as equal (`"é"` and `"e\u{301}"`); ids are bytes to every other
-/// part of the system (the key index, the part files, SQL), so idempotency compares them as
-/// bytes too: two ids that differ in a byte are two events.
+/// An id (an event's or an order's) compared by its UTF-8 bytes. Swift's `String ==` (and
+/// `Set<String>`, `[String: …]`) treats canonically equivalent texts as equal (`"é"` and
+/// `"e\u{301}"`); ids are bytes to every other part of the system (reduce, the key index, the
+/// part files, SQL), so sets and maps of ids use this: two ids that differ in a byte are two
+/// events, or two orders.
 public struct ExactID: Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
   public let value: String
 

@@ -195,7 +195,7 @@ extension Engine {
       s.indexedFloor = floor
       s.indexedThrough = indexed
     }
-    var pendingIDs: [String: Set<ExactID>] = [:]
+    var pendingIDs: [ExactID: Set<ExactID>] = [:]
     let indexer = Indexer(context: context)
     for task in partitions where task.state.stage == .index {
       var entries = try indexer.recoverOverlay(job: task.job, partition: task.partition)

@@ -1,3 +1,4 @@
+import LedgerDomain
 import LedgerStorage
 import Testing
 
@@ -34,6 +35,22 @@ struct InFlightOverlayRunTests {
     #expect(run.find("K")?.location.offset == 3)
     #expect(run.find("A")?.location.offset == 4)
     #expect(InFlightOverlay.Run(["x": Self.encoded(7), "b": Self.encoded(8)]).find("x")?.location.offset == 7)
+  }
+
+  /// Order ids are bytes: a precomposed and a decomposed "é" are two orders, never each other's
+  /// in-flight version, whether appended in order or rebuilt from a map.
+  @Test func canonicallyEquivalentOrderIdsAreTwoKeys() {
+    let precomposed = "o-\u{E9}"
+    let decomposed = "o-e\u{301}"
+    var only = InFlightOverlay.Run()
+    only.append(precomposed, Self.encoded(1))
+    only.finish()
+    #expect(only.find(decomposed) == nil)
+    #expect(only.find(precomposed)?.location.offset == 1)
+    let both = InFlightOverlay.Run([ExactID(precomposed): Self.encoded(1), ExactID(decomposed): Self.encoded(2)])
+    #expect(both.count == 2)
+    #expect(both.find(precomposed)?.location.offset == 1)
+    #expect(both.find(decomposed)?.location.offset == 2)
   }
 
   /// A job recorded again (its outputs rewritten by a re-run) shadows its earlier recording, and a

@@ -164,3 +164,43 @@ import Testing
         == #"fault-injection rule "process:often" is not valid: probability must be a number in 0…1, or job=N"#)
   }
 }
+
+/// Two orders whose ids differ in bytes but are canonically equivalent text ("é" precomposed and
+/// decomposed) never share an artifact, even while the first is in flight (indexed late) when
+/// the second is processed.
+@Suite struct ExactOrderIDTests {
+  @Test(arguments: [EngineHarness.Storage.sqlite, .inMemory])
+  func canonicallyEquivalentOrderIdsAreTwoArtifacts(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
+    let precomposed = "o-\u{E9}"
+    let decomposed = "o-e\u{301}"
+    try h.deliver(
+      source: "web", name: RetryAndPipelineTests.name(0),
+      lines: [eventLine(id: "a", order: precomposed, amount: "1.00")])
+    try h.deliver(
+      source: "web", name: RetryAndPipelineTests.name(1), lines: [eventLine(id: "b", order: decomposed, amount: "2.00")]
+    )
+    let ledger = try h.context().ledger
+    let sawOverlap = Mutex(false)
+    try h.runUntilIdle(maxInputsPerJob: 1) { task in
+      guard task.job == 1, task.stage == .index else { return }
+      // Hold batch 1's index until batch 2 is processed: its process sees batch 1 in flight.
+      for _ in 0..<500 {
+        if let tasks = try? ledger.partitionTasks(job: 2), !tasks.isEmpty,
+          tasks.allSatisfy({ $0.state.stage == .index || $0.state.status == .done })
+        {
+          sawOverlap.withLock { $0 = true }
+          return
+        }
+        usleep(10_000)
+      }
+    }
+    #expect(sawOverlap.withLock { $0 })
+    let query = ArtifactQuery(context: try h.context())
+    let first = try #require(try query.lookup(precomposed))
+    let second = try #require(try query.lookup(decomposed))
+    #expect(first.lines.map(\.id) == ["a"] && first.summary.totals[.usd]?.balance == 100)
+    #expect(second.lines.map(\.id) == ["b"] && second.summary.totals[.usd]?.balance == 200)
+    #expect(Array(second.summary.orderID.utf8) == Array(decomposed.utf8))
+  }
+}

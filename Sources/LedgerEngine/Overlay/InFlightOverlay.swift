@@ -50,8 +50,8 @@ public final class InFlightOverlay: Sendable {
     public init() {}
 
     /// A run of `entries`, in any order.
-    public init(_ entries: [String: Encoded]) {
-      for (key, value) in entries { append(key, value) }
+    public init(_ entries: [ExactID: Encoded]) {
+      for (key, value) in entries { append(key.value, value) }
       finish()
     }
 
@@ -74,11 +74,11 @@ public final class InFlightOverlay: Sendable {
     public mutating func finish() {
       guard !sorted else { return }
       let order = keys.indices.sorted { a, b in
-        KeyOrder.precedes(keys[a], keys[b]) || (keys[a] == keys[b] && a > b)
+        KeyOrder.precedes(keys[a], keys[b]) || (Self.same(keys[a], keys[b]) && a > b)
       }
       var newKeys: [String] = []
       var newValues: [Encoded] = []
-      for i in order where newKeys.last != keys[i] {
+      for i in order where !(newKeys.last.map { Self.same($0, keys[i]) } ?? false) {
         newKeys.append(keys[i])
         newValues.append(values[i])
       }
@@ -93,7 +93,12 @@ public final class InFlightOverlay: Sendable {
         let mid = (low + high) / 2
         if KeyOrder.precedes(keys[mid], key) { low = mid + 1 } else { high = mid }
       }
-      return low < keys.count && keys[low] == key ? values[low] : nil
+      return low < keys.count && Self.same(keys[low], key) ? values[low] : nil
+    }
+
+    /// Keys are order ids: equal only byte for byte (not as Swift's `==` compares text).
+    static func same(_ a: String, _ b: String) -> Bool {
+      a.utf8.elementsEqual(b.utf8)
     }
   }
 
@@ -139,8 +144,8 @@ public final class InFlightOverlay: Sendable {
   }
 
   /// Records the output of a processed job.
-  public func record(_ new: [String: Entry]) {
-    var byVersion: [UInt64: [String: Encoded]] = [:]
+  public func record(_ new: [ExactID: Entry]) {
+    var byVersion: [UInt64: [ExactID: Encoded]] = [:]
     for (key, entry) in new {
       byVersion[entry.version, default: [:]][key] = Encoded(
         payload: ArtifactCodec.encode(entry.stored), location: entry.location, version: entry.version,

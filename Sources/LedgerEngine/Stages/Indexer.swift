@@ -52,8 +52,8 @@ public struct Indexer: Sendable {
   }
 
   /// Rebuilds overlay entries of a processed-but-unindexed partition from its manifest (restart).
-  public func recoverOverlay(job: UInt64, partition p: Int) throws -> [String: InFlightOverlay.Entry] {
-    var out: [String: InFlightOverlay.Entry] = [:]
+  public func recoverOverlay(job: UInt64, partition p: Int) throws -> [ExactID: InFlightOverlay.Entry] {
+    var out: [ExactID: InFlightOverlay.Entry] = [:]
     do {
       try context.reader.forEachRecord(inPart: PartNames.manifest(job: job, partition: p)) {
         _, type, payload in
@@ -61,7 +61,7 @@ public struct Indexer: Sendable {
         let manifest = try ArtifactCodec.decodeIndexManifestEntry(payload)
         let (entry, external) = (manifest.entry, manifest.externalEventIDs)
         let stored = try ArtifactStore.summary(at: entry.location, context)
-        out[entry.orderID] = InFlightOverlay.Entry(
+        out[ExactID(entry.orderID)] = InFlightOverlay.Entry(
           stored: stored, location: entry.location, pendingExternalIDs: Set(external.map { ExactID($0) }))
       }
     }
