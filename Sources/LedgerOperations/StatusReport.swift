@@ -26,6 +26,8 @@ public struct StatusReport: Sendable {
   public var quarantined: [InputBatchRecord] = []
   /// Inbox entries that are not batches, with the reason.
   public var ignored: [InboxScanner.IgnoredEntry] = []
+  /// The partitions not yet done of unfinished jobs past reduce (the others are done).
+  public var openPartitions: [UInt64: [PartitionTaskRecord]] = [:]
 
   /// Reads the report from the ledger and key index.
   public static func build(_ context: EngineContext, jobLimit: Int = 50) throws -> StatusReport {
@@ -45,7 +47,9 @@ public struct StatusReport: Sendable {
       storedBytes: try PartNames.artifactPartBytes(in: context.paths.parts),
       lastCompaction: try context.ledger.lastCompaction(),
       quarantined: try context.ledger.quarantinedInputBatches(),
-      ignored: try InboxScanner.ignoredEntries(inbox: context.paths.inbox))
+      ignored: try InboxScanner.ignoredEntries(inbox: context.paths.inbox),
+      openPartitions: jobs.contains { $0.status != .done && $0.stage != .reduce }
+        ? Dictionary(grouping: try context.ledger.unfinishedPartitionTasks(), by: \.job) : [:])
   }
 
   /// The state of `stage` for `job`: done, pending, running, retrying or failed.

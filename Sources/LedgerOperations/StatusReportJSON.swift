@@ -52,7 +52,7 @@ struct StatusReportJSON: Encodable {
     storage = Storage(report.storedBytes, report.lastCompaction)
     retrying = report.jobs.filter { $0.status == .retrying }.count
     failed = report.jobs.filter { $0.status == .failed }.count
-    batches = report.jobs.map { Batch($0, inputs: report.inputs) }
+    batches = report.jobs.map { Batch($0, inputs: report.inputs, open: report.openPartitions[$0.seq] ?? []) }
     sources = report.sources.map(Source.init)
     refusedFiles = report.refusals.map(RefusedFile.init)
     quarantinedInputs = report.quarantined.map(Quarantined.init)
@@ -111,15 +111,31 @@ struct StatusReportJSON: Encodable {
     var timingsMs: [String: Int64]
     /// Time each stage spent waiting between attempts (backoff, an operator), when any.
     var waitedMs: [String: Int64]
+    /// After reduce and until done: where each partition is.
+    var partitions: [Partition]
 
     enum CodingKeys: String, CodingKey {
       case totalAttempts = "total_attempts", nextAttemptAt = "next_attempt_at"
       case lastError = "last_error", errorKind = "error_kind", timingsMs = "timings_ms",
         waitedMs = "waited_ms"
-      case batch, inputs, stage, status, stages, attempts, counts
+      case batch, inputs, stage, status, stages, attempts, counts, partitions
     }
 
-    init(_ job: JobRecord, inputs: [Int64: InputBatchRecord]) {
+    /// One partition of a batch: its stage, status, attempts there and last error.
+    struct Partition: Encodable {
+      var partition: Int
+      var stage: String
+      var status: String
+      var attempts: Int
+      var lastError: JSONNullable<String>
+
+      enum CodingKeys: String, CodingKey {
+        case partition, stage, status, attempts
+        case lastError = "last_error"
+      }
+    }
+
+    init(_ job: JobRecord, inputs: [Int64: InputBatchRecord], open: [PartitionTaskRecord]) {
       batch = job.seq
       self.inputs = job.inputs.compactMap { inputs[$0] }.map { Input($0.batch) }
       stage = job.stage.rawValue
@@ -133,6 +149,18 @@ struct StatusReportJSON: Encodable {
       counts = Counts(job.counts)
       timingsMs = job.timings.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value.working }
       waitedMs = job.timings.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value.waiting }
+      partitions =
+        job.status == .done || job.stage == .reduce
+        ? []
+        : (0..<job.partitions).map { p in
+          guard let task = open.first(where: { $0.partition == p }) else {
+            return Partition(
+              partition: p, stage: Stage.index.rawValue, status: "done", attempts: 0, lastError: JSONNullable(nil))
+          }
+          return Partition(
+            partition: p, stage: task.state.stage.rawValue, status: task.state.status.rawValue,
+            attempts: task.state.attempts, lastError: JSONNullable(task.state.lastError))
+        }
     }
   }
 

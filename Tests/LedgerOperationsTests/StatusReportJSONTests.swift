@@ -28,6 +28,7 @@ import Testing
       timings: [.reduce: StageTiming(startedAt: 1_795_000_000_000, endedAt: 1_795_000_000_250)],
       createdAt: 1_795_000_000_000)
     failed.totalAttempts = 9
+    failed.partitions = 2
     let retrying = JobRecord(
       seq: 4, inputs: [], stage: .reduce, status: .retrying, attempts: 1,
       nextAttemptAt: 1_795_000_005_000, lastError: nil, lastErrorKind: nil, counts: JobCounts(),
@@ -53,7 +54,14 @@ import Testing
         LedgerEvent(at: 1_795_000_000_000, kind: .refusal, job: nil, text: "refused \"x\"\t"),
         LedgerEvent(at: 1_795_000_060_000, kind: .failure, job: 3, text: "failed"),
       ],
-      storedBytes: 4096, lastCompaction: nil)
+      storedBytes: 4096, lastCompaction: nil,
+      openPartitions: [
+        3: [
+          PartitionTaskRecord(
+            job: 3, partition: 0,
+            state: TaskState(stage: .process, status: .failed, attempts: 5, lastError: "disk \"full\"\n\u{01}"))
+        ]
+      ])
   }
 
   @Test func everyFieldHasItsValueAndUnknownsAreNull() throws {
@@ -86,6 +94,13 @@ import Testing
             "artifacts_written": 0, "bytes_written": 0,
           ],
           "timings_ms": ["reduce": 250], "waited_ms": [:] as [String: Any],
+          "partitions": [
+            [
+              "partition": 0, "stage": "process", "status": "failed", "attempts": 5,
+              "last_error": "disk \"full\"\n\u{01}",
+            ],
+            ["partition": 1, "stage": "index", "status": "done", "attempts": 0, "last_error": NSNull()],
+          ],
         ],
         [
           "batch": 4, "inputs": [] as [Any], "stage": "reduce", "status": "retrying",
@@ -96,7 +111,7 @@ import Testing
             "input_bytes": 0, "events": 0, "keys": 0, "rejects": 0, "duplicates": 0, "lines_applied": 0,
             "artifacts_written": 0, "bytes_written": 0,
           ],
-          "timings_ms": [:] as [String: Any], "waited_ms": [:] as [String: Any],
+          "timings_ms": [:] as [String: Any], "waited_ms": [:] as [String: Any], "partitions": [] as [Any],
         ],
       ],
       "sources": [
