@@ -10,6 +10,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
     // C system libraries and the one C target.
@@ -29,6 +30,14 @@ let package = Package(
     .target(name: "LedgerStorage", dependencies: ["LedgerDomain", "LedgerSystem", "CLedgerCRC"]),
     // The embedded adapter: the SQLite wrapper, the SQLite key index and workflow ledger.
     .target(name: "LedgerSQLite", dependencies: ["LedgerDomain", "LedgerStorage", "CSQLite"]),
+    // The PostgreSQL adapter (scale-out, in progress): the same two ports over postgres-nio, with a
+    // small synchronous connection wrapper and versioned schema migrations.
+    .target(
+      name: "LedgerPostgres",
+      dependencies: [
+        "LedgerDomain", "LedgerStorage", .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     // The engine: inbox scan, the four stages, overlay, scheduling, policies, compaction.
     .target(
       name: "LedgerEngine",
