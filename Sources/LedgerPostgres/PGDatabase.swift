@@ -31,12 +31,17 @@ public final class PGDatabase: @unchecked Sendable {
   /// postgres-nio logs nothing of ours: every failure reaches the caller as a ``PGError``.
   static let logger = Logger(label: "ledgerline.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
-  /// How long a statement waits for a lock another transaction holds.
-  public static let lockTimeoutMillis = 5_000
+  /// How long a statement waits, by default, for a lock another transaction holds.
+  public static let defaultLockTimeoutMillis = 5_000
+  /// This connection's lock timeout.
+  let lockTimeoutMillis: Int
 
   /// Connects to `location` (failing now, with the server named, when it cannot).
-  public init(_ location: PostgresLocation) throws(PGError) {
+  public init(_ location: PostgresLocation, lockTimeoutMillis: Int = PGDatabase.defaultLockTimeoutMillis)
+    throws(PGError)
+  {
     self.location = location
+    self.lockTimeoutMillis = lockTimeoutMillis
     try lock.withLock { _ throws(PGError) in _ = try liveConnection() }
   }
 
@@ -120,7 +125,7 @@ public final class PGDatabase: @unchecked Sendable {
     let session = PGSession(connection: opened, database: self)
     do {
       try session.execute("SET search_path TO \(location.quotedSchema)")
-      try session.execute("SET lock_timeout = \(Self.lockTimeoutMillis)")
+      try session.execute("SET lock_timeout = \(lockTimeoutMillis)")
     } catch {
       Self.close(opened)
       throw error

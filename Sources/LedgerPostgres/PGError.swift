@@ -99,6 +99,7 @@ public struct PGError: Error, Sendable, Equatable, CustomStringConvertible {
     case "XX002": return "index_corrupted"
     case "42P01": return "undefined_table"
     case "42703": return "undefined_column"
+    case "42883": return "undefined_function"
     case "42601": return "syntax_error"
     case "3F000": return "invalid_schema_name"
     case "3D000": return "invalid_catalog_name"

@@ -67,16 +67,28 @@ public final class PGSession {
       case .byteArrays(let v): bindings.append(v.map { ByteBuffer(string: $0) })
       }
     }
+    let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+    let connection = connection
     do {
-      return try connection.query(
-        PostgresQuery(unsafeSQL: sql, binds: bindings), logger: PGDatabase.logger
-      ).wait()
+      // postgres-nio 1.33 loses a statement written to a connection that has already closed (its
+      // result never comes), so the check and the write happen together on the event loop, where
+      // the connection cannot close in between.
+      return try connection.eventLoop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
+        guard !connection.isClosed else { return connection.eventLoop.makeFailedFuture(ClosedBeforeSending()) }
+        return connection.query(query, logger: PGDatabase.logger)
+      }.wait()
     } catch {
       let failure = PGDatabase.pgError(error, location: database.location, sql: sql)
       if failure.connectionLost { broken = true }
       throw failure
     }
   }
+}
+
+/// The connection had closed (the server ended the session, or the network) before a statement
+/// was sent.
+struct ClosedBeforeSending: Error, CustomStringConvertible {
+  var description: String { "the connection had closed before the statement was sent" }
 }
 
 /// One result row; columns are numbered from 0 in the order the query selects them.
