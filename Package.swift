@@ -61,10 +61,11 @@ let package = Package(
     // The console: state machine, screen model, views, themes, thin ncurses adapter; talks to
     // the rest only through its `ConsoleBackend` port.
     .target(name: "LedgerConsole", dependencies: ["LedgerDomain", "LedgerSystem", "CNCurses"]),
-    // In-memory test doubles: key index, workflow ledger, audit log, manual clock.
+    // In-memory test doubles: key index, workflow ledger, audit log, manual clock; the
+    // PostgreSQL server the tests use (LEDGERLINE_TEST_POSTGRES), if any.
     .target(
       name: "LedgerTesting",
-      dependencies: ["LedgerDomain", "LedgerStorage", "LedgerEngine", "LedgerOperations"]),
+      dependencies: ["LedgerDomain", "LedgerStorage", "LedgerEngine", "LedgerOperations", "LedgerPostgres"]),
     // The executable: commands and wiring.
     .executableTarget(
       name: "ledgerline",
@@ -82,7 +83,7 @@ let package = Package(
       dependencies: ["LedgerStorage", "LedgerDomain", "LedgerSystem", "LedgerTesting"]),
     .testTarget(
       name: "LedgerSQLiteTests",
-      dependencies: ["LedgerSQLite", "LedgerStorage", "LedgerTesting"]),
+      dependencies: ["LedgerSQLite", "LedgerPostgres", "LedgerStorage", "LedgerTesting"]),
     .testTarget(
       name: "LedgerEngineTests",
       dependencies: [

@@ -1,3 +1,4 @@
+import LedgerPostgres
 import LedgerSQLite
 import LedgerStorage
 import LedgerTesting
@@ -9,22 +10,42 @@ enum Backend: String, Sendable, CaseIterable, CustomTestStringConvertible {
   case sqlite
   /// A new in-memory double from LedgerTesting.
   case inMemory
+  /// A fresh schema on the PostgreSQL server of `LEDGERLINE_TEST_POSTGRES`, dropped with the
+  /// temporary directory.
+  case postgres
 
   var testDescription: String { rawValue }
+
+  /// The backends every contract test runs on: PostgreSQL when a server is configured (or in CI,
+  /// where a missing server fails); otherwise its skip is printed (``PostgresTestServer``).
+  static let available: [Backend] = [.sqlite, .inMemory] + (PostgresTestServer.casesRun ? [.postgres] : [])
 
   /// A fresh, empty key index (its file, if any, in `directory`, which must outlive it).
   func keyIndex(in directory: TemporaryDirectory) throws -> any KeyIndex {
     switch self {
     case .sqlite: try SQLiteKeyIndex(path: directory.file("index.sqlite"))
     case .inMemory: InMemoryKeyIndex()
+    case .postgres: try PostgresKeyIndex(location: try PostgresTestServer.scratchSchema(removedWith: directory))
     }
   }
 
   /// A fresh, empty workflow ledger (its file, if any, in `directory`, which must outlive it).
   func workflowLedger(in directory: TemporaryDirectory) throws -> any WorkflowLedger {
+    try workflowLedgers(in: directory, count: 1)[0]
+  }
+
+  /// `count` handles on one fresh, empty workflow ledger, each with its own connection where the
+  /// backend has connections (as several processes would open it).
+  func workflowLedgers(in directory: TemporaryDirectory, count: Int) throws -> [any WorkflowLedger] {
     switch self {
-    case .sqlite: try SQLiteWorkflowLedger(path: directory.file("ledger.sqlite"))
-    case .inMemory: InMemoryWorkflowLedger()
+    case .sqlite:
+      return try (0..<count).map { _ in try SQLiteWorkflowLedger(path: directory.file("ledger.sqlite")) }
+    case .inMemory:
+      let ledger = InMemoryWorkflowLedger()
+      return Array(repeating: ledger, count: count)
+    case .postgres:
+      let location = try PostgresTestServer.scratchSchema(removedWith: directory)
+      return try (0..<count).map { _ in try PostgresWorkflowLedger(location: location) }
     }
   }
 }

@@ -16,7 +16,7 @@ extension WorkflowLedgerContractTests {
       at: Int64(100 * n))
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func stageRunsKeepEveryAttemptOfOneJobInOrder(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 2, jobs: 2)
     _ = try ledger.beginStage(.reduce, job: 1, at: 100)
@@ -35,7 +35,7 @@ extension WorkflowLedgerContractTests {
 
   /// Completing or failing a stage is refused unless the job is running that stage: a done job
   /// never becomes failed, and an outcome for another stage or no job changes nothing.
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func outcomesAreRefusedUnlessTheJobRunsThatStage(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 1, jobs: 1)
     #expect(throws: LedgerError.self) {
@@ -57,7 +57,7 @@ extension WorkflowLedgerContractTests {
     #expect(try ledger.job(42) == nil)
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func sourceIntervalsListEveryIntervalByStartWithWhetherItsJobIsDone(backend: Backend) throws {
     let ledger = try backend.workflowLedger(in: directory)
     #expect(try ledger.sourceIntervals().isEmpty)
@@ -79,7 +79,7 @@ extension WorkflowLedgerContractTests {
     #expect(Self.render(intervals["shop"]) == ["0-60", "60-90 done"])
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func refusalsAreTheNewestWithinTheLimitOldestFirst(backend: Backend) throws {
     let ledger = try backend.workflowLedger(in: directory)
     #expect(try ledger.refusals(limit: 10) == [])
@@ -93,7 +93,7 @@ extension WorkflowLedgerContractTests {
     #expect(try ledger.refusals(limit: -1) == all)
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func recentEventsAreTheNewestWithinTheLimitOldestFirst(backend: Backend) throws {
     let ledger = try backend.workflowLedger(in: directory)
     #expect(try ledger.recentEvents(limit: 5) == [])
@@ -107,7 +107,7 @@ extension WorkflowLedgerContractTests {
     #expect(try ledger.recentEvents(limit: -1) == all)
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func theLastCompactionIsTheOneRecordedLast(backend: Backend) throws {
     let ledger = try backend.workflowLedger(in: directory)
     #expect(try ledger.lastCompaction() == nil)

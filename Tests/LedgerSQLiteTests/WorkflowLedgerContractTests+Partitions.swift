@@ -2,7 +2,7 @@ import LedgerStorage
 import LedgerTesting
 import Testing
 
-/// The partition tasks of the `WorkflowLedger` contract, on SQLite and the in-memory double.
+/// The partition tasks of the `WorkflowLedger` contract, on every backend.
 extension WorkflowLedgerContractTests {
   /// A ledger with one job of `partitions` partitions, reduced (its partitions at prefetch).
   static func reduced(_ backend: Backend, in directory: TemporaryDirectory, partitions: Int) throws
@@ -15,7 +15,7 @@ extension WorkflowLedgerContractTests {
     return ledger
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func reduceOpensEveryPartitionAndTheirCountsAddUp(backend: Backend) throws {
     let ledger = try Self.reduced(backend, in: directory, partitions: 3)
     #expect(try ledger.partitionTasks(job: 1).map(\.partition) == [0, 1, 2])
@@ -40,7 +40,7 @@ extension WorkflowLedgerContractTests {
     #expect(try ledger.partitionTasks(job: 1).allSatisfy { $0.state.status == .done })
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func anOutcomeCountsOnlyUnderTheAttemptThatHoldsTheTask(backend: Backend) throws {
     let ledger = try Self.reduced(backend, in: directory, partitions: 2)
     let task = TaskRef.partition(1, of: 1, .prefetch)
@@ -71,7 +71,7 @@ extension WorkflowLedgerContractTests {
       try ledger.stageRuns(job: 1).filter { $0.partition == 1 }.map(\.outcome) == ["interrupted", "ok"])
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func aJobShowsItsFailedPartitionAndRetryTouchesOnlyThatOne(backend: Backend) throws {
     let ledger = try Self.reduced(backend, in: directory, partitions: 3)
     let a0 = try ledger.beginTask(.partition(0, of: 1, .prefetch), at: 100)
@@ -98,7 +98,7 @@ extension WorkflowLedgerContractTests {
     #expect(try ledger.unfinishedPartitionTasks().map(\.partition) == [0, 1, 2])
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func anInputIsSetAsideOnlyBeforeAnyPartitionWroteOutput(backend: Backend) throws {
     let ledger = try Self.reduced(backend, in: directory, partitions: 2)
     let a = try ledger.beginTask(.partition(0, of: 1, .prefetch), at: 100)

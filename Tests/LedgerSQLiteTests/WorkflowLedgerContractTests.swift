@@ -2,8 +2,9 @@ import LedgerStorage
 import LedgerTesting
 import Testing
 
-/// The `WorkflowLedger` contract: every assertion runs against `SQLiteWorkflowLedger` and
-/// `InMemoryWorkflowLedger`. Input batches, jobs and their stage transitions here; history,
+/// The `WorkflowLedger` contract: every assertion runs against `SQLiteWorkflowLedger`,
+/// `InMemoryWorkflowLedger` and `PostgresWorkflowLedger` (when a PostgreSQL server is configured:
+/// `Backend.available`). Input batches, jobs and their stage transitions here; history,
 /// feed and compaction records in `WorkflowLedgerContractTests+History.swift`.
 @Suite struct WorkflowLedgerContractTests {
   let directory: TemporaryDirectory
@@ -73,7 +74,7 @@ import Testing
 
   // MARK: Input batches
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func aQuarantinedInputLeavesItsFailedJobUntilReleased(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 3, jobs: 0)
     let job = try ledger.createJob(inputs: [1, 2], at: 50)
@@ -95,7 +96,7 @@ import Testing
     #expect(try ledger.quarantinedInputBatches().isEmpty)
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func fingerprintsAreKeptAndFoundByDigest(backend: Backend) throws {
     let ledger = try backend.workflowLedger(in: directory)
     var first = Self.batch("web", "a.jsonl", from: 0, to: 60)
@@ -109,7 +110,7 @@ import Testing
     #expect(try ledger.inputBatch(sha256: String(repeating: "cd", count: 32)) == nil)
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func registeringAssignsIdsInOrderAndListsBatchesBySource(backend: Backend) throws {
     let ledger = try backend.workflowLedger(in: directory)
     let web1 = Self.batch("web", "b1.jsonl", from: 60, to: 120)
@@ -134,7 +135,7 @@ import Testing
     #expect(try ledger.ungroupedInputBatches().map(\.id) == [1, 2, 3, 4])
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func aRepeatedNameIsRefusedAndRegistersNothing(backend: Backend) throws {
     let ledger = try backend.workflowLedger(in: directory)
     let a = Self.batch("web", "a.jsonl", from: 0, to: 60)
@@ -150,7 +151,7 @@ import Testing
 
   // MARK: Jobs
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func aJobTakesItsInputsListedInIdOrderAndTheNextSequenceNumber(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 4, jobs: 0)
     let job = try ledger.createJob(inputs: [2, 1], at: 50)
@@ -169,7 +170,7 @@ import Testing
     #expect(try ledger.job(0) == nil)
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func aJobOverAGroupedUnknownOrRepeatedInputIsRefusedAndNothingChanges(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 3, jobs: 1)
     let refused: [([Int64], Int64)] = [([2, 1], 1), ([99], 99), ([2, 2], 2), ([3, 0], 0)]
@@ -183,7 +184,7 @@ import Testing
     #expect(next.seq == 2 && next.inputs == [2, 3])
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func unfinishedAndRecentJobsAreInSequenceOrder(backend: Backend) throws {
     let empty = try backend.workflowLedger(in: directory)
     #expect(try empty.unfinishedJobs() == [])
@@ -205,7 +206,7 @@ import Testing
 
   // MARK: Stage transitions
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func beginStageNumbersTheAttemptAndRecordsIt(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 1, jobs: 1)
     #expect(try ledger.beginStage(.reduce, job: 1, at: 100) == 1)
@@ -219,7 +220,7 @@ import Testing
     #expect(try ledger.stageRuns(job: 9) == [])
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   /// Reduce's counts replace the job's non-zero fields; a partition's are added to them.
   func completingEachStageMovesTheJobOnAndMergesCounts(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 1, jobs: 1)
@@ -286,7 +287,7 @@ import Testing
     #expect(try ledger.unfinishedJobs() == [])
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func aFailedAttemptRetriesAtItsDeadlineOrFails(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 1, jobs: 1)
     _ = try ledger.beginStage(.reduce, job: 1, at: 100)
@@ -323,7 +324,7 @@ import Testing
     #expect(job.totalAttempts == 3)
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func onlyAFailedOrRetryingJobCanBeRetried(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 5, jobs: 5)
     _ = try ledger.beginStage(.reduce, job: 2, at: 100)
@@ -345,7 +346,7 @@ import Testing
     #expect(try ledger.retry(job: 3, at: 1_100) == false)
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func resetInterruptedStagesEndsOpenAttemptsAndFreesRunningJobs(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 4, jobs: 4)
     let interrupted = "the engine stopped during this attempt"
@@ -385,7 +386,7 @@ import Testing
     #expect(try ledger.job(1)?.timings == [.reduce: StageTiming(startedAt: 100, endedAt: 1_200, workingMillis: 1_000)])
   }
 
-  @Test(arguments: [Backend.sqlite, .inMemory])
+  @Test(arguments: Backend.available)
   func rewindSendsAPartitionBackToAnEarlierStage(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 1, jobs: 1)
     for (n, stage) in [Stage.reduce, .prefetch].enumerated() {
