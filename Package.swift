@@ -85,6 +85,11 @@ let package = Package(
       name: "LedgerSQLiteTests",
       dependencies: ["LedgerSQLite", "LedgerPostgres", "LedgerStorage", "LedgerTesting"]),
     .testTarget(
+      name: "LedgerPostgresTests",
+      dependencies: [
+        "LedgerPostgres", "LedgerStorage", "LedgerTesting", .product(name: "PostgresNIO", package: "postgres-nio"),
+      ]),
+    .testTarget(
       name: "LedgerEngineTests",
       dependencies: [
         "LedgerEngine", "LedgerStorage", "LedgerDomain", "LedgerTesting", "LedgerSystem",

@@ -1,0 +1,101 @@
+import Foundation
+import LedgerStorage
+import LedgerTesting
+import Synchronization
+import Testing
+
+@testable import LedgerPostgres
+
+/// Versioned schemas: created at this build's version, kept on reopening, migrated in one
+/// transaction, safe to open from several processes at once, refused when newer.
+@Suite(.enabled(if: PostgresTestServer.casesRun, Comment(rawValue: PostgresTestServer.skipComment)))
+struct PostgresMigrationTests {
+  let directory: TemporaryDirectory
+
+  init() throws {
+    directory = try TemporaryDirectory()
+  }
+
+  static func batch(_ name: String) -> NewInputBatch {
+    NewInputBatch(source: "web", name: name, from: 0, to: 60, bytes: 5, archivePath: "archive/web/\(name)", scan: 1)
+  }
+
+  @Test func bothPiecesShareASchemaEachAtItsVersionAndReopeningKeepsTheirData() throws {
+    let location = try PostgresTestServer.scratchSchema(removedWith: directory)
+    do {
+      let ledger = try PostgresWorkflowLedger(location: location)
+      let index = try PostgresKeyIndex(location: location)
+      _ = try ledger.register([Self.batch("a.jsonl")], at: 10)
+      try index.publish(
+        [IndexEntry(orderID: "o", location: ArtifactLocation(part: "p", offset: 0, length: 9), version: 1)],
+        eventIDs: [])
+      #expect(try PGMigrations.version(ledger.db, piece: .ledger) == PostgresWorkflowLedger.schemaVersion)
+      #expect(try PGMigrations.version(index.db, piece: .index) == PostgresKeyIndex.schemaVersion)
+    }
+    let ledger = try PostgresWorkflowLedger(location: location)
+    let index = try PostgresKeyIndex(location: location)
+    #expect(try ledger.inputBatches(source: "web").map(\.batch.name) == ["a.jsonl"])
+    #expect(try index.count() == 1 && index.entry(for: "o")?.version == 1)
+    let found = try PGMigrations.migrate(ledger.db, piece: .ledger, steps: PostgresWorkflowLedger.migrations) { _, _ in
+      LedgerError.unknownJob(0)
+    }
+    #expect(found == PostgresWorkflowLedger.schemaVersion)
+  }
+
+  @Test func aLedgerOrAnIndexOfANewerBuildIsRefusedSayingWhatToDo() throws {
+    let location = try PostgresTestServer.scratchSchema(removedWith: directory)
+    do {
+      let ledger = try PostgresWorkflowLedger(location: location)
+      _ = try PostgresKeyIndex(location: location)
+      try ledger.db.withSession { try $0.execute("UPDATE ledgerline_schema SET version = 99") }
+    }
+    let ledger = try #require(throws: LedgerError.self) { try PostgresWorkflowLedger(location: location) }
+    #expect(
+      ledger.description
+        == "the workflow ledger \(location) has schema version 99; this ledgerline understands up to "
+        + "\(PostgresWorkflowLedger.schemaVersion) — upgrade ledgerline")
+    let index = try #require(throws: PostgresSchemaError.self) { try PostgresKeyIndex(location: location) }
+    #expect(
+      index.description
+        == "the key index \(location) has schema version 99; this ledgerline understands up to "
+        + "\(PostgresKeyIndex.schemaVersion) — upgrade ledgerline")
+  }
+
+  @Test func aMigrationThatFailsPartWayLeavesNothingBehind() throws {
+    let location = try PostgresTestServer.scratchSchema(removedWith: directory)
+    let db = try PGDatabase(location)
+    let steps = [
+      ["CREATE TABLE first_step (id BIGINT)"], ["CREATE TABLE second_step (id BIGINT)", "SELECT no_such_fn()"],
+    ]
+    #expect(throws: PGError.self) {
+      try PGMigrations.migrate(db, piece: .ledger, steps: steps) { _, _ in LedgerError.unknownJob(0) }
+    }
+    let schemas = try db.withSession {
+      try $0.scalarInt64("SELECT count(*) FROM pg_namespace WHERE nspname = $1", [.text(location.schema)])
+    }
+    #expect(schemas == 0)
+    try PGMigrations.migrate(db, piece: .ledger, steps: Array(steps.prefix(1))) { _, _ in LedgerError.unknownJob(0) }
+    #expect(try PGMigrations.version(db, piece: .ledger) == 1)
+    #expect(try db.withSession { try $0.scalarInt64("SELECT count(*) FROM first_step") } == 0)
+  }
+
+  @Test func processesOpeningAFreshStoreTogetherAllSucceed() throws {
+    let location = try PostgresTestServer.scratchSchema(removedWith: directory)
+    let failures = Mutex<[String]>([])
+    DispatchQueue.concurrentPerform(iterations: 6) { n in
+      do {
+        if n % 2 == 0 {
+          _ = try PostgresWorkflowLedger(location: location)
+        } else {
+          _ = try PostgresKeyIndex(location: location)
+        }
+      } catch {
+        failures.withLock { $0.append("\(error)") }
+      }
+    }
+    #expect(failures.withLock { $0 } == [])
+    let ledger = try PostgresWorkflowLedger(location: location)
+    #expect(try PGMigrations.version(ledger.db, piece: .ledger) == PostgresWorkflowLedger.schemaVersion)
+    #expect(try PGMigrations.version(ledger.db, piece: .index) == PostgresKeyIndex.schemaVersion)
+  }
+}
