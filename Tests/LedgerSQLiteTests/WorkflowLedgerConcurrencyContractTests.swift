@@ -100,4 +100,27 @@ import Testing
     #expect(try ledgers[0].unfinishedJobs() == [])
     #expect(try ledgers[1].unfinishedPartitionTasks() == [])
   }
+
+  @Test(arguments: Backend.available)
+  func callersRegisteringAndGroupingAtOnceGetDistinctGapFreeNumbers(backend: Backend) throws {
+    let ledgers = try backend.workflowLedgers(in: directory, count: 2)
+    let failures = Mutex<[String]>([])
+    for round in 0..<5 {
+      Self.together(2) { n in
+        do {
+          let name = "r\(round)-c\(n).jsonl"
+          let from = Int64(round * 10 + n)
+          let batch = WorkflowLedgerContractTests.batch("web", name, from: from, to: from + 1)
+          let registered = try ledgers[n].register([batch], at: 1)
+          _ = try ledgers[n].createJob(inputs: registered.map(\.id), partitions: 1, at: 2)
+        } catch {
+          failures.withLock { $0.append("round \(round), caller \(n): \(error)") }
+        }
+      }
+    }
+    #expect(failures.withLock { $0 } == [])
+    #expect(try ledgers[0].inputBatches(source: "web").map(\.id) == Array(1...10))
+    #expect(try ledgers[1].unfinishedJobs().map(\.seq) == Array(1...10))
+    #expect(try ledgers[0].unfinishedJobs().allSatisfy { $0.inputs.count == 1 })
+  }
 }
