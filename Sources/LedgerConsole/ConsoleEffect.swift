@@ -13,4 +13,7 @@ public enum ConsoleEffect: Sendable, Equatable {
   case loadRejects(job: UInt64)
   /// Leave the console.
   case quit
+  /// Leave the correction form, dropping what was typed (the state does it when the question is
+  /// answered; never reaches the loop).
+  case leaveForm
 }

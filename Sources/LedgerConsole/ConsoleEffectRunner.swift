@@ -12,7 +12,7 @@ public struct ConsoleEffectRunner: Sendable {
   /// Performs `effect`; `nil` for `.quit`, which the loop handles itself.
   public func perform(_ effect: ConsoleEffect) -> ConsoleEvent? {
     switch effect {
-    case .quit:
+    case .quit, .leaveForm:
       return nil
     case .lookup(let orderID):
       return .lookupFinished(orderID: orderID, backend.lookup(orderID: orderID))

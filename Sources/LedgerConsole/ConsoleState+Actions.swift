@@ -8,7 +8,7 @@ extension ConsoleState {
     switch action.id {
     case .quit: return [.quit]
     case .help: overlay = .help
-    case .back: goBack()
+    case .back: return leave()
     case .up, .down, .pageUp, .pageDown, .top, .bottom: move(action.id)
     case .open: openSelectedJob()
     case .lookup: overlay = .lookupPrompt("")
@@ -52,8 +52,28 @@ extension ConsoleState {
     return []
   }
 
+  /// The question Esc asks over a form with typed values.
+  static let leaveQuestion = "Leave the form and lose the correction you are typing?"
+
+  /// Esc: back, unless a correction form holds typed values: then it asks first (Cancel focused).
+  private mutating func leave() -> [ConsoleEffect] {
+    if screen == .correction, let form, form.hasTypedValues {
+      // A submission waiting for its order lookup is withdrawn: Enter submits again if the
+      // person stays.
+      pendingCorrection = nil
+      overlay = .confirm(
+        Confirmation(
+          title: Self.leaveQuestion,
+          lines: ["The form for order \(form[.orderID]) is not submitted; leaving drops what you typed."],
+          confirmLabel: "Leave", effect: .leaveForm))
+      return []
+    }
+    goBack()
+    return []
+  }
+
   /// Esc: back to the screen this one was opened from (the line view at the bottom).
-  private mutating func goBack() {
+  mutating func goBack() {
     if screen == .correction {
       form = nil
       pendingCorrection = nil  // a lookup still under way no longer leads to a confirmation
@@ -144,6 +164,10 @@ extension ConsoleState {
       var next = dialog.then[0]
       next.then = Array(dialog.then.dropFirst())
       overlay = .confirm(next)
+      return []
+    case .enter where dialog.confirmFocused && dialog.effect == .leaveForm:
+      overlay = nil
+      goBack()
       return []
     case .enter where dialog.confirmFocused:
       overlay = nil

@@ -38,14 +38,16 @@ public struct CorrectionForm: Sendable, Equatable {
     errors = [:]
     values[Field.orderID.rawValue] = orderID
     values[Field.currency.rawValue] = currency
+    initialValues = values
     cursor = values[focus.rawValue].count
   }
 
-  /// Whether something was typed that leaving would lose (the prefilled order id and currency
-  /// aside).
-  public var hasTypedValues: Bool {
-    [Field.amount, .reason, .author].contains { !self[$0].isEmpty }
-  }
+  /// The texts the form opened with (the prefilled order id and currency).
+  private var initialValues: [String] = []
+
+  /// Whether something was typed that leaving would lose: a field differs from what the form
+  /// opened with.
+  public var hasTypedValues: Bool { values != initialValues }
 
   /// Focuses `field` with the cursor at its end.
   public mutating func focus(_ field: Field) {

@@ -78,9 +78,16 @@ import Testing
   @Test func leavingTheFormDropsACorrectionWaitingForItsLookup() {
     var state = filled(order: "ORD-X", currency: "USD")
     #expect(state.press(.enter) == [.lookup(orderID: "ORD-X")])
+    // Esc asks first (the form holds typed values) and withdraws the waiting submission.
     _ = state.press(.escape)
     #expect(state.pendingCorrection == nil)
     _ = state.on(.lookupFinished(orderID: "ORD-X", .notFound("ORD-X")))
-    #expect(state.overlay == nil)
+    guard case .confirm(let dialog) = state.overlay else {
+      Issue.record("expected the leave question, got \(String(describing: state.overlay))")
+      return
+    }
+    #expect(dialog.effect == .leaveForm)
+    _ = state.press(.tab, .enter)
+    #expect(state.overlay == nil && state.form == nil)
   }
 }

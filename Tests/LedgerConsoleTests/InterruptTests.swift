@@ -62,3 +62,33 @@ import Testing
     #expect(term.stopRequested)
   }
 }
+
+/// Esc over a correction form with typed values asks before dropping them, as Ctrl-C does.
+@Suite struct LeaveFormTests {
+  @Test func escOverATypedFormAsksAndLeaveGoesBack() {
+    var state = Fixtures.state()
+    _ = state.press(.character("c"))
+    #expect(state.screen == .correction)
+    _ = state.type("5")
+    #expect(state.press(.escape) == [])
+    guard case .confirm(let dialog) = state.overlay else {
+      Issue.record("no question: \(String(describing: state.overlay))")
+      return
+    }
+    #expect(dialog.title == "Leave the form and lose the correction you are typing?")
+    // Cancel (the default) keeps the form as typed.
+    _ = state.press(.enter)
+    #expect(state.screen == .correction && state.overlay == nil)
+    #expect(state.form.map { $0.hasTypedValues } == true)
+    // Leave goes back to where the form was opened from, the form dropped.
+    _ = state.press(.escape, .tab, .enter)
+    #expect(state.screen == .lines && state.form == nil && state.overlay == nil)
+  }
+
+  @Test func escOverAnUntouchedFormLeavesAtOnce() {
+    var state = Fixtures.state()
+    _ = state.press(.character("c"))
+    _ = state.press(.escape)
+    #expect(state.screen == .lines && state.overlay == nil)
+  }
+}
