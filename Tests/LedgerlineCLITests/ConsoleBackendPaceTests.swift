@@ -86,6 +86,34 @@ import Testing
       texts.last == "ignored in the inbox: inbox/README.txt: not in a source folder: batches go in inbox/<source>/")
   }
 
+  /// The inbox is listed for stray entries at most every 2 s, not at each 250 ms snapshot: a
+  /// stray file removed shows until the listing is due again.
+  @Test func strayInboxEntriesAreListedAtMostEveryTwoSeconds() throws {
+    let h = try EngineHarness()
+    try h.deliver(source: "web", name: "20261127T100000Z_20261127T101500Z.jsonl", lines: [])
+    try h.runUntilIdle()
+    let stray = "\(h.root)/inbox/README.txt"
+    try "notes".write(toFile: stray, atomically: true, encoding: .utf8)
+    let reader = try Workspace(root: h.root, mode: .reader, clock: h.clock)
+    let backend = EngineConsoleBackend(reader: reader.context, engine: nil, actions: nil, interval: .seconds(3_600))
+    defer { backend.close() }
+    let listed = {
+      (backend.snapshot().feed.map(\.text).last ?? "").hasPrefix("ignored in the inbox: inbox/README.txt")
+    }
+    // The refresher's own first snapshot comes first (it must not land after the clock moves).
+    for _ in 0..<500 where backend.snapshot().engineState == "starting" { usleep(10_000) }
+    #expect(backend.snapshot().engineState != "starting")
+    backend.refresh()
+    #expect(listed())
+    try FileManager.default.removeItem(atPath: stray)
+    h.clock.advance(byMillis: EngineConsoleBackend.ignoredRefreshMillis - 1)
+    backend.refresh()
+    #expect(listed(), "listed again before its time")
+    h.clock.advance(byMillis: 1)
+    backend.refresh()
+    #expect(!listed())
+  }
+
   /// A read-only console beside a running engine shows the engine's state and pace from the
   /// ledger and the lock, not "no engine" and 0 ev/s.
   @Test func aReadOnlyConsoleBesideAnEngineShowsItsLiveState() throws {

@@ -19,6 +19,10 @@ final class EngineConsoleBackend: ConsoleBackend, Sendable {
   let engine: Engine?
   let actions: OperatorActions?
   private let latest: Mutex<ConsoleSnapshot>
+  /// The inbox's non-batch entries and when they were listed (ms): listed again at most every
+  /// `ignoredRefreshMillis`, not at every snapshot.
+  private let ignored = Mutex<(at: Int64, entries: [InboxScanner.IgnoredEntry])?>(nil)
+  static let ignoredRefreshMillis: Int64 = 2_000
   private let stopped = Mutex(false)
   private let wake = DispatchSemaphore(value: 0)
   private let finished = DispatchSemaphore(value: 0)
@@ -60,7 +64,9 @@ final class EngineConsoleBackend: ConsoleBackend, Sendable {
   /// Rebuilds the snapshot now (the refresher calls this; tests may too).
   func refresh() {
     do {
-      let snapshot = try SnapshotBuilder(context: reader, live: engine?.live(), readOnly: actions == nil).build()
+      let snapshot = try SnapshotBuilder(
+        context: reader, live: engine?.live(), readOnly: actions == nil, ignoredInInbox: try ignoredInInbox()
+      ).build()
       latest.withLock { $0 = snapshot }
     } catch {
       latest.withLock { s in
@@ -68,6 +74,16 @@ final class EngineConsoleBackend: ConsoleBackend, Sendable {
         s.takenAt = reader.clock.nowMillis() / 1000
       }
     }
+  }
+
+  /// The inbox's non-batch entries, listed again only when the last listing is older than
+  /// ``ignoredRefreshMillis``.
+  private func ignoredInInbox() throws -> [InboxScanner.IgnoredEntry] {
+    let now = reader.clock.nowMillis()
+    if let cached = ignored.withLock({ $0 }), now - cached.at < Self.ignoredRefreshMillis { return cached.entries }
+    let entries = try InboxScanner.ignoredEntries(inbox: reader.paths.inbox)
+    ignored.withLock { $0 = (now, entries) }
+    return entries
   }
 
   func lookup(orderID: String) -> ArtifactLookup {

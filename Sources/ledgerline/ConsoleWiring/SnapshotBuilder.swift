@@ -8,6 +8,9 @@ struct SnapshotBuilder {
   let context: EngineContext
   let live: EngineLive?
   let readOnly: Bool
+  /// Inbox entries that are not batches, when the caller already knows them (listing the inbox
+  /// is file-system work the console need not repeat four times a second).
+  var ignoredInInbox: [InboxScanner.IgnoredEntry]? = nil
 
   func build() throws -> ConsoleSnapshot {
     let jobs = try context.ledger.recentJobs(limit: 200)
@@ -49,7 +52,7 @@ struct SnapshotBuilder {
           "quarantined: \(input.batch.source)/\(input.batch.name) is not applied; release it with `ledgerline quarantine --release \(input.id)`"
       )
     }
-    let ignored = try InboxScanner.ignoredEntries(inbox: context.paths.inbox).map { entry in
+    let ignored = try (ignoredInInbox ?? InboxScanner.ignoredEntries(inbox: context.paths.inbox)).map { entry in
       FeedItem(time: now, kind: .reject, text: "ignored in the inbox: \(entry.path): \(entry.reason)")
     }
     return quarantined + ignored
