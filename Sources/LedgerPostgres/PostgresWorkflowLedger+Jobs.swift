@@ -38,9 +38,8 @@ extension PostgresWorkflowLedger {
       {
         if let i = index[UInt64(try row.int64(0))] { jobs[i].inputs.append(try row.int64(1)) }
       }
-      // Per stage: first start, last end; a stage run per partition counts its slowest and
-      // most-attempted partition (the partitions ran side by side).
-      var perPartition: [UInt64: [Stage: [(start: Int64?, end: Int64?, runs: Int, working: Int64?)]]] = [:]
+      // Per (job, stage, partition) totals; `StageTiming.combining` makes the stage's time.
+      var perPartition: [UInt64: [Stage: [TaskRunTotals]]] = [:]
       for row in try session.query(
         """
         SELECT job, stage, MIN(started_at), MAX(ended_at), COUNT(*),
@@ -50,20 +49,16 @@ extension PostgresWorkflowLedger {
       {
         guard let stage = Stage(rawValue: try row.text(1)) else { continue }
         perPartition[UInt64(try row.int64(0)), default: [:]][stage, default: []].append(
-          (try row.optionalInt64(2), try row.optionalInt64(3), try row.int(4), try row.optionalInt64(5)))
+          TaskRunTotals(
+            start: try row.optionalInt64(2), end: try row.optionalInt64(3), runs: try row.int(4),
+            working: try row.optionalInt64(5)))
       }
       for (job, stages) in perPartition {
         guard let i = index[job] else { continue }
-        for (stage, rows) in stages {
-          jobs[i].totalAttempts += rows.map(\.runs).max() ?? 0
-          // Waiting is per partition: the longest any one waited between its own attempts.
-          let waits = rows.compactMap { row -> Int64? in
-            guard let start = row.start, let end = row.end, let working = row.working else { return nil }
-            return end - start - working
-          }
-          jobs[i].timings[stage] = StageTiming(
-            startedAt: rows.compactMap(\.start).min(), endedAt: rows.compactMap(\.end).max(),
-            workingMillis: rows.compactMap(\.working).max(), waitingMillis: rows.count > 1 ? waits.max() : nil)
+        for (stage, tasks) in stages {
+          let (timing, attempts) = StageTiming.combining(tasks)
+          jobs[i].timings[stage] = timing
+          jobs[i].totalAttempts += attempts
         }
       }
       return jobs

@@ -51,9 +51,8 @@ extension SQLiteWorkflowLedger {
       ) { s in
         if let i = index[UInt64(s.int64(at: 0))] { jobs[i].inputs.append(s.int64(at: 1)) }
       }
-      // Per stage: first start, last end; a stage run per partition counts its slowest and
-      // most-attempted partition (the partitions ran side by side).
-      var perPartition: [UInt64: [Stage: [(start: Int64?, end: Int64?, runs: Int, working: Int64?)]]] = [:]
+      // Per (job, stage, partition) totals; `StageTiming.combining` makes the stage's time.
+      var perPartition: [UInt64: [Stage: [TaskRunTotals]]] = [:]
       try conn.query(
         """
         SELECT job, stage, MIN(started_at), MAX(ended_at), COUNT(*),
@@ -64,22 +63,16 @@ extension SQLiteWorkflowLedger {
       ) { s in
         guard let stage = Stage(rawValue: try s.string(at: 1)) else { return }
         perPartition[UInt64(s.int64(at: 0)), default: [:]][stage, default: []].append(
-          (
-            s.isNull(at: 2) ? nil : s.int64(at: 2), s.isNull(at: 3) ? nil : s.int64(at: 3), s.int(at: 4),
-            s.isNull(at: 5) ? nil : s.int64(at: 5)
-          ))
+          TaskRunTotals(
+            start: s.isNull(at: 2) ? nil : s.int64(at: 2), end: s.isNull(at: 3) ? nil : s.int64(at: 3),
+            runs: s.int(at: 4), working: s.isNull(at: 5) ? nil : s.int64(at: 5)))
       }
       for (job, stages) in perPartition {
         guard let i = index[job] else { continue }
-        for (stage, rows) in stages {
-          jobs[i].totalAttempts += rows.map(\.runs).max() ?? 0
-          let waits = rows.compactMap { row -> Int64? in
-            guard let start = row.start, let end = row.end, let working = row.working else { return nil }
-            return end - start - working
-          }
-          jobs[i].timings[stage] = StageTiming(
-            startedAt: rows.compactMap(\.start).min(), endedAt: rows.compactMap(\.end).max(),
-            workingMillis: rows.compactMap(\.working).max(), waitingMillis: rows.count > 1 ? waits.max() : nil)
+        for (stage, tasks) in stages {
+          let (timing, attempts) = StageTiming.combining(tasks)
+          jobs[i].timings[stage] = timing
+          jobs[i].totalAttempts += attempts
         }
       }
       return jobs

@@ -129,6 +129,42 @@ public struct StageTiming: Sendable, Equatable {
   }
 }
 
+/// The attempts of one task at one stage (the job's reduce, or one partition's stage), added up:
+/// what a ledger reads per (job, stage, partition) to build the stage's ``StageTiming``.
+public struct TaskRunTotals: Sendable, Equatable {
+  /// The first attempt's start and the last ended attempt's end.
+  public var start: Int64?
+  public var end: Int64?
+  /// How many attempts.
+  public var runs: Int
+  /// Milliseconds the ended attempts worked, added up.
+  public var working: Int64?
+
+  public init(start: Int64?, end: Int64?, runs: Int, working: Int64?) {
+    self.start = start
+    self.end = end
+    self.runs = runs
+    self.working = working
+  }
+}
+
+extension StageTiming {
+  /// The one rule of a stage's time, for every ledger: first start and last end over its tasks;
+  /// the working time of its slowest task (partitions run side by side); when it ran per
+  /// partition, the longest one task waited between its own attempts (staggered starts are not
+  /// waiting). Also the stage's attempts: those of its most-attempted task.
+  public static func combining(_ tasks: [TaskRunTotals]) -> (timing: StageTiming, attempts: Int) {
+    let waits = tasks.compactMap { task -> Int64? in
+      guard let start = task.start, let end = task.end, let working = task.working else { return nil }
+      return end - start - working
+    }
+    let timing = StageTiming(
+      startedAt: tasks.compactMap(\.start).min(), endedAt: tasks.compactMap(\.end).max(),
+      workingMillis: tasks.compactMap(\.working).max(), waitingMillis: tasks.count > 1 ? waits.max() : nil)
+    return (timing, tasks.map(\.runs).max() ?? 0)
+  }
+}
+
 /// A stateful batch as the workflow ledger knows it.
 public struct JobRecord: Sendable, Equatable {
   public var seq: UInt64

@@ -137,37 +137,30 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
     }
   }
 
-  /// The job of `row` as readers see it: stage timings (earliest start, latest end of each
-  /// stage's attempts; the working time and attempts of its slowest, most-attempted partition)
-  /// and the total number of attempts.
+  /// The job of `row` as readers see it: stage timings and the total number of attempts,
+  /// from its runs added up per task (`StageTiming.combining`, as the SQL ledgers do).
   static func record(_ row: JobRow) -> JobRecord {
     var job = row.record
     job.timings = [:]
     job.totalAttempts = 0
-    var perTask: [Stage: [Int: (runs: Int, working: Int64?, start: Int64, end: Int64?)]] = [:]
+    var perTask: [Stage: [Int: TaskRunTotals]] = [:]
     for run in row.runs {
-      var timing = job.timings[run.stage] ?? StageTiming(startedAt: run.startedAt)
-      timing.startedAt = min(timing.startedAt ?? run.startedAt, run.startedAt)
-      var task = perTask[run.stage, default: [:]][run.partition ?? -1] ?? (0, nil, run.startedAt, nil)
+      var task =
+        perTask[run.stage, default: [:]][run.partition ?? -1]
+        ?? TaskRunTotals(
+          start: run.startedAt, end: nil, runs: 0, working: nil)
       task.runs += 1
-      task.start = min(task.start, run.startedAt)
+      task.start = min(task.start ?? run.startedAt, run.startedAt)
       if let end = run.endedAt {
-        timing.endedAt = max(timing.endedAt ?? end, end)
         task.working = (task.working ?? 0) + (end - run.startedAt)
         task.end = max(task.end ?? end, end)
       }
       perTask[run.stage, default: [:]][run.partition ?? -1] = task
-      job.timings[run.stage] = timing
     }
     for (stage, tasks) in perTask {
-      job.totalAttempts += tasks.values.map(\.runs).max() ?? 0
-      job.timings[stage]?.workingMillis = tasks.values.compactMap(\.working).max()
-      if tasks.count > 1 {
-        job.timings[stage]?.waitingMillis = tasks.values.compactMap { task -> Int64? in
-          guard let end = task.end, let working = task.working else { return nil }
-          return end - task.start - working
-        }.max()
-      }
+      let (timing, attempts) = StageTiming.combining(Array(tasks.values))
+      job.timings[stage] = timing
+      job.totalAttempts += attempts
     }
     return job
   }
