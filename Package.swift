@@ -48,7 +48,9 @@ let package = Package(
     // retry and the audit log.
     .target(
       name: "LedgerOperations",
-      dependencies: ["LedgerDomain", "LedgerStorage", "LedgerSQLite", "LedgerEngine", "LedgerSystem"]),
+      dependencies: [
+        "LedgerDomain", "LedgerStorage", "LedgerSQLite", "LedgerPostgres", "LedgerEngine", "LedgerSystem",
+      ]),
     // The workload generator: realistic input batches (depends on the domain only).
     .target(name: "LedgerWorkload", dependencies: ["LedgerDomain", "LedgerSystem"]),
     // `ledgerline bench`: the scenarios of SPEC §8 and the per-event baseline.

@@ -93,10 +93,12 @@ public enum BenchEndToEnd {
 
   /// Runs the engine until idle over `root` as one stateful batch (the whole inbox in one job),
   /// with automatic compaction off; then the `compaction` step, timed apart.
-  public static func run(root: String, compaction: Compaction = .forced) throws -> Result {
+  public static func run(root: String, backend: StoreBackend = .sqlite, compaction: Compaction = .forced) throws
+    -> Result
+  {
     var result = Result()
     result.startRSS = BenchMeter.highWaterMarkBytes()
-    let workspace = try Workspace(root: root, mode: .engine)
+    let workspace = try Workspace(root: root, mode: .engine, backend: backend)
     let context = workspace.context
     var options = EngineOptions()
     options.backlog = BacklogPolicy(maxInputs: 100_000, maxBytes: Int64.max)

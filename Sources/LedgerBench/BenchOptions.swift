@@ -38,7 +38,11 @@ public struct BenchOptions: Sendable, Equatable {
   /// Scenario 7: `duckdb_peer.py`; nil looks for `../shared/peers/duckdb_peer.py` next to the
   /// working directory and the package.
   public var duckDBPeer: String?
-  /// Scenarios to run (1…7).
+  /// Scenario 8: the PostgreSQL server to compare with SQLite
+  /// (`postgres://USER@HOST:PORT/DATABASE`; the scenario uses a scratch schema of its own, dropped
+  /// afterwards); nil skips the scenario.
+  public var postgres: String?
+  /// Scenarios to run (1…8).
   public var scenarios: Set<Int>
   /// Scenarios 2-3: time a compaction pass after the end-to-end batch (it reads every artifact).
   public var measureCompaction = true
@@ -48,7 +52,7 @@ public struct BenchOptions: Sendable, Equatable {
     self.scale = scale
     self.seed = seed
     self.workDirectory = workDirectory
-    scenarios = Set(1...7)
+    scenarios = Set(1...8)
     switch scale {
     case .small:
       (transactionalEvents, stateArtifacts, batchEvents, reduceEvents) = (1_500, 20_000, 4_000, 20_000)

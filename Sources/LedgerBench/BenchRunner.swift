@@ -4,7 +4,8 @@ import LedgerSystem
 /// `ledgerline bench` (SPEC §8): runs the selected scenarios in order and collects one report.
 ///
 /// 1 batch vs transactional, 2 throughput, 3 memory, 4 lookups, 5 hot key, 6 correction
-/// latency, 7 one big file (with the DuckDB peer when it can run). Every workload is generated
+/// latency, 7 one big file (with the DuckDB peer when it can run), 8 the PostgreSQL store against
+/// SQLite (when a server is given). Every workload is generated
 /// from `options.seed` under `options.workDirectory`.
 public struct BenchRunner: Sendable {
   /// The sizes and scenarios.
@@ -26,7 +27,7 @@ public struct BenchRunner: Sendable {
     var states = BenchStates(options: options)
     let selected = options.scenarios
     if selected.contains(1) {
-      progress("1/7 batch vs transactional (\(options.transactionalEvents) events)")
+      progress("1/8 batch vs transactional (\(options.transactionalEvents) events)")
       try BenchBatchVsTransactional(options: options).run(into: &report)
     }
     if selected.contains(2) || selected.contains(3) {
@@ -36,16 +37,16 @@ public struct BenchRunner: Sendable {
       try BenchThroughput(options: options, launcher: launcher).run(into: &report, states: &states)
     }
     if selected.contains(4) {
-      progress("4/7 lookups (\(options.lookups) keys)")
+      progress("4/8 lookups (\(options.lookups) keys)")
       let root = try states.prepare(count: options.stateArtifacts, stride: 1, report: &report)
       try BenchLookups(options: options).run(root: root, stateCount: options.stateArtifacts, into: &report)
     }
     if selected.contains(5) {
-      progress("5/7 hot key (\(options.hotKeyLines) lines in \(options.hotKeyBatches) batches)")
+      progress("5/8 hot key (\(options.hotKeyLines) lines in \(options.hotKeyBatches) batches)")
       try BenchHotKey(options: options).run(into: &report)
     }
     if selected.contains(6) {
-      progress("6/7 correction latency (\(options.corrections) idle, \(options.corrections) loaded)")
+      progress("6/8 correction latency (\(options.corrections) idle, \(options.corrections) loaded)")
       try BenchCorrection(options: options).run(into: &report)
     }
     if selected.contains(7) {
@@ -53,6 +54,16 @@ public struct BenchRunner: Sendable {
         "7/7 one big file (\(options.bigFileEvents) events vs a \(options.bigFileState)-event state, and the DuckDB peer)"
       )
       try BenchBigFile(options: options, launcher: launcher).run(into: &report)
+    }
+    if selected.contains(8) {
+      if let url = options.postgres {
+        progress("8/8 PostgreSQL vs SQLite (\(options.stateArtifacts / 10) artifacts, \(options.batchEvents) events)")
+        try BenchPostgres(options: options, url: url).run(into: &report)
+      } else {
+        report.notes.append(
+          "scenario 8 (the PostgreSQL store against SQLite) not run: no server given (--postgres URL or LEDGERLINE_POSTGRES)"
+        )
+      }
     }
     if case .inProcess = launcher, selected.contains(3) {
       report.notes.append(

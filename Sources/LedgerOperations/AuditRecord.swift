@@ -1,12 +1,16 @@
+import Foundation
 import LedgerDomain
 import LedgerSystem
 
-/// One audited operator action (console or CLI): who (the OS user), when, what, and the batch it concerns.
+/// One audited operator action (console or CLI): who (the OS user, on which host), when, what,
+/// and the batch it concerns.
 public struct AuditRecord: Sendable, Equatable {
   /// When, seconds since the epoch.
   public var time: Int64
   /// The OS user running the console (not the author typed into a form).
   public var osUser: String
+  /// The host the action came from (several hosts share one store).
+  public var host: String
   /// `retry` or `correction`.
   public var action: String
   /// What was asked and what came of it.
@@ -14,14 +18,21 @@ public struct AuditRecord: Sendable, Equatable {
   /// The batch retried or created (`nil` when the action failed before creating one).
   public var batch: String?
 
-  /// Creates a record.
-  public init(time: Int64, osUser: String, action: String, details: [String: String], batch: String?) {
+  /// Creates a record; `host` defaults to this machine's name.
+  public init(
+    time: Int64, osUser: String, host: String = AuditRecord.thisHost, action: String, details: [String: String],
+    batch: String?
+  ) {
     self.time = time
     self.osUser = osUser
+    self.host = host
     self.action = action
     self.details = details
     self.batch = batch
   }
+
+  /// This machine's host name.
+  public static let thisHost = ProcessInfo.processInfo.hostName
 
   /// The record as one JSON object line (keys sorted), ending in a newline.
   public var jsonLine: String {
@@ -31,7 +42,7 @@ public struct AuditRecord: Sendable, Equatable {
 
 extension AuditRecord: Encodable {
   enum CodingKeys: String, CodingKey {
-    case time, action, details, batch
+    case time, host, action, details, batch
     case osUser = "os_user"
   }
 
@@ -40,6 +51,7 @@ extension AuditRecord: Encodable {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(BatchInstant(secondsSinceEpoch: time).rfc3339, forKey: .time)
     try container.encode(osUser, forKey: .osUser)
+    try container.encode(host, forKey: .host)
     try container.encode(action, forKey: .action)
     try container.encode(details, forKey: .details)
     try container.encode(batch, forKey: .batch)

@@ -12,7 +12,7 @@ public struct FileAuditLog: AuditLog {
     self.path = path
   }
 
-  /// Appends one JSON line: `{"action","batch","details","os_user","time"}`.
+  /// Appends one JSON line: `{"action","batch","details","host","os_user","time"}`.
   public func append(_ record: AuditRecord) -> Result<Void, AuditLogError> {
     let line: String
     do {

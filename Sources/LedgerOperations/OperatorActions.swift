@@ -44,7 +44,7 @@ public struct OperatorActions: Sendable {
       try context.ledger.appendEvent(
         LedgerEvent(
           at: now, kind: .operatorAction, job: seq,
-          text: "operator \(osUser) retried batch \(seq) at \(job.stage.rawValue) (\(via))"))
+          text: "operator \(osUser) on \(AuditRecord.thisHost) retried batch \(seq) at \(job.stage.rawValue) (\(via))"))
       return job
     }
   }

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerDomain
 import LedgerEngine
+import LedgerPostgres
 import LedgerSQLite
 import LedgerStorage
 import LedgerSystem
@@ -18,7 +19,7 @@ import LedgerSystem
 public struct StoreRebuilder: Sendable {
   /// What a rebuild did.
   public struct Report: Sendable, Equatable {
-    /// Where the previous pieces were moved.
+    /// Where the previous pieces were moved (and, for PostgreSQL, the schema's new name).
     public var backup: String
     /// Input batches registered again.
     public var batches: Int
@@ -33,11 +34,13 @@ public struct StoreRebuilder: Sendable {
   }
 
   let root: String
+  let backend: StoreBackend
   let clock: any WallClock
 
-  /// A rebuilder of the data directory `root`.
-  public init(root: String, clock: any WallClock = SystemClock()) {
+  /// A rebuilder of the data directory `root`, whose ledger and index live in `backend`.
+  public init(root: String, backend: StoreBackend = .sqlite, clock: any WallClock = SystemClock()) {
     self.root = root
+    self.backend = backend
     self.clock = clock
   }
 
@@ -47,16 +50,30 @@ public struct StoreRebuilder: Sendable {
     let directory = DataDirectory(root: root)
     try directory.create()
     let lock = try directory.acquireEngineLock()
+    var storeLock: PostgresEngineLock?
+    if case .postgres(let location) = backend { storeLock = try PostgresEngineLock(location: location) }
     let batches = try plannedBatches(directory)
     let storeID = (try? StoreIdentity.readMarker(directory))?.storeID ?? UUID().uuidString.lowercased()
-    let backup = try moveAside(directory)
+    var backup = try moveAside(directory)
     try directory.create()
     do {
-      let ledger = try SQLiteWorkflowLedger(path: directory.ledgerDatabase)
-      let index = try SQLiteKeyIndex(path: directory.indexDatabase)
+      let ledger: any WorkflowLedger
+      let index: any KeyIndex
+      switch backend {
+      case .sqlite:
+        ledger = try SQLiteWorkflowLedger(path: directory.ledgerDatabase)
+        index = try SQLiteKeyIndex(path: directory.indexDatabase)
+      case .postgres(let location):
+        let stamp = BatchInstant(secondsSinceEpoch: clock.nowMillis() / 1000).basic.lowercased()
+        if let aside = try PostgresSchemas.moveAside(location, stamp: stamp) {
+          backup += " and schema \(aside)"
+        }
+        ledger = try PostgresWorkflowLedger(location: location)
+        index = try PostgresKeyIndex(location: location)
+      }
       _ = try StoreIdentity.settle(
-        .create, directory: directory, ledger: ledger, index: index, ledgerHasBatches: { false },
-        mayWrite: true, newID: { storeID })
+        .create, directory: directory, backend: backend.identity, ledger: ledger, index: index,
+        ledgerHasBatches: { false }, mayWrite: true, newID: { storeID })
       var ids: [String: Int64] = [:]
       for (n, batch) in batches.batches.enumerated() {
         var again = batch
@@ -75,7 +92,8 @@ public struct StoreRebuilder: Sendable {
         if let id = ids[input] { _ = try ledger.holdBack(input: id, at: clock.nowMillis()) }
       }
     }
-    let workspace = try Workspace(root: root, mode: .engine, clock: clock, holding: lock)
+    let workspace = try Workspace(
+      root: root, mode: .engine, backend: backend, clock: clock, holding: lock, holdingStore: storeLock)
     let idle = try Engine(context: workspace.context).runUntilIdle()
     return Report(
       backup: backup, batches: batches.batches.count, unjournaled: batches.unjournaled,

@@ -1,9 +1,59 @@
 import Foundation
 import LedgerDomain
 import LedgerEngine
+import LedgerPostgres
 import LedgerSQLite
 import LedgerStorage
 import LedgerSystem
+
+/// Where a store's workflow ledger and key index live: SQLite files in the data directory (the
+/// embedded default) or a schema in PostgreSQL (`--postgres URL`). Inbox, archive, rejects and
+/// part files always stay in the data directory.
+public enum StoreBackend: Sendable, Equatable, CustomStringConvertible {
+  case sqlite
+  case postgres(PostgresLocation)
+
+  /// The environment variable that names the PostgreSQL store when `--postgres` is not given.
+  public static let environmentVariable = "LEDGERLINE_POSTGRES"
+
+  /// The backend a command asked for: `--postgres URL` if given, else `LEDGERLINE_POSTGRES` if
+  /// set and not empty, else the embedded SQLite store.
+  public static func chosen(
+    flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws -> StoreBackend {
+    let url = flag ?? environment[environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+    guard let url else { return .sqlite }
+    return .postgres(try PostgresLocation(url: url))
+  }
+
+  /// How the store marker names it.
+  var identity: StoreIdentity.Backend {
+    switch self {
+    case .sqlite: .sqlite
+    case .postgres(let location): .postgres(place: location.description)
+    }
+  }
+
+  /// The same server and database with the schema `name` (SQLite stays SQLite).
+  public func withSchema(_ name: String) throws -> StoreBackend {
+    guard case .postgres(let location) = self else { return self }
+    return .postgres(try location.with(schema: name))
+  }
+
+  /// Drops the PostgreSQL schema and everything in it (a benchmark's scratch store); nothing for
+  /// SQLite, whose files go with their directory.
+  public func dropScratchSchema() throws {
+    guard case .postgres(let location) = self else { return }
+    try PostgresSchemas.drop(location)
+  }
+
+  public var description: String {
+    switch self {
+    case .sqlite: "SQLite (in the data directory)"
+    case .postgres(let location): "\(location)"
+    }
+  }
+}
 
 /// An opened data directory: the storage ports wired into an `EngineContext`.
 ///
@@ -20,27 +70,36 @@ public final class Workspace: Sendable {
 
   public let context: EngineContext
   let lock: EngineLock?
+  /// The engine's claim on a PostgreSQL store (across hosts, which `lock` is not).
+  let storeLock: PostgresEngineLock?
+  /// Where the ledger and the index live.
+  public let backend: StoreBackend
 
   /// The store's id (SPEC §5); `nil` only for a store from before identities, opened read-only.
   public let storeID: String?
 
-  /// Opens `root` for `mode`, checking that the store is whole: its marker, ledger and index
-  /// carry one store id. The engine creates a new store in an empty directory and adopts an id
-  /// for a store from before identities; nothing else ever writes an identity.
+  /// Opens `root` for `mode`, its ledger and index in `backend`, checking that the store is
+  /// whole: its marker, ledger and index carry one store id. The engine creates a new store in an
+  /// empty directory and adopts an id for a store from before identities; nothing else ever
+  /// writes an identity.
   public convenience init(
-    root: String, mode: Mode, faults: FaultInjector = .none, clock: any WallClock = SystemClock()
+    root: String, mode: Mode, backend: StoreBackend = .sqlite, faults: FaultInjector = .none,
+    clock: any WallClock = SystemClock()
   ) throws {
-    try self.init(root: root, mode: mode, faults: faults, clock: clock, holding: nil)
+    try self.init(
+      root: root, mode: mode, backend: backend, faults: faults, clock: clock, holding: nil, holdingStore: nil)
   }
 
-  /// Opens `root` as ``init(root:mode:faults:clock:)`` does; in `.engine` mode with `held`, the
-  /// engine lock the caller already holds (a rebuild) instead of taking it.
+  /// Opens `root` as ``init(root:mode:backend:faults:clock:)`` does; in `.engine` mode with
+  /// `held` (and `heldStore` for PostgreSQL), the engine locks the caller already holds (a
+  /// rebuild) instead of taking them.
   init(
-    root: String, mode: Mode, faults: FaultInjector = .none, clock: any WallClock = SystemClock(),
-    holding held: EngineLock?
+    root: String, mode: Mode, backend: StoreBackend = .sqlite, faults: FaultInjector = .none,
+    clock: any WallClock = SystemClock(), holding held: EngineLock?, holdingStore heldStore: PostgresEngineLock?
   ) throws {
     let directory = DataDirectory(root: root)
     let paths = EnginePaths(root: root)
+    self.backend = backend
     switch mode {
     case .engine:
       try directory.create()
@@ -55,14 +114,24 @@ public final class Workspace: Sendable {
       lock = nil
     }
     // Decided before any database is opened: a read-write open would create a missing file.
-    let plan = try StoreIdentity.plan(directory)
-    let dbMode: SQLiteDatabase.Mode = mode == .reader ? .readOnly : .readWrite
-    let ledger = try SQLiteWorkflowLedger(path: paths.ledgerDatabase, mode: dbMode)
-    let index =
-      try mode == .reader
-      ? SQLiteKeyIndex(readOnlyPath: paths.indexDatabase) : SQLiteKeyIndex(path: paths.indexDatabase)
+    let plan = try StoreIdentity.plan(directory, backend: backend.identity)
+    let ledger: any WorkflowLedger
+    let index: any KeyIndex
+    switch backend {
+    case .sqlite:
+      storeLock = nil
+      let dbMode: SQLiteDatabase.Mode = mode == .reader ? .readOnly : .readWrite
+      ledger = try SQLiteWorkflowLedger(path: paths.ledgerDatabase, mode: dbMode)
+      index =
+        try mode == .reader
+        ? SQLiteKeyIndex(readOnlyPath: paths.indexDatabase) : SQLiteKeyIndex(path: paths.indexDatabase)
+    case .postgres(let location):
+      storeLock = mode == .engine ? try heldStore ?? PostgresEngineLock(location: location) : nil
+      ledger = try PostgresWorkflowLedger(location: location, readOnly: mode == .reader)
+      index = try PostgresKeyIndex(location: location, readOnly: mode == .reader)
+    }
     storeID = try StoreIdentity.settle(
-      plan, directory: directory, ledger: ledger, index: index,
+      plan, directory: directory, backend: backend.identity, ledger: ledger, index: index,
       ledgerHasBatches: { try !ledger.ungroupedInputBatches().isEmpty || !ledger.recentJobs(limit: 1).isEmpty },
       mayWrite: mode == .engine, newID: { UUID().uuidString.lowercased() })
     context = EngineContext(

@@ -35,13 +35,23 @@ public final class PGDatabase: @unchecked Sendable {
   public static let defaultLockTimeoutMillis = 5_000
   /// This connection's lock timeout.
   let lockTimeoutMillis: Int
+  /// Whether every transaction of this connection is read-only (the server refuses any write).
+  public let readOnly: Bool
 
-  /// Connects to `location` (failing now, with the server named, when it cannot).
-  public init(_ location: PostgresLocation, lockTimeoutMillis: Int = PGDatabase.defaultLockTimeoutMillis)
-    throws(PGError)
-  {
+  /// The name the server shows for this connection (`pg_stat_activity.application_name`).
+  let applicationName: String
+
+  /// Connects to `location` (failing now, with the server named, when it cannot); with
+  /// `readOnly`, the server refuses every write made through this connection. The server lists
+  /// the connection under `applicationName` (at most 63 bytes are kept).
+  public init(
+    _ location: PostgresLocation, lockTimeoutMillis: Int = PGDatabase.defaultLockTimeoutMillis,
+    readOnly: Bool = false, applicationName: String = "ledgerline"
+  ) throws(PGError) {
     self.location = location
     self.lockTimeoutMillis = lockTimeoutMillis
+    self.readOnly = readOnly
+    self.applicationName = applicationName
     try lock.withLock { _ throws(PGError) in _ = try liveConnection() }
   }
 
@@ -112,7 +122,7 @@ public final class PGDatabase: @unchecked Sendable {
     var configuration = PostgresConnection.Configuration(
       host: location.host, port: location.port, username: location.user, password: location.password,
       database: location.database, tls: .disable)
-    configuration.options.additionalStartupParameters = [("application_name", "ledgerline")]
+    configuration.options.additionalStartupParameters = [("application_name", applicationName)]
     let opened: PostgresConnection
     do {
       opened = try PostgresConnection.connect(
@@ -126,6 +136,7 @@ public final class PGDatabase: @unchecked Sendable {
     do {
       try session.execute("SET search_path TO \(location.quotedSchema)")
       try session.execute("SET lock_timeout = \(lockTimeoutMillis)")
+      if readOnly { try session.execute("SET default_transaction_read_only = on") }
     } catch {
       Self.close(opened)
       throw error

@@ -47,6 +47,24 @@ enum PGMigrations {
     }
   }
 
+  /// For a reader, which never migrates: checks that `piece` is at version `supported`, throwing
+  /// `missing()` when it was never created, `older(found)` or `newer(found)` otherwise.
+  static func check(
+    _ db: PGDatabase, piece: Piece, supported: Int64, missing: () -> any Error, older: (Int64) -> any Error,
+    newer: (Int64) -> any Error
+  ) throws {
+    let exists = try db.withSession { session in
+      try session.scalarInt64(
+        "SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename = 'ledgerline_schema'",
+        [.text(db.location.schema)])
+    }
+    guard exists == 1 else { throw missing() }
+    let found = try version(db, piece: piece)
+    guard found != 0 else { throw missing() }
+    guard found >= supported else { throw older(found) }
+    guard found <= supported else { throw newer(found) }
+  }
+
   /// The stored version of `piece` (0 when it was never created).
   static func version(_ db: PGDatabase, piece: Piece) throws -> Int64 {
     try db.withSession { session in

@@ -16,11 +16,22 @@ public final class PostgresKeyIndex: KeyIndex {
   let db: PGDatabase
 
   /// Opens the index at `location`, creating its tables or migrating them to this build's version
-  /// (refusing an index of a newer build).
-  public init(location: PostgresLocation) throws {
-    db = try PGDatabase(location)
+  /// (refusing an index of a newer build). With `readOnly` (a reading command), nothing is created
+  /// or migrated: a missing index, or one of another version, is refused, and the server refuses
+  /// every write.
+  public init(location: PostgresLocation, readOnly: Bool = false) throws {
+    db = try PGDatabase(location, readOnly: readOnly)
+    let place = location.description
+    if readOnly {
+      try PGMigrations.check(
+        db, piece: .index, supported: Self.schemaVersion,
+        missing: { PostgresSchemaError.missing(piece: "key index", location: place) },
+        older: { PostgresSchemaError.olderIndex(location: place, found: $0, current: Self.schemaVersion) },
+        newer: { PostgresSchemaError.newerIndex(location: place, found: $0, supported: Self.schemaVersion) })
+      return
+    }
     try PGMigrations.migrate(db, piece: .index, steps: Self.migrations) { found, supported in
-      PostgresSchemaError.newerIndex(location: location.description, found: found, supported: supported)
+      PostgresSchemaError.newerIndex(location: place, found: found, supported: supported)
     }
   }
 
@@ -263,15 +274,23 @@ public final class PostgresKeyIndex: KeyIndex {
   }
 }
 
-/// A key index this build cannot open.
+/// A piece in PostgreSQL this build cannot open.
 public enum PostgresSchemaError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The index was written by a newer build (schema `found`, this build knows `supported`).
   case newerIndex(location: String, found: Int64, supported: Int64)
+  /// A reader found an index of an older schema, which only a writer upgrades.
+  case olderIndex(location: String, found: Int64, current: Int64)
+  /// A reader found no tables of `piece` in the schema: no engine ever ran on this store.
+  case missing(piece: String, location: String)
 
   public var description: String {
     switch self {
     case .newerIndex(let location, let found, let supported):
       "the key index \(location) has schema version \(found); this ledgerline understands up to \(supported) — upgrade ledgerline"
+    case .olderIndex(let location, let found, let current):
+      "the key index \(location) has schema version \(found), older than this ledgerline's \(current); a reading command does not upgrade it — run `ledgerline run --until-idle` once (it upgrades the index in place), then try again"
+    case .missing(let piece, let location):
+      "there is no \(piece) at \(location): no engine has run on this store — check --postgres (the URL's schema parameter names the store's schema), or start one with `ledgerline run`"
     }
   }
 }

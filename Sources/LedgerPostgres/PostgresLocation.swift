@@ -5,8 +5,8 @@ import Foundation
 /// several stores (or tests) can share one database without seeing each other.
 ///
 /// Parsed from a connection URL, `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`
-/// (`postgresql://` too; `?sslmode=disable` is accepted and is the only mode supported yet). The
-/// description never shows the password.
+/// (`postgresql://` too; `?sslmode=disable` is accepted and is the only mode supported yet;
+/// `?schema=NAME` names the schema). The description never shows the password.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
   public var host: String
   public var port: Int
@@ -34,8 +34,9 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     self.schema = schema
   }
 
-  /// Parses `url` (see the type's description) and uses `schema` in its database.
-  public init(url: String, schema: String = defaultSchema) throws(PostgresLocationError) {
+  /// Parses `url` (see the type's description) and uses `schema` in its database: the one given
+  /// here, else the URL's `schema` parameter, else ``defaultSchema``.
+  public init(url: String, schema: String? = nil) throws(PostgresLocationError) {
     guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
       scheme == "postgres" || scheme == "postgresql"
     else {
@@ -47,9 +48,11 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     guard !path.isEmpty, !path.contains("/") else {
       throw .badURL(Self.redacted(url), "no database name after the host")
     }
+    var named: String?
     for item in parts.queryItems ?? [] {
       switch (item.name, item.value) {
       case ("sslmode", "disable"?): continue
+      case ("schema", let value?): named = value
       case ("sslmode", let mode):
         throw .badURL(Self.redacted(url), "sslmode=\(mode ?? "") is not supported yet (only sslmode=disable)")
       default:
@@ -57,7 +60,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
       }
     }
     try self.init(
-      host: host, port: parts.port ?? 5432, user: user, password: parts.password, database: path, schema: schema)
+      host: host, port: parts.port ?? 5432, user: user, password: parts.password, database: path,
+      schema: schema ?? named ?? Self.defaultSchema)
   }
 
   /// `postgres://user@host:port/database (schema s)`, without the password.

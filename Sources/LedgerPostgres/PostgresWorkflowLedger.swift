@@ -16,11 +16,22 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
   let db: PGDatabase
 
   /// Opens the ledger at `location`, creating its tables or migrating them to this build's
-  /// version (refusing a ledger of a newer build).
-  public init(location: PostgresLocation) throws {
-    db = try PGDatabase(location)
+  /// version (refusing a ledger of a newer build). With `readOnly` (a reading command), nothing is
+  /// created or migrated: a missing ledger, or one of another version, is refused, and the server
+  /// refuses every write.
+  public init(location: PostgresLocation, readOnly: Bool = false) throws {
+    db = try PGDatabase(location, readOnly: readOnly)
+    let place = location.description
+    if readOnly {
+      try PGMigrations.check(
+        db, piece: .ledger, supported: Self.schemaVersion,
+        missing: { PostgresSchemaError.missing(piece: "workflow ledger", location: place) },
+        older: { LedgerError.olderSchema(path: place, found: $0, current: Self.schemaVersion) },
+        newer: { LedgerError.newerSchema(path: place, found: $0, supported: Self.schemaVersion) })
+      return
+    }
     try PGMigrations.migrate(db, piece: .ledger, steps: Self.migrations) { found, supported in
-      LedgerError.newerSchema(path: location.description, found: found, supported: supported)
+      LedgerError.newerSchema(path: place, found: found, supported: supported)
     }
   }
 

@@ -1,4 +1,5 @@
 import LedgerSystem
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -6,9 +7,13 @@ import LedgerSystem
   import Darwin
 #endif
 
-/// Writes framed records to a new part file: first at `<parts>/tmp/<name>`, then, on `finish()`,
-/// durably published at `<parts>/<name>`. A half-written file is never at its final name, and a
-/// published part is never overwritten.
+/// Writes framed records to a new part file: first at a temporary path of its own under
+/// `<parts>/tmp/`, then, on `finish()`, durably published at `<parts>/<name>`. A half-written file
+/// is never at its final name, and a published part is never overwritten.
+///
+/// Two writers of one name (an attempt and the stalled attempt it replaced) never share a file:
+/// each temporary path carries the process id and a per-process number, so the late writes of one
+/// cannot land in the other's file, and the second `finish()` is refused (`partAlreadyExists`).
 ///
 /// Not `Sendable`: one writer per part, owned by one task. `name` may contain `/` (e.g.
 /// `s/0000000042-a-3.part`); missing directories are created private (0700).
@@ -27,10 +32,11 @@ public final class PartFileWriter {
   private let bufferCapacity: Int
   private var isOpen = true
 
-  /// Creates (or truncates a leftover) `<partsDirectory>/tmp/<name>` for writing.
+  /// Creates `<partsDirectory>/tmp/<name>.<pid>.<n>` for writing (truncating a leftover).
   public init(partsDirectory: String, name: String, bufferCapacity: Int = 1 << 20) throws {
     self.name = name
-    temporaryPath = partsDirectory + "/tmp/" + name
+    let n = writerNumbers.wrappingAdd(1, ordering: .relaxed).newValue
+    temporaryPath = partsDirectory + "/tmp/" + name + ".\(getpid()).\(n)"
     finalPath = partsDirectory + "/" + name
     self.bufferCapacity = bufferCapacity
     try FileSystem.makeDirectories(FileSystem.parent(of: temporaryPath))
@@ -127,3 +133,6 @@ public final class PartFileWriter {
     }
   }
 }
+
+/// Numbers the temporary files of this process's writers.
+private let writerNumbers = Atomic<UInt64>(0)

@@ -13,20 +13,57 @@ public enum StoreIdentity {
   /// The layout version written in the marker.
   public static let formatVersion = 1
 
-  /// The marker file: the store id and the layout version.
+  /// Where a store's workflow ledger and key index live.
+  public enum Backend: Sendable, Equatable {
+    /// `ledger.sqlite` and `index.sqlite` in the data directory (the embedded default).
+    case sqlite
+    /// A PostgreSQL schema, described by `place` (server, database, schema; never a password).
+    case postgres(place: String)
+
+    /// The name written in the marker (`nil` for SQLite: markers from before PostgreSQL stay
+    /// as they were).
+    var markerName: String? {
+      switch self {
+      case .sqlite: nil
+      case .postgres: "postgres"
+      }
+    }
+
+    /// Where the ledger is, for messages.
+    func ledgerPlace(_ directory: DataDirectory) -> String {
+      switch self {
+      case .sqlite: directory.ledgerDatabase
+      case .postgres(let place): place
+      }
+    }
+
+    /// Where the index is, for messages.
+    func indexPlace(_ directory: DataDirectory) -> String {
+      switch self {
+      case .sqlite: directory.indexDatabase
+      case .postgres(let place): place
+      }
+    }
+  }
+
+  /// The marker file: the store id, the layout version, and where the databases live.
   public struct Marker: Codable, Sendable, Equatable {
     public var storeID: String
     public var format: Int
+    /// `postgres` when the ledger and the index live in PostgreSQL; absent for SQLite.
+    public var backend: String?
 
-    /// A marker for store `storeID` in layout `format`.
-    public init(storeID: String, format: Int) {
+    /// A marker for store `storeID` in layout `format`, its databases in `backend`.
+    public init(storeID: String, format: Int, backend: String? = nil) {
       self.storeID = storeID
       self.format = format
+      self.backend = backend
     }
 
     enum CodingKeys: String, CodingKey {
       case storeID = "store_id"
       case format
+      case backend
     }
   }
 
@@ -41,15 +78,33 @@ public enum StoreIdentity {
     case unmarked
   }
 
-  /// Decides how to open `directory` from what is on disk, refusing a store that cannot be whole
-  /// whatever its databases hold. Opens nothing, creates nothing.
-  public static func plan(_ directory: DataDirectory) throws -> Plan {
-    let ledger = FileSystem.exists(directory.ledgerDatabase)
-    let index = FileSystem.exists(directory.indexDatabase)
-    if let marker = try readMarker(directory) {
+  /// Decides how to open `directory` with its databases in `backend` from what is on disk,
+  /// refusing a store that cannot be whole whatever its databases hold. Opens nothing, creates
+  /// nothing.
+  public static func plan(_ directory: DataDirectory, backend: Backend = .sqlite) throws -> Plan {
+    let marker = try readMarker(directory)
+    if let marker {
       guard marker.format <= formatVersion else {
         throw StoreIdentityError.newerFormat(path: markerPath(directory), found: marker.format)
       }
+      guard marker.backend == backend.markerName else {
+        throw StoreIdentityError.otherBackend(
+          path: markerPath(directory), storeID: marker.storeID, recorded: marker.backend ?? "sqlite",
+          asked: backend.markerName ?? "sqlite")
+      }
+    }
+    if case .postgres = backend {
+      if let marker { return .existing(marker) }
+      // The databases are on a server: whether they hold anything is known once they are open.
+      let evidence = try archivedFileCount(directory)
+      guard evidence == 0 && !FileSystem.exists(RegistrationJournal(archive: directory.archive).path) else {
+        throw StoreIdentityError.evidenceWithoutStore(root: directory.root, archivedFiles: evidence)
+      }
+      return .create
+    }
+    let ledger = FileSystem.exists(directory.ledgerDatabase)
+    let index = FileSystem.exists(directory.indexDatabase)
+    if let marker {
       guard ledger else {
         throw StoreIdentityError.missing(piece: .ledger, path: directory.ledgerDatabase, storeID: marker.storeID)
       }
@@ -74,23 +129,31 @@ public enum StoreIdentity {
   /// After the databases are open: checks their ids against the plan and, when `mayWrite`,
   /// creates or adopts the identity. Returns the store id (`nil` only for an unstamped store
   /// opened read-only).
+  ///
+  /// A schema on a PostgreSQL server may be named by any data directory, so a new store there
+  /// never adopts pieces that already carry an id: they belong to another data directory.
   public static func settle(
-    _ plan: Plan, directory: DataDirectory, ledger: any StoreStamped, index: any StoreStamped,
-    ledgerHasBatches: () throws -> Bool, mayWrite: Bool, newID: () -> String
+    _ plan: Plan, directory: DataDirectory, backend: Backend = .sqlite, ledger: any StoreStamped,
+    index: any StoreStamped, ledgerHasBatches: () throws -> Bool, mayWrite: Bool, newID: () -> String
   ) throws -> String? {
     let ledgerID = try ledger.storeID()
     let indexID = try index.storeID()
     switch plan {
     case .existing(let marker):
-      try expect(ledgerID, marker.storeID, piece: .ledger, path: directory.ledgerDatabase)
-      try expect(indexID, marker.storeID, piece: .index, path: directory.indexDatabase)
+      try expect(ledgerID, marker.storeID, piece: .ledger, path: backend.ledgerPlace(directory))
+      try expect(indexID, marker.storeID, piece: .index, path: backend.indexPlace(directory))
       return marker.storeID
     case .create, .unmarked:
       if let ledgerID, let indexID, ledgerID != indexID {
         throw StoreIdentityError.foreign(
-          piece: .index, path: directory.indexDatabase, found: indexID, expected: ledgerID)
+          piece: .index, path: backend.indexPlace(directory), found: indexID, expected: ledgerID)
       }
       let existing = ledgerID ?? indexID
+      if case .postgres(let place) = backend {
+        return try settleNewPostgresStore(
+          existing: existing, place: place, directory: directory, ledger: ledger, index: index, mayWrite: mayWrite,
+          newID: newID)
+      }
       if existing != nil, try ledgerHasBatches() {
         // Stamped pieces with history but no marker: the marker was removed.
         throw StoreIdentityError.markerMissing(path: markerPath(directory), storeID: existing ?? "")
@@ -99,9 +162,39 @@ public enum StoreIdentity {
       let id = existing ?? newID()
       try ledger.stamp(storeID: id)
       try index.stamp(storeID: id)
-      try writeMarker(Marker(storeID: id, format: formatVersion), directory)
+      try writeMarker(Marker(storeID: id, format: formatVersion, backend: backend.markerName), directory)
       return id
     }
+  }
+
+  /// The name of the claim a data directory writes before it stamps a new store's pieces in
+  /// PostgreSQL, removed once the marker is written.
+  public static let claimName = "store.creating.json"
+
+  /// A new store in PostgreSQL: the data directory first claims an id in `store.creating.json`,
+  /// then stamps the ledger and the index, then writes the marker and drops the claim. After a
+  /// crash anywhere in between, only the directory holding the claim adopts the stamped pieces;
+  /// pieces stamped with any other id belong to another data directory and are refused.
+  private static func settleNewPostgresStore(
+    existing: String?, place: String, directory: DataDirectory, ledger: any StoreStamped, index: any StoreStamped,
+    mayWrite: Bool, newID: () -> String
+  ) throws -> String? {
+    let claimPath = directory.root + "/" + claimName
+    let claimed = try FileSystem.exists(claimPath) ? readMarkerFile(claimPath).storeID : nil
+    if let existing, existing != claimed {
+      throw StoreIdentityError.claimedDatabase(place: place, storeID: existing, root: directory.root)
+    }
+    guard mayWrite else { return existing }
+    let id = claimed ?? newID()
+    let marker = Marker(storeID: id, format: formatVersion, backend: Backend.postgres(place: place).markerName)
+    if claimed == nil {
+      try FileSystem.writeAtomically(Array((try JSONOutput.line(marker) + "\n").utf8), to: claimPath)
+    }
+    try ledger.stamp(storeID: id)
+    try index.stamp(storeID: id)
+    try writeMarker(marker, directory)
+    try FileSystem.remove(claimPath)
+    return id
   }
 
   private static func expect(_ found: String?, _ expected: String, piece: StoreIdentityError.Piece, path: String)
@@ -119,6 +212,10 @@ public enum StoreIdentity {
   public static func readMarker(_ directory: DataDirectory) throws -> Marker? {
     let path = markerPath(directory)
     guard FileSystem.exists(path) else { return nil }
+    return try readMarkerFile(path)
+  }
+
+  private static func readMarkerFile(_ path: String) throws -> Marker {
     let text = try FileSystem.readText(path)
     do {
       return try JSONOutput.decode(Marker.self, from: text)
@@ -158,6 +255,11 @@ public enum StoreIdentityError: Error, Sendable, Equatable, CustomStringConverti
   case unreadableMarker(path: String, detail: String)
   case newerFormat(path: String, found: Int)
   case evidenceWithoutStore(root: String, archivedFiles: Int)
+  /// The marker says the databases live in `recorded`; the command was asked to use `asked`.
+  case otherBackend(path: String, storeID: String, recorded: String, asked: String)
+  /// A data directory without a marker was pointed at a PostgreSQL schema that holds store
+  /// `storeID` (another data directory's, or one whose creation was interrupted).
+  case claimedDatabase(place: String, storeID: String, root: String)
 
   public var failureKind: FailureKind { .corruptData }
 
@@ -182,6 +284,16 @@ public enum StoreIdentityError: Error, Sendable, Equatable, CustomStringConverti
     case .newerFormat(let path, let found):
       "the store marker \(path) says layout version \(found); this ledgerline reads up to "
         + "\(StoreIdentity.formatVersion) — upgrade ledgerline"
+    case .otherBackend(let path, let storeID, let recorded, let asked):
+      recorded == "postgres"
+        ? "store \(storeID) (marker \(path)) keeps its workflow ledger and key index in PostgreSQL; pass "
+          + "--postgres URL (or set LEDGERLINE_POSTGRES) with the URL its engine uses"
+        : "store \(storeID) (marker \(path)) keeps its workflow ledger and key index in \(recorded), not in "
+          + "\(asked); open it without --postgres (and without LEDGERLINE_POSTGRES)"
+    case .claimedDatabase(let place, let storeID, let root):
+      "\(place) already holds store \(storeID), but \(root) has no store marker (nor a claim on that id): "
+        + "that schema belongs to another data directory, and two data directories must never share one — name "
+        + "another schema (`?schema=NAME` in the URL), or open the data directory of store \(storeID)"
     case .evidenceWithoutStore(let root, let count):
       "\(root) has \(count) registered input file\(count == 1 ? "" : "s") in archive/ but no workflow "
         + "ledger, no key index and no store marker; a new, empty store would ignore that history — "

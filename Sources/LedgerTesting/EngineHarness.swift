@@ -15,9 +15,16 @@ public final class EngineHarness {
     /// An `InMemoryWorkflowLedger` and an `InMemoryKeyIndex` that live as long as the harness:
     /// they survive `close()` and a change of faults, as the files do. No engine lock is taken.
     case inMemory
+    /// A fresh schema on the server of `LEDGERLINE_TEST_POSTGRES` (``PostgresTestServer``), opened
+    /// by a `Workspace` in `.engine` mode with `--postgres`'s wiring; dropped with the harness.
+    case postgres
 
     /// The backend's name in test output.
     public var description: String { rawValue }
+
+    /// The storages an engine test runs on: PostgreSQL when a server is configured (or in CI,
+    /// where a missing server fails); otherwise its skip is printed (``PostgresTestServer``).
+    public static let available: [Storage] = [.sqlite, .inMemory] + (PostgresTestServer.casesRun ? [.postgres] : [])
   }
 
   /// The data directory (inbox, archive, parts, rejects, …; the SQLite files when `.sqlite`).
@@ -30,6 +37,8 @@ public final class EngineHarness {
   public private(set) var workspace: Workspace?
   /// The in-memory ports of the `.inMemory` storage.
   private let doubles: (ledger: InMemoryWorkflowLedger, keyIndex: InMemoryKeyIndex)?
+  /// Where the ledger and the index live for `.sqlite` and `.postgres`.
+  public let backend: StoreBackend
   /// The context over `doubles` while it is open.
   private var inMemoryContext: EngineContext?
 
@@ -40,6 +49,7 @@ public final class EngineHarness {
     self.storage = storage
     ownsRoot = true
     doubles = storage == .inMemory ? (InMemoryWorkflowLedger(), InMemoryKeyIndex()) : nil
+    backend = try Self.backend(for: storage)
   }
 
   /// A harness over the data directory `root`, which outlives it (the caller removes it).
@@ -49,12 +59,23 @@ public final class EngineHarness {
     self.storage = storage
     ownsRoot = false
     doubles = storage == .inMemory ? (InMemoryWorkflowLedger(), InMemoryKeyIndex()) : nil
+    backend = try Self.backend(for: storage)
+  }
+
+  /// A fresh schema for `.postgres`, SQLite files otherwise.
+  private static func backend(for storage: Storage) throws -> StoreBackend {
+    guard storage == .postgres else { return .sqlite }
+    return .postgres(try PostgresTestServer.location(schema: PostgresTestServer.freshSchemaName()))
   }
 
   /// Whether `deinit` removes the data directory.
   private let ownsRoot: Bool
 
-  deinit { if ownsRoot { try? FileManager.default.removeItem(atPath: root) } }
+  deinit {
+    workspace = nil
+    if case .postgres(let location) = backend { PostgresTestServer.drop(location) }
+    if ownsRoot { try? FileManager.default.removeItem(atPath: root) }
+  }
 
   /// The paths of the data directory.
   public var paths: EnginePaths { EnginePaths(root: root) }
@@ -88,7 +109,7 @@ public final class EngineHarness {
     }
     if workspace == nil || workspace?.context.faults != faults {
       workspace = nil
-      workspace = try Workspace(root: root, mode: .engine, faults: faults, clock: clock)
+      workspace = try Workspace(root: root, mode: .engine, backend: backend, faults: faults, clock: clock)
     }
     guard let workspace else { throw HarnessError.noWorkspace }
     return workspace.context

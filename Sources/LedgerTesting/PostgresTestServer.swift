@@ -55,10 +55,33 @@ public enum PostgresTestServer {
   /// A new schema name no other test uses, dropped (with everything in it) when `directory` is
   /// removed.
   public static func scratchSchema(removedWith directory: TemporaryDirectory) throws -> PostgresLocation {
-    let name = "ledgerline_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-    let location = try location(schema: name)
+    let location = try location(schema: freshSchemaName())
     directory.onRemoval { drop(location) }
     return location
+  }
+
+  /// The configured server's URL naming `schema` (for `--postgres` / `LEDGERLINE_POSTGRES`).
+  public static func url(schema: String) throws -> String {
+    guard let url else { throw Missing() }
+    return url + (url.contains("?") ? "&" : "?") + "schema=" + schema
+  }
+
+  /// Drops the schema `name` on the configured server, and everything in it (see ``drop(_:)``).
+  public static func drop(schema name: String) {
+    do { drop(try location(schema: name)) } catch { print("could not drop the test schema \(name): \(error)") }
+  }
+
+  /// Whether the schema `name` exists on the configured server.
+  public static func schemaExists(_ name: String) throws -> Bool {
+    let admin = try PGDatabase(try location(schema: "public"))
+    return try admin.withSession { session in
+      try session.scalarInt64("SELECT count(*) FROM pg_namespace WHERE nspname = $1", [.text(name)]) == 1
+    }
+  }
+
+  /// A schema name no other test uses.
+  public static func freshSchemaName() -> String {
+    "ledgerline_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
   }
 
   /// Drops `location`'s schema and everything in it (a failure is printed, not thrown: it only

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerBench
 import LedgerEngine
+import LedgerOperations
 
 /// `ledgerline bench`: the benchmark of SPEC §8.
 struct BenchCommand: ParsableCommand {
@@ -24,7 +25,10 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Scratch directory for the generated data directories.") var workDir: String?
   @Flag(help: "Keep the scratch directory.") var keep = false
   @Flag(help: "Print the report as JSON.") var json = false
-  @Option(help: "Only these scenarios, comma-separated (1 batch-vs-transactional … 6 corrections, 7 one big file).")
+  @Option(
+    help:
+      "Only these scenarios, comma-separated (1 batch-vs-transactional … 6 corrections, 7 one big file, 8 PostgreSQL vs SQLite)."
+  )
   var scenarios: String?
   @Option(help: "Events applied both ways in scenario 1.") var transactionalEvents: Int?
   @Option(help: "Artifacts in the large state (scenarios 2-4).") var state: Int?
@@ -42,6 +46,11 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Skip the compaction pass after the end-to-end batch (it reads every artifact).")
   var noCompaction = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Scenario 8's PostgreSQL server (default: $LEDGERLINE_POSTGRES; without one, scenario 8 is skipped). A scratch schema is created and dropped.",
+      valueName: "url"))
+  var postgres: String?
   @Option(help: .hidden) var childEndToEnd: String?
   @Option(help: .hidden) var childOutput: String?
   @Option(help: .hidden) var childCompaction: String?
@@ -96,12 +105,17 @@ struct BenchCommand: ParsableCommand {
     options.bigFileEvents = bigFileEvents ?? options.bigFileEvents
     options.bigFileZipf = bigFileZipf ?? options.bigFileZipf
     options.duckDBPeer = duckdbPeer
+    options.postgres =
+      postgres
+      ?? ProcessInfo.processInfo.environment[StoreBackend.environmentVariable].flatMap {
+        $0.isEmpty ? nil : $0
+      }
     options.measureCompaction = !noCompaction
     if let scenarios {
       let numbers = scenarios.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-      guard !numbers.isEmpty, numbers.allSatisfy({ $0.map { (1...7).contains($0) } ?? false }) else {
+      guard !numbers.isEmpty, numbers.allSatisfy({ $0.map { (1...8).contains($0) } ?? false }) else {
         throw ValidationError(
-          "invalid --scenarios \"\(scenarios)\": expected numbers 1 to 7, comma-separated, e.g. 1,4")
+          "invalid --scenarios \"\(scenarios)\": expected numbers 1 to 8, comma-separated, e.g. 1,4")
       }
       options.scenarios = Set(numbers.compactMap { $0 })
     }

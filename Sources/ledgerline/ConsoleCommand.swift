@@ -58,20 +58,22 @@ struct ConsoleCommand: ParsableCommand {
 
   func run() throws {
     if readOnly {
-      let workspace = try Workspace(root: options.data, mode: .reader)
+      let workspace = try options.workspace(.reader)
       let backend = EngineConsoleBackend(reader: workspace.context, engine: nil, actions: nil)
       defer { backend.close() }
       try ConsoleApp.run(backend: backend, options: flags.options(readOnly: true))
       return
     }
-    let workspace = try Workspace(root: options.data, mode: .engine, faults: try FaultOptions.parse(nil))
-    try ConsoleSession(context: workspace.context, flags: flags).run()
+    let workspace = try options.workspace(.engine, faults: try FaultOptions.parse(nil))
+    try ConsoleSession(context: workspace.context, backend: workspace.backend, flags: flags).run()
   }
 }
 
 /// An engine on its own threads with the console in front of it.
 struct ConsoleSession {
   let context: EngineContext
+  /// Where the store's ledger and index live (the console's reader opens the same).
+  let backend: StoreBackend
   let flags: ConsoleFlags
   var beforeExit: () -> Void = {}
 
@@ -83,7 +85,7 @@ struct ConsoleSession {
       finished.signal()
     }
     // The console reads through its own read-only connections, never the engine's writer.
-    let reader = try Workspace(root: context.paths.root, mode: .reader, clock: context.clock)
+    let reader = try Workspace(root: context.paths.root, mode: .reader, backend: backend, clock: context.clock)
     let actions = OperatorActions(
       context: context, auditLog: FileAuditLog(path: context.paths.auditLog),
       osUser: FileAuditLog.currentOSUser(), via: "console")

@@ -33,7 +33,7 @@ struct CorrectCommand: ParsableCommand {
   }
 
   func run() throws {
-    let workspace = try Workspace(root: options.data, mode: .operatorAction)
+    let workspace = try options.workspace(.operatorAction)
     let context = workspace.context
     let actions = OperatorActions(
       context: context, auditLog: FileAuditLog(path: context.paths.auditLog),

@@ -21,6 +21,12 @@ struct DemoCommand: ParsableCommand {
 
   @Option(name: .long, help: "The data directory (default: a fresh one under the temp dir).")
   var data: String?
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Keep the workflow ledger and the key index in PostgreSQL, in a schema no other data directory uses (default: $LEDGERLINE_POSTGRES, else SQLite).",
+      valueName: "url"))
+  var postgres: String?
   @OptionGroup var flags: ConsoleFlags
   @Flag(help: "Run without a terminal: print a status line every interval.") var headless = false
   @Option(help: "Stop after this many seconds (0: until q or Ctrl-C).") var seconds = 0
@@ -32,7 +38,8 @@ struct DemoCommand: ParsableCommand {
   func run() throws {
     let root = try data ?? Self.freshDirectory()
     let faults = injectFaults == "none" ? FaultInjector.none : try FaultOptions.parse(injectFaults)
-    let workspace = try Workspace(root: root, mode: .engine, faults: faults)
+    let workspace = try Workspace(
+      root: root, mode: .engine, backend: try StoreBackend.chosen(flag: postgres), faults: faults)
     print("ledgerline demo: data directory \(TerminalText.escaped(root))")
     let generator = LiveGenerator(
       inbox: workspace.context.paths.inbox, eventsPerSource: events, batchSeconds: Int64(max(1, interval)))
@@ -50,7 +57,7 @@ struct DemoCommand: ParsableCommand {
       try runHeadless(workspace.context, deadline: deadline)
     } else {
       try ConsoleSession(
-        context: workspace.context, flags: flags,
+        context: workspace.context, backend: workspace.backend, flags: flags,
         beforeExit: {
           let shown = TerminalText.escaped(root)
           print("ledgerline demo: data directory \(shown) (inspect with `ledgerline status --data \(shown)`)")

@@ -12,7 +12,7 @@ struct ExportCommand: ParsableCommand {
   @Flag(help: "Print JSON (the default; accepted for symmetry).") var json = false
 
   func run() throws {
-    let workspace = try Workspace(root: options.data, mode: .reader)
+    let workspace = try options.workspace(.reader)
     try ArtifactQuery(context: workspace.context).forEach(withLines: lines) { view in
       print(try ArtifactRendering.json(view, withLines: lines))
     }

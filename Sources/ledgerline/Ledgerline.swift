@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import LedgerEngine
+import LedgerOperations
 import LedgerSystem
 
 /// `ledgerline`: a financial subledger kept reconciled by stateful batch processing.
@@ -53,10 +55,27 @@ struct Ledgerline: ParsableCommand {
   }
 }
 
-/// `--data DIR`, shared by every command.
+/// `--data DIR` and `--postgres URL`, shared by every command that opens a store.
 struct DataOptions: ParsableArguments {
   @Option(name: .long, help: "The data directory.")
   var data: String = "./ledgerline-data"
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Keep the workflow ledger and the key index in PostgreSQL (default: $LEDGERLINE_POSTGRES, else SQLite files in the data directory).",
+      discussion:
+        "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME]; inbox, archive, rejects and part files stay in --data.",
+      valueName: "url"))
+  var postgres: String?
+
+  /// Where the ledger and the index live: `--postgres`, else `LEDGERLINE_POSTGRES`, else SQLite.
+  func backend() throws -> StoreBackend { try StoreBackend.chosen(flag: postgres) }
+
+  /// Opens the data directory for `mode` on the chosen backend.
+  func workspace(_ mode: Workspace.Mode, faults: FaultInjector = .none) throws -> Workspace {
+    try Workspace(root: data, mode: mode, backend: try backend(), faults: faults)
+  }
 }
 
 /// Prints `error: <message>` to standard error, the message as one line escaped for the terminal

@@ -12,7 +12,7 @@ struct LookupCommand: ParsableCommand {
   @Argument(help: "The order id (artifact key).") var orderID: String
 
   func run() throws {
-    let workspace = try Workspace(root: options.data, mode: .reader)
+    let workspace = try options.workspace(.reader)
     guard let view = try ArtifactQuery(context: workspace.context).lookup(orderID) else {
       printError(
         "no artifact for order \"\(orderID)\" in \(options.data) (not yet indexed, or no accepted line has this order_id)"

@@ -31,7 +31,7 @@ struct QuarantineCommand: ParsableCommand {
   }
 
   func run() throws {
-    let workspace = try Workspace(root: options.data, mode: .operatorAction)
+    let workspace = try options.workspace(.operatorAction)
     let context = workspace.context
     let actions = OperatorActions(
       context: context, auditLog: FileAuditLog(path: context.paths.auditLog),

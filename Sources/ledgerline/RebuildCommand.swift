@@ -16,7 +16,7 @@ struct RebuildCommand: ParsableCommand {
   @OptionGroup var options: DataOptions
 
   func run() throws {
-    let report = try StoreRebuilder(root: options.data).run()
+    let report = try StoreRebuilder(root: options.data, backend: try options.backend()).run()
     print(
       "rebuilt store \(report.storeID): \(report.batches) input batch\(report.batches == 1 ? "" : "es") applied in \(report.jobsDone) job\(report.jobsDone == 1 ? "" : "s"); the previous pieces are in \(report.backup)"
     )

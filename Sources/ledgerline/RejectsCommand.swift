@@ -13,7 +13,7 @@ struct RejectsCommand: ParsableCommand {
   @Flag(help: "Print JSON Lines.") var json = false
 
   func run() throws {
-    let workspace = try Workspace(root: options.data, mode: .reader)
+    let workspace = try options.workspace(.reader)
     for line in try RejectsReader(paths: workspace.context.paths).lines(batch: batch) {
       print(json ? line.json : line.text)
     }

@@ -10,7 +10,7 @@ struct RetryCommand: ParsableCommand {
   @Argument(help: "The batch number (see `ledgerline status`).") var batch: UInt64
 
   func run() throws {
-    let workspace = try Workspace(root: options.data, mode: .operatorAction)
+    let workspace = try options.workspace(.operatorAction)
     let context = workspace.context
     let actions = OperatorActions(
       context: context, auditLog: FileAuditLog(path: context.paths.auditLog),

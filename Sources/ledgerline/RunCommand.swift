@@ -55,7 +55,7 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let faults = try FaultOptions.parse(injectFaults)
-    let workspace = try Workspace(root: options.data, mode: .engine, faults: faults)
+    let workspace = try options.workspace(.engine, faults: faults)
     var engineOptions = EngineOptions()
     engineOptions.pipelined = !serial
     engineOptions.backlog.maxInputs = max(1, maxGroup)

@@ -12,7 +12,7 @@ struct StatusCommand: ParsableCommand {
   @Option(help: "How many recent batches to show.") var limit = 50
 
   func run() throws {
-    let workspace = try Workspace(root: options.data, mode: .reader)
+    let workspace = try options.workspace(.reader)
     let report = try StatusReport.build(workspace.context, jobLimit: limit)
     print(json ? try report.json() : report.text(), terminator: json ? "\n" : "")
   }

@@ -17,7 +17,7 @@ struct VerifyCommand: ParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() throws {
-    let workspace = try Workspace(root: options.data, mode: .reader)
+    let workspace = try options.workspace(.reader)
     let report = try StoreVerifier(context: workspace.context).run()
     print(json ? try report.json() : report.text(), terminator: json ? "\n" : "")
     if !report.isWhole { throw ExitCode(1) }

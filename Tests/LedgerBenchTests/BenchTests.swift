@@ -69,6 +69,31 @@ import Testing
 
   /// Scenario 7 at a tiny size, in-process: every figure, the engine's line counts equal to what
   /// the generator wrote, and DuckDB either measured side by side or skipped with a reason.
+  @Test(.enabled(if: PostgresTestServer.casesRun, Comment(rawValue: PostgresTestServer.skipComment)))
+  func postgresScenarioComparesBothStoresInOneRunAndDropsItsSchema() throws {
+    let scratch = Scratch()
+    var options = Self.tinyOptions(scratch.path, scenarios: [8])
+    options.postgres = try PostgresTestServer.url(schema: "public")
+    let report = try BenchRunner(options: options).run()
+    let e2e = try #require(report.figure(8, "end-to-end on PostgreSQL"))
+    #expect(e2e.value > 0 && (e2e.baseline ?? 0) > 0 && e2e.baselineName == "SQLite, same run")
+    let p99 = try #require(report.figure(8, "lookup p99 through PostgreSQL"))
+    #expect(p99.target == "≤ 5 ms" && p99.met != nil)
+    #expect(report.figure(8, "lookup p99 through SQLite") != nil)
+    // The scratch schema is gone.
+    let leftover = "ledgerline_bench_\(getpid())_\(options.seed)"
+    #expect(!(try PostgresTestServer.schemaExists(leftover)))
+  }
+
+  @Test func postgresScenarioWithoutAServerIsSkippedWithAReason() throws {
+    let scratch = Scratch()
+    var options = Self.tinyOptions(scratch.path, scenarios: [8])
+    options.postgres = nil
+    let report = try BenchRunner(options: options).run()
+    #expect(report.figures.isEmpty)
+    #expect(report.notes.contains { $0.hasPrefix("scenario 8 (the PostgreSQL store against SQLite) not run") })
+  }
+
   @Test func bigFileScenarioReportsItsFiguresCountsAndThePeer() throws {
     let scratch = Scratch()
     let options = Self.tinyOptions(scratch.path, scenarios: [7])
@@ -293,7 +318,7 @@ import Testing
     #expect(BenchOptions(scale: .full, workDirectory: "/tmp/x").batchKeys == 1_000_000)
     let full = BenchOptions(scale: .full, workDirectory: "/tmp/x")
     #expect((full.bigFileState, full.bigFileEvents) == (1_000_000, 2_000_000))
-    #expect(full.scenarios == Set(1...7))
+    #expect(full.scenarios == Set(1...8))
   }
 
   @Test func keyedBatchTouchesEveryKeyTwiceInScatteredOrder() throws {

@@ -9,8 +9,9 @@ import Testing
 /// A compaction pass copies at most its budget of live bytes; the rest waits for later passes,
 /// and every lookup stays right throughout.
 @Suite struct CompactionBudgetTests {
-  @Test func aTinyBudgetRewritesOneSparsePartPerPassAndConvergesToTheSameExport() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func aTinyBudgetRewritesOneSparsePartPerPassAndConvergesToTheSameExport(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try CompactionTests.churn(h)
     try h.runUntilIdle(maxInputsPerJob: 1)
     let before = try CompactionTests.export(h)

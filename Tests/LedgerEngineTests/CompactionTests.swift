@@ -33,8 +33,9 @@ import Testing
     return out
   }
 
-  @Test func reclaimsSupersededPartsAndEveryLookupStaysRight() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func reclaimsSupersededPartsAndEveryLookupStaysRight(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try Self.churn(h)
     try h.runUntilIdle(maxInputsPerJob: 1)
     let before = try Self.export(h)
@@ -57,8 +58,9 @@ import Testing
     #expect(try status.json().contains(#""total_bytes":\#(report.totalBytesAfter)"#))
   }
 
-  @Test func artifactsKeepGrowingCorrectlyAfterACompaction() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func artifactsKeepGrowingCorrectlyAfterACompaction(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try Self.churn(h, batches: 6)
     try h.runUntilIdle(maxInputsPerJob: 1)
     _ = try h.engine().compactIfQuiescent()
@@ -76,8 +78,9 @@ import Testing
 
   /// Automatic passes run only when they pay: the garbage recorded when new versions were
   /// published makes some part dead or sparse. A pass never runs to reclaim nothing.
-  @Test func automaticPassesRunOnlyWhenTheyReclaimSomething() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func automaticPassesRunOnlyWhenTheyReclaimSomething(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try Self.churn(h, batches: 4)
     try h.runUntilIdle(maxInputsPerJob: 1)
     var options = EngineOptions()

@@ -10,7 +10,7 @@ import Testing
 /// Housekeeping after a stage (deleting intermediate parts, compaction) never runs inside the
 /// stage's failure path: when it throws, the job stays done and the feed says what happened.
 @Suite struct HousekeepingFailureTests {
-  @Test(arguments: [EngineHarness.Storage.sqlite, .inMemory])
+  @Test(arguments: EngineHarness.Storage.available)
   func aJobStaysDoneWhenHousekeepingAfterItThrows(storage: EngineHarness.Storage) throws {
     let h = try EngineHarness(storage: storage)
     try h.deliver(

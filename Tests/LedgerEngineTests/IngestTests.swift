@@ -11,8 +11,9 @@ import Testing
   static let first = "20261127T100000Z_20261127T101500Z.jsonl"
   static let second = "20261127T101500Z_20261127T103000Z.jsonl"
 
-  @Test func registersArchivesAndAppliesAFile() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func registersArchivesAndAppliesAFile(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try h.deliver(source: "web", name: Self.first, lines: [eventLine(id: "e1", order: "o1", amount: "12.50")])
     try h.runUntilIdle()
     #expect(!FileManager.default.fileExists(atPath: "\(h.root)/inbox/web/\(Self.first)"))
@@ -42,8 +43,9 @@ import Testing
     #expect(refusals.first?.reason.contains(expectedFragment) == true, "\(refusals.first?.reason ?? "")")
   }
 
-  @Test func refusesAnIntervalOverlappingARegisteredOne() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func refusesAnIntervalOverlappingARegisteredOne(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try h.deliver(source: "web", name: Self.first, lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
     try h.runUntilIdle()
     let overlapping = "20261127T101000Z_20261127T102000Z.jsonl"
@@ -55,8 +57,9 @@ import Testing
     #expect(try h.artifacts()["o1"]?.summary.totals[.usd]?.balance == 100)
   }
 
-  @Test func overlapIsPerSource() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func overlapIsPerSource(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try h.deliver(source: "web", name: Self.first, lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
     try h.deliver(source: "shop", name: Self.first, lines: [eventLine(id: "e2", order: "o1", amount: "2.00")])
     try h.runUntilIdle()
@@ -64,8 +67,9 @@ import Testing
     #expect(try h.artifacts()["o1"]?.summary.totals[.usd]?.balance == 300)
   }
 
-  @Test func redeliveringAFileNeverDoubleCounts() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func redeliveringAFileNeverDoubleCounts(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     let lines = [eventLine(id: "e1", order: "o1", amount: "10.00"), eventLine(id: "e2", order: "o1", amount: "-4.00")]
     try h.deliver(source: "web", name: Self.first, lines: lines)
     try h.runUntilIdle()
@@ -87,8 +91,9 @@ import Testing
     #expect(jobs.last?.counts.duplicates == 2)
   }
 
-  @Test func neverReadsInProgressNames() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func neverReadsInProgressNames(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try h.deliver(source: "web", name: ".\(Self.first)", lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
     try h.deliver(source: "web", name: "\(Self.first).tmp", lines: [eventLine(id: "e2", order: "o1", amount: "1.00")])
     try h.runUntilIdle()
@@ -97,16 +102,18 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: "\(h.root)/inbox/web/.\(Self.first)"))
   }
 
-  @Test func refusesAnInvalidSourceDirectory() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func refusesAnInvalidSourceDirectory(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try h.deliver(source: "Web_Store", name: Self.first, lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
     try h.runUntilIdle()
     let refusal = try #require(try h.context().ledger.refusals(limit: 10).first)
     #expect(refusal.reason.contains("Web_Store"))
   }
 
-  @Test func rejectedLinesAreListedWithFileLineAndReasonAndNeverCount() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func rejectedLinesAreListedWithFileLineAndReasonAndNeverCount(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try h.deliver(
       source: "web", name: Self.first,
       lines: [
@@ -126,8 +133,9 @@ import Testing
     #expect(try status.json().contains(#""rejects":1"#))
   }
 
-  @Test func seedTwoColumnCSVIngestsAsItIs() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func seedTwoColumnCSVIngestsAsItIs(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     let name = "20261127T100000Z_20261127T101500Z.csv"
     try h.deliver(source: "seed", name: name, bytes: Array("order_id,amount\nA1,10.00\nA2,-3.5\nA1,2\n".utf8))
     try h.runUntilIdle()
@@ -143,7 +151,7 @@ import Testing
 /// Idempotency compares ids by bytes wherever the ids are kept: inline in a small artifact's
 /// summary, or in the key index for a large one, the same input gives the same lines.
 @Suite struct ExactIDIngestTests {
-  @Test(arguments: [EngineHarness.Storage.sqlite, .inMemory], [0, 1_100])
+  @Test(arguments: EngineHarness.Storage.available, [0, 1_100])
   func canonicallyEquivalentIdsInLaterBatchesAreTwoLines(storage: EngineHarness.Storage, earlier: Int) throws {
     let h = try EngineHarness(storage: storage)
     let name = { (minute: Int) in RetryAndPipelineTests.name(minute) }

@@ -131,7 +131,7 @@ import Testing
     expected[order] = artifact
   }
 
-  @Test(arguments: [EngineHarness.Storage.sqlite, .inMemory], scenarios)
+  @Test(arguments: EngineHarness.Storage.available, scenarios)
   func engineEqualsPlainFold(storage: EngineHarness.Storage, scenario: Scenario) throws {
     let harness = try EngineHarness(storage: storage)
     let (expected, bad) = try Self.workload(seed: scenario.seed, harness: harness)

@@ -44,8 +44,9 @@ import Testing
     #expect(capped.decision(afterFailedAttempt: 10, random: 0.3) == .retry(after: .seconds(5)))
   }
 
-  @Test func permanentFailureWaitsForAnOperatorThenRetrySucceeds() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func permanentFailureWaitsForAnOperatorThenRetrySucceeds(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "5.00")])
     let faults = try FaultInjector.parse("process:job=1:permanent").get()
     let report = try h.runUntilIdle(faults: faults)
@@ -73,8 +74,9 @@ import Testing
     }
   }
 
-  @Test func retryOfABatchThatIsNotFailedIsRefused() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func retryOfABatchThatIsNotFailedIsRefused(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "5.00")])
     try h.runUntilIdle()
     #expect(try h.context().ledger.retry(job: 1, at: h.clock.nowMillis()) == false)
@@ -82,8 +84,9 @@ import Testing
 
   /// The indexer of batch 1 is held until batch 2 has been processed: batch 2 prefetched before
   /// batch 1 was indexed, so only the in-flight overlay can give it batch 1's update.
-  @Test func noUpdateIsLostWhenIndexingLags() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func noUpdateIsLostWhenIndexingLags(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "hot", amount: "1.00")])
     try h.deliver(source: "web", name: Self.name(1), lines: [eventLine(id: "e2", order: "hot", amount: "2.00")])
     try h.deliver(
@@ -142,8 +145,9 @@ import Testing
     #expect(Watermark.compute([]).completeThrough == nil)
   }
 
-  @Test func statusShowsWatermarkAndGapPerSource() throws {
-    let h = try EngineHarness(storage: .inMemory)
+  @Test(arguments: EngineHarness.Storage.available)
+  func statusShowsWatermarkAndGapPerSource(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
     try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
     try h.deliver(source: "web", name: Self.name(2), lines: [eventLine(id: "e2", order: "o1", amount: "1.00")])
     try h.runUntilIdle()
@@ -169,7 +173,7 @@ import Testing
 /// decomposed) never share an artifact, even while the first is in flight (indexed late) when
 /// the second is processed.
 @Suite struct ExactOrderIDTests {
-  @Test(arguments: [EngineHarness.Storage.sqlite, .inMemory])
+  @Test(arguments: EngineHarness.Storage.available)
   func canonicallyEquivalentOrderIdsAreTwoArtifacts(storage: EngineHarness.Storage) throws {
     let h = try EngineHarness(storage: storage)
     let precomposed = "o-\u{E9}"

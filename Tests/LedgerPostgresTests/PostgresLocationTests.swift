@@ -12,6 +12,15 @@ import Testing
     #expect(defaults.port == 5432 && defaults.schema == PostgresLocation.defaultSchema)
   }
 
+  @Test func theURLMayNameTheSchemaAndAnExplicitSchemaWins() throws {
+    #expect(try PostgresLocation(url: "postgres://ann@127.0.0.1/db?schema=store_b").schema == "store_b")
+    #expect(
+      try PostgresLocation(url: "postgres://ann@127.0.0.1/db?schema=store_b", schema: "store_c").schema == "store_c")
+    #expect(throws: PostgresLocationError.badSchema("Store-B")) {
+      try PostgresLocation(url: "postgres://ann@127.0.0.1/db?schema=Store-B")
+    }
+  }
+
   @Test func aPasswordIsDecodedAndNeverShown() throws {
     let location = try PostgresLocation(url: "postgres://ann:s%40cret@127.0.0.1:5432/db")
     #expect(location.password == "s@cret")

@@ -42,6 +42,49 @@ struct PostgresMigrationTests {
     #expect(found == PostgresWorkflowLedger.schemaVersion)
   }
 
+  @Test func aReaderNeverCreatesNorMigratesAndTheServerRefusesItsWrites() throws {
+    let location = try PostgresTestServer.scratchSchema(removedWith: directory)
+    // Nothing there yet: refused, and nothing created.
+    let missing = try #require(throws: PostgresSchemaError.self) {
+      try PostgresWorkflowLedger(location: location, readOnly: true)
+    }
+    #expect(missing == .missing(piece: "workflow ledger", location: location.description))
+    #expect(throws: PostgresSchemaError.missing(piece: "key index", location: location.description)) {
+      try PostgresKeyIndex(location: location, readOnly: true)
+    }
+    let admin = try PGDatabase(try location.with(schema: "public"))
+    let schemas = try admin.withSession { session in
+      try session.scalarInt64("SELECT count(*) FROM pg_namespace WHERE nspname = $1", [.text(location.schema)])
+    }
+    #expect(schemas == 0, "a reader created the schema")
+
+    do {
+      let ledger = try PostgresWorkflowLedger(location: location)
+      _ = try PostgresKeyIndex(location: location)
+      _ = try ledger.register([Self.batch("a.jsonl")], at: 10)
+    }
+    let reader = try PostgresWorkflowLedger(location: location, readOnly: true)
+    #expect(try reader.inputBatches(source: "web").map(\.batch.name) == ["a.jsonl"])
+    let refused = try #require(throws: PGError.self) {
+      try reader.appendEvent(LedgerEvent(at: 1, kind: .info, job: nil, text: "written by a reader"))
+    }
+    #expect(refused.sqlState == "25006", "read_only_sql_transaction: \(refused)")
+
+    // A ledger older than the build (there is one version so far: check against the next).
+    let next = PostgresWorkflowLedger.schemaVersion + 1
+    let older = try #require(throws: LedgerError.self) {
+      try PGMigrations.check(
+        reader.db, piece: .ledger, supported: next, missing: { LedgerError.unknownJob(0) },
+        older: { LedgerError.olderSchema(path: location.description, found: $0, current: next) },
+        newer: { _ in LedgerError.unknownJob(0) })
+    }
+    guard case .olderSchema(_, PostgresWorkflowLedger.schemaVersion, next) = older else {
+      Issue.record("\(older)")
+      return
+    }
+    #expect(older.description.contains("run `ledgerline run --until-idle` once"))
+  }
+
   @Test func aLedgerOrAnIndexOfANewerBuildIsRefusedSayingWhatToDo() throws {
     let location = try PostgresTestServer.scratchSchema(removedWith: directory)
     do {

@@ -97,12 +97,13 @@ struct PartFileTests {
   @Test func partIsOnlyAtItsFinalNameAfterFinish() throws {
     let writer = try PartFileWriter(partsDirectory: parts, name: "a.part", bufferCapacity: 64)
     _ = try writer.append(type: .artifactSummary, payload: Array(repeating: 1, count: 100))
-    #expect(FileManager.default.fileExists(atPath: parts + "/tmp/a.part"))
+    #expect(writer.temporaryPath.hasPrefix(parts + "/tmp/a.part."))
+    #expect(FileManager.default.fileExists(atPath: writer.temporaryPath))
     #expect(!FileManager.default.fileExists(atPath: parts + "/a.part"))
     try writer.finish()
-    #expect(!FileManager.default.fileExists(atPath: parts + "/tmp/a.part"))
+    #expect(!FileManager.default.fileExists(atPath: writer.temporaryPath))
     #expect(FileManager.default.fileExists(atPath: parts + "/a.part"))
-    #expect(throws: StorageError.writerClosed(path: parts + "/tmp/a.part")) {
+    #expect(throws: StorageError.writerClosed(path: writer.temporaryPath)) {
       try writer.append(type: .lineSegment, payload: [])
     }
   }
@@ -111,8 +112,26 @@ struct PartFileTests {
     let writer = try PartFileWriter(partsDirectory: parts, name: "b.part")
     _ = try writer.append(type: .lineSegment, payload: [1])
     writer.abandon()
-    #expect(!FileManager.default.fileExists(atPath: parts + "/tmp/b.part"))
+    #expect(!FileManager.default.fileExists(atPath: writer.temporaryPath))
     #expect(!FileManager.default.fileExists(atPath: parts + "/b.part"))
+  }
+
+  /// A stalled attempt and the attempt that replaced it write the same part name: the stalled
+  /// one's late writes never reach the published part, and its `finish()` is refused.
+  @Test func twoWritersOfOneNameNeverShareAFile() throws {
+    let stalled = try PartFileWriter(partsDirectory: parts, name: "d.part", bufferCapacity: 16)
+    _ = try stalled.append(type: .lineSegment, payload: Array(repeating: 7, count: 40))
+    let replacing = try PartFileWriter(partsDirectory: parts, name: "d.part", bufferCapacity: 16)
+    #expect(replacing.temporaryPath != stalled.temporaryPath)
+    _ = try replacing.append(type: .lineSegment, payload: [1])
+    try replacing.finish()
+    _ = try stalled.append(type: .lineSegment, payload: Array(repeating: 9, count: 40))
+    #expect(throws: StorageError.partAlreadyExists(path: parts + "/d.part")) { try stalled.finish() }
+    let published = try FileSystem.readAll(parts + "/d.part")
+    #expect(published.count == 17)
+    #expect(
+      try PartFileReader(partsDirectory: parts).read(ArtifactLocation(part: "d.part", offset: 0, length: 17)).payload
+        == [1])
   }
 
   @Test func publishedPartIsNeverOverwritten() throws {

@@ -69,6 +69,7 @@ extension CLISuite {
       let record = records[1]
       #expect(try record.string("action") == "correction")
       #expect(try record.string("os_user") == Self.osUser)
+      #expect(try record.string("host") == ProcessInfo.processInfo.hostName)
       let details = try record.child("details")
       #expect(try details.string("order_id") == Self.order)
       #expect(try details.string("amount") == "-1.25")

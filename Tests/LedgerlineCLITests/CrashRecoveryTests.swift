@@ -35,14 +35,16 @@ extension CLISuite {
       var completing: CLIResult
     }
 
-    @Test(arguments: Scenario.allCases)
-    func killNineAtRandomInstantsThenRestartMatchesUninterruptedRun(_ scenario: Scenario) throws {
-      try runCampaign(.crashOneJob, jobs: 1, scenario)
+    @Test(arguments: CLIStore.available, Scenario.allCases)
+    func killNineAtRandomInstantsThenRestartMatchesUninterruptedRun(_ store: CLIStore, _ scenario: Scenario) throws {
+      try runCampaign(.crashOneJob, jobs: 1, scenario, store: store)
     }
 
-    @Test(arguments: Scenario.allCases)
-    func killNineWhileTwoJobsOverlapThenRestartMatchesUninterruptedRun(_ scenario: Scenario) throws {
-      try runCampaign(.crashTwoJobs, jobs: 2, scenario)
+    @Test(arguments: CLIStore.available, Scenario.allCases)
+    func killNineWhileTwoJobsOverlapThenRestartMatchesUninterruptedRun(_ store: CLIStore, _ scenario: Scenario)
+      throws
+    {
+      try runCampaign(.crashTwoJobs, jobs: 2, scenario, store: store)
     }
 
     /// Two inputs per job, every input decoded in 4 KiB ranges (a split reduce on every file), a
@@ -52,17 +54,22 @@ extension CLISuite {
       "--max-group", "2", "--decode-range-bytes", "4096", "--compact-every", "1", "--compaction-min-bytes", "0",
     ]
 
-    @Test(arguments: Scenario.allCases)
-    func killNineDuringSplitReducePartitionIndexAndCompactionThenRestartMatches(_ scenario: Scenario) throws {
-      try runCampaign(.crashChurn, jobs: 8, scenario, arguments: Self.splitAndCompact)
+    @Test(arguments: CLIStore.available, Scenario.allCases)
+    func killNineDuringSplitReducePartitionIndexAndCompactionThenRestartMatches(
+      _ store: CLIStore, _ scenario: Scenario
+    ) throws {
+      try runCampaign(.crashChurn, jobs: 8, scenario, store: store, arguments: Self.splitAndCompact)
     }
 
     /// The reference run, then kill campaigns in fresh data directories until enough kills
     /// landed; every directory is run to completion and compared with the reference.
-    private func runCampaign(_ workload: Workload, jobs: Int, _ scenario: Scenario, arguments: [String] = [])
-      throws
-    {
-      let scratch = try ScratchDirectory("crash-\(jobs)-\(scenario.rawValue)\(arguments.isEmpty ? "" : "-split")")
+    /// The reference always runs on SQLite: a crashed PostgreSQL store must end as the embedded
+    /// default would.
+    private func runCampaign(
+      _ workload: Workload, jobs: Int, _ scenario: Scenario, store: CLIStore, arguments: [String] = []
+    ) throws {
+      let scratch = try ScratchDirectory(
+        "crash-\(jobs)-\(scenario.rawValue)-\(store.rawValue)\(arguments.isEmpty ? "" : "-split")")
       let binary = scratch.binary
       let generated = "\(scratch.path)/generated"
       let report = try workload.generate(into: generated, with: binary)
@@ -80,22 +87,38 @@ extension CLISuite {
         #expect(try storage.int("last_compaction_reclaimed_bytes") > 0, "the reference run's last pass paid")
       }
 
-      var schedule = KillSchedule(seed: scenario.seed, maximum: referenceRun.seconds)
+      // Kills are spread over an uninterrupted run on the store under test (PostgreSQL is slower),
+      // which must itself equal the reference.
+      var span = referenceRun.seconds
+      if store != .sqlite {
+        let timing = try scratch.dataDirectory("timing", inboxFrom: "\(generated)/inbox")
+        let environment = try store.environment(for: timing, in: scratch)
+        let timed = try binary.run(["run", "--data", timing, "--until-idle"] + arguments, environment: environment)
+        try #require(timed.exited(0), "\(timed.summary)")
+        let snapshot = try DataSnapshot.capture(timing, with: binary, environment: environment)
+        let difference = try snapshot.exportDifference(from: reference, ignoringLocation: !arguments.isEmpty)
+        #expect(difference == nil, "uninterrupted \(store.rawValue) run: \(difference ?? "")")
+        span = max(span, timed.seconds)
+      }
+      var schedule = KillSchedule(seed: scenario.seed, maximum: span)
       var outcomes: [Outcome] = []
       var kills = 0
       while kills < Self.requiredKills, outcomes.count < Self.maxDirectories {
         let data = try scratch.dataDirectory("crash-\(outcomes.count + 1)", inboxFrom: "\(generated)/inbox")
+        let storeEnvironment = try store.environment(for: data, in: scratch)
         let outcome = try crashUntilComplete(
-          data, binary: binary, arguments: arguments, environment: scenario.environment, schedule: &schedule,
-          killBudget: Self.requiredKills - kills)
+          data, binary: binary, arguments: arguments,
+          environment: scenario.environment.merging(storeEnvironment) { $1 }, storeEnvironment: storeEnvironment,
+          schedule: &schedule, killBudget: Self.requiredKills - kills)
         kills += outcome.killDelays.count
         outcomes.append(outcome)
         try expectRecovered(
           outcome, reference: reference, referenceRun: referenceRun, binary: binary,
-          compacting: arguments.contains("--compact-every"))
+          storeEnvironment: storeEnvironment, compacting: arguments.contains("--compact-every"))
       }
       #expect(kills >= Self.requiredKills, "only \(kills) kills landed in \(outcomes.count) data directories")
-      printRecoveryReport("\(jobs) job(s), \(scenario.rawValue)", referenceRun: referenceRun, outcomes: outcomes)
+      printRecoveryReport(
+        "\(jobs) job(s), \(scenario.rawValue), \(store.rawValue)", referenceRun: referenceRun, outcomes: outcomes)
     }
 
     /// The uninterrupted run itself must match what the generator wrote.
@@ -113,7 +136,7 @@ extension CLISuite {
     /// finishes by itself or `killBudget` kills have landed (then the last run may finish).
     private func crashUntilComplete(
       _ data: String, binary: LedgerlineBinary, arguments: [String], environment: [String: String],
-      schedule: inout KillSchedule, killBudget: Int
+      storeEnvironment: [String: String], schedule: inout KillSchedule, killBudget: Int
     ) throws -> Outcome {
       var delays: [Double] = []
       var states: [String] = []
@@ -126,7 +149,7 @@ extension CLISuite {
             let result = try running.finish()
             if result.killedBySignal && result.status == SIGKILL {
               delays.append(delay)
-              states.append(try stateAfterKill(data, binary: binary))
+              states.append(try stateAfterKill(data, binary: binary, environment: storeEnvironment))
               continue
             }
             return Outcome(directory: data, killDelays: delays, killStates: states, completing: result)
@@ -138,8 +161,11 @@ extension CLISuite {
     }
 
     /// Each batch's stage and status right after a kill, e.g. "1 process running, 2 reduce done".
-    private func stateAfterKill(_ data: String, binary: LedgerlineBinary) throws -> String {
-      let status = try binary.run(["status", "--data", data, "--json", "--limit", "1000000"])
+    private func stateAfterKill(_ data: String, binary: LedgerlineBinary, environment: [String: String]) throws
+      -> String
+    {
+      let status = try binary.run(
+        ["status", "--data", data, "--json", "--limit", "1000000"], environment: environment)
       guard status.exited(0) else { return "no ledger yet" }
       let batches = try JSONLine(status.stdout, command: status.command).children("batches")
       guard !batches.isEmpty else { return "no batch yet" }
@@ -151,14 +177,14 @@ extension CLISuite {
     /// everything else must match the reference.
     private func expectRecovered(
       _ outcome: Outcome, reference: DataSnapshot, referenceRun: CLIResult, binary: LedgerlineBinary,
-      compacting: Bool
+      storeEnvironment: [String: String], compacting: Bool
     ) throws {
       let kills = outcome.killDelays.count
       let run = outcome.completing
       let context = "after \(kills) kills in \(outcome.directory)"
       #expect(run.exited(0), "\(context): \(run.summary)")
       #expect(run.stdout == referenceRun.stdout, "\(context)")
-      let snapshot = try DataSnapshot.capture(outcome.directory, with: binary)
+      let snapshot = try DataSnapshot.capture(outcome.directory, with: binary, environment: storeEnvironment)
       let difference = try snapshot.exportDifference(from: reference, ignoringLocation: compacting)
       #expect(difference == nil, "\(context): \(difference ?? "")")
       #expect(snapshot.batchStatuses == Array(repeating: "done", count: reference.batchStatuses.count), "\(context)")

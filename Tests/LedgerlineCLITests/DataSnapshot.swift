@@ -15,12 +15,15 @@ struct DataSnapshot {
   var artifacts: Int
 
   /// Runs the read commands on `data`; each must exit 0.
-  static func capture(_ data: String, with binary: LedgerlineBinary) throws -> DataSnapshot {
-    let export = try binary.run(["export", "--data", data, "--lines", "--json"])
+  static func capture(_ data: String, with binary: LedgerlineBinary, environment: [String: String] = [:]) throws
+    -> DataSnapshot
+  {
+    let export = try binary.run(["export", "--data", data, "--lines", "--json"], environment: environment)
     try #require(export.exited(0), "\(export.summary)")
-    let rejects = try binary.run(["rejects", "--data", data, "--json"])
+    let rejects = try binary.run(["rejects", "--data", data, "--json"], environment: environment)
     try #require(rejects.exited(0), "\(rejects.summary)")
-    let status = try binary.run(["status", "--data", data, "--json", "--limit", "1000000"])
+    let status = try binary.run(
+      ["status", "--data", data, "--json", "--limit", "1000000"], environment: environment)
     try #require(status.exited(0), "\(status.summary)")
     let json = try JSONLine(status.stdout, command: status.command)
     let backlog = try json.child("backlog")

@@ -1,4 +1,6 @@
 import Foundation
+import LedgerTesting
+import Synchronization
 
 /// A private temporary directory for one test, removed when the test ends.
 ///
@@ -6,6 +8,8 @@ import Foundation
 final class ScratchDirectory {
   let path: String
   let binary: LedgerlineBinary
+  /// PostgreSQL schemas of this directory's data directories (``CLIStore``), dropped with it.
+  let schemas = Mutex<[String: String]>([:])
 
   init(_ label: String) throws {
     path = FileManager.default.temporaryDirectory.path + "/ledgerline-cli-\(label)-\(UUID().uuidString.prefix(8))"
@@ -15,6 +19,7 @@ final class ScratchDirectory {
   }
 
   deinit {
+    for schema in schemas.withLock({ $0.values }) { PostgresTestServer.drop(schema: schema) }
     if ProcessInfo.processInfo.environment["LEDGERLINE_KEEP_SCRATCH"] == "1" {
       print("[cli-tests] kept scratch directory \(path)")
     } else {
