@@ -112,7 +112,9 @@ let package = Package(
     .testTarget(name: "LedgerConsoleTests", dependencies: ["LedgerConsole", "LedgerDomain"]),
     .testTarget(
       name: "LedgerlineCLITests",
-      dependencies: ["ledgerline", "LedgerConsole", "LedgerEngine", "LedgerOperations", "LedgerTesting"]),
+      dependencies: [
+        "ledgerline", "LedgerConsole", "LedgerEngine", "LedgerOperations", "LedgerStorage", "LedgerTesting",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

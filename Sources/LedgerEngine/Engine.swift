@@ -1,6 +1,7 @@
 import Foundation
 import LedgerDomain
 import LedgerStorage
+import LedgerSystem
 import Logging
 import Synchronization
 
@@ -20,6 +21,8 @@ public final class Engine: Sendable {
   let wakeup = Wakeup()
   /// One inbox scan at a time, with the time of the last one.
   let scanning = Mutex<Int64>(0)
+  /// This process in the store's registry while it runs (`run`, `runUntilIdle`).
+  let registration = Mutex<ProcessRecord?>(nil)
 
   public init(context: EngineContext, options: EngineOptions = EngineOptions()) {
     self.context = context
@@ -38,16 +41,56 @@ public final class Engine: Sendable {
   /// Processes everything in the inbox and returns when nothing is left to do (jobs that failed
   /// permanently are left for an operator and reported).
   public func runUntilIdle() throws -> IdleReport {
-    try recover()
-    try runWorkers(untilIdle: true)
-    if options.compactEvery > 0 { try compactIfQuiescent(force: false) }
-    return try idleReport()
+    try registered {
+      try recover()
+      try runWorkers(untilIdle: true)
+      if options.compactEvery > 0 { try compactIfQuiescent(force: false) }
+      return try idleReport()
+    }
   }
 
   /// Runs until `requestStop()`.
   public func run() throws {
-    try recover()
-    try runWorkers(untilIdle: false)
+    try registered {
+      try recover()
+      try runWorkers(untilIdle: false)
+    }
+  }
+
+  /// The registry id of this process while it runs, recorded with each attempt it begins.
+  var processID: Int64? { registration.withLock { $0?.id } }
+
+  /// Registers this process in the store's registry for the duration of `body`, with a
+  /// heartbeat every `options.heartbeatMillis`, and records how it ended. This engine holds the
+  /// store's engine lock, so any other process still listed as running was killed: it is ended
+  /// as presumed gone, with its last heartbeat.
+  private func registered<T>(_ body: () throws -> T) throws -> T {
+    let now = context.clock.nowMillis()
+    for gone in try context.ledger.processes(recentlyEnded: 0) {
+      try context.ledger.endProcess(
+        gone.id,
+        note:
+          "gone without stopping (killed or crashed); last heartbeat \(BatchInstant(secondsSinceEpoch: gone.heartbeatAt / 1000).rfc3339)",
+        at: now)
+    }
+    let me = try context.ledger.registerProcess(
+      NewProcess(host: ProcessIdentity.host, pid: ProcessIdentity.pid, osUser: ProcessIdentity.osUser), at: now)
+    registration.withLock { $0 = me }
+    let beating = Heartbeat(every: options.heartbeatMillis) { [self] in
+      try? context.ledger.heartbeat(process: me.id, at: context.clock.nowMillis())
+    }
+    defer {
+      beating.stop()
+      registration.withLock { $0 = nil }
+    }
+    do {
+      let result = try body()
+      try context.ledger.endProcess(me.id, note: "stopped", at: context.clock.nowMillis())
+      return result
+    } catch {
+      try? context.ledger.endProcess(me.id, note: "stopped on an error: \(error)", at: context.clock.nowMillis())
+      throw error
+    }
   }
 
   private func runWorkers(untilIdle: Bool) throws {
@@ -195,6 +238,33 @@ final class Wakeup: @unchecked Sendable {
       _ = condition.wait(until: Date(timeIntervalSinceNow: Double(max(1, millis)) / 1000))
     }
     condition.unlock()
+  }
+}
+
+/// Calls `beat` every `millis` on a thread of its own until stopped.
+final class Heartbeat: Sendable {
+  private let stopped = Mutex(false)
+  private let wakeup = Wakeup()
+  private let finished = DispatchSemaphore(value: 0)
+
+  init(every millis: Int64, _ beat: @escaping @Sendable () -> Void) {
+    Thread.detachNewThread { [self] in
+      defer { finished.signal() }
+      while true {
+        let seen = wakeup.generation
+        if stopped.withLock({ $0 }) { return }
+        wakeup.wait(since: seen, millis: max(1, millis))
+        if stopped.withLock({ $0 }) { return }
+        beat()
+      }
+    }
+  }
+
+  /// Stops the beats and waits for the thread to end.
+  func stop() {
+    stopped.withLock { $0 = true }
+    wakeup.signal()
+    finished.wait()
   }
 }
 

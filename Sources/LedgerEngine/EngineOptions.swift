@@ -15,6 +15,8 @@ public struct EngineOptions: Sendable {
   public var backlog: BacklogPolicy = BacklogPolicy()
   /// Retry policy per failure kind.
   public var retryPolicy: @Sendable (FailureKind) -> RetryPolicy = { RetryPolicy.forKind($0) }
+  /// How often a running engine tells the store's process registry it is alive (milliseconds).
+  public var heartbeatMillis: Int64 = 2_000
   /// How long an idle engine waits between inbox scans (milliseconds).
   public var pollMillis: Int64 = 200
   /// Run a compaction pass after every this many indexed jobs (0: never automatically).

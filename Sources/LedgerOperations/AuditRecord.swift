@@ -1,4 +1,3 @@
-import Foundation
 import LedgerDomain
 import LedgerSystem
 
@@ -32,7 +31,7 @@ public struct AuditRecord: Sendable, Equatable {
   }
 
   /// This machine's host name.
-  public static let thisHost = ProcessInfo.processInfo.hostName
+  public static var thisHost: String { ProcessIdentity.host }
 
   /// The record as one JSON object line (keys sorted), ending in a newline.
   public var jsonLine: String {

@@ -33,25 +33,6 @@ public struct FileAuditLog: AuditLog {
     }
   }
 
-  /// The OS user running this process: the password entry of the effective uid, else the
-  /// login name, else `uid <n>`.
-  public static func currentOSUser() -> String {
-    osUser(uid: geteuid(), passwordName: passwordName(of:), loginName: loginName)
-  }
-
-  /// The rule behind ``currentOSUser()`` with its lookups injected (for tests).
-  static func osUser(
-    uid: uid_t, passwordName: (uid_t) -> String?, loginName: () -> String?
-  ) -> String {
-    passwordName(uid) ?? loginName() ?? "uid \(uid)"
-  }
-
-  private static func passwordName(of uid: uid_t) -> String? {
-    guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return nil }
-    return String(cString: name)
-  }
-
-  private static func loginName() -> String? {
-    getlogin().map { String(cString: $0) }
-  }
+  /// The OS user running this process (``ProcessIdentity/osUser``).
+  public static func currentOSUser() -> String { ProcessIdentity.osUser }
 }

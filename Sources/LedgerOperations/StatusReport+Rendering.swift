@@ -40,6 +40,7 @@ extension StatusReport {
       out +=
         "\(t(s.source).padding(19)) \(through.padding(22)) \(gaps.isEmpty ? "none" : gaps.joined(separator: " "))\n"
     }
+    out += processesText()
     if !quarantined.isEmpty {
       out += "quarantined inputs (set aside by an operator; release with `ledgerline quarantine --release ID`):\n"
       for q in quarantined {
@@ -53,6 +54,27 @@ extension StatusReport {
     if !refusals.isEmpty {
       out += "\nREFUSED FILES\n"
       for r in refusals { out += "  \(t("\(r.source)/\(r.name)")): \(t(r.reason)) (now at \(t(r.path)))\n" }
+    }
+    return out
+  }
+
+  /// The engine processes on the store: running ones with what they hold, then recent ends.
+  func processesText() -> String {
+    let t = TerminalText.escaped
+    guard !processes.isEmpty else { return "\nPROCESSES: none has run an engine on this store yet\n" }
+    var out = "\nPROCESS  HOST AND PID              USER        STARTED               LAST HEARTBEAT        NOW\n"
+    for p in processes {
+      let now: String
+      if let stopped = p.stoppedAt {
+        now = "ended \(Self.instant(stopped)): \(t(p.endNote ?? "?"))"
+      } else {
+        let held = holding[p.id] ?? []
+        now = held.isEmpty ? "idle" : held.joined(separator: ", ")
+      }
+      let age = max(0, readAt - p.heartbeatAt) / 1000
+      let beat = p.stoppedAt == nil ? "\(Self.instant(p.heartbeatAt)) (\(age) s ago)" : Self.instant(p.heartbeatAt)
+      out +=
+        "\(String(p.id).padding(8)) \(t(p.name).padding(25)) \(t(p.osUser).padding(11)) \(Self.instant(p.startedAt).padding(21)) \(beat.padding(21)) \(now)\n"
     }
     return out
   }

@@ -28,10 +28,35 @@ public struct StatusReport: Sendable {
   public var ignored: [InboxScanner.IgnoredEntry] = []
   /// The partitions not yet done of unfinished jobs past reduce (the others are done).
   public var openPartitions: [UInt64: [PartitionTaskRecord]] = [:]
+  /// The engine processes running on the store, then the last few that ended.
+  public var processes: [ProcessRecord] = []
+  /// Per process id, the attempts it is running now (`batch 5 partition 2 process`).
+  public var holding: [Int64: [String]] = [:]
+  /// Per job, per stage, the processes whose attempt succeeded (by name, in order).
+  public var ranBy: [UInt64: [Stage: [String]]] = [:]
+  /// When the report was read (milliseconds since the epoch).
+  public var readAt: Int64 = 0
 
   /// Reads the report from the ledger and key index.
   public static func build(_ context: EngineContext, jobLimit: Int = 50) throws -> StatusReport {
     let jobs = try context.ledger.recentJobs(limit: jobLimit)
+    let processes = try context.ledger.processes(recentlyEnded: 5)
+    let names = Dictionary(uniqueKeysWithValues: processes.map { ($0.id, $0.name) })
+    var holding: [Int64: [String]] = [:]
+    var ranBy: [UInt64: [Stage: [String]]] = [:]
+    for job in jobs {
+      for run in try context.ledger.stageRuns(job: job.seq) {
+        guard let process = run.process else { continue }
+        let task = "batch \(job.seq)" + (run.partition.map { " partition \($0)" } ?? "") + " \(run.stage.rawValue)"
+        if run.endedAt == nil { holding[process, default: []].append(task) }
+        if run.outcome == "ok" {
+          let name = names[process] ?? "process \(process)"
+          if ranBy[job.seq, default: [:]][run.stage, default: []].contains(name) == false {
+            ranBy[job.seq, default: [:]][run.stage, default: []].append(name)
+          }
+        }
+      }
+    }
     let inputRecords = try context.ledger.inputBatches(ids: jobs.flatMap(\.inputs))
     let backlog = try context.ledger.ungroupedInputBatches()
     let sources = try context.ledger.sourceIntervals().sorted { $0.key < $1.key }.map { source, list in
@@ -49,7 +74,8 @@ public struct StatusReport: Sendable {
       quarantined: try context.ledger.quarantinedInputBatches(),
       ignored: try InboxScanner.ignoredEntries(inbox: context.paths.inbox),
       openPartitions: jobs.contains { $0.status != .done && $0.stage != .reduce }
-        ? Dictionary(grouping: try context.ledger.unfinishedPartitionTasks(), by: \.job) : [:])
+        ? Dictionary(grouping: try context.ledger.unfinishedPartitionTasks(), by: \.job) : [:],
+      processes: processes, holding: holding, ranBy: ranBy, readAt: context.clock.nowMillis())
   }
 
   /// The state of `stage` for `job`: done, pending, running, retrying or failed.

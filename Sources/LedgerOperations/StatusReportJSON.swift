@@ -17,12 +17,48 @@ struct StatusReportJSON: Encodable {
   var quarantinedInputs: [Quarantined]
   var ignoredInInbox: [Ignored]
   var events: [Event]
+  var processes: [Process]
 
   enum CodingKeys: String, CodingKey {
     case refusedFiles = "refused_files"
     case quarantinedInputs = "quarantined_inputs"
     case ignoredInInbox = "ignored_in_inbox"
-    case backlog, artifacts, storage, retrying, failed, batches, sources, events
+    case backlog, artifacts, storage, retrying, failed, batches, sources, events, processes
+  }
+
+  /// An engine process on the store (running, or ended recently).
+  struct Process: Encodable {
+    var id: Int64
+    var host: String
+    var pid: Int32
+    var osUser: String
+    var startedAt: String
+    var heartbeatAt: String
+    var endedAt: JSONNullable<String>
+    var endNote: JSONNullable<String>
+    /// The attempts it runs now.
+    var holding: [String]
+
+    enum CodingKeys: String, CodingKey {
+      case id, host, pid, holding
+      case osUser = "os_user"
+      case startedAt = "started_at"
+      case heartbeatAt = "heartbeat_at"
+      case endedAt = "ended_at"
+      case endNote = "end_note"
+    }
+
+    init(_ record: ProcessRecord, holding: [String]) {
+      id = record.id
+      host = record.host
+      pid = record.pid
+      osUser = record.osUser
+      startedAt = StatusReport.instant(record.startedAt)
+      heartbeatAt = StatusReport.instant(record.heartbeatAt)
+      endedAt = JSONNullable(record.stoppedAt.map(StatusReport.instant))
+      endNote = JSONNullable(record.endNote)
+      self.holding = record.stoppedAt == nil ? holding : []
+    }
   }
 
   /// An input set aside by an operator.
@@ -52,12 +88,15 @@ struct StatusReportJSON: Encodable {
     storage = Storage(report.storedBytes, report.lastCompaction)
     retrying = report.jobs.filter { $0.status == .retrying }.count
     failed = report.jobs.filter { $0.status == .failed }.count
-    batches = report.jobs.map { Batch($0, inputs: report.inputs, open: report.openPartitions[$0.seq] ?? []) }
+    batches = report.jobs.map {
+      Batch($0, inputs: report.inputs, open: report.openPartitions[$0.seq] ?? [], ranBy: report.ranBy[$0.seq] ?? [:])
+    }
     sources = report.sources.map(Source.init)
     refusedFiles = report.refusals.map(RefusedFile.init)
     quarantinedInputs = report.quarantined.map(Quarantined.init)
     ignoredInInbox = report.ignored.map { Ignored(path: $0.path, reason: $0.reason) }
     events = report.events.map(Event.init)
+    processes = report.processes.map { Process($0, holding: report.holding[$0.id] ?? []) }
   }
 
   /// Input batches registered but not yet grouped into a batch.
@@ -113,11 +152,14 @@ struct StatusReportJSON: Encodable {
     var waitedMs: [String: Int64]
     /// After reduce and until done: where each partition is.
     var partitions: [Partition]
+    /// Per stage, the processes (`host pid N`) whose attempts succeeded.
+    var ranBy: [String: [String]]
 
     enum CodingKeys: String, CodingKey {
       case totalAttempts = "total_attempts", nextAttemptAt = "next_attempt_at"
       case lastError = "last_error", errorKind = "error_kind", timingsMs = "timings_ms",
         waitedMs = "waited_ms"
+      case ranBy = "ran_by"
       case batch, inputs, stage, status, stages, attempts, counts, partitions
     }
 
@@ -135,8 +177,11 @@ struct StatusReportJSON: Encodable {
       }
     }
 
-    init(_ job: JobRecord, inputs: [Int64: InputBatchRecord], open: [PartitionTaskRecord]) {
+    init(
+      _ job: JobRecord, inputs: [Int64: InputBatchRecord], open: [PartitionTaskRecord], ranBy: [Stage: [String]]
+    ) {
       batch = job.seq
+      self.ranBy = ranBy.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
       self.inputs = job.inputs.compactMap { inputs[$0] }.map { Input($0.batch) }
       stage = job.stage.rawValue
       status = job.status.rawValue

@@ -5,7 +5,7 @@ extension PostgresWorkflowLedger {
     try db.withSession { session in
       try session.query(
         """
-        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no
+        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no, process
         FROM stage_runs WHERE job = $1 ORDER BY id
         """, [.int(Int64(job))]
       ).map { r in
@@ -16,7 +16,7 @@ extension PostgresWorkflowLedger {
         return StageRunRecord(
           job: job, stage: stage, partition: try r.optionalInt64(7).map { Int($0) }, attempt: try r.int(1),
           startedAt: try r.int64(2), endedAt: try r.optionalInt64(3), outcome: try r.optionalText(4),
-          error: try r.optionalBytes(5), nextAttemptAt: try r.optionalInt64(6))
+          error: try r.optionalBytes(5), nextAttemptAt: try r.optionalInt64(6), process: try r.optionalInt64(8))
       }
     }
   }

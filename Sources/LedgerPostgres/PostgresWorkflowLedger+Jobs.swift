@@ -176,7 +176,7 @@ extension PostgresWorkflowLedger {
     return next
   }
 
-  public func beginTask(_ task: TaskRef, at now: Int64) throws -> Int {
+  public func beginTask(_ task: TaskRef, at now: Int64, by process: Int64?) throws -> Int {
     try db.transaction { session in
       let current = try lockedState(session, of: task)
       let next: TaskState
@@ -188,10 +188,13 @@ extension PostgresWorkflowLedger {
       }
       try write(session, next, to: task)
       try session.execute(
-        "INSERT INTO stage_runs (job, stage, partition_no, attempt, started_at) VALUES ($1, $2, $3, $4, $5)",
+        """
+        INSERT INTO stage_runs (job, stage, partition_no, attempt, started_at, process)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        """,
         [
           .int(Int64(task.job)), .text(task.stage.rawValue), .int(task.partition.map { Int64($0) }),
-          .int(Int64(next.attempts)), .int(now),
+          .int(Int64(next.attempts)), .int(now), .int(process),
         ])
       return next.attempts
     }

@@ -92,7 +92,18 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at BIGINT NOT NULL, kind TEXT NOT NULL,
         job BIGINT, text BYTEA NOT NULL)
       """,
-    ]
+    ],
+    // 2: the process registry, and which process ran each stage attempt.
+    [
+      """
+      CREATE TABLE processes (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, host BYTEA NOT NULL, pid BIGINT NOT NULL,
+        os_user BYTEA NOT NULL, started_at BIGINT NOT NULL, heartbeat_at BIGINT NOT NULL, stopped_at BIGINT,
+        end_note BYTEA)
+      """,
+      "CREATE INDEX processes_running ON processes (id) WHERE stopped_at IS NULL",
+      "ALTER TABLE stage_runs ADD COLUMN process BIGINT",
+    ],
   ]
 
   /// Serialises the writers of gap-free numbers (`purpose`: "inputs", "jobs") across processes,

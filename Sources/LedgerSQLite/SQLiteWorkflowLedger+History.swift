@@ -6,7 +6,7 @@ extension SQLiteWorkflowLedger {
       var runs: [StageRunRecord] = []
       try conn.query(
         """
-        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no
+        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no, process
         FROM stage_runs WHERE job = ? ORDER BY id
         """, [.integer(Int64(job))]
       ) { s in
@@ -19,7 +19,8 @@ extension SQLiteWorkflowLedger {
             job: job, stage: stage, partition: s.isNull(at: 7) ? nil : s.int(at: 7), attempt: s.int(at: 1),
             startedAt: s.int64(at: 2),
             endedAt: s.isNull(at: 3) ? nil : s.int64(at: 3), outcome: s.optionalString(at: 4),
-            error: s.optionalString(at: 5), nextAttemptAt: s.isNull(at: 6) ? nil : s.int64(at: 6)))
+            error: s.optionalString(at: 5), nextAttemptAt: s.isNull(at: 6) ? nil : s.int64(at: 6),
+            process: s.isNull(at: 8) ? nil : s.int64(at: 8)))
       }
       return runs
     }

@@ -198,7 +198,7 @@ extension SQLiteWorkflowLedger {
     return next
   }
 
-  public func beginTask(_ task: TaskRef, at now: Int64) throws -> Int {
+  public func beginTask(_ task: TaskRef, at now: Int64, by process: Int64?) throws -> Int {
     try db.transaction { conn in
       let current = try state(conn, of: task)
       let next: TaskState
@@ -210,10 +210,10 @@ extension SQLiteWorkflowLedger {
       }
       try write(conn, next, to: task)
       try conn.run(
-        "INSERT INTO stage_runs(job, stage, partition_no, attempt, started_at) VALUES (?,?,?,?,?)",
+        "INSERT INTO stage_runs(job, stage, partition_no, attempt, started_at, process) VALUES (?,?,?,?,?,?)",
         [
           .integer(Int64(task.job)), .text(task.stage.rawValue), task.partition.map { .integer(Int64($0)) } ?? .null,
-          .integer(Int64(next.attempts)), .integer(now),
+          .integer(Int64(next.attempts)), .integer(now), process.map { .integer($0) } ?? .null,
         ])
       return next.attempts
     }

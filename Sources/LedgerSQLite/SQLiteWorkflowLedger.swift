@@ -23,7 +23,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   }
 
   /// The schema version this build writes (`PRAGMA user_version`).
-  static let schemaVersion: Int64 = 4
+  static let schemaVersion: Int64 = 5
 
   /// Brings an older ledger up to ``schemaVersion``, one step at a time, in one transaction;
   /// refuses a ledger written by a newer build.
@@ -87,9 +87,25 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
         }
         version = 4
       }
+      if version < 5 {
+        // The process registry: who runs (or ran) an engine on this store, and which process
+        // ran each stage attempt.
+        if try !conn.hasColumn(table: "stage_runs", column: "process") {
+          try conn.execute("ALTER TABLE stage_runs ADD COLUMN process INTEGER")
+        }
+        try conn.execute(Self.processesTable)
+        version = 5
+      }
       try conn.execute("PRAGMA user_version = \(version)")
     }
   }
+
+  static let processesTable = """
+    CREATE TABLE IF NOT EXISTS processes(
+      id INTEGER PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, os_user TEXT NOT NULL,
+      started_at INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL, stopped_at INTEGER, end_note TEXT);
+    CREATE INDEX IF NOT EXISTS processes_running ON processes(id) WHERE stopped_at IS NULL;
+    """
 
   static let schema = """
     CREATE TABLE IF NOT EXISTS input_batches(

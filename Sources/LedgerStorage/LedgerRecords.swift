@@ -220,14 +220,18 @@ public struct StageRunRecord: Sendable, Equatable {
   public var outcome: String?
   public var error: String?
   public var nextAttemptAt: Int64?
+  /// The registered process that ran the attempt (nil when none was, or before processes were
+  /// registered).
+  public var process: Int64?
 
   public init(
     job: UInt64, stage: Stage, partition: Int? = nil, attempt: Int, startedAt: Int64, endedAt: Int64?,
-    outcome: String?, error: String?, nextAttemptAt: Int64?
+    outcome: String?, error: String?, nextAttemptAt: Int64?, process: Int64? = nil
   ) {
     self.job = job
     self.stage = stage
     self.partition = partition
+    self.process = process
     self.attempt = attempt
     self.startedAt = startedAt
     self.endedAt = endedAt

@@ -43,10 +43,11 @@ public protocol WorkflowLedger: StoreStamped {
   func partitionTasks(job: UInt64) throws -> [PartitionTaskRecord]
   /// Every partition not yet `done`, by job then partition.
   func unfinishedPartitionTasks() throws -> [PartitionTaskRecord]
-  /// Claims `task`: it must be `pending` or `retrying` at `task.stage`. Marks it running as
-  /// attempt `attempts + 1`, records the attempt, and returns its number: the fencing token the
-  /// outcome must carry. Throws ``LedgerError/notRunnable(task:status:)`` otherwise.
-  func beginTask(_ task: TaskRef, at now: Int64) throws -> Int
+  /// Claims `task` for process `process` (its registry id; nil for none): it must be `pending`
+  /// or `retrying` at `task.stage`. Marks it running as attempt `attempts + 1`, records the
+  /// attempt and who runs it, and returns its number: the fencing token the outcome must carry.
+  /// Throws ``LedgerError/notRunnable(task:status:)`` otherwise.
+  func beginTask(_ task: TaskRef, at now: Int64, by process: Int64?) throws -> Int
   /// Records success of attempt `attempt` of `task` and moves it to its next stage (`pending`),
   /// or to `done` after index. Reduce's `counts` replace the job's non-zero fields, and its
   /// success opens the job's partitions at prefetch; a partition's counts are added. Guarded:
@@ -75,6 +76,15 @@ public protocol WorkflowLedger: StoreStamped {
   func appendEvent(_ event: LedgerEvent) throws
   /// The newest `limit` feed events, oldest first.
   func recentEvents(limit: Int) throws -> [LedgerEvent]
+  /// Registers a process that runs an engine on this store; returns its record.
+  func registerProcess(_ process: NewProcess, at now: Int64) throws -> ProcessRecord
+  /// Records that process `id` is alive at `now` (ignored once it stopped).
+  func heartbeat(process id: Int64, at now: Int64) throws
+  /// Records that process `id` ended at `now`, and how (`stopped`, or why it is presumed gone);
+  /// its attempts still running are the caller's to reset. Nothing happens if it ended already.
+  func endProcess(_ id: Int64, note: String, at now: Int64) throws
+  /// Processes still running (by id), then the `recentlyEnded` most recently ended ones.
+  func processes(recentlyEnded: Int) throws -> [ProcessRecord]
   /// Records a compaction pass.
   func recordCompaction(_ record: CompactionRecord) throws
   /// The latest compaction pass, if any.
@@ -100,5 +110,12 @@ public struct CompactionRecord: Sendable, Equatable {
     self.totalBytesAfter = totalBytesAfter
     self.deletedParts = deletedParts
     self.rewrittenParts = rewrittenParts
+  }
+}
+
+extension WorkflowLedger {
+  /// Claims `task` on behalf of no registered process (tests, tools).
+  public func beginTask(_ task: TaskRef, at now: Int64) throws -> Int {
+    try beginTask(task, at: now, by: nil)
   }
 }

@@ -56,9 +56,9 @@ extension InMemoryWorkflowLedger {
     }
   }
 
-  /// Claims `task` (pending or retrying at its stage) as attempt `attempts + 1`, records the
-  /// attempt and returns its number; throws `LedgerError.notRunnable` otherwise.
-  public func beginTask(_ task: TaskRef, at now: Int64) throws -> Int {
+  /// Claims `task` (pending or retrying at its stage) for `process` as attempt `attempts + 1`,
+  /// records the attempt and returns its number; throws `LedgerError.notRunnable` otherwise.
+  public func beginTask(_ task: TaskRef, at now: Int64, by process: Int64?) throws -> Int {
     try state.withLock { s in
       let current = try Self.taskState(s, task)
       guard let next = try? current.applying(.begin(task.stage)) else {
@@ -70,7 +70,7 @@ extension InMemoryWorkflowLedger {
       s.jobs[i].runs.append(
         StageRunRecord(
           job: task.job, stage: task.stage, partition: task.partition, attempt: next.attempts, startedAt: now,
-          endedAt: nil, outcome: nil, error: nil, nextAttemptAt: nil))
+          endedAt: nil, outcome: nil, error: nil, nextAttemptAt: nil, process: process))
       return next.attempts
     }
   }

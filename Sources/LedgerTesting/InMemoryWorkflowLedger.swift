@@ -44,6 +44,8 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
     var events: [LedgerEvent] = []
     /// Compaction passes, oldest first.
     var compactions: [CompactionRecord] = []
+    /// Registered processes; process `n` is at index `n - 1`.
+    var processes: [ProcessRecord] = []
 
     /// Where input batch `id` is in `batches`.
     func batchIndex(_ id: Int64) -> Int? {

@@ -139,9 +139,9 @@ import Testing
   }
 
   @Test func theOSUserIsThePasswordEntryThenTheLoginThenTheUID() {
-    #expect(FileAuditLog.osUser(uid: 7, passwordName: { _ in "ann" }, loginName: { "bob" }) == "ann")
-    #expect(FileAuditLog.osUser(uid: 7, passwordName: { _ in nil }, loginName: { "bob" }) == "bob")
-    #expect(FileAuditLog.osUser(uid: 7, passwordName: { _ in nil }, loginName: { nil }) == "uid 7")
+    #expect(ProcessIdentity.osUser(uid: 7, passwordName: { _ in "ann" }, loginName: { "bob" }) == "ann")
+    #expect(ProcessIdentity.osUser(uid: 7, passwordName: { _ in nil }, loginName: { "bob" }) == "bob")
+    #expect(ProcessIdentity.osUser(uid: 7, passwordName: { _ in nil }, loginName: { nil }) == "uid 7")
   }
 
   @Test func theOSUserMatchesWhatIdReports() throws {

@@ -61,7 +61,19 @@ import Testing
             job: 3, partition: 0,
             state: TaskState(stage: .process, status: .failed, attempts: 5, lastError: "disk \"full\"\n\u{01}"))
         ]
-      ])
+      ],
+      processes: [
+        ProcessRecord(
+          id: 7, host: "ledger-a", pid: 300, osUser: "ops", startedAt: 1_795_000_000_000, heartbeatAt: 1_795_000_002_000
+        ),
+        ProcessRecord(
+          id: 6, host: "ledger-b", pid: 200, osUser: "ops", startedAt: 1_794_999_000_000,
+          heartbeatAt: 1_794_999_100_000,
+          stoppedAt: 1_794_999_160_000, endNote: "stopped"),
+      ],
+      holding: [7: ["batch 4 reduce"], 6: ["never shown for an ended process"]],
+      ranBy: [3: [.reduce: ["ledger-b pid 200"], .prefetch: ["ledger-a pid 300", "ledger-b pid 200"]]],
+      readAt: 1_795_000_003_000)
   }
 
   @Test func everyFieldHasItsValueAndUnknownsAreNull() throws {
@@ -94,6 +106,7 @@ import Testing
             "artifacts_written": 0, "bytes_written": 0,
           ],
           "timings_ms": ["reduce": 250], "waited_ms": [:] as [String: Any],
+          "ran_by": ["reduce": ["ledger-b pid 200"], "prefetch": ["ledger-a pid 300", "ledger-b pid 200"]],
           "partitions": [
             [
               "partition": 0, "stage": "process", "status": "failed", "attempts": 5,
@@ -112,6 +125,7 @@ import Testing
             "artifacts_written": 0, "bytes_written": 0,
           ],
           "timings_ms": [:] as [String: Any], "waited_ms": [:] as [String: Any], "partitions": [] as [Any],
+          "ran_by": [:] as [String: Any],
         ],
       ],
       "sources": [
@@ -136,8 +150,33 @@ import Testing
         ["at": "2026-11-18T11:06:40Z", "kind": "refusal", "batch": NSNull(), "text": "refused \"x\"\t"],
         ["at": "2026-11-18T11:07:40Z", "kind": "failure", "batch": 3, "text": "failed"],
       ],
+      "processes": [
+        [
+          "id": 7, "host": "ledger-a", "pid": 300, "os_user": "ops", "started_at": "2026-11-18T11:06:40Z",
+          "heartbeat_at": "2026-11-18T11:06:42Z", "ended_at": NSNull(), "end_note": NSNull(),
+          "holding": ["batch 4 reduce"],
+        ],
+        [
+          "id": 6, "host": "ledger-b", "pid": 200, "os_user": "ops", "started_at": "2026-11-18T10:50:00Z",
+          "heartbeat_at": "2026-11-18T10:51:40Z", "ended_at": "2026-11-18T10:52:40Z", "end_note": "stopped",
+          "holding": [] as [Any],
+        ],
+      ],
     ]
     #expect(status == expected as NSDictionary, "\(text)")
+  }
+
+  @Test func theTextNamesEachProcessWhatItRunsAndHowTheEndedOnesEnded() {
+    let lines = Self.report().text().split(separator: "\n").map(String.init)
+    let header = lines.firstIndex { $0.hasPrefix("PROCESS  HOST AND PID") }
+    #expect(header != nil)
+    guard let header else { return }
+    #expect(
+      lines[header + 1]
+        == "7        ledger-a pid 300          ops         2026-11-18T11:06:40Z  2026-11-18T11:06:42Z (1 s ago) batch 4 reduce"
+    )
+    #expect(lines[header + 2].hasSuffix("ended 2026-11-18T10:52:40Z: stopped"))
+    #expect(!lines[header + 2].contains("never shown"))
   }
 
   @Test func aCompactionFillsTheStorageFields() throws {

@@ -29,6 +29,36 @@ import Testing
     #expect(version == SQLiteWorkflowLedger.schemaVersion)
   }
 
+  /// A schema-4 ledger (before the process registry): its attempts keep no process, and it
+  /// gains the registry on opening; a reader refuses it until then.
+  @Test func aSchema4LedgerGainsTheProcessRegistry() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("ledger.sqlite")
+    do {
+      let ledger = try SQLiteWorkflowLedger(path: path)
+      _ = try ledger.register(
+        [
+          NewInputBatch(
+            source: "web", name: "a.jsonl", from: 0, to: 60, bytes: 5, archivePath: "archive/web/a.jsonl", scan: 1)
+        ],
+        at: 1)
+      let job = try ledger.createJob(inputs: [1], partitions: 1, at: 2)
+      _ = try ledger.beginTask(.reduce(job.seq), at: 3)
+      try ledger.db.execute(
+        """
+        DROP TABLE processes;
+        ALTER TABLE stage_runs DROP COLUMN process;
+        PRAGMA user_version = 4;
+        """)
+    }
+    let refused = try #require(throws: LedgerError.self) { try SQLiteWorkflowLedger(path: path, mode: .readOnly) }
+    #expect("\(refused)".contains("has schema version 4, older than this ledgerline's 5"))
+    let ledger = try SQLiteWorkflowLedger(path: path)
+    #expect(try ledger.stageRuns(job: 1).map(\.process) == [nil])
+    let me = try ledger.registerProcess(NewProcess(host: "h", pid: 1, osUser: "u"), at: 4)
+    #expect(try ledger.processes(recentlyEnded: 0) == [me])
+  }
+
   /// A schema-3 ledger (jobs moved through the stages as a whole) with a job interrupted at
   /// process: on opening, it gets its 4 partitions at process, pending; a finished job and one
   /// still at reduce get none.
@@ -51,7 +81,7 @@ import Testing
     }
     // A reader does not upgrade: it says how to.
     let refused = try #require(throws: LedgerError.self) { try SQLiteWorkflowLedger(path: path, mode: .readOnly) }
-    #expect("\(refused)".contains("has schema version 3, older than this ledgerline's 4"))
+    #expect("\(refused)".contains("has schema version 3, older than this ledgerline's 5"))
     let ledger = try SQLiteWorkflowLedger(path: path)
     _ = try SQLiteWorkflowLedger(path: path, mode: .readOnly)
     #expect(try ledger.partitionTasks(job: 1).isEmpty)
@@ -62,7 +92,7 @@ import Testing
     #expect(try ledger.job(2)?.partitions == 4)
     #expect(try ledger.stageRuns(job: 2).first?.partition == nil)
     let version = try ledger.db.withConnection { try $0.scalarInt64("PRAGMA user_version") }
-    #expect(version == 4)
+    #expect(version == SQLiteWorkflowLedger.schemaVersion)
   }
 
   @Test func aLedgerFromANewerBuildIsRefused() throws {
@@ -76,7 +106,10 @@ import Testing
     do {
       _ = try SQLiteWorkflowLedger(path: path)
     } catch {
-      #expect("\(error)".hasSuffix("has schema version 99; this ledgerline understands up to 4 — upgrade ledgerline"))
+      #expect(
+        "\(error)".hasSuffix(
+          "has schema version 99; this ledgerline understands up to \(SQLiteWorkflowLedger.schemaVersion) — upgrade ledgerline"
+        ))
     }
   }
 

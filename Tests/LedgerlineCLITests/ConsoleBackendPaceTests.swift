@@ -2,6 +2,7 @@ import Foundation
 import LedgerConsole
 import LedgerEngine
 import LedgerOperations
+import LedgerStorage
 import LedgerTesting
 import Synchronization
 import Testing
@@ -131,6 +132,27 @@ import Testing
     defer { alone.close() }
     alone.refresh()
     #expect(alone.snapshot().engineState == "not running (read-only here)")
+  }
+
+  /// The engine may run on another host (a PostgreSQL store): the registry names it, and says
+  /// when it has gone silent.
+  @Test func aReadOnlyConsoleNamesTheEngineOfTheRegistryOnAnyHost() throws {
+    let h = try EngineHarness()
+    try Self.deliver(h, batches: 1, events: 10)
+    try h.runUntilIdle()
+    let elsewhere = try h.context().ledger.registerProcess(
+      NewProcess(host: "ledger-b", pid: 4242, osUser: "ops"), at: h.clock.nowMillis())
+    let reader = try Workspace(root: h.root, mode: .reader, clock: h.clock)
+    let backend = EngineConsoleBackend(reader: reader.context, engine: nil, actions: nil)
+    defer { backend.close() }
+    backend.refresh()
+    #expect(backend.snapshot().engineState == "idle on ledger-b pid 4242 (read-only here)")
+    h.clock.advance(byMillis: 41_000)
+    backend.refresh()
+    #expect(backend.snapshot().engineState == "no heartbeat for 41 s on ledger-b pid 4242 (read-only here)")
+    try h.context().ledger.endProcess(elsewhere.id, note: "stopped", at: h.clock.nowMillis())
+    backend.refresh()
+    #expect(backend.snapshot().engineState == "idle in pid \(getpid()) (read-only here)")
   }
 
   @Test func theBackendReadsABatchsRejectedLinesWithTheirText() throws {

@@ -55,7 +55,7 @@ extension Engine {
         case .start:
           let task = options.taskOrderSeed == nil ? starts[0] : starts[Int(nextRandom() * Double(starts.count))]
           guard let job = try context.ledger.job(task.job) else { throw LedgerError.unknownJob(task.job) }
-          let attempt = try context.ledger.beginTask(task, at: context.clock.nowMillis())
+          let attempt = try context.ledger.beginTask(task, at: context.clock.nowMillis(), by: processID)
           state.withLock { $0.running[task] = 0 }
           return .work(Work(task: task, job: job, attempt: attempt))
         case .wait(let until):

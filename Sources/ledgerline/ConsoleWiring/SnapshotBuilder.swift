@@ -69,12 +69,21 @@ struct SnapshotBuilder {
     return Int(events / 60)
   }
 
+  /// A registered engine silent for longer than this (five heartbeats) is shown as such.
+  static let silentSeconds: Int64 = 10
+
   private func engineState(_ jobs: [JobRecord]) -> String {
     guard let live else {
       guard readOnly else { return "stopped" }
-      // No engine in this process: say whether one runs on this data directory.
+      // No engine in this process: say whether one runs on this store, on any host (the process
+      // registry), else on this data directory (its lock).
+      let active = jobs.contains { $0.status == .running }
+      if let engine = (try? context.ledger.processes(recentlyEnded: 0))?.last {
+        let silent = (context.clock.nowMillis() - engine.heartbeatAt) / 1000
+        let doing = silent > Self.silentSeconds ? "no heartbeat for \(silent) s" : active ? "running" : "idle"
+        return "\(doing) on \(engine.name) (read-only here)"
+      }
       if let pid = DataDirectory(root: context.paths.root).engineHolder() {
-        let active = jobs.contains { $0.status == .running }
         return "\(active ? "running" : "idle") in pid \(pid) (read-only here)"
       }
       return "not running (read-only here)"

@@ -1,0 +1,61 @@
+import Foundation
+import LedgerDomain
+import LedgerStorage
+import LedgerSystem
+import LedgerTesting
+import Testing
+
+@testable import LedgerEngine
+
+/// The engine registers itself in the store's process registry while it runs, beats while it
+/// works, records itself on every attempt it begins, and ends its record when it stops; one that
+/// was killed is ended as gone by the next engine (which holds the store's lock).
+@Suite struct ProcessRegistryTests {
+  static func deliver(_ h: EngineHarness, _ name: String = "20261127T100000Z_20261127T101500Z.jsonl") throws {
+    try h.deliver(source: "web", name: name, lines: [eventLine(id: "e-\(name)", order: "o1", amount: "1.00")])
+  }
+
+  @Test(arguments: EngineHarness.Storage.available)
+  func anEngineRegistersBeatsSignsItsAttemptsAndEnds(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
+    try Self.deliver(h)
+    var options = EngineOptions()
+    options.pollMillis = 0
+    options.heartbeatMillis = 5
+    options.compactEvery = 0
+    // Each task moves the clock on and lasts long enough for a few heartbeats.
+    options.beforeTask = { [clock = h.clock] _ in
+      clock.advance(byMillis: 1_000)
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    let started = h.clock.nowMillis()
+    let report = try Engine(context: try h.context(), options: options).runUntilIdle()
+    #expect(report.failed.isEmpty)
+    let ledger = try h.context().ledger
+    let processes = try ledger.processes(recentlyEnded: 10)
+    try #require(processes.count == 1)
+    let me = processes[0]
+    #expect(me.host == ProcessIdentity.host && me.pid == getpid() && me.osUser == ProcessIdentity.osUser)
+    #expect(me.startedAt == started && me.endNote == "stopped" && me.stoppedAt != nil)
+    #expect(me.heartbeatAt > me.startedAt, "no heartbeat while the tasks ran")
+    let runs = try ledger.stageRuns(job: 1)
+    #expect(runs.count == 1 + 3 * h.partitions)
+    #expect(runs.allSatisfy { $0.process == me.id })
+  }
+
+  @Test(arguments: EngineHarness.Storage.available)
+  func aProcessThatNeverStoppedIsEndedAsGoneByTheNextEngine(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
+    let ledger = try h.context().ledger
+    let killed = try ledger.registerProcess(
+      NewProcess(host: "elsewhere", pid: 4242, osUser: "ops"), at: 1_790_000_000_000)
+    try Self.deliver(h)
+    try h.runUntilIdle()
+    let processes = try ledger.processes(recentlyEnded: 10)
+    #expect(processes.map(\.id) == [killed.id, killed.id + 1])
+    let gone = processes[0]
+    #expect(gone.stoppedAt != nil)
+    #expect(gone.endNote == "gone without stopping (killed or crashed); last heartbeat 2026-09-21T14:13:20Z")
+    #expect(processes[1].endNote == "stopped")
+  }
+}
