@@ -135,7 +135,7 @@ public final class Engine: Sendable {
         if untilIdle {
           let scan = try scanning.withLock { last -> InboxScanner.Result in
             last = context.clock.nowMillis()
-            return try scanInbox()
+            return try scanInbox(waitForOtherScanner: true)
           }
           if scan.registered.isEmpty, scan.waiting.isEmpty, try isIdle() {
             requestStop()
@@ -154,18 +154,22 @@ public final class Engine: Sendable {
       let now = context.clock.nowMillis()
       guard last == 0 || now - last >= options.pollMillis else { return false }
       last = now
-      return try !scanInbox().registered.isEmpty
+      return try !scanInbox(waitForOtherScanner: false).registered.isEmpty
     }
     if registered { wakeup.signal() }
   }
 
-  /// Registers new inbox files; records refusals in the operator feed.
+  /// Registers new inbox files; records refusals in the operator feed. One process of those
+  /// sharing the store scans at a time: when another one is scanning, this one waits for it with
+  /// `waitForOtherScanner`, else finds nothing now (the other registers what there is).
   @discardableResult
-  public func scanInbox() throws -> InboxScanner.Result {
+  public func scanInbox(waitForOtherScanner: Bool = true) throws -> InboxScanner.Result {
     let scanner = InboxScanner(
       inbox: context.paths.inbox, archive: context.paths.archive, refused: context.paths.refused,
       ledger: context.ledger, clock: context.clock)
-    let result = try scanner.scan()
+    guard
+      let result = try context.ledger.exclusively(.inboxScan, wait: waitForOtherScanner, { try scanner.scan() })
+    else { return InboxScanner.Result() }
     for record in result.registered {
       options.logger.debug(
         "registered \(record.batch.source)/\(record.batch.name) (\(record.batch.bytes) bytes)",

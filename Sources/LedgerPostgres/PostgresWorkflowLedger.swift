@@ -14,6 +14,8 @@ import LedgerStorage
 /// UTF-8 `bytea`: a PostgreSQL `text` cannot hold U+0000, which SQLite keeps.
 public final class PostgresWorkflowLedger: WorkflowLedger {
   let db: PGDatabase
+  /// Sections of work one process at a time does for the store (``exclusively(_:wait:_:)``).
+  let sections: PostgresSections
 
   /// Opens the ledger at `location`, creating its tables or migrating them to this build's
   /// version (refusing a ledger of a newer build). With `readOnly` (a reading command), nothing is
@@ -21,6 +23,7 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
   /// refuses every write.
   public init(location: PostgresLocation, readOnly: Bool = false) throws {
     db = try PGDatabase(location, readOnly: readOnly)
+    sections = PostgresSections(location: location)
     let place = location.description
     if readOnly {
       try PGMigrations.check(
@@ -111,6 +114,10 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
   func lockNumbering(_ session: PGSession, _ purpose: String) throws {
     try session.execute(
       "SELECT pg_advisory_xact_lock($1)", [.int(PGMigrations.advisoryKey(purpose, schema: db.location.schema))])
+  }
+
+  public func exclusively<T>(_ section: ExclusiveSection, wait: Bool, _ body: () throws -> T) throws -> T? {
+    try sections.exclusively(section, wait: wait, body)
   }
 
   public func storeID() throws -> String? { try PostgresStoreStamp.read(db, piece: .ledger) }

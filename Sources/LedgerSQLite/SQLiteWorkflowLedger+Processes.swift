@@ -49,3 +49,10 @@ extension SQLiteWorkflowLedger {
     }
   }
 }
+
+extension SQLiteWorkflowLedger {
+  /// One engine opens a SQLite ledger (the engine lock), so every section is its own already.
+  public func exclusively<T>(_ section: ExclusiveSection, wait: Bool, _ body: () throws -> T) throws -> T? {
+    try body()
+  }
+}

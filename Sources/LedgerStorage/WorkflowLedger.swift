@@ -85,10 +85,22 @@ public protocol WorkflowLedger: StoreStamped {
   func endProcess(_ id: Int64, note: String, at now: Int64) throws
   /// Processes still running (by id), then the `recentlyEnded` most recently ended ones.
   func processes(recentlyEnded: Int) throws -> [ProcessRecord]
+  /// Runs `body` as the only holder of `section` among every process sharing this ledger, and
+  /// returns its result; with `wait` false, returns nil at once when another process holds it.
+  /// A ledger only one process opens (SQLite, under the engine lock) just runs `body`.
+  func exclusively<T>(_ section: ExclusiveSection, wait: Bool, _ body: () throws -> T) throws -> T?
   /// Records a compaction pass.
   func recordCompaction(_ record: CompactionRecord) throws
   /// The latest compaction pass, if any.
   func lastCompaction() throws -> CompactionRecord?
+}
+
+/// Work that one process at a time does for a whole store, whatever the number of processes.
+public enum ExclusiveSection: String, Sendable, CaseIterable {
+  /// Listing the inbox and registering what is new.
+  case inboxScan = "inbox-scan"
+  /// Grouping waiting inputs into the next job (and its line in the registration journal).
+  case jobCreation = "job-creation"
 }
 
 /// One compaction pass: bytes of part files before and after, and the live bytes it found.

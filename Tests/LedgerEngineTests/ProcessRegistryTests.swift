@@ -59,3 +59,31 @@ import Testing
     #expect(processes[1].endNote == "stopped")
   }
 }
+
+/// Several processes share a PostgreSQL store: a claim can be lost to another one between the
+/// scheduler's decision and the ledger's `beginTask`.
+@Suite struct LostClaimTests {
+  @Test func aClaimLostToAnotherProcessIsDecidedAgainNotAFailure() throws {
+    let h = try EngineHarness(storage: .inMemory)
+    try ProcessRegistryTests.deliver(h)
+    var context = try h.context()
+    let losing = ClaimLosingLedger(context.ledger, losing: 5)
+    context.ledger = losing
+    var options = EngineOptions()
+    options.pollMillis = 0
+    let report = try Engine(context: context, options: options).runUntilIdle()
+    #expect(report.failed.isEmpty && report.jobsDone == 1)
+    #expect(losing.losses.withLock { $0 } == 5)
+    #expect(try h.artifacts()["o1"]?.lines.count == 1)
+  }
+
+  @Test func aSchedulerThatKeepsChoosingARefusedTaskIsAnError() throws {
+    let h = try EngineHarness(storage: .inMemory)
+    try ProcessRegistryTests.deliver(h)
+    var context = try h.context()
+    context.ledger = ClaimLosingLedger(context.ledger, losing: Int.max)
+    var options = EngineOptions()
+    options.pollMillis = 0
+    #expect(throws: LedgerError.self) { try Engine(context: context, options: options).runUntilIdle() }
+  }
+}

@@ -38,6 +38,7 @@ extension Engine {
   /// time in this process). Rewinds and new jobs are carried out on the way.
   func claimWork() throws -> Claim {
     try claiming.withLock { _ in
+      var lostClaims = 0
       while true {
         let actions = try scheduler().decide()
         let starts = actions.compactMap { action -> TaskRef? in
@@ -55,7 +56,14 @@ extension Engine {
         case .start:
           let task = options.taskOrderSeed == nil ? starts[0] : starts[Int(nextRandom() * Double(starts.count))]
           guard let job = try context.ledger.job(task.job) else { throw LedgerError.unknownJob(task.job) }
-          let attempt = try context.ledger.beginTask(task, at: context.clock.nowMillis(), by: processID)
+          let attempt: Int
+          do {
+            attempt = try context.ledger.beginTask(task, at: context.clock.nowMillis(), by: processID)
+          } catch LedgerError.notRunnable where lostClaims < Self.maxLostClaims {
+            // Another process sharing the store claimed it first: decide again from the ledger.
+            lostClaims += 1
+            continue
+          }
           state.withLock { $0.running[task] = 0 }
           return .work(Work(task: task, job: job, attempt: attempt))
         case .wait(let until):
@@ -69,14 +77,24 @@ extension Engine {
     }
   }
 
+  /// Claims lost to other processes in a row before the loss is an error (a scheduler that keeps
+  /// choosing a task the ledger refuses is a bug, not a race).
+  static let maxLostClaims = 64
+
   /// Groups pending input batches into the next job (backlog-adaptive); false when none wait.
+  /// One process of those sharing the store creates jobs at a time, so the number the journal
+  /// expects is the one the ledger gives.
   private func createJob() throws -> Bool {
+    try context.ledger.exclusively(.jobCreation, wait: true) { try createJobAlone() } ?? false
+  }
+
+  private func createJobAlone() throws -> Bool {
     let pending = try context.ledger.ungroupedInputBatches()
     let take = options.backlog.groupSize(pendingSizes: pending.map(\.batch.bytes))
     guard take > 0 else { return false }
     let names = pending.prefix(take).map { "\($0.batch.source)/\($0.batch.name)" }
-    // The grouping goes to the journal first (this engine alone creates jobs, so the number is
-    // the next one): a rebuild then forms the same jobs. A crash before the ledger's commit
+    // The grouping goes to the journal first (this process alone creates jobs now, so the number
+    // is the next one): a rebuild then forms the same jobs. A crash before the ledger's commit
     // leaves a line that the job created on restart supersedes.
     let journal = RegistrationJournal(archive: context.paths.archive)
     let expected = (try context.ledger.recentJobs(limit: 1).last?.seq ?? 0) + 1
