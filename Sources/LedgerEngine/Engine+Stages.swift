@@ -107,7 +107,7 @@ extension Engine {
       return counts
     case .index:
       let written = state.withLock { $0.processed[key] }
-      _ = try Indexer(context: context).run(job: job, partition: p, written: written)
+      _ = try Indexer(context: context).run(job: job, partition: p, attempt: work.attempt, written: written)
       return JobCounts()
     }
   }

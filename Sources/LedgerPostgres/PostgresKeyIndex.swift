@@ -119,10 +119,22 @@ public final class PostgresKeyIndex: KeyIndex {
     return kept
   }
 
-  public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {
+  public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID], fence: PublishFence?) throws {
     let kept = Self.survivors(entries)
     guard !kept.isEmpty || !eventIDs.isEmpty else { return }
     try db.transaction { session in
+      if let fence {
+        // The ledger's row of the task, shared-locked to the commit: a takeover resets it under
+        // an exclusive lock, so it waits for this publish or finds it refused.
+        let holds = try session.scalarInt64(
+          """
+          SELECT 1 FROM partition_tasks WHERE job = $1 AND partition_no = $2 AND stage = 'index'
+            AND status = 'running' AND attempts = $3 FOR SHARE
+          """, [.int(Int64(fence.job)), .int(Int64(fence.partition)), .int(Int64(fence.attempt))])
+        guard holds != nil else {
+          throw LedgerError.notRunning(job: fence.job, stage: "partition \(fence.partition) index")
+        }
+      }
       if !kept.isEmpty {
         try Self.internParts(Set(kept.map(\.location.part)), session)
         // An entry never replaces a higher version; rows inserted (not updated) add to the count.

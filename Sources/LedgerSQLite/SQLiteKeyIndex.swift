@@ -141,7 +141,9 @@ public final class SQLiteKeyIndex: KeyIndex {
     }
   }
 
-  public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {
+  /// `fence` is not checked: one engine opens a SQLite store (the engine lock), so no other
+  /// process can have taken its task.
+  public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID], fence: PublishFence?) throws {
     try database.transaction { conn in
       var partIDs: [String: Int64] = [:]
       // A job writes a handful of parts: a short list compared by content beats hashing each name.

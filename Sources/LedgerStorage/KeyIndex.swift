@@ -27,7 +27,13 @@ public protocol KeyIndex: StoreStamped {
   func knownEventIDs(order: String, among ids: [String]) throws -> Set<ExactID>
   /// Atomically upserts `entries` (an entry never replaces a higher version) and records
   /// `eventIDs` (idempotent). Safe to call again with the same arguments after a crash.
-  func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws
+  ///
+  /// With `fence`, publishes only while the index task it names is still running under its
+  /// attempt, checked in the same transaction where the index shares a database with the
+  /// workflow ledger (PostgreSQL): a process that lost its task never puts locations back.
+  /// Throws ``LedgerError/notRunning(job:stage:)`` then, and publishes nothing. An index only one
+  /// engine opens (SQLite, under the engine lock) has no one to be fenced from.
+  func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID], fence: PublishFence?) throws
   /// Records garbage (idempotent: the same `source` again replaces its bytes).
   func recordSuperseded(_ superseded: SupersededBytes) throws
   /// Superseded bytes recorded per part file (parts deleted since may still be listed).
@@ -51,5 +57,25 @@ public struct ExternalEventID: Sendable, Hashable {
   public init(orderID: String, eventID: String) {
     self.orderID = orderID
     self.eventID = eventID
+  }
+}
+
+extension KeyIndex {
+  /// Publishes without a fence (tools, loaders, tests).
+  public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {
+    try publish(entries, eventIDs: eventIDs, fence: nil)
+  }
+}
+
+/// The index task a publish belongs to: partition `partition` of job `job`, attempt `attempt`.
+public struct PublishFence: Sendable, Equatable {
+  public var job: UInt64
+  public var partition: Int
+  public var attempt: Int
+
+  public init(job: UInt64, partition: Int, attempt: Int) {
+    self.job = job
+    self.partition = partition
+    self.attempt = attempt
   }
 }

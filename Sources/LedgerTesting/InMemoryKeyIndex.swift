@@ -87,8 +87,9 @@ public final class InMemoryKeyIndex: KeyIndex {
   }
 
   /// Upserts `entries` in order (an entry replaces one of the same or a lower version, never a
-  /// higher one) and records `eventIDs` (idempotent), all at once.
-  public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {
+  /// higher one) and records `eventIDs` (idempotent), all at once. `fence` is not checked (one
+  /// engine uses the double, as one engine opens a SQLite store).
+  public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID], fence: PublishFence?) throws {
     state.withLock { s in
       for entry in entries {
         let key = Array(entry.orderID.utf8)

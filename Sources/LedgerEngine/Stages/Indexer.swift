@@ -12,14 +12,18 @@ public struct Indexer: Sendable {
     self.context = context
   }
 
-  /// Indexes partition `partition` of `job`. `written` (from process, when in memory) warms the
-  /// cache. Returns the number of entries published.
-  public func run(job: UInt64, partition: Int, written: [String: InFlightOverlay.Entry]?) throws -> Int {
+  /// Indexes partition `partition` of `job` as attempt `attempt` of its index task (the publish
+  /// is fenced by it). `written` (from process, when in memory) warms the cache. Returns the
+  /// number of entries published.
+  public func run(job: UInt64, partition: Int, attempt: Int?, written: [String: InFlightOverlay.Entry]?) throws
+    -> Int
+  {
     // The manifest is sorted by key bytes (reduce's order), the B-tree's: the upserts are local.
     let (entries, ids, superseded) = try readManifest(job: job, partition: partition)
     // Garbage first: recorded again on a re-run (same source), it is exact once published.
     if !superseded.isEmpty { try context.keyIndex.recordSuperseded(superseded) }
-    try context.keyIndex.publish(entries, eventIDs: ids)
+    try context.keyIndex.publish(
+      entries, eventIDs: ids, fence: attempt.map { PublishFence(job: job, partition: partition, attempt: $0) })
     for (_, entry) in written ?? [:] {
       context.cache.put(
         entry.stored, at: entry.location, cost: ArtifactCache.decodedCost(of: entry.stored, at: entry.location))
