@@ -70,15 +70,41 @@ public struct SortedIDs: Sendable, Equatable, Sequence, ExpressibleByArrayLitera
     return low < ids.count && Self.same(ids[low], id)
   }
 
+  /// Whether the id whose UTF-8 bytes are `id` is in the set (binary search, no `String` built).
+  public func contains(bytes id: UnsafeBufferPointer<UInt8>) -> Bool {
+    var low = 0
+    var high = ids.count
+    while low < high {
+      let mid = (low + high) / 2
+      if Self.compare(ids[mid], id) < 0 { low = mid + 1 } else { high = mid }
+    }
+    return low < ids.count && Self.compare(ids[low], id) == 0
+  }
+
+  /// memcmp order of `a`'s UTF-8 bytes and `b`.
+  private static func compare(_ a: String, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    a.utf8.withContiguousStorageIfAvailable { KeyOrder.compare($0, b) }
+      ?? (a.utf8.elementsEqual(b) ? 0 : a.utf8.lexicographicallyPrecedes(b) ? -1 : 1)
+  }
+
   /// Byte equality: two ids that Swift's `==` calls equal (canonically equivalent Unicode) are
   /// still two ids, as the key index's event-id table and the order ids see them.
   static func same(_ a: String, _ b: String) -> Bool {
-    a.utf8.elementsEqual(b.utf8)
+    let fast = a.utf8.withContiguousStorageIfAvailable { x in
+      b.utf8.withContiguousStorageIfAvailable { y in x.count == y.count && KeyOrder.compare(x, y) == 0 }
+    }
+    if let fast, let result = fast { return result }
+    return a.utf8.elementsEqual(b.utf8)
   }
 
   /// This set with `more` added (a merge of two sorted lists).
   public func union(_ more: some Sequence<String>) -> SortedIDs {
-    let added = SortedIDs(more).ids
+    union(SortedIDs(more))
+  }
+
+  /// This set with every id of `more` added (a merge of two sorted lists).
+  public func union(_ more: SortedIDs) -> SortedIDs {
+    let added = more.ids
     guard !added.isEmpty else { return self }
     var merged: [String] = []
     merged.reserveCapacity(ids.count + added.count)

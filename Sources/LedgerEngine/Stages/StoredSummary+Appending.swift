@@ -9,9 +9,19 @@ extension StoredSummary {
   package func appending(_ outcome: ArtifactFold.Outcome, version: UInt64, segment: ArtifactLocation)
     -> (next: StoredSummary, externalIDs: [String])
   {
-    var next = outcome.summary
+    appending(
+      outcome.summary, newIDs: outcome.accepted.map(\.id), sortedNewIDs: nil, version: version, segment: segment)
+  }
+
+  /// `appending(_:version:segment:)` for a fold that produced `summary` and accepted `newIDs`
+  /// (arrival order, no repeats, none already held); `sortedNewIDs`, when given, is the same ids
+  /// as a `SortedIDs` (so the inline set merges without sorting them again).
+  package func appending(
+    _ summary: ArtifactSummary, newIDs: [String], sortedNewIDs: SortedIDs?, version: UInt64,
+    segment: ArtifactLocation
+  ) -> (next: StoredSummary, externalIDs: [String]) {
+    var next = summary
     next.version = version
-    let newIDs = outcome.accepted.map(\.id)
     var newSet = ids
     var external: [String] = []
     switch ids {
@@ -19,13 +29,12 @@ extension StoredSummary {
       newSet = .external
       external = Array(set) + newIDs
     case .inline(let set):
-      newSet = .inline(set.union(newIDs))
+      newSet = .inline(set.union(sortedNewIDs ?? SortedIDs(newIDs)))
     case .external:
       external = newIDs
     }
-    let stored = StoredSummary(
-      summary: next, segments: segments + [SegmentRef(location: segment, lineCount: Int32(newIDs.count))],
-      ids: newSet)
-    return (stored, external)
+    var newSegments = segments
+    newSegments.append(SegmentRef(location: segment, lineCount: Int32(newIDs.count)))
+    return (StoredSummary(summary: next, segments: newSegments, ids: newSet), external)
   }
 }
