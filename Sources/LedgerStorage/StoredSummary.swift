@@ -90,11 +90,7 @@ public struct SortedIDs: Sendable, Equatable, Sequence, ExpressibleByArrayLitera
   /// Byte equality: two ids that Swift's `==` calls equal (canonically equivalent Unicode) are
   /// still two ids, as the key index's event-id table and the order ids see them.
   static func same(_ a: String, _ b: String) -> Bool {
-    let fast = a.utf8.withContiguousStorageIfAvailable { x in
-      b.utf8.withContiguousStorageIfAvailable { y in x.count == y.count && KeyOrder.compare(x, y) == 0 }
-    }
-    if let fast, let result = fast { return result }
-    return a.utf8.elementsEqual(b.utf8)
+    KeyOrder.same(a, b)
   }
 
   /// This set with `more` added (a merge of two sorted lists).

@@ -48,7 +48,8 @@ public struct Processor: Sendable {
     let rejects = "\(context.paths.rejects)/\(PartNames.rejects(job: job)).process-\(p)"
     try FileSystem.remove(rejects)
     let warmLimit = Self.cacheWarmLimit / max(1, partitions)
-    let part = try process(prefetched, job: job, partition: p, inFlight: overlay.snapshot(), warmLimit: warmLimit)
+    let part = try process(
+      prefetched, job: job, partition: p, of: partitions, inFlight: overlay.snapshot(), warmLimit: warmLimit)
     if !part.output.rejections.isEmpty {
       try RejectsFile.write(part.output.rejections, to: rejects)
     }
@@ -57,7 +58,8 @@ public struct Processor: Sendable {
   }
 
   private func process(
-    _ partition: PrefetchedPartition, job: UInt64, partition p: Int, inFlight: InFlightOverlay.Snapshot,
+    _ partition: PrefetchedPartition, job: UInt64, partition p: Int, of partitions: Int,
+    inFlight: InFlightOverlay.Snapshot,
     warmLimit: Int
   ) throws -> PartitionResult {
     let data = try PartFileWriter(
@@ -65,6 +67,7 @@ public struct Processor: Sendable {
     let manifest = try PartFileWriter(
       partsDirectory: context.paths.parts, name: PartNames.manifest(job: job, partition: p))
     var out = PartitionResult()
+    out.encoded = InFlightOverlay.Run(partition: InFlightOverlay.PartitionTag(index: p, count: partitions))
     out.encoded.reserveCapacity(partition.groupCount)
     out.output.written.reserveCapacity(min(warmLimit, partition.groupCount))
     do {
