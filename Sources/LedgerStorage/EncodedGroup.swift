@@ -120,6 +120,12 @@ public struct EncodedGroup: Sendable {
     }
   }
 
+  /// Where the id of the event at `index` lies in `payload`.
+  public func idSpan(at index: Int) -> Range<Int> {
+    let line = lines[index]
+    return line.idStart..<line.idStart + line.idLength
+  }
+
   /// Calls `body` with the id bytes of the event at `index`.
   @inlinable
   public func withID<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {

@@ -130,10 +130,8 @@ public struct Processor: Sendable {
   /// What one group's fold produced, in the form `write` needs.
   private struct Folded {
     var summary: ArtifactSummary
-    /// Accepted ids, in arrival order.
-    var newIDs: [String]
-    /// The same ids sorted, when the fold had them so.
-    var sortedNewIDs: SortedIDs?
+    /// The ids of the events that became lines.
+    var newIDs: StoredSummary.NewIDs
     var duplicates: Int
     var rejected: [Rejection]
     /// The new line segment's payload (empty when nothing was accepted).
@@ -152,40 +150,12 @@ public struct Processor: Sendable {
       let outcome = try EncodedFold().apply(group, to: stored.summary, isKnown: { known.contains(bytes: $0) })
     else { return try foldDecoded(group, stored: stored, known: known, job: job) }
     var folded = Folded(
-      summary: outcome.summary, newIDs: [], sortedNewIDs: nil, duplicates: outcome.duplicates,
-      rejected: outcome.rejected, segment: [])
+      summary: outcome.summary, newIDs: .strings([]), duplicates: outcome.duplicates, rejected: outcome.rejected,
+      segment: [])
     guard !outcome.accepted.isEmpty else { return folded }
-    folded.newIDs = outcome.accepted.map { ids?[$0] ?? group.id(at: $0) }
-    if case .inline = stored.ids {
-      folded.sortedNewIDs = Self.sorted(outcome.accepted, folded.newIDs, in: group)
-    }
+    folded.newIDs = .spans(outcome.accepted.map(group.idSpan(at:)), payload: group.payload)
     folded.segment = group.lineSegment(of: outcome.accepted, version: job)
     return folded
-  }
-
-  /// `ids` (the ids of `group`'s events at `indices`, in that order) as a `SortedIDs`, sorted
-  /// by their bytes in the payload (an insertion sort: most groups hold a few events).
-  private static func sorted(_ indices: [Int], _ ids: [String], in group: EncodedGroup) -> SortedIDs? {
-    guard ids.count > 1 else { return SortedIDs(sortedUnique: ids) }
-    let order = group.payload.withUnsafeBufferPointer { payload in
-      func id(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        let line = group.lines[indices[i]]
-        return UnsafeBufferPointer(rebasing: payload[line.idStart..<line.idStart + line.idLength])
-      }
-      guard ids.count <= 16 else { return ids.indices.sorted { KeyOrder.compare(id($0), id($1)) < 0 } }
-      var order = Array(ids.indices)
-      for i in 1..<order.count {
-        let moving = order[i]
-        var j = i
-        while j > 0, KeyOrder.compare(id(moving), id(order[j - 1])) < 0 {
-          order[j] = order[j - 1]
-          j -= 1
-        }
-        order[j] = moving
-      }
-      return order
-    }
-    return SortedIDs(sortedUnique: order.map { ids[$0] })
   }
 
   /// The fold over decoded events (a group whose currency codes the encoded fold cannot hold).
@@ -197,8 +167,8 @@ public struct Processor: Sendable {
       outcome.accepted.isEmpty
       ? [] : ArtifactCodec.encode(LineSegment(orderID: group.orderID, version: job, events: outcome.accepted))
     return Folded(
-      summary: outcome.summary, newIDs: outcome.accepted.map(\.id), sortedNewIDs: nil,
-      duplicates: outcome.duplicates, rejected: outcome.rejected, segment: segment)
+      summary: outcome.summary, newIDs: .strings(outcome.accepted.map(\.id)), duplicates: outcome.duplicates,
+      rejected: outcome.rejected, segment: segment)
   }
 
   private func write(
@@ -208,11 +178,10 @@ public struct Processor: Sendable {
     let (stored, pending, replaced) = base
     out.output.counts.duplicates += Int64(folded.duplicates)
     out.output.rejections += folded.rejected
-    guard !folded.newIDs.isEmpty else { return }
+    guard folded.newIDs.count > 0 else { return }
     if let replaced { out.superseded.add(replaced) }
     let segment = try data.append(type: .lineSegment, payload: folded.segment)
-    let (newStored, external) = stored.appending(
-      folded.summary, newIDs: folded.newIDs, sortedNewIDs: folded.sortedNewIDs, version: job, segment: segment)
+    let (newStored, external) = stored.appending(folded.summary, newIDs: folded.newIDs, version: job, segment: segment)
     let ids = newStored.ids
     let payload = ArtifactCodec.encode(newStored)
     let location = try data.append(type: .artifactSummary, payload: payload)
