@@ -49,9 +49,13 @@ public struct EncodedGroup: Sendable {
     afterOrderID = reader.position
     // An event takes at least 10 bytes (as `ArtifactCodec.readEvents` counts them).
     let count = try reader.readCount(minimumItemSize: 10)
+    currenciesFit = true
+    if let fast = Self.fastLines(payload, from: reader.position, count: count) {
+      lines = fast
+      return
+    }
     lines = []
     lines.reserveCapacity(count)
-    currenciesFit = true
     for _ in 0..<count { lines.append(try scanLine(&reader)) }
     try reader.expectEnd()
   }
