@@ -10,8 +10,10 @@ extension ArtifactCodec {
     writer.writeVarUInt(summary.version)
     writer.writeCount(summary.lineCount)
     writer.writeCount(summary.totals.count)
-    for currency in summary.currencies {
-      let totals = summary.totals[currency] ?? CurrencyTotals()
+    // In currency order (`ArtifactSummary.currencies`), without looking each one up again.
+    var entries = Array(summary.totals)
+    if entries.count > 1 { entries.sort { $0.key < $1.key } }
+    for (currency, totals) in entries {
       writer.writeString(currency.code)
       writer.writeUInt8(UInt8(clamping: currency.minorUnits))
       writer.writeVarInt(totals.balance)

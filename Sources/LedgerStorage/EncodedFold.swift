@@ -62,6 +62,8 @@ public struct EncodedFold: Sendable {
     var accepted: [Int] = []
     var rejected: [Int] = []
     var duplicates = 0
+    /// The index in `totals` of the currency used last.
+    var lastTotals = 0
     /// Open addressing over accepted indices (index + 1; 0 is empty), used above `linearLimit`.
     var table: [Int32]
     let mask: Int
@@ -140,11 +142,17 @@ public struct EncodedFold: Sendable {
 
     /// The index of `key`'s running totals, starting from the base summary's.
     private mutating func totalsIndex(_ key: EncodedGroup.CurrencyKey) -> Int {
-      if let found = totals.firstIndex(where: { $0.key == key }) { return found }
+      // Events of one order mostly share a currency: the last one used is tried first.
+      if lastTotals < totals.count, totals[lastTotals].key == key { return lastTotals }
+      for index in totals.indices where totals[index].key == key {
+        lastTotals = index
+        return index
+      }
       let currency = Currency(code: key.text, minorUnits: Int(key.minorUnits))
       totals.append(
         Totals(key: key, currency: currency, totals: base.totals[currency] ?? CurrencyTotals(), changed: false))
-      return totals.count - 1
+      lastTotals = totals.count - 1
+      return lastTotals
     }
   }
 }
