@@ -12,20 +12,27 @@ public struct EncodedGroup: Sendable {
   /// units. Two of them are equal exactly when the `Currency` values are (for ASCII, `String ==`
   /// is byte equality).
   public struct CurrencyKey: Sendable, Equatable {
+    /// The code's bytes, the first in the lowest byte.
     public var code: UInt64
+    /// How many bytes of `code` are the code.
     public var length: UInt8
+    /// The currency's minor-unit digits as stored with the event.
     public var minorUnits: UInt8
   }
 
   /// Where one event lies in the payload and what the fold reads of it.
   public struct Line: Sendable {
-    /// The event's bytes (as `ArtifactCodec.write` wrote them inside this group).
+    /// Where the event's bytes (as `ArtifactCodec.write` wrote them inside this group) start.
     public var start: Int
+    /// Where they end.
     public var end: Int
-    /// The id's UTF-8 bytes.
+    /// Where the id's UTF-8 bytes start.
     public var idStart: Int
+    /// How many bytes the id has.
     public var idLength: Int
+    /// The signed amount in minor units.
     public var amount: Int64
+    /// The event's currency.
     public var currency: CurrencyKey
   }
 

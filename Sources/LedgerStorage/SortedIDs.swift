@@ -24,6 +24,7 @@ public struct SortedIDs: Sendable, Equatable, Sequence, ExpressibleByArrayLitera
     }
   }
 
+  /// The set of the listed ids.
   public init(arrayLiteral ids: String...) {
     self.init(ids)
   }
@@ -47,6 +48,7 @@ public struct SortedIDs: Sendable, Equatable, Sequence, ExpressibleByArrayLitera
     /// False once an id did not ascend: the record was not written by this codec.
     public private(set) var ascending = true
 
+    /// A builder with room for `capacity` ids taking about `bytes` packed bytes.
     public init(capacity: Int, bytes: Int) {
       set.reserve(count: capacity, bytes: bytes)
     }
@@ -60,7 +62,9 @@ public struct SortedIDs: Sendable, Equatable, Sequence, ExpressibleByArrayLitera
     public func finish() -> SortedIDs? { ascending ? set : nil }
   }
 
+  /// How many ids the set holds.
   public var count: Int { spans.count }
+  /// Whether the set holds no id.
   public var isEmpty: Bool { spans.isEmpty }
 
   /// The ids, ascending by bytes.
@@ -74,6 +78,7 @@ public struct SortedIDs: Sendable, Equatable, Sequence, ExpressibleByArrayLitera
     fileprivate let set: SortedIDs
     fileprivate var index = 0
 
+    /// The next id, ascending by bytes.
     public mutating func next() -> String? {
       guard index < set.count else { return nil }
       defer { index += 1 }
@@ -81,6 +86,7 @@ public struct SortedIDs: Sendable, Equatable, Sequence, ExpressibleByArrayLitera
     }
   }
 
+  /// Iterates the ids as strings, ascending by bytes.
   public func makeIterator() -> Iterator { Iterator(set: self) }
 
   /// Calls `body` with the bytes of the `index`-th id.

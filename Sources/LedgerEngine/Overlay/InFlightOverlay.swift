@@ -120,9 +120,12 @@ public final class InFlightOverlay: Sendable {
   /// Partition `index` of `count`, as `KeyPartition.of` assigns keys: a run whose keys all lie
   /// in one partition is skipped by a lookup for a key of another.
   public struct PartitionTag: Sendable, Equatable {
+    /// The partition.
     public var index: Int
+    /// How many partitions keys were spread over.
     public var count: Int
 
+    /// Partition `index` of `count` (at least one).
     public init(index: Int, count: Int) {
       self.index = index
       self.count = max(1, count)
