@@ -69,6 +69,28 @@ import Testing
         == ArtifactCodec.encode(LineSegment(orderID: Self.order, version: 77, events: expected.accepted)))
   }
 
+  /// The random groups above do reach every path: rejects, duplicates of known and of earlier
+  /// ids, partly accepted groups (a segment built from some events' bytes) and long groups.
+  @Test func theRandomGroupsReachEveryPath() throws {
+    var rejected = 0
+    var duplicates = 0
+    var partial = 0
+    var long = 0
+    for seed in 1...40 as ClosedRange<UInt64> {
+      var random = SeededRandom(seed: seed)
+      let count = random.next(below: 4) == 0 ? 9 + random.next(below: 40) : 1 + random.next(below: 8)
+      let events = (0..<count).map { Self.randomEvent(&random, line: $0 + 1) }
+      let (base, known) = Self.randomBase(&random)
+      let group = try EncodedGroup(ArtifactCodec.encode(StatelessGroup(orderID: Self.order, events: events)))
+      let outcome = try #require(try EncodedFold().apply(group, to: base, isKnown: { known.contains(bytes: $0) }))
+      rejected += outcome.rejected.count
+      duplicates += outcome.duplicates
+      if !outcome.accepted.isEmpty, outcome.accepted.count < count { partial += 1 }
+      if count > 8 { long += 1 }
+    }
+    #expect(rejected > 0 && duplicates > 0 && partial > 0 && long > 0)
+  }
+
   @Test func precomposedAndDecomposedIdsAreTwoLines() throws {
     let events = ["é", "e\u{301}", "é"].enumerated().map { line, id in
       Event(
