@@ -22,8 +22,18 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
   /// Hashes the code's first eight bytes as one word (codes are three letters): summaries keep
   /// their totals in a dictionary by currency, touched for every line applied.
   public func hash(into hasher: inout Hasher) {
-    var word: UInt64 = UInt64(code.utf8.count)
-    for (i, byte) in code.utf8.prefix(8).enumerated() { word ^= UInt64(byte) << (8 * UInt64(i)) }
+    let utf8 = code.utf8
+    var word: UInt64 = UInt64(utf8.count)
+    let packed = utf8.withContiguousStorageIfAvailable { bytes in
+      var packed: UInt64 = 0
+      for i in 0..<min(8, bytes.count) { packed |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+      return packed
+    }
+    if let packed {
+      word ^= packed
+    } else {
+      for (i, byte) in utf8.prefix(8).enumerated() { word ^= UInt64(byte) << (8 * UInt64(i)) }
+    }
     hasher.combine(word &+ UInt64(bitPattern: Int64(minorUnits)) << 56)
   }
 

@@ -39,8 +39,7 @@ public final class ArtifactCache: Sendable {
     cost += 32 + summary.segments.count * 40
     for segment in summary.segments { cost += text(segment.location.part) }
     if case .inline(let ids) = summary.ids {
-      cost += 48 + ids.count * 24
-      for id in ids { cost += text(id) }
+      cost += 48 + ids.count * 24 + ids.stringsCost
     }
     return cost
   }

@@ -1,7 +1,8 @@
 import LedgerDomain
 
 extension ArtifactCodec {
-  private enum Flag {
+  /// The bits of an event's flags byte.
+  enum EventFlag {
     static let entity: UInt8 = 1
     static let memo: UInt8 = 2
     static let reason: UInt8 = 4
@@ -15,15 +16,15 @@ extension ArtifactCodec {
   /// omits its order id (it is restored on read); any other event carries its own.
   public static func write(_ event: Event, to writer: inout ByteWriter, containerOrderID: String?) {
     var flags: UInt8 = 0
-    if event.entity != nil { flags |= Flag.entity }
-    if event.memo != nil { flags |= Flag.memo }
-    if event.reason != nil { flags |= Flag.reason }
-    if event.author != nil { flags |= Flag.author }
-    if !event.extras.isEmpty { flags |= Flag.extras }
-    if event.orderID != containerOrderID { flags |= Flag.ownOrderID }
+    if event.entity != nil { flags |= EventFlag.entity }
+    if event.memo != nil { flags |= EventFlag.memo }
+    if event.reason != nil { flags |= EventFlag.reason }
+    if event.author != nil { flags |= EventFlag.author }
+    if !event.extras.isEmpty { flags |= EventFlag.extras }
+    if event.orderID != containerOrderID { flags |= EventFlag.ownOrderID }
     writer.writeUInt8(flags)
     writer.writeString(event.id)
-    if flags & Flag.ownOrderID != 0 { writer.writeString(event.orderID) }
+    if flags & EventFlag.ownOrderID != 0 { writer.writeString(event.orderID) }
     writer.writeUInt8(kindCode(event.kind))
     writer.writeVarInt(event.amount)
     writer.writeString(event.currency.code)
@@ -51,22 +52,18 @@ extension ArtifactCodec {
   public static func readEvent(
     from reader: inout ByteReader, containerOrderID: String?, previousOrigin: EventOrigin? = nil
   ) throws(StorageError) -> Event {
-    let flagsOffset = reader.position
-    let flags = try reader.readUInt8()
-    guard flags & ~Flag.all == 0 else {
-      throw .malformed(context: reader.context, offset: flagsOffset, detail: "unknown event flags \(flags)")
-    }
+    let flags = try readEventFlags(from: &reader)
     let id = try reader.readString()
     let orderID = try readOrderID(flags: flags, from: &reader, containerOrderID: containerOrderID)
     let kind = try readKind(from: &reader)
     let amount = try reader.readVarInt()
     let currency = Currency(code: try reader.readString(), minorUnits: Int(try reader.readUInt8()))
     let ts = try reader.readString()
-    let entity = flags & Flag.entity != 0 ? try reader.readString() : nil
-    let memo = flags & Flag.memo != 0 ? try reader.readString() : nil
-    let reason = flags & Flag.reason != 0 ? try reader.readString() : nil
-    let author = flags & Flag.author != 0 ? try reader.readString() : nil
-    let extras = flags & Flag.extras != 0 ? try readExtras(from: &reader) : []
+    let entity = flags & EventFlag.entity != 0 ? try reader.readString() : nil
+    let memo = flags & EventFlag.memo != 0 ? try reader.readString() : nil
+    let reason = flags & EventFlag.reason != 0 ? try reader.readString() : nil
+    let author = flags & EventFlag.author != 0 ? try reader.readString() : nil
+    let extras = flags & EventFlag.extras != 0 ? try readExtras(from: &reader) : []
     let origin = EventOrigin(
       source: try reader.readString(reusing: previousOrigin?.source),
       file: try reader.readString(reusing: previousOrigin?.file), line: try reader.readInt())
@@ -75,10 +72,20 @@ extension ArtifactCodec {
       entity: entity, memo: memo, reason: reason, author: author, extras: extras, origin: origin)
   }
 
+  /// Reads an event's flags byte; throws on a bit no version of the format defines.
+  static func readEventFlags(from reader: inout ByteReader) throws(StorageError) -> UInt8 {
+    let flagsOffset = reader.position
+    let flags = try reader.readUInt8()
+    guard flags & ~EventFlag.all == 0 else {
+      throw .malformed(context: reader.context, offset: flagsOffset, detail: "unknown event flags \(flags)")
+    }
+    return flags
+  }
+
   private static func readOrderID(
     flags: UInt8, from reader: inout ByteReader, containerOrderID: String?
   ) throws(StorageError) -> String {
-    if flags & Flag.ownOrderID != 0 { return try reader.readString() }
+    if flags & EventFlag.ownOrderID != 0 { return try reader.readString() }
     guard let containerOrderID else {
       throw .malformed(
         context: reader.context, offset: reader.position, detail: "event has no order id")
@@ -96,7 +103,7 @@ extension ArtifactCodec {
     return extras
   }
 
-  private static func readKind(from reader: inout ByteReader) throws(StorageError) -> EventKind {
+  static func readKind(from reader: inout ByteReader) throws(StorageError) -> EventKind {
     let offset = reader.position
     let code = try reader.readUInt8()
     guard let kind = kind(code: code) else {

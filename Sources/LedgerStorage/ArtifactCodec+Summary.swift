@@ -10,8 +10,10 @@ extension ArtifactCodec {
     writer.writeVarUInt(summary.version)
     writer.writeCount(summary.lineCount)
     writer.writeCount(summary.totals.count)
-    for currency in summary.currencies {
-      let totals = summary.totals[currency] ?? CurrencyTotals()
+    // In currency order (`ArtifactSummary.currencies`), without looking each one up again.
+    var entries = Array(summary.totals)
+    if entries.count > 1 { entries.sort { $0.key < $1.key } }
+    for (currency, totals) in entries {
       writer.writeString(currency.code)
       writer.writeUInt8(UInt8(clamping: currency.minorUnits))
       writer.writeVarInt(totals.balance)
@@ -37,7 +39,7 @@ extension ArtifactCodec {
     let lineCount = try reader.readInt()
     let totals = try readTotals(from: &reader)
     let segments = try readSegments(from: &reader)
-    let ids = try readIDs(from: &reader)
+    let ids = try readIDs(from: &reader, payload: payload)
     try reader.expectEnd()
     let summary = ArtifactSummary(orderID: orderID, version: version, lineCount: lineCount, totals: totals)
     return StoredSummary(summary: summary, segments: segments, ids: ids)
@@ -107,22 +109,26 @@ extension ArtifactCodec {
     case .inline(let set):
       writer.writeUInt8(0)
       writer.writeCount(set.count)
-      for id in set { writer.writeString(id) }
+      writer.writeBytes(set.packed)
     case .external:
       writer.writeUInt8(1)
     }
   }
 
-  private static func readIDs(from reader: inout ByteReader) throws(StorageError) -> EventIDSet {
+  private static func readIDs(from reader: inout ByteReader, payload: [UInt8]) throws(StorageError) -> EventIDSet {
     let start = reader.position
     switch try reader.readUInt8() {
     case 0:
       let count = try reader.readCount()
-      var ids: [String] = []
-      ids.reserveCapacity(count)
-      for _ in 0..<count { ids.append(try reader.readString()) }
+      var spans: [Range<Int>] = []
+      spans.reserveCapacity(count)
+      for _ in 0..<count { spans.append(try reader.skipValidString()) }
+      var builder = SortedIDs.Builder(capacity: count, bytes: reader.position - start)
+      payload.withUnsafeBufferPointer { bytes in
+        for span in spans { builder.append(UnsafeBufferPointer(rebasing: bytes[span])) }
+      }
       // Written sorted; a record from elsewhere (or a damaged one) is sorted here, never trusted.
-      return .inline(SortedIDs(sortedUnique: ids) ?? SortedIDs(ids))
+      return .inline(builder.finish() ?? SortedIDs(spans: spans, of: payload))
     case 1:
       return .external
     case let tag:

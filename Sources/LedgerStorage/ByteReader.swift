@@ -150,6 +150,49 @@ public struct ByteReader: Sendable {
     return try readString()
   }
 
+  /// Reads a string like `readString()` (the same checks, the same errors) without building it:
+  /// returns where its UTF-8 bytes lie. Non-ASCII text is validated as `readString()` does.
+  public mutating func skipValidString() throws(StorageError) -> Range<Int> {
+    // A length under 128 is one byte (`readCount` for the rest).
+    let length: Int
+    if position < end, bytes[position] < 0x80 {
+      length = Int(bytes[position])
+      guard length < end - position else {
+        throw .malformed(
+          context: context, offset: position,
+          detail: "count \(length) cannot fit in the \(end - position - 1) bytes left")
+      }
+      position += 1
+    } else {
+      length = try readCount()
+    }
+    let start = position
+    let ascii: Bool = bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return true }
+      var index = start
+      var high: UInt64 = 0
+      while index + 8 <= start + length {
+        high |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+        index += 8
+      }
+      while index < start + length {
+        high |= UInt64(base[index])
+        index += 1
+      }
+      return high & 0x8080_8080_8080_8080 == 0
+    }
+    if !ascii {
+      let valid = bytes.withUnsafeBufferPointer { buffer in
+        String(validating: UnsafeBufferPointer(rebasing: buffer[start..<start + length]), as: UTF8.self) != nil
+      }
+      guard valid else {
+        throw .malformed(context: context, offset: start, detail: "string is not valid UTF-8")
+      }
+    }
+    position += length
+    return start..<position
+  }
+
   /// Reads a varint length and skips that many bytes (a string not needed by the caller).
   public mutating func skipString() throws(StorageError) {
     let length = try readCount()

@@ -54,6 +54,11 @@ public struct ByteWriter: Sendable {
 
   /// Appends `value` as a varint byte length followed by its UTF-8 bytes.
   public mutating func writeString(_ value: String) {
+    let done: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+      writeCount(utf8.count)
+      bytes.append(contentsOf: utf8)
+    }
+    if done != nil { return }
     var text = value
     text.withUTF8 { utf8 in
       writeCount(utf8.count)

@@ -18,6 +18,17 @@ public enum KeyOrder {
     return a.utf8.lexicographicallyPrecedes(b.utf8)
   }
 
+  /// Whether `a` and `b` have the same UTF-8 bytes (not Swift's `==`, which equates canonically
+  /// equivalent texts).
+  @inlinable
+  public static func same(_ a: String, _ b: String) -> Bool {
+    let fast = a.utf8.withContiguousStorageIfAvailable { x in
+      b.utf8.withContiguousStorageIfAvailable { y in x.count == y.count && compare(x, y) == 0 }
+    }
+    if let fast, let result = fast { return result }
+    return a.utf8.elementsEqual(b.utf8)
+  }
+
   /// memcmp order of `a` and `b`, a prefix first: negative, zero or positive.
   @inlinable
   public static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {

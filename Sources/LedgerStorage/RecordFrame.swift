@@ -29,13 +29,16 @@ public enum RecordFrame {
     var crc = CRC32C()
     withUnsafeBytes(of: fields.littleEndian) { crc.update($0) }
     crc.update(payload)
-    withUnsafeBytes(of: magicWord) { out.append(contentsOf: $0) }
-    withUnsafeBytes(of: fields.littleEndian) { out.append(contentsOf: $0) }
-    withUnsafeBytes(of: crc.value.littleEndian) { out.append(contentsOf: $0) }
+    // The 16 bytes as two little-endian words, appended at once: magic and the fields' low
+    // half, then their high half and the checksum.
+    let words = (
+      (magicLE | fields << 32).littleEndian, (fields >> 32 | UInt64(crc.value) << 32).littleEndian
+    )
+    withUnsafeBytes(of: words) { out.append(contentsOf: $0) }
   }
 
-  /// `magic` as it lies in memory when stored as one native word.
-  private static let magicWord: UInt32 = magic.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+  /// `magic` read as a little-endian number.
+  private static let magicLE: UInt64 = 0x4352_4C4C
 
   /// CRC32C over header bytes 4..<12 followed by the payload.
   static func checksum(headerFields: ArraySlice<UInt8>, payload: UnsafeRawBufferPointer) -> UInt32 {

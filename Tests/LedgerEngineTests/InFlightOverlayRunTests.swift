@@ -22,6 +22,31 @@ struct InFlightOverlayRunTests {
     for missing in ["", "0", "O-", "O-3", "Z", "ê"] { #expect(run.find(missing) == nil, "\(missing)") }
   }
 
+  /// A run tagged with its partition is skipped by lookups of other partitions' keys, and a key
+  /// appended from another partition drops the tag, so it is still found.
+  @Test func aPartitionTaggedRunFindsItsKeysAndDropsAWrongTag() throws {
+    let keys = (0..<40).map { "ord-\($0)" }
+    let tag = InFlightOverlay.PartitionTag(index: 1, count: 4)
+    var own = InFlightOverlay.Run(partition: tag)
+    for key in keys.sorted(by: KeyOrder.precedes) where KeyPartition.of(key, partitions: 4) == 1 {
+      own.append(key, Self.encoded(7, version: 5))
+    }
+    #expect(own.partition == tag && own.count > 0)
+    let stranger = try #require(keys.first { KeyPartition.of($0, partitions: 4) != 1 })
+    var mixed = InFlightOverlay.Run(partition: tag)
+    mixed.append(stranger, Self.encoded(9, version: 6))
+    #expect(mixed.partition == nil)
+    let overlay = InFlightOverlay()
+    overlay.record(runs: [own], version: 5)
+    overlay.record(runs: [mixed], version: 6)
+    let snapshot = overlay.snapshot()
+    for key in keys {
+      let expected: Int64? =
+        key == stranger ? 9 : KeyPartition.of(key, partitions: 4) == 1 ? 7 : nil
+      #expect(snapshot.newest(key)?.location.offset == expected, "\(key)")
+    }
+  }
+
   /// Keys appended out of order (a run rebuilt from a dictionary) are sorted by `finish()`; of a
   /// key appended twice, the later entry wins.
   @Test func outOfOrderKeysAreSortedAndTheLaterDuplicateWins() {

@@ -44,3 +44,48 @@ import Testing
     if case .inline(let ids) = decoded.ids { #expect(ids.ids == ["a", "m", "z"]) }
   }
 }
+
+/// The packed form: what the summary record holds, merged from payload bytes.
+@Suite struct SortedIDsPackingTests {
+  /// Packed ids are exactly the record's bytes: each id as `ByteWriter.writeString` writes it.
+  @Test func packsAsTheRecordWritesEachID() {
+    let long = String(repeating: "x", count: 300)
+    let ids = SortedIDs(["b", "a", "é", "e\u{301}", long, ""])
+    var writer = ByteWriter()
+    for id in ["", "a", "b", "e\u{301}", long, "é"] { writer.writeString(id) }
+    #expect(ids.packed == writer.bytes)
+    #expect(ids.ids == ["", "a", "b", "e\u{301}", long, "é"])
+  }
+
+  /// Adding ids by their byte ranges in a payload is adding them as strings.
+  @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
+  func unionBySpansAgreesWithUnionOfStrings(seed: UInt64) {
+    var random = SeededRandom(seed: seed)
+    func randomID() -> String { "id-\(random.next(below: 60))" + (random.next(below: 4) == 0 ? "é" : "e\u{301}") }
+    var ids = SortedIDs()
+    for _ in 0..<30 {
+      let batch = (0..<random.next(below: 24)).map { _ in randomID() }
+      var payload: [UInt8] = [7]
+      var spans: [Range<Int>] = []
+      for id in batch {
+        payload += [9, 9]
+        spans.append(payload.count..<payload.count + id.utf8.count)
+        payload += Array(id.utf8)
+      }
+      let expected = ids.union(batch)
+      ids = ids.union(spans: spans, of: payload)
+      #expect(ids == expected)
+      #expect(ids.ids == expected.ids)
+      #expect(SortedIDs(spans: spans, of: payload) == SortedIDs(batch))
+    }
+  }
+
+  @Test func theBuilderRefusesIDsThatDoNotAscend() {
+    var builder = SortedIDs.Builder(capacity: 2, bytes: 4)
+    for id in ["a", "c", "b"] { Array(id.utf8).withUnsafeBufferPointer { builder.append($0) } }
+    #expect(builder.finish() == nil)
+    var repeated = SortedIDs.Builder(capacity: 2, bytes: 4)
+    for id in ["a", "a"] { Array(id.utf8).withUnsafeBufferPointer { repeated.append($0) } }
+    #expect(repeated.finish() == nil)
+  }
+}

@@ -46,8 +46,22 @@ public final class InFlightOverlay: Sendable {
     private var keys: [String] = []
     private var values: [Encoded] = []
     private var sorted = true
+    /// The partition every key of this run belongs to, when known (checked as keys are
+    /// appended: a key of another partition drops the tag).
+    public private(set) var partition: PartitionTag?
 
     public init() {}
+
+    /// An empty run meant for keys of `partition`.
+    public init(partition: PartitionTag) {
+      self.partition = partition
+    }
+
+    /// Whether this run may hold a key whose `KeyPartition.hash` is `hash`.
+    func mayHold(hash: UInt64) -> Bool {
+      guard let partition else { return true }
+      return KeyPartition.of(hash: hash, partitions: partition.count) == partition.index
+    }
 
     /// A run of `entries`, in any order.
     public init(_ entries: [ExactID: Encoded]) {
@@ -65,6 +79,7 @@ public final class InFlightOverlay: Sendable {
 
     /// Appends `key` (normally after every key so far; otherwise `finish()` sorts).
     public mutating func append(_ key: String, _ value: Encoded) {
+      if let tag = partition, KeyPartition.of(key, partitions: tag.count) != tag.index { partition = nil }
       if let last = keys.last, !KeyOrder.precedes(last, key) { sorted = false }
       keys.append(key)
       values.append(value)
@@ -98,7 +113,22 @@ public final class InFlightOverlay: Sendable {
 
     /// Keys are order ids: equal only byte for byte (not as Swift's `==` compares text).
     static func same(_ a: String, _ b: String) -> Bool {
-      a.utf8.elementsEqual(b.utf8)
+      KeyOrder.same(a, b)
+    }
+  }
+
+  /// Partition `index` of `count`, as `KeyPartition.of` assigns keys: a run whose keys all lie
+  /// in one partition is skipped by a lookup for a key of another.
+  public struct PartitionTag: Sendable, Equatable {
+    /// The partition.
+    public var index: Int
+    /// How many partitions keys were spread over.
+    public var count: Int
+
+    /// Partition `index` of `count` (at least one).
+    public init(index: Int, count: Int) {
+      self.index = index
+      self.count = max(1, count)
     }
   }
 
@@ -119,10 +149,12 @@ public final class InFlightOverlay: Sendable {
   public struct Snapshot: Sendable {
     fileprivate let layers: [Layer]
 
-    /// The newest in-flight entry of `key`, still encoded.
+    /// The newest in-flight entry of `key`, still encoded (runs of other partitions are not
+    /// searched).
     public func newest(_ key: String) -> Encoded? {
+      let hash = KeyPartition.hash(key)
       for layer in layers.reversed() {
-        for run in layer.runs {
+        for run in layer.runs where run.mayHold(hash: hash) {
           if let entry = run.find(key) { return entry }
         }
       }

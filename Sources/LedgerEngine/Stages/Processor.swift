@@ -48,7 +48,8 @@ public struct Processor: Sendable {
     let rejects = "\(context.paths.rejects)/\(PartNames.rejects(job: job)).process-\(p)"
     try FileSystem.remove(rejects)
     let warmLimit = Self.cacheWarmLimit / max(1, partitions)
-    let part = try process(prefetched, job: job, partition: p, inFlight: overlay.snapshot(), warmLimit: warmLimit)
+    let part = try process(
+      prefetched, job: job, partition: p, of: partitions, inFlight: overlay.snapshot(), warmLimit: warmLimit)
     if !part.output.rejections.isEmpty {
       try RejectsFile.write(part.output.rejections, to: rejects)
     }
@@ -57,7 +58,8 @@ public struct Processor: Sendable {
   }
 
   private func process(
-    _ partition: PrefetchedPartition, job: UInt64, partition p: Int, inFlight: InFlightOverlay.Snapshot,
+    _ partition: PrefetchedPartition, job: UInt64, partition p: Int, of partitions: Int,
+    inFlight: InFlightOverlay.Snapshot,
     warmLimit: Int
   ) throws -> PartitionResult {
     let data = try PartFileWriter(
@@ -65,6 +67,7 @@ public struct Processor: Sendable {
     let manifest = try PartFileWriter(
       partsDirectory: context.paths.parts, name: PartNames.manifest(job: job, partition: p))
     var out = PartitionResult()
+    out.encoded = InFlightOverlay.Run(partition: InFlightOverlay.PartitionTag(index: p, count: partitions))
     out.encoded.reserveCapacity(partition.groupCount)
     out.output.written.reserveCapacity(min(warmLimit, partition.groupCount))
     do {
@@ -74,12 +77,13 @@ public struct Processor: Sendable {
       try context.reader.forEachRecord(inPart: PartNames.stateless(job: job, partition: p)) {
         _, type, payload in
         guard type == .statelessGroup else { return }
-        let group = try ArtifactCodec.decodeStatelessGroup(payload)
+        let group = try EncodedGroup(payload)
         let base = try current(group.orderID, prefetched: prefetched(partition, ordinal, group.orderID), inFlight)
         ordinal += 1
-        try apply(
-          (group.orderID, group.events, payload), base: base, job: job,
-          data: data, manifest: manifest, warmLimit: warmLimit, into: &out)
+        let folded = try fold(group, base: base, job: job)
+        try write(
+          folded, orderID: group.orderID, base: base, job: job, data: data, manifest: manifest, warmLimit: warmLimit,
+          into: &out)
       }
       try data.finish()
       if !out.superseded.isEmpty {
@@ -123,58 +127,94 @@ public struct Processor: Sendable {
     return (StoredSummary(summary: ArtifactSummary(orderID: key), segments: [], ids: .inline([])), [], nil)
   }
 
-  private func apply(
-    _ group: (orderID: String, events: [Event], payload: [UInt8]),
-    base: (StoredSummary, Set<ExactID>, ArtifactLocation?),
-    job: UInt64,
+  /// What one group's fold produced, in the form `write` needs.
+  private struct Folded {
+    var summary: ArtifactSummary
+    /// The ids of the events that became lines.
+    var newIDs: StoredSummary.NewIDs
+    var duplicates: Int
+    var rejected: [Rejection]
+    /// The new line segment's payload (empty when nothing was accepted).
+    var segment: [UInt8]
+  }
+
+  /// Folds `group` onto its base: over the encoded events (`EncodedFold`), or over decoded ones
+  /// (`ArtifactFold`) when its currency codes do not fit the encoded fold.
+  private func fold(
+    _ group: EncodedGroup, base: (StoredSummary, Set<ExactID>, ArtifactLocation?), job: UInt64
+  ) throws -> Folded {
+    let (stored, pending, _) = base
+    let ids: [String]? = stored.ids == .external ? group.lines.indices.map(group.id(at:)) : nil
+    let known = try knownIDs(stored, pending: pending, orderID: group.orderID, ids: ids)
+    guard
+      let outcome = try EncodedFold().apply(group, to: stored.summary, isKnown: { known.contains(bytes: $0) })
+    else { return try foldDecoded(group, stored: stored, known: known, job: job) }
+    var folded = Folded(
+      summary: outcome.summary, newIDs: .strings([]), duplicates: outcome.duplicates, rejected: outcome.rejected,
+      segment: [])
+    guard !outcome.accepted.isEmpty else { return folded }
+    folded.newIDs = .spans(outcome.accepted.map(group.idSpan(at:)), payload: group.payload)
+    folded.segment = group.lineSegment(of: outcome.accepted, version: job)
+    return folded
+  }
+
+  /// The fold over decoded events (a group whose currency codes the encoded fold cannot hold).
+  private func foldDecoded(_ group: EncodedGroup, stored: StoredSummary, known: KnownIDs, job: UInt64) throws -> Folded
+  {
+    let events = try group.events()
+    let outcome = ArtifactFold().apply(events, to: stored.summary) { known.contains($0) }
+    let segment =
+      outcome.accepted.isEmpty
+      ? [] : ArtifactCodec.encode(LineSegment(orderID: group.orderID, version: job, events: outcome.accepted))
+    return Folded(
+      summary: outcome.summary, newIDs: .strings(outcome.accepted.map(\.id)), duplicates: outcome.duplicates,
+      rejected: outcome.rejected, segment: segment)
+  }
+
+  private func write(
+    _ folded: Folded, orderID: String, base: (StoredSummary, Set<ExactID>, ArtifactLocation?), job: UInt64,
     data: PartFileWriter, manifest: PartFileWriter, warmLimit: Int, into out: inout PartitionResult
   ) throws {
     let (stored, pending, replaced) = base
-    let known = try knownIDs(stored, pending: pending, orderID: group.orderID, events: group.events)
-    let outcome = ArtifactFold().apply(group.events, to: stored.summary) { known.contains($0) }
-    out.output.counts.duplicates += Int64(outcome.duplicates)
-    out.output.rejections += outcome.rejected
-    guard !outcome.accepted.isEmpty else { return }
+    out.output.counts.duplicates += Int64(folded.duplicates)
+    out.output.rejections += folded.rejected
+    guard folded.newIDs.count > 0 else { return }
     if let replaced { out.superseded.add(replaced) }
-    // Every event accepted (the usual case): the segment is the group's own bytes plus a version.
-    let segmentPayload =
-      outcome.accepted.count == group.events.count
-      ? try ArtifactCodec.lineSegment(fromGroupPayload: group.payload, version: job)
-      : ArtifactCodec.encode(LineSegment(orderID: group.orderID, version: job, events: outcome.accepted))
-    let segment = try data.append(type: .lineSegment, payload: segmentPayload)
-    let (newStored, external) = stored.appending(outcome, version: job, segment: segment)
-    let newIDs = outcome.accepted.map(\.id)
+    let segment = try data.append(type: .lineSegment, payload: folded.segment)
+    let (newStored, external) = stored.appending(folded.summary, newIDs: folded.newIDs, version: job, segment: segment)
     let ids = newStored.ids
     let payload = ArtifactCodec.encode(newStored)
     let location = try data.append(type: .artifactSummary, payload: payload)
-    let entry = IndexEntry(orderID: group.orderID, location: location, version: job)
+    let entry = IndexEntry(orderID: orderID, location: location, version: job)
     _ = try manifest.append(
       type: .indexManifestEntry,
       payload: ArtifactCodec.encode(IndexManifestEntry(entry: entry, externalEventIDs: external)))
-    out.output.counts.linesApplied += Int64(newIDs.count)
+    out.output.counts.linesApplied += Int64(folded.newIDs.count)
     out.output.counts.artifactsWritten += 1
     out.output.counts.bytesWritten += Int64(segment.length) + Int64(location.length)
     let pendingIDs = ids == .external ? pending.union(external.map { ExactID($0) }) : []
     out.encoded.append(
-      group.orderID,
+      orderID,
       InFlightOverlay.Encoded(
         payload: nil, location: location, version: job, pendingExternalIDs: pendingIDs))
     if out.output.written.count < warmLimit {
-      out.output.written[group.orderID] = InFlightOverlay.Entry(
+      out.output.written[orderID] = InFlightOverlay.Entry(
         stored: newStored, location: location, pendingExternalIDs: pendingIDs)
     }
   }
 
-  /// Which of `events`' ids the artifact already holds.
+  /// Which of a group's ids the artifact already holds; `ids` (the group's event ids) is needed
+  /// only when the artifact's ids are external.
   private func knownIDs(
-    _ stored: StoredSummary, pending: Set<ExactID>, orderID: String, events: [Event]
+    _ stored: StoredSummary, pending: Set<ExactID>, orderID: String, ids: [String]?
   ) throws -> KnownIDs {
     switch stored.ids {
     case .inline(let set): return .inline(set)
     case .external:
-      let candidates = events.map(\.id).filter { !pending.contains(ExactID($0)) }
+      let ids = ids ?? []
+      let candidates = ids.filter { !pending.contains(ExactID($0)) }
       let indexed = try context.keyIndex.knownEventIDs(order: orderID, among: candidates)
-      return .looked(indexed.union(pending.intersection(events.map { ExactID($0.id) })))
+      return .looked(indexed.union(pending.intersection(ids.map { ExactID($0) })))
     }
   }
 
@@ -187,6 +227,13 @@ public struct Processor: Sendable {
       switch self {
       case .inline(let ids): ids.contains(id)
       case .looked(let ids): ids.contains(ExactID(id))
+      }
+    }
+
+    func contains(bytes id: UnsafeBufferPointer<UInt8>) -> Bool {
+      switch self {
+      case .inline(let ids): ids.contains(bytes: id)
+      case .looked(let ids): ids.contains(ExactID(String(decoding: id, as: UTF8.self)))
       }
     }
   }
