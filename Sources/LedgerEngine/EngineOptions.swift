@@ -17,6 +17,9 @@ public struct EngineOptions: Sendable {
   public var retryPolicy: @Sendable (FailureKind) -> RetryPolicy = { RetryPolicy.forKind($0) }
   /// How often a running engine tells the store's process registry it is alive (milliseconds).
   public var heartbeatMillis: Int64 = 2_000
+  /// How long a registered process stays alive without a heartbeat (milliseconds): several
+  /// missed beats, so a busy host is not taken for a dead one.
+  public var leaseMillis: Int64 = 15_000
   /// How long an idle engine waits between inbox scans (milliseconds).
   public var pollMillis: Int64 = 200
   /// Run a compaction pass after every this many indexed jobs (0: never automatically).

@@ -174,6 +174,42 @@ import Testing
     #expect(Self.starts(s.decide()) == [.partition(2, of: 7, .prefetch)])
   }
 
+  /// A store shared by several processes: a partition whose prefetch output another live process
+  /// holds is neither processed nor sent back here, and the line is not idle while it waits;
+  /// once that process lets go (its lease ran out), the partition is sent back to prefetch.
+  @Test func aPartitionHeldByAnotherProcessIsLeftToIt() throws {
+    var record = JobRecord(
+      seq: 7, inputs: [1], stage: .process, status: .pending, attempts: 0, nextAttemptAt: nil, lastError: nil,
+      lastErrorKind: nil, counts: JobCounts(), timings: [:], createdAt: 0)
+    record.partitions = 2
+    let tasks = [
+      PartitionTaskRecord(job: 7, partition: 0, state: TaskState(stage: .process)),
+      PartitionTaskRecord(job: 7, partition: 1, state: TaskState(stage: .process)),
+    ]
+    let elsewhere = PartitionKey(job: 7, partition: 0)
+    var s = S(
+      ledgerJobs: [record], partitions: tasks, waitingInputs: 0, held: [PartitionKey(job: 7, partition: 1)],
+      heldElsewhere: [elsewhere], compacting: false, now: 0, limits: S.Limits())
+    #expect(s.decide() == [.start(.partition(1, of: 7, .process))])
+    try s.handle(.started(.partition(1, of: 7, .process)))
+    try s.handle(.succeeded(.partition(1, of: 7, .process), attempt: 1))
+    // Partition 1 is at index now; 0 waits for the other process, so the line is not idle.
+    try s.handle(.started(.partition(1, of: 7, .index)))
+    try s.handle(.succeeded(.partition(1, of: 7, .index), attempt: 1))
+    #expect(s.decide() == [.wait(until: nil)])
+    #expect(throws: S.Refusal.self) { try s.handle(.compaction(running: true)) }
+    try s.handle(.heldElsewhere(elsewhere, false))
+    #expect(s.decide() == [.rewind(elsewhere)])
+    // What this process holds is never "held elsewhere".
+    var mine = S(
+      ledgerJobs: [record], partitions: tasks, waitingInputs: 0, held: [elsewhere], heldElsewhere: [elsewhere],
+      compacting: false, now: 0, limits: S.Limits())
+    #expect(mine.heldElsewhere.isEmpty)
+    let before = mine
+    #expect(throws: S.Refusal.self) { try mine.handle(.heldElsewhere(elsewhere, true)) }
+    #expect(mine == before)
+  }
+
   /// A restart holds no prefetch output; a partition that failed at process still waits for
   /// its operator (it is not sent back to prefetch and run again by itself), and one retrying
   /// is sent back only once its deadline has come.
@@ -263,8 +299,11 @@ import Testing
         .started(task), .succeeded(task, attempt: 1), .failed(task, attempt: 1, retryAt: now + 10),
         .interrupted(task), .operatorRetry(job: task.job),
         .outputLost(PartitionKey(job: task.job, partition: task.partition ?? 0)),
+        .heldElsewhere(PartitionKey(job: task.job, partition: task.partition ?? 0), random.nextUnitDouble() < 0.5),
       ]) ?? .tick(now: now)
     }
+    // Another process finishes with what it held, or loses its lease.
+    if roll < 0.2, let key = pick(Array(s.heldElsewhere)) { return .heldElsewhere(key, false) }
     if roll < 0.45, let task = pick(Array(s.running)) {
       let attempt = Self.attempt(task, s)
       switch random.nextUnitDouble() {
@@ -291,6 +330,7 @@ import Testing
   /// Per partition, a later job is never ahead of an earlier one's order, limits hold, and the
   /// running and held sets match the states.
   static func checkInvariants(_ s: S) throws {
+    #expect(s.held.isDisjoint(with: s.heldElsewhere), "a partition held here and elsewhere")
     let reduced = s.jobs.filter { !$0.partitions.isEmpty }
     for (n, later) in reduced.enumerated() {
       for earlier in reduced[..<n] {

@@ -87,3 +87,38 @@ import Testing
     #expect(throws: LedgerError.self) { try Engine(context: context, options: options).runUntilIdle() }
   }
 }
+
+/// The scheduler as the engine builds it from a shared ledger: a partition whose prefetch another
+/// live process ran is left to that process until its lease runs out.
+@Suite struct HeldElsewhereTests {
+  @Test func aPartitionPrefetchedByAnotherLiveProcessIsNotSentBackUntilItsLeaseRunsOut() throws {
+    let h = try EngineHarness(storage: .inMemory)
+    let ledger = try h.context().ledger
+    _ = try ledger.register(
+      [
+        NewInputBatch(
+          source: "web", name: "a.jsonl", from: 0, to: 60, bytes: 5, archivePath: "archive/web/a.jsonl", scan: 1)
+      ], at: h.clock.nowMillis())
+    let job = try ledger.createJob(inputs: [1], partitions: 2, at: h.clock.nowMillis())
+    let other = try ledger.registerProcess(NewProcess(host: "ledger-b", pid: 7, osUser: "ops"), at: h.clock.nowMillis())
+    for task in [TaskRef.reduce(job.seq), .partition(0, of: job.seq, .prefetch)] {
+      let attempt = try ledger.beginTask(task, at: h.clock.nowMillis(), by: other.id)
+      try ledger.completeTask(task, attempt: attempt, counts: JobCounts(), at: h.clock.nowMillis())
+    }
+    let key = PartitionKey(job: job.seq, partition: 0)
+    var options = EngineOptions()
+    options.leaseMillis = 15_000
+    let engine = Engine(context: try h.context(), options: options)
+    #expect(try engine.scheduler().heldElsewhere == [key])
+    #expect(!(try engine.scheduler().decide().contains(.rewind(key))))
+    // Heard from in time: still its.
+    h.clock.advance(byMillis: 10_000)
+    try ledger.heartbeat(process: other.id, at: h.clock.nowMillis())
+    h.clock.advance(byMillis: 10_000)
+    #expect(try engine.scheduler().heldElsewhere == [key])
+    // Silent past its lease: the partition goes back to prefetch here.
+    h.clock.advance(byMillis: 5_001)
+    #expect(try engine.scheduler().heldElsewhere.isEmpty)
+    #expect(try engine.scheduler().decide().first == .rewind(key))
+  }
+}

@@ -25,9 +25,41 @@ extension Engine {
     let partitions = jobs.contains { $0.stage != .reduce } ? try context.ledger.unfinishedPartitionTasks() : []
     let waiting = try context.ledger.ungroupedInputBatches().count
     let (held, compacting) = state.withLock { s in (Set(s.prefetched.keys), s.compacting) }
+    let now = context.clock.nowMillis()
     return PartitionScheduler(
-      ledgerJobs: jobs, partitions: partitions, waitingInputs: waiting, held: held, compacting: compacting,
-      now: context.clock.nowMillis(), limits: schedulerLimits)
+      ledgerJobs: jobs, partitions: partitions, waitingInputs: waiting, held: held,
+      heldElsewhere: try heldElsewhere(partitions, held: held, now: now), compacting: compacting, now: now,
+      limits: schedulerLimits)
+  }
+
+  /// Partitions waiting for process whose prefetch output another live process holds: the
+  /// process whose prefetch attempt succeeded, registered and heard from within
+  /// `options.leaseMillis`. Asked of the ledger only for partitions this process does not hold
+  /// (none, but after a restart, while one engine runs on a store).
+  func heldElsewhere(_ partitions: [PartitionTaskRecord], held: Set<PartitionKey>, now: Int64) throws
+    -> Set<PartitionKey>
+  {
+    let candidates = partitions.filter {
+      $0.state.stage == .process && $0.state.status != .done
+        && !held.contains(PartitionKey(job: $0.job, partition: $0.partition))
+    }
+    guard !candidates.isEmpty else { return [] }
+    let me = processID
+    let live = Set(
+      try context.ledger.processes(recentlyEnded: 0).filter { now - $0.heartbeatAt <= options.leaseMillis }.map(\.id)
+    ).subtracting(me.map { [$0] } ?? [])
+    guard !live.isEmpty else { return [] }
+    var out: Set<PartitionKey> = []
+    for job in Set(candidates.map(\.job)) {
+      let runs = try context.ledger.stageRuns(job: job)
+      for task in candidates where task.job == job {
+        let prefetched = runs.last { $0.stage == .prefetch && $0.partition == task.partition && $0.outcome == "ok" }
+        if let holder = prefetched?.process, live.contains(holder) {
+          out.insert(PartitionKey(job: job, partition: task.partition))
+        }
+      }
+    }
+    return out
   }
 
   var schedulerLimits: PartitionScheduler.Limits {

@@ -80,6 +80,9 @@ public struct PartitionScheduler: Sendable, Equatable {
     case operatorRetry(job: UInt64)
     /// This process no longer holds the prefetch output of a partition (restart).
     case outputLost(PartitionKey)
+    /// Another process holds, or no longer holds, the prefetch output of a partition (its
+    /// prefetch succeeded; it processed the partition, or its lease ran out).
+    case heldElsewhere(PartitionKey, Bool)
     /// Compaction started or finished (prefetch and process wait while it runs).
     case compaction(running: Bool)
     /// Time passed.
@@ -121,6 +124,9 @@ public struct PartitionScheduler: Sendable, Equatable {
   public private(set) var waitingInputs: Int
   /// Prefetch outputs this process holds.
   public private(set) var held: Set<PartitionKey>
+  /// Prefetch outputs another live process holds (a store shared by several processes): this one
+  /// neither processes nor rewinds those partitions. Never overlaps `held`.
+  public private(set) var heldElsewhere: Set<PartitionKey>
   /// Tasks running (in this process, or anywhere when built from a shared ledger).
   public private(set) var running: Set<TaskRef>
   public private(set) var compacting: Bool
@@ -128,12 +134,13 @@ public struct PartitionScheduler: Sendable, Equatable {
   public var limits: Limits
 
   public init(
-    jobs: [Job], waitingInputs: Int = 0, held: Set<PartitionKey> = [], running: Set<TaskRef> = [],
-    compacting: Bool = false, now: Int64 = 0, limits: Limits = Limits()
+    jobs: [Job], waitingInputs: Int = 0, held: Set<PartitionKey> = [], heldElsewhere: Set<PartitionKey> = [],
+    running: Set<TaskRef> = [], compacting: Bool = false, now: Int64 = 0, limits: Limits = Limits()
   ) {
     self.jobs = jobs.filter { !$0.done }.sorted { $0.seq < $1.seq }
     self.waitingInputs = waitingInputs
     self.held = held
+    self.heldElsewhere = heldElsewhere.subtracting(held)
     self.running = running
     self.compacting = compacting
     self.now = now
@@ -144,7 +151,7 @@ public struct PartitionScheduler: Sendable, Equatable {
   /// ledger says are running.
   public init(
     ledgerJobs: [JobRecord], partitions: [PartitionTaskRecord], waitingInputs: Int, held: Set<PartitionKey>,
-    compacting: Bool, now: Int64, limits: Limits
+    heldElsewhere: Set<PartitionKey> = [], compacting: Bool, now: Int64, limits: Limits
   ) {
     var byJob: [UInt64: [PartitionTaskRecord]] = [:]
     for task in partitions { byJob[task.job, default: []].append(task) }
@@ -168,8 +175,8 @@ public struct PartitionScheduler: Sendable, Equatable {
       return Job(seq: record.seq, state: record.taskState, partitionCount: record.partitions, partitions: states)
     }
     self.init(
-      jobs: jobs, waitingInputs: waitingInputs, held: held, running: running, compacting: compacting, now: now,
-      limits: limits)
+      jobs: jobs, waitingInputs: waitingInputs, held: held, heldElsewhere: heldElsewhere, running: running,
+      compacting: compacting, now: now, limits: limits)
   }
 
   // MARK: - Events
@@ -205,7 +212,10 @@ public struct PartitionScheduler: Sendable, Equatable {
       running.remove(task)
       if let p = task.partition {
         let key = PartitionKey(job: task.job, partition: p)
-        if task.stage == .prefetch { held.insert(key) }
+        if task.stage == .prefetch {
+          held.insert(key)
+          heldElsewhere.remove(key)
+        }
         if task.stage == .process { held.remove(key) }
       }
       jobs.removeAll { $0.done }
@@ -240,14 +250,25 @@ public struct PartitionScheduler: Sendable, Equatable {
         throw Refusal.unknownTask(.partition(key.partition, of: key.job, .process))
       }
       try transition(.partition(key.partition, of: key.job, .process), .rewind(to: .prefetch))
+    case .heldElsewhere(let key, let holds):
+      guard !held.contains(key) else {
+        throw Refusal.notReady(
+          .partition(key.partition, of: key.job, .process), reason: "this process holds its prefetch output")
+      }
+      if holds { heldElsewhere.insert(key) } else { heldElsewhere.remove(key) }
     case .compaction(let on):
       guard on != compacting else {
         throw Refusal.notReady(.reduce(0), reason: on ? "compaction is already running" : "no compaction runs")
       }
       if on {
-        guard held.isEmpty, !running.contains(where: { $0.stage == .prefetch || $0.stage == .process }) else {
+        guard held.isEmpty, heldElsewhere.isEmpty,
+          !running.contains(where: { $0.stage == .prefetch || $0.stage == .process })
+        else {
           throw Refusal.notReady(
-            .reduce(0), reason: "compaction needs no prefetched partition and no prefetch or process running")
+            .reduce(0),
+            reason:
+              "compaction needs no prefetched partition (here or in another process) and no prefetch or process running"
+          )
         }
       }
       compacting = on
@@ -294,8 +315,19 @@ public struct PartitionScheduler: Sendable, Equatable {
     if !actions.isEmpty { return actions }
     let due = jobs.flatMap { job in (job.reduced ? job.partitions : [job.state]) }
       .filter { $0.status == .retrying }.compactMap(\.nextAttemptAt).min()
-    if !running.isEmpty || due != nil { return [.wait(until: due)] }
+    // A partition another process holds for its process stage is work the line still has.
+    if !running.isEmpty || due != nil || processingElsewhere { return [.wait(until: due)] }
     return [.idle(blocked: jobs.filter { $0.state.status == .failed }.map(\.seq))]
+  }
+
+  /// Whether another process holds the prefetch output of a partition that waits for process.
+  private var processingElsewhere: Bool {
+    jobs.contains { job in
+      job.partitions.enumerated().contains { p, state in
+        state.stage == .process && state.status != .done && state.status != .failed
+          && heldElsewhere.contains(PartitionKey(job: job.seq, partition: p))
+      }
+    }
   }
 
   /// Whether a task in `state` may be claimed now (not counting order and limits).
@@ -307,13 +339,15 @@ public struct PartitionScheduler: Sendable, Equatable {
     }
   }
 
-  /// Partitions that may run process now but whose prefetch output this process does not
-  /// hold. A failed partition is not among them: it waits for an operator, whatever it holds.
+  /// Partitions that may run process now but whose prefetch output no live process holds. A
+  /// failed partition is not among them: it waits for an operator, whatever it holds.
   private func rewinds() -> [PartitionKey] {
     jobs.flatMap { job in
       job.partitions.enumerated().compactMap { p, state -> PartitionKey? in
         let key = PartitionKey(job: job.seq, partition: p)
-        guard state.stage == .process, claimable(state), !held.contains(key) else { return nil }
+        guard state.stage == .process, claimable(state), !held.contains(key), !heldElsewhere.contains(key) else {
+          return nil
+        }
         return key
       }
     }
