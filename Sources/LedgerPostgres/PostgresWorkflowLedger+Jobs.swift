@@ -320,6 +320,47 @@ extension PostgresWorkflowLedger {
     }
   }
 
+  public func expireProcess(_ id: Int64, silentBefore: Int64, note: String, at now: Int64) throws -> Bool {
+    try db.transaction { session in
+      guard
+        try session.scalarInt64(
+          "SELECT 1 FROM processes WHERE id = $1 AND stopped_at IS NULL AND heartbeat_at < $2 FOR UPDATE",
+          [.int(id), .int(silentBefore)]) != nil
+      else { return false }
+      let attempts = try session.query(
+        "SELECT job, stage, partition_no FROM stage_runs WHERE ended_at IS NULL AND process = $1", [.int(id)]
+      ).map { (job: try $0.int64(0), stage: try $0.text(1), partition: try $0.optionalInt64(2)) }
+      // Job rows first, in order, as every transition takes them; then their partitions.
+      for job in Set(attempts.map(\.job)).sorted() {
+        _ = try session.query("SELECT 1 FROM jobs WHERE seq = $1 FOR UPDATE", [.int(job)])
+      }
+      try session.execute(
+        "UPDATE processes SET stopped_at = $1, end_note = $2 WHERE id = $3", [.int(now), .bytes(note), .int(id)])
+      try session.execute(
+        """
+        UPDATE stage_runs SET ended_at = $1, outcome = 'interrupted', error = $2
+        WHERE ended_at IS NULL AND process = $3
+        """, [.int(now), .bytes("the process running this attempt was found gone: \(note)"), .int(id)])
+      for attempt in attempts {
+        if let p = attempt.partition {
+          try session.execute(
+            """
+            UPDATE partition_tasks SET status = 'pending'
+            WHERE job = $1 AND partition_no = $2 AND stage = $3 AND status = 'running'
+            """, [.int(attempt.job), .int(p), .text(attempt.stage)])
+        } else {
+          try session.execute(
+            "UPDATE jobs SET status = 'pending' WHERE seq = $1 AND stage = $2 AND status = 'running'",
+            [.int(attempt.job), .text(attempt.stage)])
+        }
+      }
+      for job in Set(attempts.map(\.job)) where attempts.contains(where: { $0.job == job && $0.partition != nil }) {
+        try refreshJob(session, UInt64(job))
+      }
+      return true
+    }
+  }
+
   public func rewind(job: UInt64, partition: Int, to stage: Stage) throws {
     try db.transaction { session in
       do {

@@ -334,6 +334,45 @@ extension SQLiteWorkflowLedger {
     }
   }
 
+  public func expireProcess(_ id: Int64, silentBefore: Int64, note: String, at now: Int64) throws -> Bool {
+    try db.transaction { conn in
+      guard
+        try conn.scalarInt64(
+          "SELECT 1 FROM processes WHERE id = ? AND stopped_at IS NULL AND heartbeat_at < ?",
+          [.integer(id), .integer(silentBefore)]) != nil
+      else { return false }
+      try conn.run(
+        "UPDATE processes SET stopped_at = ?, end_note = ? WHERE id = ?", [.integer(now), .text(note), .integer(id)])
+      var attempts: [(job: Int64, stage: String, partition: Int64?)] = []
+      try conn.query(
+        "SELECT job, stage, partition_no FROM stage_runs WHERE ended_at IS NULL AND process = ?",
+        [
+          .integer(id)
+        ]
+      ) { attempts.append(($0.int64(at: 0), try $0.string(at: 1), $0.isNull(at: 2) ? nil : $0.int64(at: 2))) }
+      try conn.run(
+        "UPDATE stage_runs SET ended_at = ?, outcome = 'interrupted', error = ? WHERE ended_at IS NULL AND process = ?",
+        [.integer(now), .text("the process running this attempt was found gone: \(note)"), .integer(id)])
+      for attempt in attempts {
+        if let p = attempt.partition {
+          try conn.run(
+            """
+            UPDATE partition_tasks SET status = 'pending'
+            WHERE job = ? AND partition_no = ? AND stage = ? AND status = 'running'
+            """, [.integer(attempt.job), .integer(p), .text(attempt.stage)])
+        } else {
+          try conn.run(
+            "UPDATE jobs SET status = 'pending' WHERE seq = ? AND stage = ? AND status = 'running'",
+            [.integer(attempt.job), .text(attempt.stage)])
+        }
+      }
+      for job in Set(attempts.map(\.job)) where attempts.contains(where: { $0.job == job && $0.partition != nil }) {
+        try refreshJob(conn, UInt64(job))
+      }
+      return true
+    }
+  }
+
   public func rewind(job: UInt64, partition: Int, to stage: Stage) throws {
     try db.transaction { conn in
       do {

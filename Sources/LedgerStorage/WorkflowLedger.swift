@@ -83,6 +83,11 @@ public protocol WorkflowLedger: StoreStamped {
   /// Records that process `id` ended at `now`, and how (`stopped`, or why it is presumed gone);
   /// its attempts still running are the caller's to reset. Nothing happens if it ended already.
   func endProcess(_ id: Int64, note: String, at now: Int64) throws
+  /// Ends process `id` as gone if it has not ended and was last heard from before
+  /// `silentBefore`, and, in the same transaction, interrupts every attempt it was running: each
+  /// such task is `pending` again (its attempt number stays, so the gone process's late outcome
+  /// is refused). Returns false, changing nothing, when it ended already or was heard from since.
+  func expireProcess(_ id: Int64, silentBefore: Int64, note: String, at now: Int64) throws -> Bool
   /// Processes still running (by id), then the `recentlyEnded` most recently ended ones.
   func processes(recentlyEnded: Int) throws -> [ProcessRecord]
   /// Runs `body` as the only holder of `section` among every process sharing this ledger, and

@@ -161,6 +161,38 @@ extension InMemoryWorkflowLedger {
     }
   }
 
+  /// Ends process `id` as gone and interrupts its attempts (see
+  /// ``WorkflowLedger/expireProcess(_:silentBefore:note:at:)``).
+  public func expireProcess(_ id: Int64, silentBefore: Int64, note: String, at now: Int64) throws -> Bool {
+    state.withLock { s in
+      guard id >= 1, id <= Int64(s.processes.count) else { return false }
+      let n = Int(id - 1)
+      guard s.processes[n].stoppedAt == nil, s.processes[n].heartbeatAt < silentBefore else { return false }
+      s.processes[n].stoppedAt = now
+      s.processes[n].endNote = note
+      for i in s.jobs.indices {
+        for r in s.jobs[i].runs.indices where s.jobs[i].runs[r].endedAt == nil && s.jobs[i].runs[r].process == id {
+          let run = s.jobs[i].runs[r]
+          s.jobs[i].runs[r].endedAt = now
+          s.jobs[i].runs[r].outcome = "interrupted"
+          s.jobs[i].runs[r].error = "the process running this attempt was found gone: \(note)"
+          if let p = run.partition {
+            guard s.jobs[i].partitions.indices.contains(p), s.jobs[i].partitions[p].stage == run.stage,
+              let next = try? s.jobs[i].partitions[p].applying(.interrupt)
+            else { continue }
+            s.jobs[i].partitions[p] = next
+            s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
+          } else if s.jobs[i].partitions.isEmpty, s.jobs[i].record.taskState.stage == run.stage,
+            let next = try? s.jobs[i].record.taskState.applying(.interrupt)
+          {
+            s.jobs[i].record.taskState = next
+          }
+        }
+      }
+      return true
+    }
+  }
+
   /// Sends partition `partition` of `job` back to `stage`, `pending`, attempts reset. Throws
   /// when it is running, done, past no such stage, or unknown.
   public func rewind(job: UInt64, partition: Int, to stage: Stage) throws {

@@ -145,6 +145,10 @@ final class ClaimLosingLedger: WorkflowLedger {
     try inner.endProcess(id, note: note, at: now)
   }
 
+  func expireProcess(_ id: Int64, silentBefore: Int64, note: String, at now: Int64) throws -> Bool {
+    try inner.expireProcess(id, silentBefore: silentBefore, note: note, at: now)
+  }
+
   func processes(recentlyEnded: Int) throws -> [ProcessRecord] {
     try inner.processes(recentlyEnded: recentlyEnded)
   }

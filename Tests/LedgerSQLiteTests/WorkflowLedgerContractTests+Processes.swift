@@ -46,3 +46,51 @@ extension WorkflowLedgerContractTests {
     #expect(runs.map(\.stage) == [.reduce, .prefetch])
   }
 }
+
+extension WorkflowLedgerContractTests {
+  /// A process found gone (silent past its lease) is ended and only its own attempts are
+  /// interrupted, in one step; its late outcomes are refused, and one heard from in time is left
+  /// alone.
+  @Test(arguments: Backend.available)
+  func expiringAProcessInterruptsItsAttemptsOnly(_ backend: Backend) throws {
+    let ledger = try backend.workflowLedger(in: directory)
+    _ = try ledger.register(
+      [Self.batch("web", "a.jsonl", from: 0, to: 60), Self.batch("web", "b.jsonl", from: 60, to: 120)], at: 1)
+    let one = try ledger.createJob(inputs: [1], partitions: 2, at: 2)
+    let two = try ledger.createJob(inputs: [2], partitions: 2, at: 2)
+    let a = try ledger.registerProcess(NewProcess(host: "a", pid: 1, osUser: "u"), at: 10)
+    let b = try ledger.registerProcess(NewProcess(host: "b", pid: 2, osUser: "u"), at: 10)
+    try ledger.completeTask(
+      .reduce(one.seq), attempt: try ledger.beginTask(.reduce(one.seq), at: 11, by: b.id), counts: JobCounts(), at: 12)
+    let aPrefetch = try ledger.beginTask(.partition(0, of: one.seq, .prefetch), at: 20, by: a.id)
+    _ = try ledger.beginTask(.partition(1, of: one.seq, .prefetch), at: 20, by: b.id)
+    _ = try ledger.beginTask(.reduce(two.seq), at: 21, by: a.id)
+    try ledger.heartbeat(process: b.id, at: 40)
+
+    // B was heard from at 40: not silent before 40.
+    #expect(try !ledger.expireProcess(b.id, silentBefore: 40, note: "silent", at: 50))
+    #expect(try ledger.expireProcess(a.id, silentBefore: 40, note: "silent 30 s", at: 50))
+    #expect(try !ledger.expireProcess(a.id, silentBefore: 100, note: "again", at: 60))
+
+    let tasks = try ledger.partitionTasks(job: one.seq)
+    #expect(tasks.map(\.state.status) == [.pending, .running])
+    #expect(tasks[0].state.attempts == aPrefetch)
+    #expect(try ledger.job(two.seq)?.status == .pending)
+    // A's late outcome is refused; B's is not.
+    #expect(throws: LedgerError.self) {
+      try ledger.completeTask(.partition(0, of: one.seq, .prefetch), attempt: aPrefetch, counts: JobCounts(), at: 70)
+    }
+    try ledger.completeTask(.partition(1, of: one.seq, .prefetch), attempt: 1, counts: JobCounts(), at: 70)
+    let runs = try ledger.stageRuns(job: one.seq).filter { $0.stage == .prefetch }
+    #expect(runs.map(\.outcome) == ["interrupted", "ok"])
+    #expect(runs[0].error == "the process running this attempt was found gone: silent 30 s")
+    // Ended, and a late heartbeat does not bring it back.
+    try ledger.heartbeat(process: a.id, at: 80)
+    let listed = try ledger.processes(recentlyEnded: 5)
+    #expect(listed.first { $0.id == a.id }?.stoppedAt == 50)
+    #expect(listed.first { $0.id == a.id }?.endNote == "silent 30 s")
+    #expect(listed.first { $0.id == b.id }?.stoppedAt == nil)
+    // The task is claimable again, under the next attempt.
+    #expect(try ledger.beginTask(.partition(0, of: one.seq, .prefetch), at: 90, by: b.id) == aPrefetch + 1)
+  }
+}
