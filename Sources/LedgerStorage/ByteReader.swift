@@ -169,17 +169,7 @@ public struct ByteReader: Sendable {
     let start = position
     let ascii: Bool = bytes.withUnsafeBufferPointer { buffer in
       guard let base = buffer.baseAddress else { return true }
-      var index = start
-      var high: UInt64 = 0
-      while index + 8 <= start + length {
-        high |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-        index += 8
-      }
-      while index < start + length {
-        high |= UInt64(base[index])
-        index += 1
-      }
-      return high & 0x8080_8080_8080_8080 == 0
+      return ASCIIBytes.all(base, from: start, count: length)
     }
     if !ascii {
       let valid = bytes.withUnsafeBufferPointer { buffer in
@@ -204,5 +194,25 @@ public struct ByteReader: Sendable {
     try require(count)
     defer { position += count }
     return Array(bytes[position..<position + count])
+  }
+}
+
+/// Whether bytes are all ASCII, eight at a time: the check both string readers make before they
+/// take bytes as UTF-8 without validating them again.
+enum ASCIIBytes {
+  /// Whether the `count` bytes at `base + start` are all below 0x80.
+  @inline(__always)
+  static func all(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Bool {
+    var index = start
+    var high: UInt64 = 0
+    while index + 8 <= start + count {
+      high |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+      index += 8
+    }
+    while index < start + count {
+      high |= UInt64(base[index])
+      index += 1
+    }
+    return high & 0x8080_8080_8080_8080 == 0
   }
 }

@@ -78,17 +78,7 @@ private struct FastCursor {
       return position..<position
     }
     let start = position
-    var high: UInt64 = 0
-    var index = start
-    while index + 8 <= start + length {
-      high |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-      index += 8
-    }
-    while index < start + length {
-      high |= UInt64(base[index])
-      index += 1
-    }
-    if high & 0x8080_8080_8080_8080 != 0 { ok = false }
+    if !ASCIIBytes.all(base, from: start, count: length) { ok = false }
     position += length
     return start..<position
   }

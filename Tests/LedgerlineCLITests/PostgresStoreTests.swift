@@ -8,19 +8,18 @@ extension CLISuite {
   /// the embedded store.
   @Suite(.enabled(if: PostgresTestServer.casesRun, Comment(rawValue: PostgresTestServer.skipComment)))
   struct PostgresStoreTests {
-    static func run(_ binary: LedgerlineBinary, _ arguments: [String], _ environment: [String: String] = [:])
-      throws -> CLIResult
-    {
-      try binary.run(arguments, environment: environment)
+    /// A scratch directory whose `generated/inbox` holds the small workload, and its binary.
+    static func generated(_ label: String) throws -> (ScratchDirectory, LedgerlineBinary, inbox: String) {
+      let scratch = try ScratchDirectory(label)
+      let generated = "\(scratch.path)/generated"
+      _ = try Workload.small.generate(into: generated, with: scratch.binary)
+      return (scratch, scratch.binary, "\(generated)/inbox")
     }
 
     @Test func everyCommandWorksOnAPostgresStoreAndTheExportEqualsTheEmbeddedOne() throws {
-      let scratch = try ScratchDirectory("pg-store")
-      let binary = scratch.binary
-      let generated = "\(scratch.path)/generated"
-      _ = try Workload.small.generate(into: generated, with: binary)
-      let embedded = try scratch.dataDirectory("embedded", inboxFrom: "\(generated)/inbox")
-      let served = try scratch.dataDirectory("served", inboxFrom: "\(generated)/inbox")
+      let (scratch, binary, inbox) = try Self.generated("pg-store")
+      let embedded = try scratch.dataDirectory("embedded", inboxFrom: inbox)
+      let served = try scratch.dataDirectory("served", inboxFrom: inbox)
       let url = try PostgresTestServer.url(schema: scratch.schema(for: served))
 
       let reference = try binary.run(["run", "--data", embedded, "--until-idle"])
@@ -61,12 +60,9 @@ extension CLISuite {
     }
 
     @Test func aStoreIsOpenedOnlyWhereItsDatabasesLive() throws {
-      let scratch = try ScratchDirectory("pg-identity")
-      let binary = scratch.binary
-      let generated = "\(scratch.path)/generated"
-      _ = try Workload.small.generate(into: generated, with: binary)
-      let served = try scratch.dataDirectory("served", inboxFrom: "\(generated)/inbox")
-      let embedded = try scratch.dataDirectory("embedded", inboxFrom: "\(generated)/inbox")
+      let (scratch, binary, inbox) = try Self.generated("pg-identity")
+      let served = try scratch.dataDirectory("served", inboxFrom: inbox)
+      let embedded = try scratch.dataDirectory("embedded", inboxFrom: inbox)
       let url = try PostgresTestServer.url(schema: scratch.schema(for: served))
       try #require(try binary.run(["run", "--data", served, "--until-idle", "--postgres", url]).exited(0))
       try #require(try binary.run(["run", "--data", embedded, "--until-idle"]).exited(0))
@@ -80,7 +76,7 @@ extension CLISuite {
       let withURL = try binary.run(["status", "--data", embedded, "--postgres", url])
       #expect(withURL.exited(1) && withURL.stderr.contains("without --postgres"), "\(withURL.summary)")
       // A second data directory on the same schema is refused, naming the store that owns it.
-      let other = try scratch.dataDirectory("other", inboxFrom: "\(generated)/inbox")
+      let other = try scratch.dataDirectory("other", inboxFrom: inbox)
       let shared = try binary.run(["run", "--data", other, "--until-idle", "--postgres", url])
       #expect(shared.exited(1) && shared.stderr.contains("already holds store"), "\(shared.summary)")
       // A reader on a schema where no engine ran creates nothing.
@@ -94,11 +90,8 @@ extension CLISuite {
     }
 
     @Test func twoEnginesOnOneStoreAreRefusedAcrossDataDirectoryCopies() throws {
-      let fixture = try ScratchDirectory("pg-lock")
-      let binary = fixture.binary
-      let generated = "\(fixture.path)/generated"
-      _ = try Workload.small.generate(into: generated, with: binary)
-      let data = try fixture.dataDirectory("served", inboxFrom: "\(generated)/inbox")
+      let (fixture, binary, inbox) = try Self.generated("pg-lock")
+      let data = try fixture.dataDirectory("served", inboxFrom: inbox)
       let env = ["LEDGERLINE_POSTGRES": try PostgresTestServer.url(schema: fixture.schema(for: data))]
       try #require(try binary.run(["run", "--data", data, "--until-idle"], environment: env).exited(0))
       // A second host sees the same directory through a network file system, where a file lock
