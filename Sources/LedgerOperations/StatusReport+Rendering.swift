@@ -14,7 +14,11 @@ extension StatusReport {
   /// characters and bidirectional overrides print as visible escapes (`\u{1B}`).
   public func text() -> String {
     let t = TerminalText.escaped
-    var out =
+    var out = ""
+    if let store {
+      out += "store: \(t(store.id ?? "(no id yet)")), ledger and index in \(t(store.backend.description))\n"
+    }
+    out +=
       "backlog: \(backlogDepth) input batch\(backlogDepth == 1 ? "" : "es") waiting (\(backlogBytes) bytes)   artifacts: \(artifacts)\n"
     let live = lastCompaction.map { "\($0.liveBytes) live at last compaction" } ?? "no compaction yet"
     out += "storage: \(storedBytes) bytes in part files (\(live))\n"

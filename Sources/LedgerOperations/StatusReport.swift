@@ -36,8 +36,18 @@ public struct StatusReport: Sendable {
   public var ranBy: [UInt64: [Stage: [String]]] = [:]
   /// When the report was read (milliseconds since the epoch).
   public var readAt: Int64 = 0
+  /// The store's id and where its ledger and index live (nil when not known: a report built
+  /// from a bare context).
+  public var store: (id: String?, backend: StoreBackend)?
 
   /// Reads the report from the ledger and key index.
+  /// Reads the report of `workspace`'s store, naming the store and its backend.
+  public static func build(_ workspace: Workspace, jobLimit: Int = 50) throws -> StatusReport {
+    var report = try build(workspace.context, jobLimit: jobLimit)
+    report.store = (workspace.storeID, workspace.backend)
+    return report
+  }
+
   public static func build(_ context: EngineContext, jobLimit: Int = 50) throws -> StatusReport {
     let jobs = try context.ledger.recentJobs(limit: jobLimit)
     let processes = try context.ledger.processes(recentlyEnded: 5)

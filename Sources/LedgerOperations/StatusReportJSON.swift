@@ -18,12 +18,41 @@ struct StatusReportJSON: Encodable {
   var ignoredInInbox: [Ignored]
   var events: [Event]
   var processes: [Process]
+  var store: Store?
 
   enum CodingKeys: String, CodingKey {
     case refusedFiles = "refused_files"
     case quarantinedInputs = "quarantined_inputs"
     case ignoredInInbox = "ignored_in_inbox"
-    case backlog, artifacts, storage, retrying, failed, batches, sources, events, processes
+    case backlog, artifacts, storage, retrying, failed, batches, sources, events, processes, store
+  }
+
+  /// The store's id and where its ledger and index live.
+  struct Store: Encodable {
+    var id: JSONNullable<String>
+    /// `sqlite` or `postgres`.
+    var backend: String
+    /// The data directory's SQLite files, or the PostgreSQL server, database and schema (never a
+    /// password).
+    var location: String
+  }
+
+  /// Encodes every field, `store` only when known (a report of a workspace always knows it).
+  func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(backlog, forKey: .backlog)
+    try c.encode(artifacts, forKey: .artifacts)
+    try c.encode(storage, forKey: .storage)
+    try c.encode(retrying, forKey: .retrying)
+    try c.encode(failed, forKey: .failed)
+    try c.encode(batches, forKey: .batches)
+    try c.encode(sources, forKey: .sources)
+    try c.encode(refusedFiles, forKey: .refusedFiles)
+    try c.encode(quarantinedInputs, forKey: .quarantinedInputs)
+    try c.encode(ignoredInInbox, forKey: .ignoredInInbox)
+    try c.encode(events, forKey: .events)
+    try c.encode(processes, forKey: .processes)
+    try c.encodeIfPresent(store, forKey: .store)
   }
 
   /// An engine process on the store (running, or ended recently).
@@ -97,6 +126,16 @@ struct StatusReportJSON: Encodable {
     ignoredInInbox = report.ignored.map { Ignored(path: $0.path, reason: $0.reason) }
     events = report.events.map(Event.init)
     processes = report.processes.map { Process($0, holding: report.holding[$0.id] ?? []) }
+    store = report.store.map { store in
+      switch store.backend {
+      case .sqlite:
+        Store(
+          id: JSONNullable(store.id), backend: "sqlite",
+          location: "ledger.sqlite and index.sqlite in the data directory")
+      case .postgres(let location):
+        Store(id: JSONNullable(store.id), backend: "postgres", location: location.description)
+      }
+    }
   }
 
   /// Input batches registered but not yet grouped into a batch.

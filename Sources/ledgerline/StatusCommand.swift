@@ -13,7 +13,7 @@ struct StatusCommand: ParsableCommand {
 
   func run() throws {
     let workspace = try options.workspace(.reader)
-    let report = try StatusReport.build(workspace.context, jobLimit: limit)
+    let report = try StatusReport.build(workspace, jobLimit: limit)
     print(json ? try report.json() : report.text(), terminator: json ? "\n" : "")
   }
 }

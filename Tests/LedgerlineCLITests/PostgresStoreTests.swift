@@ -39,6 +39,21 @@ extension CLISuite {
       let marker = try String(contentsOfFile: "\(served)/store.json", encoding: .utf8)
       #expect(marker.contains(#""backend":"postgres""#))
 
+      // status names the store and where its databases live, as text and as JSON.
+      let storeID = try JSONLine(
+        try String(contentsOfFile: "\(served)/store.json", encoding: .utf8), command: "store.json"
+      ).string("store_id")
+      let status = try binary.run(["status", "--data", served], environment: env)
+      #expect(status.stdout.hasPrefix("store: \(storeID), ledger and index in postgres://"), "\(status.stdout)")
+      let statusJSON = try JSONLine(
+        try binary.run(["status", "--data", served, "--json"], environment: env).stdout, command: "status --json")
+      #expect(try statusJSON.child("store").string("id") == storeID)
+      #expect(try statusJSON.child("store").string("backend") == "postgres")
+      #expect(try statusJSON.child("store").string("location").contains("(schema \(scratch.schema(for: served)))"))
+      let embeddedStatus = try JSONLine(
+        try binary.run(["status", "--data", embedded, "--json"]).stdout, command: "status --json")
+      #expect(try embeddedStatus.child("store").string("backend") == "sqlite")
+
       let lookup = try binary.run(["lookup", "--data", served, "ord-00000001", "--json"], environment: env)
       #expect(lookup.exited(0), "\(lookup.summary)")
       let verify = try binary.run(["verify", "--data", served], environment: env)
