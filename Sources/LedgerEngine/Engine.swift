@@ -62,13 +62,14 @@ public final class Engine: Sendable {
 
   /// Registers this process in the store's registry for the duration of `body`, with a
   /// heartbeat every `options.heartbeatMillis`, and records how it ended. This engine holds the
-  /// store's engine lock, so any other process still listed as running was killed: it is ended
-  /// as presumed gone, with its last heartbeat.
+  /// store's engine lock, so any other process still listed as running was killed: it is expired
+  /// (ended as gone, with its last heartbeat, and its attempts interrupted) whatever its last
+  /// heartbeat says.
   private func registered<T>(_ body: () throws -> T) throws -> T {
     let now = context.clock.nowMillis()
     for gone in try context.ledger.processes(recentlyEnded: 0) {
-      try context.ledger.endProcess(
-        gone.id,
+      _ = try context.ledger.expireProcess(
+        gone.id, silentBefore: Int64.max,
         note:
           "gone without stopping (killed or crashed); last heartbeat \(BatchInstant(secondsSinceEpoch: gone.heartbeatAt / 1000).rfc3339)",
         at: now)

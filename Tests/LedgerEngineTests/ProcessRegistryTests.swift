@@ -49,8 +49,19 @@ import Testing
     let ledger = try h.context().ledger
     let killed = try ledger.registerProcess(
       NewProcess(host: "elsewhere", pid: 4242, osUser: "ops"), at: 1_790_000_000_000)
+    // It had registered the input, made the job and begun its reduce when it was killed.
     try Self.deliver(h)
+    try h.engine().scanInbox()
+    let job = try ledger.createJob(inputs: [1], partitions: h.partitions, at: h.clock.nowMillis())
+    _ = try ledger.beginTask(.reduce(job.seq), at: h.clock.nowMillis(), by: killed.id)
     try h.runUntilIdle()
+    let interrupted = try #require(try ledger.stageRuns(job: job.seq).first)
+    #expect(interrupted.process == killed.id && interrupted.outcome == "interrupted")
+    #expect(
+      interrupted.error
+        == "the process running this attempt was found gone: gone without stopping (killed or crashed); last heartbeat 2026-09-21T14:13:20Z"
+    )
+    #expect(try ledger.job(job.seq)?.status == .done)
     let processes = try ledger.processes(recentlyEnded: 10)
     #expect(processes.map(\.id) == [killed.id, killed.id + 1])
     let gone = processes[0]
