@@ -19,7 +19,7 @@ public struct AuditRecord: Sendable, Equatable {
 
   /// Creates a record; `host` defaults to this machine's name.
   public init(
-    time: Int64, osUser: String, host: String = AuditRecord.thisHost, action: String, details: [String: String],
+    time: Int64, osUser: String, host: String = ProcessIdentity.host, action: String, details: [String: String],
     batch: String?
   ) {
     self.time = time
@@ -29,9 +29,6 @@ public struct AuditRecord: Sendable, Equatable {
     self.details = details
     self.batch = batch
   }
-
-  /// This machine's host name.
-  public static var thisHost: String { ProcessIdentity.host }
 
   /// The record as one JSON object line (keys sorted), ending in a newline.
   public var jsonLine: String {

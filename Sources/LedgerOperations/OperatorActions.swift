@@ -1,6 +1,7 @@
 import LedgerDomain
 import LedgerEngine
 import LedgerStorage
+import LedgerSystem
 
 /// The two actions that change what the engine does — retrying a failed batch and submitting a
 /// correction — with their audit trail, for the CLI and the console alike.
@@ -44,7 +45,7 @@ public struct OperatorActions: Sendable {
       try context.ledger.appendEvent(
         LedgerEvent(
           at: now, kind: .operatorAction, job: seq,
-          text: "operator \(osUser) on \(AuditRecord.thisHost) retried batch \(seq) at \(job.stage.rawValue) (\(via))"))
+          text: "operator \(osUser) on \(ProcessIdentity.host) retried batch \(seq) at \(job.stage.rawValue) (\(via))"))
       return job
     }
   }

@@ -18,6 +18,8 @@ struct StatusReportJSON: Encodable {
   var ignoredInInbox: [Ignored]
   var events: [Event]
   var processes: [Process]
+  /// Left out when not known (synthesized `Encodable` skips a nil optional): a report of a
+  /// workspace always knows it.
   var store: Store?
 
   enum CodingKeys: String, CodingKey {
@@ -35,24 +37,6 @@ struct StatusReportJSON: Encodable {
     /// The data directory's SQLite files, or the PostgreSQL server, database and schema (never a
     /// password).
     var location: String
-  }
-
-  /// Encodes every field, `store` only when known (a report of a workspace always knows it).
-  func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(backlog, forKey: .backlog)
-    try c.encode(artifacts, forKey: .artifacts)
-    try c.encode(storage, forKey: .storage)
-    try c.encode(retrying, forKey: .retrying)
-    try c.encode(failed, forKey: .failed)
-    try c.encode(batches, forKey: .batches)
-    try c.encode(sources, forKey: .sources)
-    try c.encode(refusedFiles, forKey: .refusedFiles)
-    try c.encode(quarantinedInputs, forKey: .quarantinedInputs)
-    try c.encode(ignoredInInbox, forKey: .ignoredInInbox)
-    try c.encode(events, forKey: .events)
-    try c.encode(processes, forKey: .processes)
-    try c.encodeIfPresent(store, forKey: .store)
   }
 
   /// An engine process on the store (running, or ended recently).

@@ -47,6 +47,20 @@ enum PGMigrations {
     }
   }
 
+  /// Opens `piece` for a writer (migrating it to `steps.count`) or, with `readOnly`, for a reader
+  /// (``check(_:piece:supported:missing:older:newer:)``). `missing`, `older` and `newer` make the
+  /// piece's own errors from the version found.
+  static func open(
+    _ db: PGDatabase, piece: Piece, steps: [[String]], readOnly: Bool, missing: () -> any Error,
+    older: (Int64) -> any Error, newer: (Int64) -> any Error
+  ) throws {
+    if readOnly {
+      try check(db, piece: piece, supported: Int64(steps.count), missing: missing, older: older, newer: newer)
+    } else {
+      try migrate(db, piece: piece, steps: steps) { found, _ in newer(found) }
+    }
+  }
+
   /// For a reader, which never migrates: checks that `piece` is at version `supported`, throwing
   /// `missing()` when it was never created, `older(found)` or `newer(found)` otherwise.
   static func check(

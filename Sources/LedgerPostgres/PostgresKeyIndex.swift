@@ -22,17 +22,11 @@ public final class PostgresKeyIndex: KeyIndex {
   public init(location: PostgresLocation, readOnly: Bool = false) throws {
     db = try PGDatabase(location, readOnly: readOnly)
     let place = location.description
-    if readOnly {
-      try PGMigrations.check(
-        db, piece: .index, supported: Self.schemaVersion,
-        missing: { PostgresSchemaError.missing(piece: "key index", location: place) },
-        older: { PostgresSchemaError.olderIndex(location: place, found: $0, current: Self.schemaVersion) },
-        newer: { PostgresSchemaError.newerIndex(location: place, found: $0, supported: Self.schemaVersion) })
-      return
-    }
-    try PGMigrations.migrate(db, piece: .index, steps: Self.migrations) { found, supported in
-      PostgresSchemaError.newerIndex(location: place, found: found, supported: supported)
-    }
+    try PGMigrations.open(
+      db, piece: .index, steps: Self.migrations, readOnly: readOnly,
+      missing: { PostgresSchemaError.missing(piece: "key index", location: place) },
+      older: { PostgresSchemaError.olderIndex(location: place, found: $0, current: Self.schemaVersion) },
+      newer: { PostgresSchemaError.newerIndex(location: place, found: $0, supported: Self.schemaVersion) })
   }
 
   /// The schema version this build writes.

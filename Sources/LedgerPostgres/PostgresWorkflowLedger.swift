@@ -25,17 +25,11 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
     db = try PGDatabase(location, readOnly: readOnly)
     sections = PostgresSections(location: location)
     let place = location.description
-    if readOnly {
-      try PGMigrations.check(
-        db, piece: .ledger, supported: Self.schemaVersion,
-        missing: { PostgresSchemaError.missing(piece: "workflow ledger", location: place) },
-        older: { LedgerError.olderSchema(path: place, found: $0, current: Self.schemaVersion) },
-        newer: { LedgerError.newerSchema(path: place, found: $0, supported: Self.schemaVersion) })
-      return
-    }
-    try PGMigrations.migrate(db, piece: .ledger, steps: Self.migrations) { found, supported in
-      LedgerError.newerSchema(path: place, found: found, supported: supported)
-    }
+    try PGMigrations.open(
+      db, piece: .ledger, steps: Self.migrations, readOnly: readOnly,
+      missing: { PostgresSchemaError.missing(piece: "workflow ledger", location: place) },
+      older: { LedgerError.olderSchema(path: place, found: $0, current: Self.schemaVersion) },
+      newer: { LedgerError.newerSchema(path: place, found: $0, supported: Self.schemaVersion) })
   }
 
   /// The schema version this build writes.

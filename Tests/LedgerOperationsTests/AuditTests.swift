@@ -129,8 +129,8 @@ import Testing
         != nil)
     #expect(
       try FileSystem.readText(path) == """
-        {"action":"correction","batch":"x.jsonl","details":{"amount":"-5.00","reason":"a \\"b\\"\\nc"},"host":"\(AuditRecord.thisHost)","os_user":"ops","time":"2026-11-18T11:06:40Z"}
-        {"action":"retry","batch":null,"details":{},"host":"\(AuditRecord.thisHost)","os_user":"ops","time":"1970-01-01T00:00:00Z"}
+        {"action":"correction","batch":"x.jsonl","details":{"amount":"-5.00","reason":"a \\"b\\"\\nc"},"host":"\(ProcessIdentity.host)","os_user":"ops","time":"2026-11-18T11:06:40Z"}
+        {"action":"retry","batch":null,"details":{},"host":"\(ProcessIdentity.host)","os_user":"ops","time":"1970-01-01T00:00:00Z"}
 
         """)
     var info = stat()
