@@ -52,7 +52,7 @@ extension Engine {
     }
     guard let p = task.partition else {
       let output = try StatelessReducer(context: context, rangeBytes: options.decodeRangeBytes).run(
-        job: work.job, progress: progress)
+        job: work.job, run: PartNames.run(process: processID, attempt: work.attempt), progress: progress)
       if output.counts.rejects > 0 {
         try note(
           LedgerEvent(
@@ -82,7 +82,9 @@ extension Engine {
       }
       let output: PrefetchedPartition
       do {
-        output = try Prefetcher(context: context).run(job: job, partition: p)
+        try loadOverlayBeforePrefetch(job: job, partition: p)
+        let stateless = try StageOutputs(context: context, job: job).stateless(partition: p)
+        output = try Prefetcher(context: context).run(job: job, partition: p, stateless: stateless)
       } catch {
         state.withLock { _ = $0.prefetching.removeValue(forKey: key) }
         throw error
@@ -97,10 +99,13 @@ extension Engine {
         throw StageFailure(kind: .internalError, stage: .process, message: "no prefetched artifacts for \(task)")
       }
       let output = try Processor(context: context, overlay: overlay).run(
-        job: job, partition: p, of: max(1, work.job.partitions), prefetched: input.partition)
+        job: job, partition: p, of: max(1, work.job.partitions), prefetched: input.partition,
+        run: PartNames.run(process: processID, attempt: work.attempt),
+        stateless: try StageOutputs(context: context, job: job).stateless(partition: p))
       state.withLock { s in
         s.prefetched[key] = nil
         s.processed[key] = output.written
+        s.overlayHolds.insert(key)
       }
       var counts = output.counts
       counts.rejects = Int64(output.rejections.count)
@@ -126,11 +131,14 @@ extension Engine {
         s.noteApplied(work.job.counts.events, at: now)
         s.indexedFloor = max(s.indexedFloor, job)
       }
-      return s.overlaySafeThrough(partitions: context.partitions)
+      let safe = s.overlaySafeThrough(partitions: context.partitions)
+      s.overlayHolds = s.overlayHolds.filter { $0.job > safe }
+      return safe
     }
     overlay.evict(through: safe)
-    try FileSystem.remove("\(context.paths.parts)/\(PartNames.stateless(job: job, partition: p))")
-    try FileSystem.remove("\(context.paths.parts)/\(PartNames.manifest(job: job, partition: p))")
+    for name in try StageOutputs(context: context, job: job).leftovers(partition: p) {
+      try context.discardPart(name)
+    }
     if jobDone, options.compactEvery > 0, job % options.compactEvery == 0 {
       _ = try compactIfQuiescent(force: false)
     }
@@ -173,41 +181,29 @@ extension Engine {
   /// Restart: interrupted attempts become pending again, the in-flight overlay is rebuilt from
   /// the manifests of processed-but-unindexed partitions, and leftovers of finished jobs are
   /// removed.
+  ///
+  /// In a fleet (a ledger several engines share), the attempts running now are other processes'
+  /// (a gone process's were handed back when it was expired), and so are the temporary files
+  /// being written: both are left alone.
   func recover() throws {
     let now = context.clock.nowMillis()
-    try context.ledger.resetInterruptedStages(at: now)
-    let floor = try ledgerIndexedThrough()
+    let fleet = context.ledger.admitsSeveralEngines
+    if !fleet { try context.ledger.resetInterruptedStages(at: now) }
+    // The newest job first: if none is unfinished then, every job up to it is done.
+    let lastJob = try context.ledger.recentJobs(limit: 1).last?.seq ?? 0
+    let jobs = try context.ledger.unfinishedJobs()
     let partitions = try context.ledger.unfinishedPartitionTasks()
-    // Per partition: the last job, in order, through which it is indexed.
-    var indexed: [Int: UInt64] = [:]
-    var blocked: Set<Int> = []
-    for job in try context.ledger.unfinishedJobs() {
-      let tasks = partitions.filter { $0.job == job.seq }
-      for p in 0..<max(1, job.partitions) where !blocked.contains(p) {
-        if job.stage == .reduce || tasks.contains(where: { $0.partition == p }) {
-          blocked.insert(p)
-        } else {
-          indexed[p] = job.seq
-        }
-      }
-    }
+    let (floor, indexed) = Self.indexedThrough(jobs: jobs, partitions: partitions, lastJob: lastJob)
     state.withLock { s in
       s.indexedFloor = floor
       s.indexedThrough = indexed
     }
-    var pendingIDs: [ExactID: Set<ExactID>] = [:]
-    let indexer = Indexer(context: context)
-    for task in partitions where task.state.stage == .index {
-      var entries = try indexer.recoverOverlay(job: task.job, partition: task.partition)
-      for (key, entry) in entries where entry.stored.ids == .external {
-        let ids = pendingIDs[key, default: []].union(entry.pendingExternalIDs)
-        pendingIDs[key] = ids
-        entries[key]?.pendingExternalIDs = ids
+    try loadOverlay(
+      partitions.filter { $0.state.stage == .index }.map { PartitionKey(job: $0.job, partition: $0.partition) })
+    if !fleet {
+      for name in try FileSystem.listIfPresent("\(context.paths.parts)/tmp") {
+        try FileSystem.remove("\(context.paths.parts)/tmp/\(name)")
       }
-      overlay.record(entries)
-    }
-    for name in try FileSystem.listIfPresent("\(context.paths.parts)/tmp") {
-      try FileSystem.remove("\(context.paths.parts)/tmp/\(name)")
     }
     for name in try FileSystem.listIfPresent(context.paths.parts) where name.hasPrefix("s-") || name.hasPrefix("m-") {
       if let job = PartNames.job(ofPart: name), job <= floor {
@@ -216,10 +212,47 @@ extension Engine {
     }
   }
 
+  /// Loads into the in-flight overlay the process output of `keys` (partitions processed but
+  /// maybe not indexed), in job order, from their manifests, skipping what it holds already. A
+  /// manifest that is gone belongs to a partition indexed since (indexing removes it): the key
+  /// index has its entries.
+  func loadOverlay(_ keys: [PartitionKey]) throws {
+    let wanted = state.withLock { s in keys.filter { !s.overlayHolds.contains($0) } }.sorted()
+    guard !wanted.isEmpty else { return }
+    let indexer = Indexer(context: context)
+    for key in wanted {
+      guard var entries = try indexer.recoverOverlay(job: key.job, partition: key.partition) else { continue }
+      // External ids added by every in-flight version so far (a superset is harmless: those ids
+      // are applied, in the key index or in flight).
+      let inFlight = overlay.snapshot()
+      for (id, entry) in entries where entry.stored.ids == .external {
+        if let earlier = inFlight.newest(id.value), earlier.version < key.job {
+          entries[id]?.pendingExternalIDs.formUnion(earlier.pendingExternalIDs)
+        }
+      }
+      overlay.record(entries)
+      _ = state.withLock { $0.overlayHolds.insert(key) }
+    }
+  }
+
+  /// In a fleet, before partition `p` of `job` is prefetched: the overlay must hold the output of
+  /// every earlier job's partition `p` that is processed but not indexed, wherever it was
+  /// processed (read from the ledger before the prefetch's lookups, so what is neither in the
+  /// overlay nor in the key index's answer cannot exist).
+  func loadOverlayBeforePrefetch(job: UInt64, partition p: Int) throws {
+    guard context.ledger.admitsSeveralEngines else { return }
+    let earlier = try context.ledger.unfinishedPartitionTasks().filter {
+      $0.job < job && $0.partition == p && $0.state.stage == .index && $0.state.status != .done
+    }
+    try loadOverlay(earlier.map { PartitionKey(job: $0.job, partition: $0.partition) })
+  }
+
   /// The highest job such that it and every job before it are indexed, per the ledger.
   func ledgerIndexedThrough() throws -> UInt64 {
+    // The newest job first: read after, it could be one created since, not yet indexed.
+    let last = try context.ledger.recentJobs(limit: 1).last?.seq ?? 0
     if let first = try context.ledger.unfinishedJobs().first { return first.seq - 1 }
-    return try context.ledger.recentJobs(limit: 1).last?.seq ?? 0
+    return last
   }
 
   /// An injected permanent fault fires once per task (job, stage and partition): the

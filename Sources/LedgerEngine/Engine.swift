@@ -61,37 +61,101 @@ public final class Engine: Sendable {
   var processID: Int64? { registration.withLock { $0?.id } }
 
   /// Registers this process in the store's registry for the duration of `body`, with a
-  /// heartbeat every `options.heartbeatMillis`, and records how it ended. This engine holds the
-  /// store's engine lock, so any other process still listed as running was killed: it is expired
-  /// (ended as gone, with its last heartbeat, and its attempts interrupted) whatever its last
-  /// heartbeat says.
+  /// heartbeat every `options.heartbeatMillis`, and records how it ended.
+  ///
+  /// Processes still listed as running are expired first (ended as gone, their attempts
+  /// interrupted) when they are gone: on a store one engine opens at a time (SQLite), whatever
+  /// their last heartbeat says, since this engine holds the engine lock; on a fleet's store, only
+  /// those silent past their lease (``expireSilentProcesses(now:)``).
+  ///
+  /// A beat that finds this process ended means another process took it for gone (it stalled
+  /// past its lease) and took its attempts over: the engine stops at once and `body` ends with
+  /// ``EngineError/presumedGone``, since nothing it holds in memory may be used any more.
   private func registered<T>(_ body: () throws -> T) throws -> T {
     let now = context.clock.nowMillis()
-    for gone in try context.ledger.processes(recentlyEnded: 0) {
-      _ = try context.ledger.expireProcess(
-        gone.id, silentBefore: Int64.max,
-        note:
-          "gone without stopping (killed or crashed); last heartbeat \(BatchInstant(secondsSinceEpoch: gone.heartbeatAt / 1000).rfc3339)",
-        at: now)
+    if context.ledger.admitsSeveralEngines {
+      try expireSilentProcesses(now: now)
+    } else {
+      for gone in try context.ledger.processes(recentlyEnded: 0) {
+        _ = try context.ledger.expireProcess(
+          gone.id, silentBefore: Int64.max,
+          note: "gone without stopping (killed or crashed); last heartbeat \(Self.instant(gone.heartbeatAt))", at: now)
+      }
     }
     let me = try context.ledger.registerProcess(
       NewProcess(host: ProcessIdentity.host, pid: ProcessIdentity.pid, osUser: ProcessIdentity.osUser), at: now)
     registration.withLock { $0 = me }
     let beating = Heartbeat(every: options.heartbeatMillis) { [self] in
-      try? context.ledger.heartbeat(process: me.id, at: context.clock.nowMillis())
+      guard let alive = try? context.ledger.heartbeat(process: me.id, at: context.clock.nowMillis()), !alive else {
+        return
+      }
+      state.withLock { $0.presumedGone = true }
+      requestStop()
     }
     defer {
       beating.stop()
       registration.withLock { $0 = nil }
     }
+    // Whether another process expired this one (its record ended while it ran).
+    let expired = { [self] in
+      state.withLock { $0.presumedGone }
+        || (try? context.ledger.heartbeat(process: me.id, at: context.clock.nowMillis())) == false
+    }
     do {
       let result = try body()
+      if expired() { throw EngineError.presumedGone(process: me.id) }
       try context.ledger.endProcess(me.id, note: "stopped", at: context.clock.nowMillis())
       return result
+    } catch let error as EngineError {
+      throw error
     } catch {
-      try? context.ledger.endProcess(me.id, note: "stopped on an error: \(error)", at: context.clock.nowMillis())
+      // Expired by another process, its outcomes were refused: that is the reason to report.
+      if expired() { throw EngineError.presumedGone(process: me.id) }
+      // Ended with its attempts interrupted, so no task stays `running` under a stopped process.
+      _ = try? context.ledger.expireProcess(
+        me.id, silentBefore: Int64.max, note: "stopped on an error: \(error)", at: context.clock.nowMillis())
       throw error
     }
+  }
+
+  /// Expires every other registered process that is gone: silent for longer than
+  /// `options.leaseMillis`, or no longer connected to the store (its engine session ended: it
+  /// was killed, and its host closed its connection). Each expiry ends it and hands its running
+  /// attempts back, in one transaction that refuses if it was heard from meanwhile (a silent
+  /// one) or had ended already; the operator feed says so.
+  func expireSilentProcesses(now: Int64) throws {
+    let me = processID
+    let others = try context.ledger.processes(recentlyEnded: 0).filter { $0.id != me }
+    guard !others.isEmpty else { return }
+    let sessions = try context.engineSessions?()
+    for other in others {
+      let silent = now - other.heartbeatAt
+      let disconnected = sessions.map { !$0.contains(other.sessionName) } ?? false
+      guard silent > options.leaseMillis || disconnected else { continue }
+      let why =
+        disconnected
+        ? "its connection to the store is gone (killed or crashed)"
+        : "no heartbeat for \(silent / 1000) s (lease \(options.leaseMillis / 1000) s)"
+      // Its sessions first: a process stopped in the middle of a transaction holds row locks (and
+      // maybe a section) that the expiry would wait for. What it does next reaches the store on
+      // a new connection, which finds it ended.
+      if other.sessionName != ProcessRecord.sessionName(host: ProcessIdentity.host, pid: ProcessIdentity.pid) {
+        try? context.endSessions?(other.sessionName)
+      }
+      let expired = try context.ledger.expireProcess(
+        other.id, silentBefore: disconnected ? Int64.max : now - options.leaseMillis,
+        note: "presumed gone: \(why); last heartbeat \(Self.instant(other.heartbeatAt))", at: now)
+      if expired {
+        try note(
+          LedgerEvent(
+            at: now, kind: .retry, job: nil,
+            text: "process \(other.id) (\(other.name)) presumed gone: \(why); its running tasks go to the others"))
+      }
+    }
+  }
+
+  static func instant(_ millis: Int64) -> String {
+    BatchInstant(secondsSinceEpoch: millis / 1000).rfc3339
   }
 
   private func runWorkers(untilIdle: Bool) throws {
@@ -168,9 +232,15 @@ public final class Engine: Sendable {
     let scanner = InboxScanner(
       inbox: context.paths.inbox, archive: context.paths.archive, refused: context.paths.refused,
       ledger: context.ledger, clock: context.clock)
-    guard
-      let result = try context.ledger.exclusively(.inboxScan, wait: waitForOtherScanner, { try scanner.scan() })
-    else { return InboxScanner.Result() }
+    let result: InboxScanner.Result
+    if waitForOtherScanner {
+      result = try exclusivelyWaiting(.inboxScan) { try scanner.scan() }
+    } else {
+      guard let scanned = try context.ledger.exclusively(.inboxScan, wait: false, { try scanner.scan() }) else {
+        return InboxScanner.Result()
+      }
+      result = scanned
+    }
     for record in result.registered {
       options.logger.debug(
         "registered \(record.batch.source)/\(record.batch.name) (\(record.batch.bytes) bytes)",
@@ -270,6 +340,20 @@ final class Heartbeat: Sendable {
     stopped.withLock { $0 = true }
     wakeup.signal()
     finished.wait()
+  }
+}
+
+/// Why an engine stopped on its own.
+public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// Another process of the fleet found this one silent past its lease and took its tasks over.
+  case presumedGone(process: Int64)
+
+  public var description: String {
+    switch self {
+    case .presumedGone(let id):
+      "this engine (process \(id)) was silent past its lease (stalled or cut off), so the others took its tasks over; "
+        + "it stopped without writing more. Start it again to rejoin"
+    }
   }
 }
 

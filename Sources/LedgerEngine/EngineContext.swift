@@ -35,6 +35,13 @@ public struct EngineContext: Sendable {
   public static let defaultPartitions = 4
   /// Currency for CSV lines without one (SPEC §2).
   public var defaultCurrency: Currency
+  /// The ``ProcessRecord/sessionName`` of every engine connected to the store now (a fleet's
+  /// store in PostgreSQL: the sessions holding its engine lock); nil where the store cannot tell.
+  /// A registered process without a session is gone (killed: its host closed the connection),
+  /// whatever its last heartbeat says.
+  public var engineSessions: (@Sendable () throws -> Set<String>)? = nil
+  /// Ends the store sessions named so (an engine presumed gone), where the store can.
+  public var endSessions: (@Sendable (String) throws -> Void)? = nil
 
   public init(
     paths: EnginePaths, ledger: any WorkflowLedger, keyIndex: any KeyIndex, reader: PartFileReader,
@@ -57,8 +64,13 @@ extension EngineContext {
   /// Deletes a part file no reader may need (an unpublished output of a failed attempt) and
   /// forgets its cached descriptor and summaries.
   func discardPart(_ name: String) throws {
+    forgetPart(name)
+    try FileSystem.remove("\(paths.parts)/\(name)")
+  }
+
+  /// Drops what this process holds open or cached of part `name` (about to be replaced).
+  func forgetPart(_ name: String) {
     reader.evict(part: name)
     cache.invalidate(part: name)
-    try FileSystem.remove("\(paths.parts)/\(name)")
   }
 }

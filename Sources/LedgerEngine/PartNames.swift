@@ -7,19 +7,32 @@ public enum PartNames {
     return String(repeating: "0", count: max(0, 10 - s.count)) + s
   }
 
-  /// Stateless artifacts of a job's partition (output of reduce).
-  public static func stateless(job: UInt64, partition: Int) -> String {
-    "s-\(pad(job))-\(partition).part"
+  /// Stateless artifacts of a job's partition (output of reduce), as written by the reduce
+  /// attempt named `run` (nil: a store from before attempts named their outputs).
+  public static func stateless(job: UInt64, partition: Int, run: String? = nil) -> String {
+    "s-\(pad(job))-\(partition)\(run.map { "-" + $0 } ?? "").part"
   }
 
-  /// Stateful artifacts (line segments and summaries) of a job's partition (output of process).
-  public static func artifacts(job: UInt64, partition: Int) -> String {
-    "a-\(pad(job))-\(partition).part"
+  /// Stateful artifacts (line segments and summaries) of a job's partition (output of process),
+  /// as written by the attempt named `run` (``run(process:attempt:)``; nil: a store from before
+  /// attempts named their outputs).
+  public static func artifacts(job: UInt64, partition: Int, run: String? = nil) -> String {
+    "a-\(pad(job))-\(partition)\(run.map { "-" + $0 } ?? "").part"
   }
 
-  /// Index manifest of a job's partition: the new locations to record (output of process).
-  public static func manifest(job: UInt64, partition: Int) -> String {
-    "m-\(pad(job))-\(partition).part"
+  /// Index manifest of a job's partition: the new locations to record (output of process), as
+  /// written by the attempt named `run`.
+  public static func manifest(job: UInt64, partition: Int, run: String? = nil) -> String {
+    "m-\(pad(job))-\(partition)\(run.map { "-" + $0 } ?? "").part"
+  }
+
+  /// The name of attempt `attempt` of a task begun by registered process `process` (0: none), as
+  /// process outputs carry it. Unique among the attempts that can run at once: a process runs
+  /// one attempt of a task at a time, and a process that was presumed gone never comes back
+  /// under its id. So an attempt that stalled past its lease (a zombie) writes and discards only
+  /// files of its own, never those of the attempt that took its task over.
+  public static func run(process: Int64?, attempt: Int) -> String {
+    "\(process ?? 0)x\(attempt)"
   }
 
   /// Rejected lines of a job, under `rejects/`.
@@ -47,10 +60,10 @@ public enum PartNames {
     try artifactPartSizes(in: partsDirectory).values.reduce(0, +)
   }
 
-  /// The job a part file belongs to, parsed from its name.
+  /// The job a part file belongs to, parsed from its name (`x-JOB-PARTITION[-RUN].part`).
   public static func job(ofPart name: String) -> UInt64? {
     let parts = name.split(separator: "-")
-    guard parts.count == 3 else { return nil }
+    guard parts.count == 3 || parts.count == 4 else { return nil }
     return UInt64(parts[1])
   }
 }

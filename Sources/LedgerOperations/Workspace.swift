@@ -57,8 +57,9 @@ public enum StoreBackend: Sendable, Equatable, CustomStringConvertible {
 
 /// An opened data directory: the storage ports wired into an `EngineContext`.
 ///
-/// `.engine` creates the directory (0700) and takes the engine lock; `.reader` opens an
-/// existing directory read-only alongside a running engine and never takes the lock.
+/// `.engine` creates the directory (0700) and takes the engine lock (SQLite: the directory's, one
+/// engine at a time; PostgreSQL: the store's, shared by the engines of a fleet); `.reader` opens
+/// an existing directory read-only alongside running engines and never takes a lock.
 public final class Workspace: Sendable {
   /// How a command uses the data directory.
   public enum Mode: Sendable {
@@ -103,7 +104,9 @@ public final class Workspace: Sendable {
     switch mode {
     case .engine:
       try directory.create()
-      lock = try held ?? directory.acquireEngineLock()
+      // A PostgreSQL store admits a fleet: its engines share the store's lock in PostgreSQL
+      // (below), which holds across hosts; the directory's own lock would refuse the second.
+      lock = try held ?? (backend == .sqlite ? directory.acquireEngineLock() : nil)
     case .reader, .operatorAction:
       guard
         FileSystem.exists(paths.ledgerDatabase) || FileSystem.exists(paths.indexDatabase)
@@ -126,18 +129,29 @@ public final class Workspace: Sendable {
         try mode == .reader
         ? SQLiteKeyIndex(readOnlyPath: paths.indexDatabase) : SQLiteKeyIndex(path: paths.indexDatabase)
     case .postgres(let location):
-      storeLock = mode == .engine ? try heldStore ?? PostgresEngineLock(location: location) : nil
-      ledger = try PostgresWorkflowLedger(location: location, readOnly: mode == .reader)
-      index = try PostgresKeyIndex(location: location, readOnly: mode == .reader)
+      storeLock = mode == .engine ? try heldStore ?? PostgresEngineLock.joining(location: location) : nil
+      // An engine's connections carry its session name: a fleet ends them all if it is presumed gone.
+      let name = ProcessRecord.sessionName(host: ProcessIdentity.host, pid: ProcessIdentity.pid)
+      let application = mode == .engine ? name : "ledgerline"
+      ledger = try PostgresWorkflowLedger(
+        location: location, readOnly: mode == .reader, applicationName: application)
+      index = try PostgresKeyIndex(location: location, readOnly: mode == .reader, applicationName: application)
     }
     storeID = try StoreIdentity.settle(
       plan, directory: directory, backend: backend.identity, ledger: ledger, index: index,
       ledgerHasBatches: { try !ledger.ungroupedInputBatches().isEmpty || !ledger.recentJobs(limit: 1).isEmpty },
       mayWrite: mode == .engine, newID: { UUID().uuidString.lowercased() })
-    context = EngineContext(
+    // The first engine of a fleet held the store alone while it checked (or created) it.
+    if heldStore == nil { try storeLock?.share() }
+    var context = EngineContext(
       paths: paths, ledger: ledger, keyIndex: index,
       reader: PartFileReader(partsDirectory: paths.parts),
       cache: ArtifactCache(capacityBytes: 256 << 20), clock: clock, faults: faults)
+    if let storeLock {
+      context.engineSessions = { try storeLock.engineSessions() }
+      context.endSessions = { try storeLock.endSessions(named: $0) }
+    }
+    self.context = context
   }
 }
 

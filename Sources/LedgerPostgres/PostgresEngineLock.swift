@@ -1,38 +1,110 @@
 import Foundation
+import LedgerStorage
+import Synchronization
 
-/// The exclusive claim of one engine on a store in PostgreSQL: a session advisory lock on the
-/// store's schema, held by a connection of its own for as long as the lock lives. It is what
-/// `engine.lock` is for the embedded store, but it holds across hosts, which a file lock on a
-/// shared data directory does not (NFS and SMB do not honour `flock` between clients).
+/// A claim on a store in PostgreSQL: a session advisory lock on the store's schema, held by a
+/// connection of its own for as long as the lock lives. It holds across hosts, which
+/// `engine.lock` on a shared data directory does not (NFS and SMB do not honour `flock` between
+/// clients).
 ///
-/// Until partition tasks are claimed under leases, one engine per store is the rule; the lock
-/// ends when `release()` is called, when the lock is deinitialised, or when its connection ends
-/// (the server releases a session's advisory locks then).
+/// Engines of a fleet hold it *shared*: any number of them run on one store. What needs the store
+/// to itself holds it *exclusively*: a rebuild, and an engine while it creates the store (so two
+/// engines starting on an empty store do not both create one). The lock ends when `release()` is
+/// called, when the lock is deinitialised, or when its connection ends (the server releases a
+/// session's advisory locks then).
 public final class PostgresEngineLock: Sendable {
   private let db: PGDatabase
+  private let key: Int64
+  /// Whether the lock is held exclusively now (else shared).
+  private let exclusive: Mutex<Bool>
 
-  /// Takes the lock on `location`'s store, or throws ``PostgresEngineLockError/held(place:holder:)``
-  /// naming the holder (host and pid, as its connection told the server).
+  /// Takes the lock exclusively on `location`'s store (a rebuild), or throws
+  /// ``PostgresEngineLockError/held(place:holder:)`` naming a holder (host and pid, as its
+  /// connection told the server).
   ///
   /// A holder on this host whose process is gone (killed) is a session the server has not yet
   /// seen close: the lock is asked again for up to `deadHolderWait` seconds before refusing.
-  public init(location: PostgresLocation, deadHolderWait: Double = 10) throws {
+  public convenience init(location: PostgresLocation, deadHolderWait: Double = 10) throws {
+    try self.init(location: location, joining: false, wait: deadHolderWait)
+  }
+
+  /// Joins the engines running on `location`'s store: the lock exclusively when no other engine
+  /// holds it (``isExclusive``: the caller may create the store, then ``share()``), else shared.
+  /// Waits up to `wait` seconds while another process holds it exclusively (one creating the
+  /// store, or a dead holder on this host), then refuses naming it (a rebuild).
+  public static func joining(location: PostgresLocation, wait: Double = 10) throws -> PostgresEngineLock {
+    try PostgresEngineLock(location: location, joining: true, wait: wait)
+  }
+
+  private init(location: PostgresLocation, joining: Bool, wait: Double) throws {
     let host = ProcessInfo.processInfo.hostName
-    let me = "ledgerline engine \(host) pid \(getpid())"
-    db = try PGDatabase(location, applicationName: String(me.utf8.prefix(63)) ?? "ledgerline engine")
+    db = try PGDatabase(location, applicationName: ProcessRecord.sessionName(host: host, pid: getpid()))
     let key = PGMigrations.advisoryKey("engine", schema: location.schema)
-    let giveUp = Date().addingTimeInterval(deadHolderWait)
+    self.key = key
+    let giveUp = Date().addingTimeInterval(wait)
     while true {
-      let taken = try db.withSession { session -> Bool in
-        try session.query("SELECT pg_try_advisory_lock($1)", [.int(key)]).first?.bool(0) ?? false
+      let taken = try db.withSession { session -> Bool? in
+        if try session.query("SELECT pg_try_advisory_lock($1)", [.int(key)]).first?.bool(0) ?? false { return true }
+        guard joining else { return nil }
+        return try session.query("SELECT pg_try_advisory_lock_shared($1)", [.int(key)]).first?.bool(0) ?? false
+          ? false : nil
       }
-      if taken { return }
-      let holder = try? Self.holder(of: key, db)
-      if let holder, Self.isDeadProcess(holder, host: host), Date() < giveUp {
+      if let taken {
+        exclusive = Mutex(taken)
+        return
+      }
+      let holder = try? Self.holder(of: key, self.db)
+      let deadHere = holder.map { Self.isDeadProcess($0, host: host) } ?? false
+      if joining || deadHere, Date() < giveUp {
         Thread.sleep(forTimeInterval: 0.05)
         continue
       }
-      throw PostgresEngineLockError.held(place: location.description, holder: holder ?? nil)
+      throw PostgresEngineLockError.held(place: location.description, holder: holder)
+    }
+  }
+
+  /// The session names (``ProcessRecord/sessionName``) of every connection holding this store's
+  /// lock now, this one included: the engines connected to the store.
+  public func engineSessions() throws -> Set<String> {
+    try db.withSession { session in
+      Set(
+        try session.query(
+          """
+          SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = $1
+          """, [.int(key)]
+        ).map { try $0.text(0) })
+    }
+  }
+
+  /// Ends every session named `name` (an engine presumed gone: its connections, including one
+  /// that holds a section while the process is stopped) except this connection; returns how many.
+  /// What that process does next reaches the server on a new connection, which finds it ended.
+  @discardableResult
+  public func endSessions(named name: String) throws -> Int {
+    try db.withSession { session in
+      try session.query(
+        """
+        SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
+        WHERE application_name = $1 AND datname = current_database() AND pid <> pg_backend_pid()
+        """, [.text(name)]
+      ).first?.int(0) ?? 0
+    }
+  }
+
+  /// Whether this lock is held exclusively (a rebuild, or the first engine of a fleet until it
+  /// calls ``share()``).
+  public var isExclusive: Bool { exclusive.withLock { $0 } }
+
+  /// Turns an exclusive hold into a shared one, so other engines may join (idempotent).
+  public func share() throws {
+    try exclusive.withLock { held in
+      guard held else { return }
+      try db.withSession { session in
+        _ = try session.query("SELECT pg_advisory_lock_shared($1)", [.int(key)])
+        _ = try session.query("SELECT pg_advisory_unlock($1)", [.int(key)])
+      }
+      held = false
     }
   }
 
@@ -76,9 +148,8 @@ public enum PostgresEngineLockError: Error, Sendable, Equatable, CustomStringCon
   public var description: String {
     switch self {
     case .held(let place, let holder):
-      "the store in \(place) is in use by another ledgerline engine (\(holder ?? "holder unknown")); one engine "
-        + "runs per store until the fleet claims work under leases — watch it with `ledgerline console --read-only`, "
-        + "or stop it first"
+      "the store in \(place) is in use by another ledgerline process (\(holder ?? "holder unknown")): a rebuild "
+        + "needs the store to itself, and engines do not start while a rebuild runs; wait for it, or stop it first"
     }
   }
 }

@@ -18,9 +18,9 @@ public final class PostgresKeyIndex: KeyIndex {
   /// Opens the index at `location`, creating its tables or migrating them to this build's version
   /// (refusing an index of a newer build). With `readOnly` (a reading command), nothing is created
   /// or migrated: a missing index, or one of another version, is refused, and the server refuses
-  /// every write.
-  public init(location: PostgresLocation, readOnly: Bool = false) throws {
-    db = try PGDatabase(location, readOnly: readOnly)
+  /// every write. Its connection carries `applicationName` (an engine's session name).
+  public init(location: PostgresLocation, readOnly: Bool = false, applicationName: String = "ledgerline") throws {
+    db = try PGDatabase(location, readOnly: readOnly, applicationName: applicationName)
     let place = location.description
     try PGMigrations.open(
       db, piece: .index, steps: Self.migrations, readOnly: readOnly,

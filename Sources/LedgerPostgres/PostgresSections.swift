@@ -13,16 +13,18 @@ final class PostgresSections: Sendable {
 
   private let location: PostgresLocation
   private let slots: [ExclusiveSection: Slot]
+  private let applicationName: String
 
-  init(location: PostgresLocation) {
+  init(location: PostgresLocation, applicationName: String = "ledgerline") {
     self.location = location
+    self.applicationName = applicationName
     slots = Dictionary(uniqueKeysWithValues: ExclusiveSection.allCases.map { ($0, Slot()) })
   }
 
   func exclusively<T>(_ section: ExclusiveSection, wait: Bool, _ body: () throws -> T) throws -> T? {
     guard let slot = slots[section] else { return try body() }
     return try slot.connection.withLock { open in
-      let db = try open ?? PGDatabase(location, applicationName: "ledgerline \(section.rawValue)")
+      let db = try open ?? PGDatabase(location, applicationName: applicationName)
       open = db
       let key = PGMigrations.advisoryKey("section " + section.rawValue, schema: location.schema)
       let taken = try db.withSession { session -> Bool in

@@ -178,6 +178,14 @@ extension PostgresWorkflowLedger {
 
   public func beginTask(_ task: TaskRef, at now: Int64, by process: Int64?) throws -> Int {
     try db.transaction { session in
+      // The process's row first (as `expireProcess` takes it): an ended process begins nothing,
+      // and an expiry waits for a claim under way, so it interrupts that attempt too.
+      if let process,
+        try session.scalarInt64(
+          "SELECT 1 FROM processes WHERE id = $1 AND stopped_at IS NULL FOR SHARE", [.int(process)]) == nil
+      {
+        throw LedgerError.processEnded(process)
+      }
       let current = try lockedState(session, of: task)
       let next: TaskState
       do {

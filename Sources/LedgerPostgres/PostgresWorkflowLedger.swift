@@ -20,10 +20,11 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
   /// Opens the ledger at `location`, creating its tables or migrating them to this build's
   /// version (refusing a ledger of a newer build). With `readOnly` (a reading command), nothing is
   /// created or migrated: a missing ledger, or one of another version, is refused, and the server
-  /// refuses every write.
-  public init(location: PostgresLocation, readOnly: Bool = false) throws {
-    db = try PGDatabase(location, readOnly: readOnly)
-    sections = PostgresSections(location: location)
+  /// refuses every write. Its connections carry `applicationName` (an engine's session name, so
+  /// that the engines of a fleet can end the sessions of one they presumed gone).
+  public init(location: PostgresLocation, readOnly: Bool = false, applicationName: String = "ledgerline") throws {
+    db = try PGDatabase(location, readOnly: readOnly, applicationName: applicationName)
+    sections = PostgresSections(location: location, applicationName: applicationName)
     let place = location.description
     try PGMigrations.open(
       db, piece: .ledger, steps: Self.migrations, readOnly: readOnly,
@@ -109,6 +110,9 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
     try session.execute(
       "SELECT pg_advisory_xact_lock($1)", [.int(PGMigrations.advisoryKey(purpose, schema: db.location.schema))])
   }
+
+  /// Any number of engines, on any number of hosts, share a PostgreSQL store.
+  public var admitsSeveralEngines: Bool { true }
 
   public func exclusively<T>(_ section: ExclusiveSection, wait: Bool, _ body: () throws -> T) throws -> T? {
     try sections.exclusively(section, wait: wait, body)

@@ -200,6 +200,11 @@ extension SQLiteWorkflowLedger {
 
   public func beginTask(_ task: TaskRef, at now: Int64, by process: Int64?) throws -> Int {
     try db.transaction { conn in
+      if let process,
+        try conn.scalarInt64("SELECT 1 FROM processes WHERE id = ? AND stopped_at IS NULL", [.integer(process)]) == nil
+      {
+        throw LedgerError.processEnded(process)
+      }
       let current = try state(conn, of: task)
       let next: TaskState
       do {

@@ -12,11 +12,13 @@ extension SQLiteWorkflowLedger {
     }
   }
 
-  public func heartbeat(process id: Int64, at now: Int64) throws {
+  @discardableResult
+  public func heartbeat(process id: Int64, at now: Int64) throws -> Bool {
     try db.transaction { conn in
       try conn.run(
         "UPDATE processes SET heartbeat_at = MAX(heartbeat_at, ?) WHERE id = ? AND stopped_at IS NULL",
         [.integer(now), .integer(id)])
+      return conn.changes > 0
     }
   }
 
@@ -52,6 +54,9 @@ extension SQLiteWorkflowLedger {
 
 extension SQLiteWorkflowLedger {
   /// One engine opens a SQLite ledger (the engine lock), so every section is its own already.
+  /// One engine at a time opens a SQLite store (the engine lock).
+  public var admitsSeveralEngines: Bool { false }
+
   public func exclusively<T>(_ section: ExclusiveSection, wait: Bool, _ body: () throws -> T) throws -> T? {
     try body()
   }

@@ -10,6 +10,9 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
   /// A task that is not waiting to run (running, failed, done, or at another stage) cannot be
   /// claimed.
   case notRunnable(task: String, status: String)
+  /// Registered process `process` has ended (it stopped, or was presumed gone after it went
+  /// silent past its lease): it may not begin a task.
+  case processEnded(Int64)
   /// `job` has no partition `partition` (its reduce has not finished, or there are fewer).
   case unknownPartition(job: UInt64, partition: Int)
   /// `input` is not an input of job `job`.
@@ -32,6 +35,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
       "batch \(job) is not running \(stage); its outcome was not recorded (the ledger changed under this attempt)"
     case .notRunnable(let task, let status):
       "\(task) is \(status) and cannot be claimed; another worker holds it, or the ledger changed"
+    case .processEnded(let process):
+      "process \(process) has ended in the store's registry (it stopped, or the others presumed it gone after it went silent past its lease), so it may not begin a task; start the engine again"
     case .unknownPartition(let job, let partition):
       "batch \(job) has no partition \(partition) (yet); `ledgerline status --json` shows its partitions"
     case .notAnInput(let input, let job):

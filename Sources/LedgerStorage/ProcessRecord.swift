@@ -31,6 +31,19 @@ public struct ProcessRecord: Sendable, Equatable {
 
   /// `host pid N`, as the console and `status` name a process.
   public var name: String { "\(host) pid \(pid)" }
+
+  /// The name the engine's connections to a PostgreSQL store carry (`application_name`, at most
+  /// 63 bytes), by which the server lists the engines connected now.
+  public var sessionName: String { Self.sessionName(host: host, pid: pid) }
+
+  /// The session name of the engine `pid` on `host`.
+  public static func sessionName(host: String, pid: Int32) -> String {
+    let full = "ledgerline engine \(host) pid \(pid)"
+    var bytes = Array(full.utf8.prefix(63))
+    // Cut on a character boundary, as the server keeps only whole characters.
+    while !bytes.isEmpty, String(validating: bytes, as: UTF8.self) == nil { bytes.removeLast() }
+    return String(decoding: bytes, as: UTF8.self)
+  }
 }
 
 /// A process about to register.

@@ -78,8 +78,11 @@ public protocol WorkflowLedger: StoreStamped {
   func recentEvents(limit: Int) throws -> [LedgerEvent]
   /// Registers a process that runs an engine on this store; returns its record.
   func registerProcess(_ process: NewProcess, at now: Int64) throws -> ProcessRecord
-  /// Records that process `id` is alive at `now` (ignored once it stopped).
-  func heartbeat(process id: Int64, at now: Int64) throws
+  /// Records that process `id` is alive at `now`. Returns false, changing nothing, once it has
+  /// ended: it stopped, or another process found it silent past its lease and took its attempts
+  /// over (``expireProcess(_:silentBefore:note:at:)``), so it must not go on as if it held any.
+  @discardableResult
+  func heartbeat(process id: Int64, at now: Int64) throws -> Bool
   /// Records that process `id` ended at `now`, and how (`stopped`, or why it is presumed gone);
   /// its attempts still running are the caller's to reset. Nothing happens if it ended already.
   func endProcess(_ id: Int64, note: String, at now: Int64) throws
@@ -90,6 +93,11 @@ public protocol WorkflowLedger: StoreStamped {
   func expireProcess(_ id: Int64, silentBefore: Int64, note: String, at now: Int64) throws -> Bool
   /// Processes still running (by id), then the `recentlyEnded` most recently ended ones.
   func processes(recentlyEnded: Int) throws -> [ProcessRecord]
+  /// Whether several engines may run on this ledger at once (a fleet on PostgreSQL). Then no
+  /// engine may take another process still listed as running for gone before its lease ran out,
+  /// nor reset attempts that are not its own. False for a ledger one engine opens at a time
+  /// (SQLite, under the engine lock).
+  var admitsSeveralEngines: Bool { get }
   /// Runs `body` as the only holder of `section` among every process sharing this ledger, and
   /// returns its result; with `wait` false, returns nil at once when another process holds it.
   /// A ledger only one process opens (SQLite, under the engine lock) just runs `body`.
@@ -106,6 +114,9 @@ public enum ExclusiveSection: String, Sendable, CaseIterable {
   case inboxScan = "inbox-scan"
   /// Grouping waiting inputs into the next job (and its line in the registration journal).
   case jobCreation = "job-creation"
+  /// A compaction pass, and every claim of a prefetch or process task: no such task begins
+  /// while a pass relocates artifacts, and a pass begins only when none runs or waits.
+  case compaction
 }
 
 /// One compaction pass: bytes of part files before and after, and the live bytes it found.

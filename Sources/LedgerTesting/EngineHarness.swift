@@ -42,13 +42,15 @@ public final class EngineHarness {
   /// The context over `doubles` while it is open.
   private var inMemoryContext: EngineContext?
 
-  /// A fresh, empty data directory under the temp dir, on `storage`.
-  public init(storage: Storage = .sqlite) throws {
+  /// A fresh, empty data directory under the temp dir, on `storage`; with `fleet`, an in-memory
+  /// ledger admits several engines, as PostgreSQL does (``memberContext(clock:)``).
+  public init(storage: Storage = .sqlite, fleet: Bool = false) throws {
     root = FileManager.default.temporaryDirectory.path + "/ledgerline-engine-tests-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     self.storage = storage
     ownsRoot = true
-    doubles = storage == .inMemory ? (InMemoryWorkflowLedger(), InMemoryKeyIndex()) : nil
+    doubles =
+      storage == .inMemory ? (InMemoryWorkflowLedger(admitsSeveralEngines: fleet), InMemoryKeyIndex()) : nil
     backend = try Self.backend(for: storage)
   }
 
@@ -70,8 +72,11 @@ public final class EngineHarness {
 
   /// Whether `deinit` removes the data directory.
   private let ownsRoot: Bool
+  /// Workspaces of the fleet members opened on this store.
+  private var members: [Workspace] = []
 
   deinit {
+    members = []
     workspace = nil
     if case .postgres(let location) = backend { PostgresTestServer.drop(location) }
     if ownsRoot { try? FileManager.default.removeItem(atPath: root) }
@@ -113,6 +118,22 @@ public final class EngineHarness {
     }
     guard let workspace else { throw HarnessError.noWorkspace }
     return workspace.context
+  }
+
+  /// The context of one more engine on this store, as another process of a fleet opens it: for
+  /// `.postgres` a workspace of its own (its own connections, a share of the store's lock), for
+  /// `.inMemory` the same doubles (a harness made with `fleet`). SQLite admits one engine.
+  public func memberContext(clock: any WallClock = SystemClock()) throws -> EngineContext {
+    if let doubles {
+      try DataDirectory(root: root).create()
+      return EngineContext(
+        paths: paths, ledger: doubles.ledger, keyIndex: doubles.keyIndex,
+        reader: PartFileReader(partsDirectory: paths.parts),
+        cache: ArtifactCache(capacityBytes: 256 << 20), clock: clock, faults: .none)
+    }
+    let member = try Workspace(root: root, mode: .engine, backend: backend, clock: clock)
+    members.append(member)
+    return member.context
   }
 
   /// Runs the engine until idle and returns its report.

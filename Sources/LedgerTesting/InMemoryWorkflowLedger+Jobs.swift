@@ -60,6 +60,9 @@ extension InMemoryWorkflowLedger {
   /// records the attempt and returns its number; throws `LedgerError.notRunnable` otherwise.
   public func beginTask(_ task: TaskRef, at now: Int64, by process: Int64?) throws -> Int {
     try state.withLock { s in
+      if let process, !s.processes.contains(where: { $0.id == process && $0.stoppedAt == nil }) {
+        throw LedgerError.processEnded(process)
+      }
       let current = try Self.taskState(s, task)
       guard let next = try? current.applying(.begin(task.stage)) else {
         throw LedgerError.notRunnable(

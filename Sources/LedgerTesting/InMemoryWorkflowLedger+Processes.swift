@@ -11,10 +11,12 @@ extension InMemoryWorkflowLedger {
     }
   }
 
-  public func heartbeat(process id: Int64, at now: Int64) throws {
+  @discardableResult
+  public func heartbeat(process id: Int64, at now: Int64) throws -> Bool {
     state.withLock { s in
-      guard id >= 1, id <= Int64(s.processes.count), s.processes[Int(id - 1)].stoppedAt == nil else { return }
+      guard id >= 1, id <= Int64(s.processes.count), s.processes[Int(id - 1)].stoppedAt == nil else { return false }
       s.processes[Int(id - 1)].heartbeatAt = max(s.processes[Int(id - 1)].heartbeatAt, now)
+      return true
     }
   }
 
@@ -35,8 +37,16 @@ extension InMemoryWorkflowLedger {
 }
 
 extension InMemoryWorkflowLedger {
-  /// One engine uses an in-memory ledger, so every section is its own already.
+  /// Shared by several engines (a fleet in one test process), one holder per section at a time;
+  /// else one engine uses the ledger, so every section is its own already.
   public func exclusively<T>(_ section: ExclusiveSection, wait: Bool, _ body: () throws -> T) throws -> T? {
-    try body()
+    guard admitsSeveralEngines, let lock = sections[section] else { return try body() }
+    if wait {
+      lock.lock()
+    } else if !lock.try() {
+      return nil
+    }
+    defer { lock.unlock() }
+    return try body()
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LedgerStorage
 import Synchronization
 
@@ -61,8 +62,16 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
   let state = Mutex(State())
   let stampRecord = InMemoryStoreStamp(piece: .ledger)
 
-  /// An empty ledger.
-  public init() {}
+  /// Whether several engines share this ledger (a fleet simulated in one process).
+  public let admitsSeveralEngines: Bool
+  /// One lock per section, used when several engines share the ledger.
+  let sections: [ExclusiveSection: NSLock]
+
+  /// An empty ledger; `admitsSeveralEngines` for several engines sharing it, as on PostgreSQL.
+  public init(admitsSeveralEngines: Bool = false) {
+    self.admitsSeveralEngines = admitsSeveralEngines
+    sections = Dictionary(uniqueKeysWithValues: ExclusiveSection.allCases.map { ($0, NSLock()) })
+  }
 
   /// Registers input batches in the given order; returns them with their ids. Throws
   /// `InMemoryWorkflowLedgerError.duplicateInputBatch` (and registers none) when a (source,

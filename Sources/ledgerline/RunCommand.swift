@@ -43,7 +43,16 @@ struct RunCommand: ParsableCommand {
       "Part files must reach this size before an automatic compaction pass runs.", valueName: "bytes"))
   var compactionMinBytes = EngineOptions().compactionMinimumBytes
 
+  @Option(
+    help: ArgumentHelp(
+      "A PostgreSQL store's engines take one of theirs for gone after this long without a heartbeat, and finish its tasks (heartbeats every fifth of it, at most every 2 s).",
+      valueName: "seconds"))
+  var leaseSeconds: Double = Double(EngineOptions().leaseMillis) / 1000
+
   func validate() throws {
+    guard leaseSeconds >= 0.5, leaseSeconds <= 86_400 else {
+      throw ValidationError("--lease-seconds must be between 0.5 and 86400 (got \(leaseSeconds))")
+    }
     if let workers, workers < 1 { throw ValidationError("--workers must be at least 1 (got \(workers))") }
     guard decodeRangeBytes >= 1 else {
       throw ValidationError("--decode-range-bytes must be at least 1 (got \(decodeRangeBytes))")
@@ -64,6 +73,8 @@ struct RunCommand: ParsableCommand {
     engineOptions.decodeRangeBytes = decodeRangeBytes
     engineOptions.compactEvery = compactEvery
     engineOptions.compactionMinimumBytes = compactionMinBytes
+    engineOptions.leaseMillis = Int64(leaseSeconds * 1000)
+    engineOptions.heartbeatMillis = min(engineOptions.heartbeatMillis, max(100, engineOptions.leaseMillis / 5))
     let engine = Engine(context: workspace.context, options: engineOptions)
     let signals = SignalStop(engine: engine)
     defer { signals.cancel() }

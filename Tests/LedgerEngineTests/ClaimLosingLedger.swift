@@ -137,7 +137,7 @@ final class ClaimLosingLedger: WorkflowLedger {
     try inner.registerProcess(process, at: now)
   }
 
-  func heartbeat(process id: Int64, at now: Int64) throws {
+  func heartbeat(process id: Int64, at now: Int64) throws -> Bool {
     try inner.heartbeat(process: id, at: now)
   }
 
@@ -152,6 +152,8 @@ final class ClaimLosingLedger: WorkflowLedger {
   func processes(recentlyEnded: Int) throws -> [ProcessRecord] {
     try inner.processes(recentlyEnded: recentlyEnded)
   }
+
+  var admitsSeveralEngines: Bool { inner.admitsSeveralEngines }
 
   func exclusively<T>(_ section: ExclusiveSection, wait: Bool, _ body: () throws -> T) throws -> T? {
     try inner.exclusively(section, wait: wait, body)

@@ -101,6 +101,8 @@ import Testing
     try h.runUntilIdle(maxInputsPerJob: 1)
     #expect(try !h.context().keyIndex.supersededBytes().isEmpty)
     let again = try #require(try engine.compactIfQuiescent(force: false))
-    #expect(again.reclaimedBytes > 0)
+    // It acts on the new garbage. (Not always a net gain in bytes: rewriting a part that holds
+    // segments copies the summaries that point at them; see BENCHMARKS.md, compaction.)
+    #expect(again.rewrittenParts + again.deletedParts > 0)
   }
 }

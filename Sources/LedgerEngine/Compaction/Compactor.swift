@@ -128,7 +128,9 @@ public struct Compactor: Sendable {
   private func rewrite(_ parts: Set<String>, touched: [IndexEntry], pass: UInt64) throws -> (
     moved: Int, planned: Int
   ) {
-    var n = 0
+    // A name never used before, not only one that is free now: another process of a fleet may
+    // still hold a descriptor or cached records of a deleted part of the same name.
+    var n = max(0, context.clock.nowMillis())
     while FileSystem.exists("\(context.paths.parts)/c-\(PartNames.pad(pass))-\(n).part") { n += 1 }
     let name = "c-\(PartNames.pad(pass))-\(n).part"
     let writer = try PartFileWriter(partsDirectory: context.paths.parts, name: name)

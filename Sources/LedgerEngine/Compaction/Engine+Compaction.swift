@@ -6,12 +6,33 @@ extension Engine {
   /// stage holds is then in the key index, which compaction keeps right). Unless `force`, it
   /// also waits until the pass would pay (`compactionDue`).
   /// Returns nil if skipped.
+  ///
+  /// In a fleet, one process at a time compacts (the `.compaction` section, which no prefetch
+  /// or process begins without), and only when the ledger says the whole fleet is quiescent: no
+  /// partition waits for process or runs prefetch anywhere.
   @discardableResult
   public func compactIfQuiescent(force: Bool = true) throws -> Compactor.Report? {
     guard try force || compactionDue() else { return nil }
-    // Under the claim lock, so no prefetch or process is being claimed meanwhile; while the
-    // flag is up the scheduler starts none.
-    let claimed = claiming.withLock { _ in
+    guard claimCompaction() else { return nil }
+    defer {
+      state.withLock { $0.compacting = false }
+      wakeup.signal()
+    }
+    guard context.ledger.admitsSeveralEngines else { return try compactHere() }
+    return try context.ledger.exclusively(.compaction, wait: false) { () throws -> Compactor.Report? in
+      let busy = try context.ledger.unfinishedPartitionTasks().contains {
+        $0.state.stage == .process || ($0.state.stage == .prefetch && $0.state.status == .running)
+      }
+      return busy ? nil : try compactHere()
+    } ?? nil
+  }
+
+  /// Raises this process's compaction flag if nothing here holds or reads artifacts: under the
+  /// claim lock, so no prefetch or process is being claimed meanwhile; while the flag is up the
+  /// scheduler starts none. (Taken before the fleet's section, never inside it: a claim waiting
+  /// for the section holds the claim lock.)
+  private func claimCompaction() -> Bool {
+    claiming.withLock { _ in
       state.withLock { s -> Bool in
         guard s.prefetched.isEmpty, s.prefetching.isEmpty, s.processed.isEmpty, !s.compacting,
           !s.running.keys.contains(where: { $0.stage == .prefetch || $0.stage == .process })
@@ -20,11 +41,9 @@ extension Engine {
         return true
       }
     }
-    guard claimed else { return nil }
-    defer {
-      state.withLock { $0.compacting = false }
-      wakeup.signal()
-    }
+  }
+
+  private func compactHere() throws -> Compactor.Report? {
     guard overlay.count == 0 else { return nil }
     let indexedThrough = try ledgerIndexedThrough()
     let report = try Compactor(context: context).run(through: indexedThrough, pass: indexedThrough)

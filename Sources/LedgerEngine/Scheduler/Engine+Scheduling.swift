@@ -21,15 +21,71 @@ enum Claim {
 extension Engine {
   /// The scheduler for the ledger's state as it is now, with what this process holds.
   func scheduler() throws -> PartitionScheduler {
+    let now = context.clock.nowMillis()
+    let fleet = context.ledger.admitsSeveralEngines
+    if fleet { try sweepIfDue(now: now) }
+    // Read before the unfinished jobs: if none is unfinished then, every job up to this one is done.
+    let lastJob = fleet ? try context.ledger.recentJobs(limit: 1).last?.seq ?? 0 : 0
     let jobs = try context.ledger.unfinishedJobs()
     let partitions = jobs.contains { $0.stage != .reduce } ? try context.ledger.unfinishedPartitionTasks() : []
     let waiting = try context.ledger.ungroupedInputBatches().count
+    if fleet { followIndexing(jobs: jobs, partitions: partitions, lastJob: lastJob) }
     let (held, compacting) = state.withLock { s in (Set(s.prefetched.keys), s.compacting) }
-    let now = context.clock.nowMillis()
     return PartitionScheduler(
       ledgerJobs: jobs, partitions: partitions, waitingInputs: waiting, held: held,
       heldElsewhere: try heldElsewhere(partitions, held: held, now: now), compacting: compacting, now: now,
       limits: schedulerLimits)
+  }
+
+  /// In a fleet, at most once per heartbeat: expires the processes silent past their lease, so
+  /// their tasks can be claimed again.
+  func sweepIfDue(now: Int64) throws {
+    let due = state.withLock { s -> Bool in
+      guard now - s.lastExpirySweep >= options.heartbeatMillis else { return false }
+      s.lastExpirySweep = now
+      return true
+    }
+    if due { try expireSilentProcesses(now: now) }
+  }
+
+  /// In a fleet, other processes index partitions too: what the ledger says is indexed, per
+  /// partition, moves this process's view forward, and overlay entries no task here can still
+  /// need are dropped.
+  private func followIndexing(jobs: [JobRecord], partitions: [PartitionTaskRecord], lastJob: UInt64) {
+    let (floor, indexed) = Self.indexedThrough(jobs: jobs, partitions: partitions, lastJob: lastJob)
+    let safe = state.withLock { s -> UInt64 in
+      s.indexedFloor = max(s.indexedFloor, floor)
+      for (p, job) in indexed { s.indexedThrough[p] = max(s.indexed(p), job) }
+      let safe = s.overlaySafeThrough(partitions: context.partitions)
+      s.overlayHolds = s.overlayHolds.filter { $0.job > safe }
+      return safe
+    }
+    overlay.evict(through: safe)
+  }
+
+  /// What the ledger says is indexed: every job ≤ `floor` is done, and per partition the last job,
+  /// in order, through which that partition is indexed. `lastJob` is the newest job as read
+  /// *before* `jobs` (the unfinished ones): read after, it could name a job created meanwhile,
+  /// which `jobs` does not show unfinished.
+  static func indexedThrough(
+    jobs: [JobRecord], partitions: [PartitionTaskRecord], lastJob: UInt64
+  ) -> (floor: UInt64, byPartition: [Int: UInt64]) {
+    let floor = jobs.first.map { $0.seq - 1 } ?? lastJob
+    var byJob: [UInt64: Set<Int>] = [:]
+    for task in partitions { byJob[task.job, default: []].insert(task.partition) }
+    var indexed: [Int: UInt64] = [:]
+    var blocked: Set<Int> = []
+    for job in jobs {
+      let open = byJob[job.seq] ?? []
+      for p in 0..<max(1, job.partitions) where !blocked.contains(p) {
+        if job.stage == .reduce || open.contains(p) {
+          blocked.insert(p)
+        } else {
+          indexed[p] = job.seq
+        }
+      }
+    }
+    return (floor, indexed)
   }
 
   /// Partitions waiting for process whose prefetch output another live process holds: the
@@ -80,7 +136,14 @@ extension Engine {
         switch actions.first {
         case .rewind(let key):
           // Prefetch output lives in memory; after a restart the partition is fetched again.
-          try context.ledger.rewind(job: key.job, partition: key.partition, to: .prefetch)
+          do {
+            try context.ledger.rewind(job: key.job, partition: key.partition, to: .prefetch)
+          } catch let error as LedgerError where context.ledger.admitsSeveralEngines && lostClaims < Self.maxLostClaims
+          {
+            // Another process rewound or claimed it meanwhile: decide again from the ledger.
+            options.logger.debug("rewind of \(key.job)/\(key.partition) refused: \(error)")
+            lostClaims += 1
+          }
           continue
         case .createJob:
           guard try createJob() else { return .wait(until: nil) }
@@ -90,7 +153,7 @@ extension Engine {
           guard let job = try context.ledger.job(task.job) else { throw LedgerError.unknownJob(task.job) }
           let attempt: Int
           do {
-            attempt = try context.ledger.beginTask(task, at: context.clock.nowMillis(), by: processID)
+            attempt = try begin(task)
           } catch LedgerError.notRunnable where lostClaims < Self.maxLostClaims {
             // Another process sharing the store claimed it first: decide again from the ledger.
             lostClaims += 1
@@ -99,13 +162,52 @@ extension Engine {
           state.withLock { $0.running[task] = 0 }
           return .work(Work(task: task, job: job, attempt: attempt))
         case .wait(let until):
-          return .wait(until: until)
+          guard context.ledger.admitsSeveralEngines, let lease = try nextLeaseExpiry() else {
+            return .wait(until: until)
+          }
+          return .wait(until: min(until ?? lease, lease))
         case .idle(let blocked):
           return .idle(blocked: blocked)
         case nil:
           return .wait(until: nil)
         }
       }
+    }
+  }
+
+  /// Begins `task` in the ledger for this process. In a fleet, a prefetch or process begins only
+  /// while no compaction pass runs anywhere (it relocates the artifacts they read).
+  private func begin(_ task: TaskRef) throws -> Int {
+    let begin = { [self] in try context.ledger.beginTask(task, at: context.clock.nowMillis(), by: processID) }
+    guard context.ledger.admitsSeveralEngines, task.stage == .prefetch || task.stage == .process else {
+      return try begin()
+    }
+    return try exclusivelyWaiting(.compaction, begin)
+  }
+
+  /// In a fleet, when the first other process still listed would be silent past its lease if it
+  /// does not beat again: waiting, this process looks again then (a simulated clock jumps there).
+  private func nextLeaseExpiry() throws -> Int64? {
+    let me = processID
+    return try context.ledger.processes(recentlyEnded: 0).filter { $0.id != me }
+      .map { $0.heartbeatAt + options.leaseMillis + 1 }.min()
+  }
+
+  /// Runs `body` as the only holder of `section` among the processes sharing the store, waiting
+  /// for another holder. In a fleet the wait expires the processes silent past their lease as it
+  /// goes: a process stopped while it held the section would otherwise hold it forever (its
+  /// expiry ends its sessions, and the section with them).
+  func exclusivelyWaiting<T>(_ section: ExclusiveSection, _ body: () throws -> T) throws -> T {
+    guard context.ledger.admitsSeveralEngines else {
+      guard let result = try context.ledger.exclusively(section, wait: true, body) else {
+        throw LedgerError.notRunnable(task: section.rawValue, status: "held by another process")
+      }
+      return result
+    }
+    while true {
+      if let result = try context.ledger.exclusively(section, wait: false, body) { return result }
+      try sweepIfDue(now: context.clock.nowMillis())
+      Thread.sleep(forTimeInterval: 0.02)
     }
   }
 
@@ -117,7 +219,7 @@ extension Engine {
   /// One process of those sharing the store creates jobs at a time, so the number the journal
   /// expects is the one the ledger gives.
   private func createJob() throws -> Bool {
-    try context.ledger.exclusively(.jobCreation, wait: true) { try createJobAlone() } ?? false
+    try exclusivelyWaiting(.jobCreation) { try createJobAlone() }
   }
 
   private func createJobAlone() throws -> Bool {

@@ -27,6 +27,13 @@ struct EngineState {
   /// Every job ≤ this one is done.
   var indexedFloor: UInt64 = 0
   var stopRequested = false
+  /// Another process of the fleet expired this one (its heartbeat was refused).
+  var presumedGone = false
+  /// Partitions whose process output the overlay holds: written here, or loaded from the
+  /// manifest another process wrote (a fleet).
+  var overlayHolds: Set<PartitionKey> = []
+  /// When this process last looked for processes silent past their lease.
+  var lastExpirySweep: Int64 = 0
   /// Events applied, with times, for throughput.
   var appliedLog: [(at: Int64, events: Int64)] = []
   /// Backlog depth samples for the sparkline.

@@ -19,7 +19,12 @@ public struct Indexer: Sendable {
     -> Int
   {
     // The manifest is sorted by key bytes (reduce's order), the B-tree's: the upserts are local.
-    let (entries, ids, superseded) = try readManifest(job: job, partition: partition)
+    guard let manifest = try StageOutputs(context: context, job: job).manifest(partition: partition) else {
+      throw StageFailure(
+        kind: .internalError, stage: .index,
+        message: "partition \(partition) of batch \(job) has no successful process attempt to index")
+    }
+    let (entries, ids, superseded) = try readManifest(manifest, job: job, partition: partition)
     // Garbage first: recorded again on a re-run (same source), it is exact once published.
     if !superseded.isEmpty { try context.keyIndex.recordSuperseded(superseded) }
     try context.keyIndex.publish(
@@ -31,7 +36,7 @@ public struct Indexer: Sendable {
     return entries.count
   }
 
-  private func readManifest(job: UInt64, partition: Int) throws -> (
+  private func readManifest(_ name: String, job: UInt64, partition: Int) throws -> (
     [IndexEntry], [ExternalEventID], SupersededBytes
   ) {
     var entries: [IndexEntry] = []
@@ -39,7 +44,7 @@ public struct Indexer: Sendable {
     var part: String?
     let source = "job \(job) partition \(partition)"
     var superseded = SupersededBytes(source: source)
-    try context.reader.forEachRecord(inPart: PartNames.manifest(job: job, partition: partition)) {
+    try context.reader.forEachRecord(inPart: name) {
       _, type, payload in
       if type == .supersededBytes {
         superseded = try SupersededBytes.decode(payload, source: source)
@@ -55,11 +60,14 @@ public struct Indexer: Sendable {
     return (entries, ids, superseded)
   }
 
-  /// Rebuilds overlay entries of a processed-but-unindexed partition from its manifest (restart).
-  public func recoverOverlay(job: UInt64, partition p: Int) throws -> [ExactID: InFlightOverlay.Entry] {
+  /// Rebuilds overlay entries of a processed-but-unindexed partition from its manifest (restart,
+  /// or another process's output in a fleet); nil when the manifest is gone (the partition was
+  /// indexed since: indexing removes it).
+  public func recoverOverlay(job: UInt64, partition p: Int) throws -> [ExactID: InFlightOverlay.Entry]? {
+    guard let manifest = try StageOutputs(context: context, job: job).manifest(partition: p) else { return nil }
     var out: [ExactID: InFlightOverlay.Entry] = [:]
     do {
-      try context.reader.forEachRecord(inPart: PartNames.manifest(job: job, partition: p)) {
+      try context.reader.forEachRecord(inPart: manifest) {
         _, type, payload in
         guard type == .indexManifestEntry else { return }
         let manifest = try ArtifactCodec.decodeIndexManifestEntry(payload)
@@ -68,6 +76,8 @@ public struct Indexer: Sendable {
         out[ExactID(entry.orderID)] = InFlightOverlay.Entry(
           stored: stored, location: entry.location, pendingExternalIDs: Set(external.map { ExactID($0) }))
       }
+    } catch  where !FileSystem.exists("\(context.paths.parts)/\(manifest)") {
+      return nil
     }
     return out
   }

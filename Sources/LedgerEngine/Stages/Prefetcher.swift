@@ -23,14 +23,15 @@ public struct Prefetcher: Sendable {
     self.context = context
   }
 
-  /// Prefetches partition `partition` of `job`.
-  public func run(job: UInt64, partition: Int) throws -> PrefetchedPartition {
-    try prefetch(job: job, partition: partition)
+  /// Prefetches partition `partition` of `job`, whose groups are in part `stateless` (default:
+  /// the name of a store from before attempts named their outputs).
+  public func run(job: UInt64, partition: Int, stateless: String? = nil) throws -> PrefetchedPartition {
+    try prefetch(stateless ?? PartNames.stateless(job: job, partition: partition))
   }
 
-  private func prefetch(job: UInt64, partition: Int) throws -> PrefetchedPartition {
+  private func prefetch(_ stateless: String) throws -> PrefetchedPartition {
     var keys: [String] = []
-    try context.reader.forEachRecord(inPart: PartNames.stateless(job: job, partition: partition)) {
+    try context.reader.forEachRecord(inPart: stateless) {
       _, type, payload in
       guard type == .statelessGroup else { return }
       keys.append(try ArtifactCodec.statelessGroupOrderID(payload))

@@ -39,33 +39,42 @@ public struct Processor: Sendable {
 
   /// Processes partition `partition` of `job` (one of `partitions`) and records its new
   /// versions in the in-flight overlay.
-  public func run(job: UInt64, partition p: Int, of partitions: Int, prefetched: PrefetchedPartition) throws
-    -> Output
-  {
-    // Outputs of an earlier attempt were never indexed nor recorded in the overlay: replace them.
-    try context.discardPart(PartNames.artifacts(job: job, partition: p))
-    try context.discardPart(PartNames.manifest(job: job, partition: p))
-    let rejects = "\(context.paths.rejects)/\(PartNames.rejects(job: job)).process-\(p)"
-    try FileSystem.remove(rejects)
+  ///
+  /// Its part files are named by `run` (``PartNames/run(process:attempt:)``): a re-run of the
+  /// same attempt replaces them; other attempts' files are never touched here (one that stalled
+  /// past its lease must not remove those of the attempt that took over). Its rejects file has
+  /// one name per partition: what it holds is decided by the partition's state before the job,
+  /// the same for every attempt, and is replaced atomically.
+  public func run(
+    job: UInt64, partition p: Int, of partitions: Int, prefetched: PrefetchedPartition, run: String,
+    stateless: String? = nil
+  ) throws -> Output {
+    try context.discardPart(PartNames.artifacts(job: job, partition: p, run: run))
+    try context.discardPart(PartNames.manifest(job: job, partition: p, run: run))
     let warmLimit = Self.cacheWarmLimit / max(1, partitions)
     let part = try process(
-      prefetched, job: job, partition: p, of: partitions, inFlight: overlay.snapshot(), warmLimit: warmLimit)
+      prefetched, job: job, partition: p, of: partitions, run: run,
+      stateless: stateless ?? PartNames.stateless(job: job, partition: p), inFlight: overlay.snapshot(),
+      warmLimit: warmLimit)
+    let rejects = "\(context.paths.rejects)/\(PartNames.rejects(job: job)).process-\(p)"
     if !part.output.rejections.isEmpty {
       try RejectsFile.write(part.output.rejections, to: rejects)
+    } else {
+      try FileSystem.remove(rejects)
     }
     overlay.record(runs: [part.encoded], version: job)
     return part.output
   }
 
   private func process(
-    _ partition: PrefetchedPartition, job: UInt64, partition p: Int, of partitions: Int,
-    inFlight: InFlightOverlay.Snapshot,
+    _ partition: PrefetchedPartition, job: UInt64, partition p: Int, of partitions: Int, run: String,
+    stateless: String, inFlight: InFlightOverlay.Snapshot,
     warmLimit: Int
   ) throws -> PartitionResult {
     let data = try PartFileWriter(
-      partsDirectory: context.paths.parts, name: PartNames.artifacts(job: job, partition: p))
+      partsDirectory: context.paths.parts, name: PartNames.artifacts(job: job, partition: p, run: run))
     let manifest = try PartFileWriter(
-      partsDirectory: context.paths.parts, name: PartNames.manifest(job: job, partition: p))
+      partsDirectory: context.paths.parts, name: PartNames.manifest(job: job, partition: p, run: run))
     var out = PartitionResult()
     out.encoded = InFlightOverlay.Run(partition: InFlightOverlay.PartitionTag(index: p, count: partitions))
     out.encoded.reserveCapacity(partition.groupCount)
@@ -74,7 +83,7 @@ public struct Processor: Sendable {
       // The groups are streamed from the stateless part (in key order, as prefetch saw them:
       // the n-th group's base is `partition.base[n]`).
       var ordinal = 0
-      try context.reader.forEachRecord(inPart: PartNames.stateless(job: job, partition: p)) {
+      try context.reader.forEachRecord(inPart: stateless) {
         _, type, payload in
         guard type == .statelessGroup else { return }
         let group = try EncodedGroup(payload)

@@ -33,10 +33,15 @@ public struct StatelessReducer: Sendable {
   /// Input files are decoded in parallel, each into per-partition buffers of encoded events
   /// (no `Event` values are kept); partitions are then written in parallel, each key's events in
   /// input-file order, then line order.
-  public func run(job: JobRecord, progress: @Sendable (Double) -> Void = { _ in }) throws -> Output {
-    // A retry or a restart re-runs reduce: earlier (unreferenced) outputs give way.
+  ///
+  /// Its part files are named by `run` (``PartNames/run(process:attempt:)``), the attempt's own:
+  /// a re-run of the same attempt replaces them, and no other attempt's files are touched here
+  /// (one that stalled past its lease must not remove those of the attempt that took over).
+  public func run(job: JobRecord, run: String? = nil, progress: @Sendable (Double) -> Void = { _ in }) throws
+    -> Output
+  {
     for p in 0..<context.partitions {
-      try context.discardPart(PartNames.stateless(job: job.seq, partition: p))
+      try context.discardPart(PartNames.stateless(job: job.seq, partition: p, run: run))
     }
     let inputs = try context.ledger.inputBatches(ids: job.inputs)
     let files = try reduceFiles(inputs, progress: progress)
@@ -51,7 +56,7 @@ public struct StatelessReducer: Sendable {
     }
     counts.rejects = Int64(rejections.count)
     try RejectsFile.write(rejections, to: "\(context.paths.rejects)/\(PartNames.rejects(job: job.seq))")
-    counts.keys = try writePartitions(files, job: job.seq)
+    counts.keys = try writePartitions(files, job: job.seq, run: run)
     return Output(counts: counts, rejections: rejections, blankLines: blankLines)
   }
 
@@ -141,9 +146,9 @@ public struct StatelessReducer: Sendable {
   }
 
   /// Writes every partition (in parallel); returns the number of distinct keys.
-  private func writePartitions(_ files: [FileReduction], job: UInt64) throws -> Int64 {
+  private func writePartitions(_ files: [FileReduction], job: UInt64, run: String?) throws -> Int64 {
     try parallelMap(context.partitions) { p in
-      try writePartition(files.map { $0.partitions[p] }, job: job, partition: p)
+      try writePartition(files.map { $0.partitions[p] }, job: job, partition: p, run: run)
     }.reduce(0) { $0 + Int64($1) }
   }
 
@@ -178,9 +183,11 @@ public struct StatelessReducer: Sendable {
     ).decode(bytes, range: unit.range, firstLine: unit.firstLine, body)
   }
 
-  private func writePartition(_ buffers: [StatelessPartitionBuffer], job: UInt64, partition: Int) throws -> Int {
+  private func writePartition(_ buffers: [StatelessPartitionBuffer], job: UInt64, partition: Int, run: String?)
+    throws -> Int
+  {
     let writer = try PartFileWriter(
-      partsDirectory: context.paths.parts, name: PartNames.stateless(job: job, partition: partition))
+      partsDirectory: context.paths.parts, name: PartNames.stateless(job: job, partition: partition, run: run))
     do {
       let keys = try StatelessPartitionBuffer.forEachGroup(in: buffers) { payload in
         _ = try writer.append(type: .statelessGroup, payload: payload)

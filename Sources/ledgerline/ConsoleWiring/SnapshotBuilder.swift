@@ -78,10 +78,16 @@ struct SnapshotBuilder {
       // No engine in this process: say whether one runs on this store, on any host (the process
       // registry), else on this data directory (its lock).
       let active = jobs.contains { $0.status == .running }
-      if let engine = (try? context.ledger.processes(recentlyEnded: 0))?.last {
-        let silent = (context.clock.nowMillis() - engine.heartbeatAt) / 1000
+      let engines = (try? context.ledger.processes(recentlyEnded: 0)) ?? []
+      if let engine = engines.last {
+        let now = context.clock.nowMillis()
+        let silent = (now - engine.heartbeatAt) / 1000
         let doing = silent > Self.silentSeconds ? "no heartbeat for \(silent) s" : active ? "running" : "idle"
-        return "\(doing) on \(engine.name) (read-only here)"
+        guard engines.count > 1 else { return "\(doing) on \(engine.name) (read-only here)" }
+        // A fleet: how many engines, and how many of them went silent.
+        let quiet = engines.filter { (now - $0.heartbeatAt) / 1000 > Self.silentSeconds }.count
+        let state = active ? "running" : "idle"
+        return "\(state) on \(engines.count) engines\(quiet > 0 ? ", \(quiet) silent" : "") (read-only here)"
       }
       if let pid = DataDirectory(root: context.paths.root).engineHolder() {
         return "\(active ? "running" : "idle") in pid \(pid) (read-only here)"

@@ -1,0 +1,112 @@
+import Foundation
+import LedgerTesting
+import Testing
+
+extension CLISuite {
+  /// Issue 11, the zombie: an engine stopped with SIGSTOP in the middle of a task stays silent
+  /// past its lease; another engine takes its task over and finishes the backlog; then the first
+  /// is resumed with SIGCONT. Whatever it was writing, its late outputs are never published: it
+  /// learns at its next heartbeat that it was presumed gone and stops, and the store ends exactly
+  /// as one SQLite process leaves it.
+  @Suite struct FleetZombieTests {
+    /// Stops that landed while the stopped engine held a task, before the test is satisfied.
+    static let requiredStallsInTasks = 2
+    static let maxCampaigns = 6
+    static let arguments = ["--max-group", "4", "--lease-seconds", "1.5", "--workers", "2"]
+
+    struct Stall {
+      var delay: Double
+      /// What the stopped engine was running when it was stopped (`status` of its process).
+      var holding: [String]
+      var zombie: CLIResult
+      var survivor: CLIResult
+    }
+
+    @Test func anEngineStoppedPastItsLeaseNeverPublishesWhenResumed() throws {
+      guard CLIStore.available.contains(.postgres) else { return }
+      let scratch = try ScratchDirectory("fleet-zombie")
+      let binary = scratch.binary
+      let generated = "\(scratch.path)/generated"
+      _ = try Workload.crashTwoJobs.generate(into: generated, with: binary)
+      let referenceData = try scratch.dataDirectory("reference", inboxFrom: "\(generated)/inbox")
+      let referenceRun = try binary.run(["run", "--data", referenceData, "--until-idle", "--max-group", "4"])
+      try #require(referenceRun.exited(0), "\(referenceRun.summary)")
+      let reference = try DataSnapshot.capture(referenceData, with: binary)
+
+      var schedule = KillSchedule(seed: 0x20B1E, minimum: 0.2, maximum: max(1, referenceRun.seconds * 2))
+      var stalls: [Stall] = []
+      while stalls.filter({ !$0.holding.isEmpty }).count < Self.requiredStallsInTasks, stalls.count < Self.maxCampaigns
+      {
+        let data = try scratch.dataDirectory("zombie-\(stalls.count + 1)", inboxFrom: "\(generated)/inbox")
+        let environment = try CLIStore.postgres.environment(for: data, in: scratch)
+        let stall = try stallOnce(data, environment: environment, binary: binary, delay: schedule.nextDelay())
+        stalls.append(stall)
+        let context = "stopped after \(String(format: "%.2f", stall.delay)) s holding \(stall.holding) in \(data)"
+        #expect(stall.survivor.exited(0), "\(context): \(stall.survivor.summary)")
+        if !stall.holding.isEmpty {
+          // It was expired while it held a task: resumed, it must stop without going on.
+          #expect(stall.zombie.exited(1), "\(context): \(stall.zombie.summary)")
+          #expect(stall.zombie.stderr.contains("silent past its lease"), "\(context): \(stall.zombie.summary)")
+        } else {
+          #expect(stall.zombie.exited(0) || stall.zombie.exited(1), "\(context): \(stall.zombie.summary)")
+        }
+        let snapshot = try DataSnapshot.capture(data, with: binary, environment: environment)
+        let difference = try snapshot.exportDifference(from: reference, ignoringLocation: true)
+        #expect(difference == nil, "\(context): \(difference ?? "")")
+        #expect(snapshot.batchStatuses == reference.batchStatuses, "\(context)")
+        #expect(snapshot.rejects.sorted() == reference.rejects.sorted(), "\(context): rejects differ")
+        let verify = try binary.run(["verify", "--data", data], environment: environment)
+        #expect(verify.exited(0), "\(context): \(verify.summary)")
+      }
+      let inTasks = stalls.filter { !$0.holding.isEmpty }
+      #expect(
+        inTasks.count >= Self.requiredStallsInTasks,
+        "only \(inTasks.count) of \(stalls.count) stops landed while the engine held a task")
+      print("fleet zombie: stopped while holding \(inTasks.map(\.holding)) over \(stalls.count) campaigns")
+    }
+
+    /// Starts the engine to be stopped, stops it after `delay`, starts a survivor that takes
+    /// over and finishes (it waits out the lease), then resumes the stopped one.
+    private func stallOnce(_ data: String, environment: [String: String], binary: LedgerlineBinary, delay: Double)
+      throws -> Stall
+    {
+      let command = ["run", "--data", data, "--until-idle"] + Self.arguments
+      let zombie = try binary.start(command, environment: environment)
+      // The delay counts from its registration: stopped while it creates the store, it would hold
+      // the store alone, and a survivor is rightly refused then.
+      for _ in 0..<200 where try registered(data, environment: environment, binary: binary) == 0 {
+        if zombie.waitForExit(upTo: 0.05) { break }
+      }
+      if zombie.waitForExit(upTo: delay) {
+        // It finished before the stop: nothing to take over.
+        let result = try zombie.finish()
+        return Stall(delay: delay, holding: [], zombie: result, survivor: result)
+      }
+      zombie.send(SIGSTOP)
+      let holding = try held(by: zombie.pid, data, environment: environment, binary: binary)
+      let survivor = try binary.run(command, environment: environment, timeout: 300)
+      zombie.send(SIGCONT)
+      return Stall(delay: delay, holding: holding, zombie: try zombie.finish(timeout: 120), survivor: survivor)
+    }
+
+    /// How many processes `status` lists as running (0 before the store exists).
+    private func registered(_ data: String, environment: [String: String], binary: LedgerlineBinary) throws -> Int {
+      let status = try binary.run(["status", "--data", data, "--json"], environment: environment)
+      guard status.exited(0) else { return 0 }
+      return try JSONLine(status.stdout, command: status.command).children("processes").filter {
+        $0.object["ended_at"] == nil || $0.object["ended_at"] is NSNull
+      }.count
+    }
+
+    /// The attempts process `pid` runs, as `status` lists them.
+    private func held(by pid: Int32, _ data: String, environment: [String: String], binary: LedgerlineBinary) throws
+      -> [String]
+    {
+      let status = try binary.run(["status", "--data", data, "--json"], environment: environment)
+      guard status.exited(0) else { return [] }
+      let processes = try JSONLine(status.stdout, command: status.command).children("processes")
+      guard let me = try processes.first(where: { try $0.int("pid") == Int(pid) }) else { return [] }
+      return me.object["holding"] as? [String] ?? []
+    }
+  }
+}
