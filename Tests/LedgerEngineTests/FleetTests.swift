@@ -181,3 +181,38 @@ import Testing
     #expect(throws: EngineError.presumedGone(process: registered.id)) { try outcome.get() }
   }
 }
+
+/// Part files named by attempt: an operator's retry numbers attempts from 1 again, so a failed
+/// attempt and the accepted one can share a name; the accepted artifacts are never leftovers.
+@Suite struct StageOutputsTests {
+  @Test func leftoversNeverNameTheAcceptedArtifactsWhenARetryReusesTheName() throws {
+    let h = try EngineHarness(storage: .inMemory)
+    let context = try h.context()
+    let ledger = context.ledger
+    _ = try ledger.register(
+      [
+        NewInputBatch(
+          source: "web", name: "a.jsonl", from: 0, to: 60, bytes: 5, archivePath: "archive/web/a.jsonl", scan: 1)
+      ], at: 1)
+    let job = try ledger.createJob(inputs: [1], partitions: 1, at: 1)
+    let me = try ledger.registerProcess(NewProcess(host: "h", pid: 7, osUser: "ops"), at: 1)
+    let reduce = try ledger.beginTask(.reduce(job.seq), at: 2, by: me.id)
+    try ledger.completeTask(.reduce(job.seq), attempt: reduce, counts: JobCounts(), at: 3)
+    for stage in [Stage.prefetch] {
+      let a = try ledger.beginTask(.partition(0, of: job.seq, stage), at: 4, by: me.id)
+      try ledger.completeTask(.partition(0, of: job.seq, stage), attempt: a, counts: JobCounts(), at: 5)
+    }
+    let process = TaskRef.partition(0, of: job.seq, .process)
+    let failed = try ledger.beginTask(process, at: 6, by: me.id)
+    try ledger.failTask(process, attempt: failed, kind: .injectedPermanent, message: "x", nextAttemptAt: nil, at: 7)
+    #expect(try ledger.retry(job: job.seq, at: 8))
+    let accepted = try ledger.beginTask(process, at: 9, by: me.id)
+    #expect(accepted == failed, "the retry reuses the attempt number")
+    try ledger.completeTask(process, attempt: accepted, counts: JobCounts(), at: 10)
+    let outputs = try StageOutputs(context: context, job: job.seq)
+    let name = PartNames.run(process: me.id, attempt: accepted)
+    #expect(outputs.accepted(.process, partition: 0) == name)
+    #expect(!outputs.leftovers(partition: 0).contains(PartNames.artifacts(job: job.seq, partition: 0, run: name)))
+    #expect(outputs.leftovers(partition: 0).contains(PartNames.manifest(job: job.seq, partition: 0, run: name)))
+  }
+}

@@ -39,7 +39,8 @@ struct StageOutputs {
   }
 
   /// Once partition `p` is indexed, what no one reads any more: every reduce part of it, every
-  /// manifest of it, and the artifact parts of its process attempts that did not succeed.
+  /// manifest of it, and the artifact parts of its process attempts that did not succeed (never
+  /// the accepted attempt's, whatever the name of another).
   func leftovers(partition p: Int) -> [String] {
     var names = [PartNames.stateless(job: job, partition: p), PartNames.manifest(job: job, partition: p)]
     for run in runs where run.partition == p || run.stage == .reduce {
@@ -49,7 +50,11 @@ struct StageOutputs {
         names.append(PartNames.stateless(job: job, partition: p, run: name))
       case .process:
         names.append(PartNames.manifest(job: job, partition: p, run: name))
-        if run.outcome != "ok" { names.append(PartNames.artifacts(job: job, partition: p, run: name)) }
+        // An operator's retry numbers attempts from 1 again: a failed attempt may share its name
+        // with the accepted one, whose artifacts the key index points at.
+        if run.outcome != "ok", name != accepted(.process, partition: p) {
+          names.append(PartNames.artifacts(job: job, partition: p, run: name))
+        }
       case .prefetch, .index:
         break
       }
