@@ -72,13 +72,15 @@ extension CLISuite {
     {
       let command = ["run", "--data", data, "--until-idle"] + Self.arguments
       let zombie = try binary.start(command, environment: environment)
-      // The delay counts from its registration: stopped while it creates the store, it would hold
-      // the store alone, and a survivor is rightly refused then.
-      for _ in 0..<200 where try registered(data, environment: environment, binary: binary) == 0 {
-        if zombie.waitForExit(upTo: 0.05) { break }
+      // Stopped once `status` shows it running a task (after up to `delay` more seconds of
+      // work): stopped while it creates the store, it would hold the store alone, and a survivor
+      // is rightly refused then.
+      var busy = false
+      for _ in 0..<400 where !busy {
+        if zombie.waitForExit(upTo: 0.01) { break }
+        busy = try !held(by: zombie.pid, data, environment: environment, binary: binary).isEmpty
       }
-      if zombie.waitForExit(upTo: delay) {
-        // It finished before the stop: nothing to take over.
+      if zombie.waitForExit(upTo: min(delay, 0.05)) {
         let result = try zombie.finish()
         return Stall(delay: delay, holding: [], zombie: result, survivor: result)
       }
@@ -87,15 +89,6 @@ extension CLISuite {
       let survivor = try binary.run(command, environment: environment, timeout: 300)
       zombie.send(SIGCONT)
       return Stall(delay: delay, holding: holding, zombie: try zombie.finish(timeout: 120), survivor: survivor)
-    }
-
-    /// How many processes `status` lists as running (0 before the store exists).
-    private func registered(_ data: String, environment: [String: String], binary: LedgerlineBinary) throws -> Int {
-      let status = try binary.run(["status", "--data", data, "--json"], environment: environment)
-      guard status.exited(0) else { return 0 }
-      return try JSONLine(status.stdout, command: status.command).children("processes").filter {
-        $0.object["ended_at"] == nil || $0.object["ended_at"] is NSNull
-      }.count
     }
 
     /// The attempts process `pid` runs, as `status` lists them.
