@@ -40,9 +40,9 @@ public struct BenchOptions: Sendable, Equatable {
   public var duckDBPeer: String?
   /// Scenario 8: the PostgreSQL server to compare with SQLite
   /// (`postgres://USER@HOST:PORT/DATABASE`; the scenario uses a scratch schema of its own, dropped
-  /// afterwards); nil skips the scenario.
+  /// afterwards); nil skips scenarios 8 and 9.
   public var postgres: String?
-  /// Scenarios to run (1…8).
+  /// Scenarios to run (1…9).
   public var scenarios: Set<Int>
   /// Scenarios 2-3: time a compaction pass after the end-to-end batch (it reads every artifact).
   public var measureCompaction = true
@@ -52,7 +52,7 @@ public struct BenchOptions: Sendable, Equatable {
     self.scale = scale
     self.seed = seed
     self.workDirectory = workDirectory
-    scenarios = Set(1...8)
+    scenarios = Set(1...9)
     switch scale {
     case .small:
       (transactionalEvents, stateArtifacts, batchEvents, reduceEvents) = (1_500, 20_000, 4_000, 20_000)

@@ -23,7 +23,7 @@ public struct BenchReport: Sendable {
   /// Titles of the scenarios.
   public static let titles = [
     1: "batch vs transactional", 2: "throughput", 3: "memory", 4: "lookups", 5: "hot key",
-    6: "correction latency", 7: "one big file",
+    6: "correction latency", 7: "one big file", 8: "PostgreSQL vs SQLite", 9: "fleet",
   ]
 
   /// The figure named `metric` of `scenario`, if measured.

@@ -5,7 +5,8 @@ import LedgerSystem
 ///
 /// 1 batch vs transactional, 2 throughput, 3 memory, 4 lookups, 5 hot key, 6 correction
 /// latency, 7 one big file (with the DuckDB peer when it can run), 8 the PostgreSQL store against
-/// SQLite (when a server is given). Every workload is generated
+/// SQLite and 9 one process against two, each pinned to a core (when a server is given; 9 only
+/// from the CLI, which can start engine processes). Every workload is generated
 /// from `options.seed` under `options.workDirectory`.
 public struct BenchRunner: Sendable {
   /// The sizes and scenarios.
@@ -27,42 +28,50 @@ public struct BenchRunner: Sendable {
     var states = BenchStates(options: options)
     let selected = options.scenarios
     if selected.contains(1) {
-      progress("1/8 batch vs transactional (\(options.transactionalEvents) events)")
+      progress("1/9 batch vs transactional (\(options.transactionalEvents) events)")
       try BenchBatchVsTransactional(options: options).run(into: &report)
     }
     if selected.contains(2) || selected.contains(3) {
       progress(
-        "2-3/7 throughput and memory (\(options.batchEvents) events vs \(options.stateArtifacts) and \(options.stateArtifacts / 10) artifacts)"
+        "2-3/9 throughput and memory (\(options.batchEvents) events vs \(options.stateArtifacts) and \(options.stateArtifacts / 10) artifacts)"
       )
       try BenchThroughput(options: options, launcher: launcher).run(into: &report, states: &states)
     }
     if selected.contains(4) {
-      progress("4/8 lookups (\(options.lookups) keys)")
+      progress("4/9 lookups (\(options.lookups) keys)")
       let root = try states.prepare(count: options.stateArtifacts, stride: 1, report: &report)
       try BenchLookups(options: options).run(root: root, stateCount: options.stateArtifacts, into: &report)
     }
     if selected.contains(5) {
-      progress("5/8 hot key (\(options.hotKeyLines) lines in \(options.hotKeyBatches) batches)")
+      progress("5/9 hot key (\(options.hotKeyLines) lines in \(options.hotKeyBatches) batches)")
       try BenchHotKey(options: options).run(into: &report)
     }
     if selected.contains(6) {
-      progress("6/8 correction latency (\(options.corrections) idle, \(options.corrections) loaded)")
+      progress("6/9 correction latency (\(options.corrections) idle, \(options.corrections) loaded)")
       try BenchCorrection(options: options).run(into: &report)
     }
     if selected.contains(7) {
       progress(
-        "7/7 one big file (\(options.bigFileEvents) events vs a \(options.bigFileState)-event state, and the DuckDB peer)"
+        "7/9 one big file (\(options.bigFileEvents) events vs a \(options.bigFileState)-event state, and the DuckDB peer)"
       )
       try BenchBigFile(options: options, launcher: launcher).run(into: &report)
     }
     if selected.contains(8) {
       if let url = options.postgres {
-        progress("8/8 PostgreSQL vs SQLite (\(options.stateArtifacts / 10) artifacts, \(options.batchEvents) events)")
+        progress("8/9 PostgreSQL vs SQLite (\(options.stateArtifacts / 10) artifacts, \(options.batchEvents) events)")
         try BenchPostgres(options: options, url: url).run(into: &report)
       } else {
         report.notes.append(
           "scenario 8 (the PostgreSQL store against SQLite) not run: no server given (--postgres URL or LEDGERLINE_POSTGRES)"
         )
+      }
+    }
+    if selected.contains(9) {
+      if let obstacle = BenchFleet.obstacle(launcher: launcher, postgres: options.postgres) {
+        report.notes.append("scenario 9 (one process against two, pinned) not run: \(obstacle)")
+      } else if let url = options.postgres, case .executable(let path) = launcher {
+        progress("9/9 fleet: 1 process on 1 core vs 2 on 2 (\(options.batchEvents) events on PostgreSQL)")
+        try BenchFleet(options: options, url: url, executable: path).run(into: &report)
       }
     }
     if case .inProcess = launcher, selected.contains(3) {

@@ -113,6 +113,10 @@ public final class PostgresKeyIndex: KeyIndex {
     return kept
   }
 
+  /// Publishes of different processes lock only the rows of their own keys (a partition's), and
+  /// the shared count row last, just before the commit.
+  public var admitsConcurrentPublishes: Bool { true }
+
   public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID], fence: PublishFence?) throws {
     let kept = Self.survivors(entries)
     guard !kept.isEmpty || !eventIDs.isEmpty else { return }
@@ -128,6 +132,15 @@ public final class PostgresKeyIndex: KeyIndex {
         guard holds != nil else {
           throw LedgerError.notRunning(job: fence.job, stage: "partition \(fence.partition) index")
         }
+      }
+      // Event ids first: the count row the upsert updates stays locked until the commit, and
+      // publishes of other partitions wait for it.
+      if !eventIDs.isEmpty {
+        try session.execute(
+          """
+          INSERT INTO index_event_ids (order_id, event_id)
+          SELECT DISTINCT * FROM unnest($1::BYTEA[], $2::BYTEA[]) ON CONFLICT DO NOTHING
+          """, [.byteArrays(eventIDs.map(\.orderID)), .byteArrays(eventIDs.map(\.eventID))])
       }
       if !kept.isEmpty {
         try Self.internParts(Set(kept.map(\.location.part)), session)
@@ -152,13 +165,6 @@ public final class PostgresKeyIndex: KeyIndex {
             .ints(kept.map(\.location.offset)), .ints(kept.map { Int64($0.location.length) }),
             .ints(kept.map { Int64(bitPattern: $0.version) }),
           ])
-      }
-      if !eventIDs.isEmpty {
-        try session.execute(
-          """
-          INSERT INTO index_event_ids (order_id, event_id)
-          SELECT DISTINCT * FROM unnest($1::BYTEA[], $2::BYTEA[]) ON CONFLICT DO NOTHING
-          """, [.byteArrays(eventIDs.map(\.orderID)), .byteArrays(eventIDs.map(\.eventID))])
       }
     }
   }

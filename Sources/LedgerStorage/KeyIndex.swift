@@ -47,6 +47,10 @@ public protocol KeyIndex: StoreStamped {
   /// Compaction: moves entries to copied records, each only while it is still at `from` and
   /// `version`. Returns how many moved.
   func relocate(_ moves: [KeyRelocation]) throws -> Int
+  /// Whether publishes from different connections run side by side (a server's row locks)
+  /// instead of one after another (one writer, as in SQLite): the scheduler then lets each
+  /// process of a fleet index a partition at once.
+  var admitsConcurrentPublishes: Bool { get }
 }
 
 /// One event id of a large artifact, kept in the key index instead of the summary.
@@ -61,6 +65,8 @@ public struct ExternalEventID: Sendable, Hashable {
 }
 
 extension KeyIndex {
+  public var admitsConcurrentPublishes: Bool { false }
+
   /// Publishes without a fence (tools, loaders, tests).
   public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {
     try publish(entries, eventIDs: eventIDs, fence: nil)

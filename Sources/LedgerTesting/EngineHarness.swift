@@ -43,14 +43,17 @@ public final class EngineHarness {
   private var inMemoryContext: EngineContext?
 
   /// A fresh, empty data directory under the temp dir, on `storage`; with `fleet`, an in-memory
-  /// ledger admits several engines, as PostgreSQL does (``memberContext(clock:)``).
+  /// ledger admits several engines and the index concurrent publishes, as PostgreSQL does
+  /// (``memberContext(clock:)``).
   public init(storage: Storage = .sqlite, fleet: Bool = false) throws {
     root = FileManager.default.temporaryDirectory.path + "/ledgerline-engine-tests-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     self.storage = storage
     ownsRoot = true
     doubles =
-      storage == .inMemory ? (InMemoryWorkflowLedger(admitsSeveralEngines: fleet), InMemoryKeyIndex()) : nil
+      storage == .inMemory
+      ? (InMemoryWorkflowLedger(admitsSeveralEngines: fleet), InMemoryKeyIndex(admitsConcurrentPublishes: fleet))
+      : nil
     backend = try Self.backend(for: storage)
   }
 

@@ -41,8 +41,14 @@ public final class InMemoryKeyIndex: KeyIndex {
   private let state = Mutex(State())
   let stampRecord = InMemoryStoreStamp(piece: .index)
 
-  /// An empty index.
-  public init() {}
+  /// Whether the scheduler may run several publishes at once (as on PostgreSQL); each is atomic
+  /// here either way.
+  public let admitsConcurrentPublishes: Bool
+
+  /// An empty index; `admitsConcurrentPublishes` as a server's index does (a fleet's doubles).
+  public init(admitsConcurrentPublishes: Bool = false) {
+    self.admitsConcurrentPublishes = admitsConcurrentPublishes
+  }
 
   // MARK: KeyIndex
 

@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print the report as JSON.") var json = false
   @Option(
     help:
-      "Only these scenarios, comma-separated (1 batch-vs-transactional … 6 corrections, 7 one big file, 8 PostgreSQL vs SQLite)."
+      "Only these scenarios, comma-separated (1 batch-vs-transactional … 6 corrections, 7 one big file, 8 PostgreSQL vs SQLite, 9 one vs two pinned processes on PostgreSQL)."
   )
   var scenarios: String?
   @Option(help: "Events applied both ways in scenario 1.") var transactionalEvents: Int?
@@ -48,7 +48,7 @@ struct BenchCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Scenario 8's PostgreSQL server (default: $LEDGERLINE_POSTGRES; without one, scenario 8 is skipped). A scratch schema is created and dropped.",
+      "The PostgreSQL server of scenarios 8 and 9 (default: $LEDGERLINE_POSTGRES; without one, both are skipped). A scratch schema is created and dropped.",
       valueName: "url"))
   var postgres: String?
   @Option(help: .hidden) var childEndToEnd: String?
@@ -113,9 +113,9 @@ struct BenchCommand: ParsableCommand {
     options.measureCompaction = !noCompaction
     if let scenarios {
       let numbers = scenarios.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-      guard !numbers.isEmpty, numbers.allSatisfy({ $0.map { (1...8).contains($0) } ?? false }) else {
+      guard !numbers.isEmpty, numbers.allSatisfy({ $0.map { (1...9).contains($0) } ?? false }) else {
         throw ValidationError(
-          "invalid --scenarios \"\(scenarios)\": expected numbers 1 to 8, comma-separated, e.g. 1,4")
+          "invalid --scenarios \"\(scenarios)\": expected numbers 1 to 9, comma-separated, e.g. 1,4")
       }
       options.scenarios = Set(numbers.compactMap { $0 })
     }

@@ -94,6 +94,24 @@ import Testing
     #expect(report.notes.contains { $0.hasPrefix("scenario 8 (the PostgreSQL store against SQLite) not run") })
   }
 
+  /// Scenario 9 starts engine processes: in-process (tests), or without a server, it is skipped
+  /// with the reason (the CLI test `FleetBenchTests` runs it).
+  @Test func fleetScenarioNeedsEngineProcessesAndAServer() throws {
+    let scratch = Scratch()
+    var options = Self.tinyOptions(scratch.path, scenarios: [9])
+    options.postgres = "postgres://nobody@127.0.0.1:1/none"
+    let inProcess = try BenchRunner(options: options).run()
+    #expect(inProcess.figures.isEmpty)
+    #expect(
+      inProcess.notes.contains {
+        $0.hasPrefix("scenario 9 (one process against two, pinned) not run: it runs engines as child processes")
+      })
+    options.postgres = nil
+    let noServer = try BenchRunner(options: options, launcher: .executable(path: "/bin/false")).run()
+    #expect(
+      noServer.notes.contains { $0.hasSuffix("not run: no server given (--postgres URL or LEDGERLINE_POSTGRES)") })
+  }
+
   @Test func bigFileScenarioReportsItsFiguresCountsAndThePeer() throws {
     let scratch = Scratch()
     let options = Self.tinyOptions(scratch.path, scenarios: [7])
@@ -318,7 +336,7 @@ import Testing
     #expect(BenchOptions(scale: .full, workDirectory: "/tmp/x").batchKeys == 1_000_000)
     let full = BenchOptions(scale: .full, workDirectory: "/tmp/x")
     #expect((full.bigFileState, full.bigFileEvents) == (1_000_000, 2_000_000))
-    #expect(full.scenarios == Set(1...8))
+    #expect(full.scenarios == Set(1...9))
   }
 
   @Test func keyedBatchTouchesEveryKeyTwiceInScatteredOrder() throws {

@@ -104,6 +104,20 @@ import Testing
     #expect(processes.allSatisfy { $0.endNote == "stopped" }, "\(processes.map { $0.endNote ?? "running" })")
   }
 
+  /// Where the index admits concurrent publishes (PostgreSQL), each member may index one
+  /// partition beside those the others index; a single-writer index (SQLite) allows one at a time.
+  @Test func eachMemberIndexesOnePartitionBesideTheOthersWhereTheIndexAdmitsIt() throws {
+    let fleet = try EngineHarness(storage: .inMemory, fleet: true)
+    let member = Engine(context: try fleet.memberContext(), options: EngineOptions())
+    #expect(member.schedulerLimits(indexing: 0, indexingHere: 0).indexWriters == 1)
+    #expect(member.schedulerLimits(indexing: 2, indexingHere: 0).indexWriters == 3)
+    #expect(member.schedulerLimits(indexing: 2, indexingHere: 1).indexWriters == 2)
+    let alone = try EngineHarness(storage: .inMemory)
+    let engine = Engine(context: try alone.context(), options: EngineOptions())
+    #expect(engine.schedulerLimits(indexing: 0, indexingHere: 0).indexWriters == 1)
+    #expect(engine.schedulerLimits(indexing: 1, indexingHere: 0).indexWriters == 1)
+  }
+
   /// A member that went silent (killed without a word: its record still says running, its task
   /// still runs in the ledger) is expired by the others once its lease ran out, and its task is
   /// done by one of them.

@@ -30,11 +30,14 @@ extension Engine {
     let partitions = jobs.contains { $0.stage != .reduce } ? try context.ledger.unfinishedPartitionTasks() : []
     let waiting = try context.ledger.ungroupedInputBatches().count
     if fleet { followIndexing(jobs: jobs, partitions: partitions, lastJob: lastJob) }
-    let (held, compacting) = state.withLock { s in (Set(s.prefetched.keys), s.compacting) }
+    let (held, compacting, indexingHere) = state.withLock { s in
+      (Set(s.prefetched.keys), s.compacting, s.running.keys.filter { $0.stage == .index }.count)
+    }
+    let indexing = partitions.filter { $0.state.stage == .index && $0.state.status == .running }.count
     return PartitionScheduler(
       ledgerJobs: jobs, partitions: partitions, waitingInputs: waiting, held: held,
       heldElsewhere: try heldElsewhere(partitions, held: held, now: now), compacting: compacting, now: now,
-      limits: schedulerLimits)
+      limits: schedulerLimits(indexing: indexing, indexingHere: indexingHere))
   }
 
   /// In a fleet, at most once per heartbeat: expires the processes silent past their lease, so
@@ -118,8 +121,16 @@ extension Engine {
     return out
   }
 
-  var schedulerLimits: PartitionScheduler.Limits {
-    PartitionScheduler.Limits(reducedAhead: 2, heldPartitions: 2 * max(1, context.partitions))
+  /// How far work may run ahead. The index has one writer (SQLite) unless it admits concurrent
+  /// publishes (PostgreSQL): then each process of a fleet may index one partition at a time (it
+  /// has one connection to the index), beside the `indexing` tasks the ledger shows running,
+  /// `indexingHere` of them in this process.
+  func schedulerLimits(indexing: Int, indexingHere: Int) -> PartitionScheduler.Limits {
+    var limits = PartitionScheduler.Limits(reducedAhead: 2, heldPartitions: 2 * max(1, context.partitions))
+    if context.keyIndex.admitsConcurrentPublishes {
+      limits.indexWriters = indexingHere > 0 ? max(1, indexing) : indexing + 1
+    }
+    return limits
   }
 
   /// Asks the scheduler what to do and claims the task it names in the ledger (one claim at a
