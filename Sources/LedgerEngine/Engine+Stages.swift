@@ -205,9 +205,18 @@ extension Engine {
         try FileSystem.remove("\(context.paths.parts)/tmp/\(name)")
       }
     }
+    try removeIntermediates(through: floor)
+  }
+
+  /// Removes the reduce parts and manifests of jobs ≤ `floor` (every one indexed): no task reads
+  /// them any more. Those are usually gone already (indexing removes a partition's); this catches
+  /// what a crash left, and what a stalled engine (a zombie) wrote late, after the cleanup. At
+  /// start and after every compaction pass, which removes such an engine's artifact parts (no
+  /// index entry ever points at them).
+  func removeIntermediates(through floor: UInt64) throws {
     for name in try FileSystem.listIfPresent(context.paths.parts) where name.hasPrefix("s-") || name.hasPrefix("m-") {
       if let job = PartNames.job(ofPart: name), job <= floor {
-        try FileSystem.remove("\(context.paths.parts)/\(name)")
+        try context.discardPart(name)
       }
     }
   }

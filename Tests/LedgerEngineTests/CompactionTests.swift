@@ -2,6 +2,7 @@ import Foundation
 import LedgerDomain
 import LedgerOperations
 import LedgerStorage
+import LedgerSystem
 import LedgerTesting
 import Testing
 
@@ -56,6 +57,35 @@ import Testing
     let status = try StatusReport.build(h.context())
     #expect(status.lastCompaction?.liveBytes == report.liveBytes)
     #expect(try status.json().contains(#""total_bytes":\#(report.totalBytesAfter)"#))
+  }
+
+  /// What a stalled engine (a zombie) writes after its task was taken over and its job finished:
+  /// reduce parts, manifests and artifact parts under its own run name, which no one reads. A
+  /// compaction pass removes them (no index entry points at the artifact part), and never the
+  /// accepted outputs, nor the intermediate files of a job not indexed yet.
+  @Test(arguments: EngineHarness.Storage.available)
+  func aPassRemovesWhatAStalledEngineWroteLate(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
+    try Self.churn(h, batches: 3)
+    try h.runUntilIdle(maxInputsPerJob: 1)
+    let before = try Self.export(h)
+    let accepted = try FileSystem.list(h.paths.parts).filter { $0.hasPrefix("a-") }.sorted()
+    try #require(!accepted.isEmpty)
+    let late = [
+      PartNames.stateless(job: 2, partition: 1, run: "999x1"), PartNames.manifest(job: 2, partition: 1, run: "999x1"),
+      PartNames.artifacts(job: 2, partition: 1, run: "999x1"),
+    ]
+    // A job the ledger has not seen indexed: its files may still be in use.
+    let unfinished = PartNames.stateless(job: 99, partition: 0, run: "999x1")
+    for name in late + [unfinished] {
+      try FileSystem.writeAtomically(Array("late bytes of \(name)".utf8), to: "\(h.paths.parts)/\(name)")
+    }
+    _ = try #require(try h.engine().compactIfQuiescent(force: true))
+    let left = Set(try FileSystem.list(h.paths.parts))
+    for name in late { #expect(!left.contains(name), "\(name) is still there") }
+    #expect(left.contains(unfinished))
+    // The accepted artifact parts the pass did not rewrite are there, and every artifact reads.
+    #expect(try Self.export(h) == before)
   }
 
   @Test(arguments: EngineHarness.Storage.available)

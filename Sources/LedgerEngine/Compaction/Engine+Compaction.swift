@@ -47,6 +47,7 @@ extension Engine {
     guard overlay.count == 0 else { return nil }
     let indexedThrough = try ledgerIndexedThrough()
     let report = try Compactor(context: context).run(through: indexedThrough, pass: indexedThrough)
+    try removeIntermediates(through: indexedThrough)
     let now = context.clock.nowMillis()
     try context.ledger.recordCompaction(
       CompactionRecord(
