@@ -131,9 +131,7 @@ extension Engine {
         s.noteApplied(work.job.counts.events, at: now)
         s.indexedFloor = max(s.indexedFloor, job)
       }
-      let safe = s.overlaySafeThrough(partitions: context.partitions)
-      s.overlayHolds = s.overlayHolds.filter { $0.job > safe }
-      return safe
+      return s.releaseOverlayHolds(partitions: context.partitions)
     }
     overlay.evict(through: safe)
     for name in try StageOutputs(context: context, job: job).leftovers(partition: p) {
@@ -189,9 +187,7 @@ extension Engine {
     let now = context.clock.nowMillis()
     let fleet = context.ledger.admitsSeveralEngines
     if !fleet { try context.ledger.resetInterruptedStages(at: now) }
-    // The newest job first: if none is unfinished then, every job up to it is done.
-    let lastJob = try context.ledger.recentJobs(limit: 1).last?.seq ?? 0
-    let jobs = try context.ledger.unfinishedJobs()
+    let (jobs, lastJob) = try unfinishedJobs()
     let partitions = try context.ledger.unfinishedPartitionTasks()
     let (floor, indexed) = Self.indexedThrough(jobs: jobs, partitions: partitions, lastJob: lastJob)
     state.withLock { s in
@@ -258,10 +254,8 @@ extension Engine {
 
   /// The highest job such that it and every job before it are indexed, per the ledger.
   func ledgerIndexedThrough() throws -> UInt64 {
-    // The newest job first: read after, it could be one created since, not yet indexed.
-    let last = try context.ledger.recentJobs(limit: 1).last?.seq ?? 0
-    if let first = try context.ledger.unfinishedJobs().first { return first.seq - 1 }
-    return last
+    let (jobs, newest) = try unfinishedJobs()
+    return jobs.first.map { $0.seq - 1 } ?? newest
   }
 
   /// An injected permanent fault fires once per task (job, stage and partition): the

@@ -29,21 +29,15 @@ extension CLISuite {
 
     @Test func threeProcessesKilledAtRandomMatchOneSQLiteProcess() throws {
       guard CLIStore.available.contains(.postgres) else { return }
-      let scratch = try ScratchDirectory("fleet-crash")
-      let binary = scratch.binary
-      let generated = "\(scratch.path)/generated"
-      _ = try Workload.crashTwoJobs.generate(into: generated, with: binary)
-      let referenceData = try scratch.dataDirectory("reference", inboxFrom: "\(generated)/inbox")
-      let referenceRun = try binary.run(["run", "--data", referenceData, "--until-idle", "--max-group", "1"])
-      try #require(referenceRun.exited(0), "\(referenceRun.summary)")
-      let reference = try DataSnapshot.capture(referenceData, with: binary)
+      let fixture = try FleetReference("fleet-crash", maxGroup: 1)
+      let (scratch, binary, reference) = (fixture.scratch, fixture.binary, fixture.snapshot)
       #expect(reference.batchStatuses.count == 40)
 
       var schedule = KillSchedule(seed: 0xF1EE7, minimum: 0.05, maximum: 1.5)
       var kills = 0
       var campaigns: [Campaign] = []
       while kills < Self.requiredKills, campaigns.count < Self.maxDirectories {
-        let data = try scratch.dataDirectory("fleet-\(campaigns.count + 1)", inboxFrom: "\(generated)/inbox")
+        let data = try scratch.dataDirectory("fleet-\(campaigns.count + 1)", inboxFrom: fixture.inbox)
         let environment = try CLIStore.postgres.environment(for: data, in: scratch)
         let campaign = try runFleet(
           data, environment: environment, binary: binary, schedule: &schedule, killBudget: Self.requiredKills - kills)
@@ -54,7 +48,7 @@ extension CLISuite {
       #expect(kills >= Self.requiredKills, "only \(kills) kills landed in \(campaigns.count) data directories")
       print(
         "fleet crash campaign: \(kills) kills over \(campaigns.count) data director\(campaigns.count == 1 ? "y" : "ies"); "
-          + "reference run \(String(format: "%.2f", referenceRun.seconds)) s")
+          + "reference run \(String(format: "%.2f", fixture.run.seconds)) s")
     }
 
     /// Starts the members, then until `killBudget` kills landed or the fleet finished: waits a

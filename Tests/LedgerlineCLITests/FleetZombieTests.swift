@@ -24,20 +24,14 @@ extension CLISuite {
 
     @Test func anEngineStoppedPastItsLeaseNeverPublishesWhenResumed() throws {
       guard CLIStore.available.contains(.postgres) else { return }
-      let scratch = try ScratchDirectory("fleet-zombie")
-      let binary = scratch.binary
-      let generated = "\(scratch.path)/generated"
-      _ = try Workload.crashTwoJobs.generate(into: generated, with: binary)
-      let referenceData = try scratch.dataDirectory("reference", inboxFrom: "\(generated)/inbox")
-      let referenceRun = try binary.run(["run", "--data", referenceData, "--until-idle", "--max-group", "4"])
-      try #require(referenceRun.exited(0), "\(referenceRun.summary)")
-      let reference = try DataSnapshot.capture(referenceData, with: binary)
+      let fixture = try FleetReference("fleet-zombie", maxGroup: 4)
+      let (scratch, binary, reference) = (fixture.scratch, fixture.binary, fixture.snapshot)
 
-      var schedule = KillSchedule(seed: 0x20B1E, minimum: 0.2, maximum: max(1, referenceRun.seconds * 2))
+      var schedule = KillSchedule(seed: 0x20B1E, minimum: 0.2, maximum: max(1, fixture.run.seconds * 2))
       var stalls: [Stall] = []
       while stalls.filter({ !$0.holding.isEmpty }).count < Self.requiredStallsInTasks, stalls.count < Self.maxCampaigns
       {
-        let data = try scratch.dataDirectory("zombie-\(stalls.count + 1)", inboxFrom: "\(generated)/inbox")
+        let data = try scratch.dataDirectory("zombie-\(stalls.count + 1)", inboxFrom: fixture.inbox)
         let environment = try CLIStore.postgres.environment(for: data, in: scratch)
         let stall = try stallOnce(data, environment: environment, binary: binary, delay: schedule.nextDelay())
         stalls.append(stall)

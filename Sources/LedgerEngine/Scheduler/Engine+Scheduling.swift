@@ -24,9 +24,7 @@ extension Engine {
     let now = context.clock.nowMillis()
     let fleet = context.ledger.admitsSeveralEngines
     if fleet { try sweepIfDue(now: now) }
-    // Read before the unfinished jobs: if none is unfinished then, every job up to this one is done.
-    let lastJob = fleet ? try context.ledger.recentJobs(limit: 1).last?.seq ?? 0 : 0
-    let jobs = try context.ledger.unfinishedJobs()
+    let (jobs, lastJob) = try unfinishedJobs(readingNewest: fleet)
     let partitions = jobs.contains { $0.stage != .reduce } ? try context.ledger.unfinishedPartitionTasks() : []
     let waiting = try context.ledger.ungroupedInputBatches().count
     if fleet { followIndexing(jobs: jobs, partitions: partitions, lastJob: lastJob) }
@@ -38,6 +36,14 @@ extension Engine {
       ledgerJobs: jobs, partitions: partitions, waitingInputs: waiting, held: held,
       heldElsewhere: try heldElsewhere(partitions, held: held, now: now), compacting: compacting, now: now,
       limits: schedulerLimits(indexing: indexing, indexingHere: indexingHere))
+  }
+
+  /// The ledger's unfinished jobs, and the newest job as read *before* them (0 unless
+  /// `readingNewest`): if none is unfinished, every job up to it is done. Read after, it could
+  /// name a job created meanwhile, which the list does not show unfinished.
+  func unfinishedJobs(readingNewest: Bool = true) throws -> (unfinished: [JobRecord], newest: UInt64) {
+    let newest = readingNewest ? try context.ledger.recentJobs(limit: 1).last?.seq ?? 0 : 0
+    return (try context.ledger.unfinishedJobs(), newest)
   }
 
   /// In a fleet, at most once per heartbeat: expires the processes silent past their lease, so
@@ -59,9 +65,7 @@ extension Engine {
     let safe = state.withLock { s -> UInt64 in
       s.indexedFloor = max(s.indexedFloor, floor)
       for (p, job) in indexed { s.indexedThrough[p] = max(s.indexed(p), job) }
-      let safe = s.overlaySafeThrough(partitions: context.partitions)
-      s.overlayHolds = s.overlayHolds.filter { $0.job > safe }
-      return safe
+      return s.releaseOverlayHolds(partitions: context.partitions)
     }
     overlay.evict(through: safe)
   }

@@ -52,6 +52,14 @@ struct EngineState {
     return min(indexed, baselines.min() ?? indexed)
   }
 
+  /// Forgets which partitions' outputs the overlay holds up to ``overlaySafeThrough(partitions:)``
+  /// and returns that job: the caller evicts the overlay through it.
+  mutating func releaseOverlayHolds(partitions: Int) -> UInt64 {
+    let safe = overlaySafeThrough(partitions: partitions)
+    overlayHolds = overlayHolds.filter { $0.job > safe }
+    return safe
+  }
+
   mutating func noteApplied(_ events: Int64, at now: Int64) {
     appliedLog.append((now, events))
     appliedLog.removeAll { now - $0.at > 10_000 }
