@@ -14,6 +14,11 @@ public struct ByteWriter: Sendable {
   /// Number of bytes written so far.
   public var count: Int { bytes.count }
 
+  /// Forgets what was written, keeping the room (a writer reused for one record after another).
+  public mutating func reset() {
+    bytes.removeAll(keepingCapacity: true)
+  }
+
   /// Appends one byte.
   public mutating func writeUInt8(_ value: UInt8) {
     bytes.append(value)

@@ -21,7 +21,7 @@ struct StatelessPartitionBufferTests {
     first.append(Self.event("c", order: "O-1", line: 3))
     second.append(Self.event("d", order: "O-1", line: 11))
     var payloads: [[UInt8]] = []
-    let keys = StatelessPartitionBuffer.forEachGroup(in: [first, second]) { payloads.append($0) }
+    let keys = StatelessPartitionBuffer.forEachGroup(in: [first, second]) { payloads.append(Array($0)) }
     #expect(keys == 2 && payloads.count == 2)  // O-1 then O-2, in byte order
     let payload = payloads[0]
     #expect(
@@ -35,6 +35,40 @@ struct StatelessPartitionBufferTests {
       ])
     #expect(payload == ArtifactCodec.encode(expected))
     #expect(try ArtifactCodec.decodeStatelessGroup(payload) == expected)
+  }
+
+  /// Groups come in the byte order of their keys, whatever their length: keys alike in their
+  /// first 16 bytes, keys that are prefixes of others, NUL and non-ASCII bytes; each key's events
+  /// from every buffer end up in one group.
+  @Test(arguments: [UInt64(1), 2, 3])
+  func groupsFollowTheKeysByteOrderAcrossBuffers(seed: UInt64) throws {
+    var random = SeededRandom(seed: seed)
+    let stems = ["", "a", "ab", "ord-0000000", "ord-00000001234567", "ord-0000000\u{0}", "é", "z\u{0}\u{0}"]
+    var keys: [String] = []
+    for _ in 0..<300 {
+      let stem = stems[random.next(below: stems.count)]
+      let tail = String(repeating: "x", count: random.next(below: 3)) + String(random.next(below: 40))
+      keys.append(random.next(below: 5) == 0 ? stem : stem + tail)
+    }
+    keys = keys.filter { !$0.isEmpty }
+    var buffers = [StatelessPartitionBuffer(), StatelessPartitionBuffer(), StatelessPartitionBuffer()]
+    var expected: [String: [String]] = [:]
+    for (n, key) in keys.enumerated() {
+      buffers[n % 3].append(Self.event("e\(n)", order: key, line: n + 1))
+    }
+    // Within a group: buffer order first, then arrival order in the buffer.
+    for b in 0..<3 {
+      for (n, key) in keys.enumerated() where n % 3 == b { expected[key, default: []].append("e\(n)") }
+    }
+    var got: [(String, [String])] = []
+    let count = try StatelessPartitionBuffer.forEachGroup(in: buffers) { payload in
+      let group = try ArtifactCodec.decodeStatelessGroup(Array(payload))
+      got.append((group.orderID, group.events.map(\.id)))
+    }
+    let distinct = Set(keys.map { Array($0.utf8) })
+    #expect(count == distinct.count)
+    #expect(got.map { Array($0.0.utf8) } == distinct.sorted { $0.lexicographicallyPrecedes($1) })
+    for (key, ids) in got { #expect(ids == expected[key], "events of \(key.debugDescription)") }
   }
 
   @Test func countsAndKeysArePerOrder() {

@@ -80,10 +80,11 @@ struct StatelessPartitionBuffer: Sendable {
   /// Calls `body` once per distinct order id over `buffers` (the partition's buffers, in input
   /// order), in ascending order of the id's UTF-8 bytes, with the `RecordType.statelessGroup`
   /// payload: the same bytes `ArtifactCodec.encode(StatelessGroup)` writes for the key's events
-  /// in input-file order, then line order. Returns the number of distinct keys.
+  /// in input-file order, then line order. The payload is only valid during the call (one
+  /// buffer serves every group). Returns the number of distinct keys.
   @discardableResult
   static func forEachGroup(
-    in buffers: [StatelessPartitionBuffer], _ body: ([UInt8]) throws -> Void
+    in buffers: [StatelessPartitionBuffer], _ body: (UnsafeRawBufferPointer) throws -> Void
   ) rethrows -> Int {
     // Every (buffer, slot), sorted by key bytes then buffer: equal keys end up adjacent, their
     // buffers in input order. The keys are copied into one arena so the sort compares plain bytes.
@@ -94,23 +95,30 @@ struct StatelessPartitionBuffer: Sendable {
     for (b, buffer) in buffers.enumerated() {
       let base = Int32(allKeys.count)
       allKeys.append(contentsOf: buffer.keyBytes)
-      for (slot, chain) in buffer.chains.enumerated() {
-        entries.append(
-          GroupEntry(
-            keyStart: base + chain.keyStart, keyLength: chain.keyLength, buffer: Int32(b),
-            slot: Int32(slot)))
+      buffer.keyBytes.withUnsafeBufferPointer { keyBytes in
+        for (slot, chain) in buffer.chains.enumerated() {
+          let key = UnsafeBufferPointer(
+            rebasing: keyBytes[Int(chain.keyStart)..<Int(chain.keyStart + chain.keyLength)])
+          entries.append(
+            GroupEntry(
+              prefix: GroupEntry.prefix(of: key), keyStart: base + chain.keyStart, keyLength: chain.keyLength,
+              buffer: Int32(b), slot: Int32(slot)))
+        }
       }
     }
     return try allKeys.withUnsafeBufferPointer { keys in
       entries.sort { GroupEntry.precedes($0, $1, keys: keys) }
       var distinct = 0
       var runStart = 0
+      var writer = ByteWriter(capacity: 1 << 16)
       while runStart < entries.count {
         var runEnd = runStart + 1
         while runEnd < entries.count, GroupEntry.sameKey(entries[runStart], entries[runEnd], keys: keys) {
           runEnd += 1
         }
-        try body(groupPayload(entries[runStart..<runEnd], buffers: buffers, keys: keys))
+        writer.reset()
+        groupPayload(entries[runStart..<runEnd], buffers: buffers, keys: keys, into: &writer)
+        try writer.bytes.withUnsafeBytes { try body($0) }
         distinct += 1
         runStart = runEnd
       }
@@ -118,59 +126,62 @@ struct StatelessPartitionBuffer: Sendable {
     }
   }
 
+  /// One key of one buffer, for the sort. `prefix` holds the key's first 16 bytes big-endian
+  /// (zero-padded), so most comparisons are two integer compares; bytes are compared only when
+  /// the prefixes tie (equal keys, or keys alike in their first 16 bytes).
   private struct GroupEntry {
+    var prefix: (UInt64, UInt64)
     var keyStart: Int32
     var keyLength: Int32
     var buffer: Int32
     var slot: Int32
+
+    static func prefix(of key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+      var words: (UInt64, UInt64) = (0, 0)
+      for (i, byte) in key.prefix(16).enumerated() {
+        if i < 8 {
+          words.0 |= UInt64(byte) << (56 - 8 * i)
+        } else {
+          words.1 |= UInt64(byte) << (56 - 8 * (i - 8))
+        }
+      }
+      return words
+    }
 
     func key(_ keys: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
       UnsafeBufferPointer(rebasing: keys[Int(keyStart)..<Int(keyStart + keyLength)])
     }
 
     static func sameKey(_ a: GroupEntry, _ b: GroupEntry, keys: UnsafeBufferPointer<UInt8>) -> Bool {
-      a.keyLength == b.keyLength && KeyOrder.compare(a.key(keys), b.key(keys)) == 0
+      a.prefix == b.prefix && a.keyLength == b.keyLength
+        && (a.keyLength <= 16 || KeyOrder.compare(a.key(keys), b.key(keys)) == 0)
     }
 
     static func precedes(_ a: GroupEntry, _ b: GroupEntry, keys: UnsafeBufferPointer<UInt8>) -> Bool {
+      if a.prefix != b.prefix { return a.prefix < b.prefix }
       let order = KeyOrder.compare(a.key(keys), b.key(keys))
       return order != 0 ? order < 0 : a.buffer < b.buffer
     }
   }
 
   private static func groupPayload(
-    _ run: ArraySlice<GroupEntry>, buffers: [StatelessPartitionBuffer], keys: UnsafeBufferPointer<UInt8>
-  ) -> [UInt8] {
+    _ run: ArraySlice<GroupEntry>, buffers: [StatelessPartitionBuffer], keys: UnsafeBufferPointer<UInt8>,
+    into writer: inout ByteWriter
+  ) {
     var count = 0
-    var bytes = 0
     for entry in run {
-      let chain = buffers[Int(entry.buffer)].chains[Int(entry.slot)]
-      count += Int(chain.count)
-      bytes += buffers[Int(entry.buffer)].chainBytes(chain)
+      count += Int(buffers[Int(entry.buffer)].chains[Int(entry.slot)].count)
     }
     let key = run[run.startIndex].key(keys)
-    var writer = ByteWriter(capacity: key.count + 20 + bytes)
     writer.writeCount(key.count)
     writer.writeBytes(key)
     writer.writeCount(count)
     for entry in run {
       buffers[Int(entry.buffer)].appendEvents(slot: Int(entry.slot), to: &writer)
     }
-    return writer.bytes
   }
 
   // MARK: - Chains and the key table
-
-  private func chainBytes(_ chain: Chain) -> Int {
-    var total = 0
-    var next = chain.first
-    while next >= 0 {
-      let link = links[Int(next)]
-      total += link.end - link.start
-      next = link.next
-    }
-    return total
-  }
 
   private func appendEvents(slot: Int, to writer: inout ByteWriter) {
     var next = chains[slot].first
