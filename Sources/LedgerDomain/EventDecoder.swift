@@ -32,19 +32,33 @@ public struct EventDecoder: Sendable {
   func decodeJSONLine(
     _ line: UnsafeBufferPointer<UInt8>, origin: EventOrigin, reusing members: inout [JSONScanner.Member]
   ) -> Result<Event, RejectReason> {
-    guard line.count <= Self.maxLineBytes else { return .failure(.lineTooLong(bytes: line.count)) }
+    var event: Event?
+    if let reason = checkJSONLine(line, reusing: &members, { event = $0.event(origin: origin) }) {
+      return .failure(reason)
+    }
+    guard let event else { preconditionFailure("an accepted line hands its fields over") }
+    return .success(event)
+  }
+
+  /// Checks one line: calls `accept` with its fields (valid only during the call) and returns
+  /// nil, or returns the first rule it breaks. `members` as in `decodeJSONLine`.
+  func checkJSONLine(
+    _ line: UnsafeBufferPointer<UInt8>, reusing members: inout [JSONScanner.Member],
+    _ accept: (CheckedEvent) -> Void
+  ) -> RejectReason? {
+    guard line.count <= Self.maxLineBytes else { return .lineTooLong(bytes: line.count) }
     if let offset = UTF8Validation.firstInvalidOffset(line) {
-      return .failure(.invalidUTF8(byteOffset: offset))
+      return .invalidUTF8(byteOffset: offset)
     }
     var scanner = JSONScanner(line)
     members.removeAll(keepingCapacity: true)
     swap(&scanner.members, &members)
     defer { swap(&scanner.members, &members) }
     switch scanner.scanObjectLine() {
-    case .notJSON(let detail)?: return .failure(.notJSON(detail: detail))
-    case .notAnObject?: return .failure(.notAnObject)
-    case .duplicateKey(let key)?: return .failure(.duplicateKey(key))
-    case nil: return Self.event(line, scanner.members, origin: origin)
+    case .notJSON(let detail)?: return .notJSON(detail: detail)
+    case .notAnObject?: return .notAnObject
+    case .duplicateKey(let key)?: return .duplicateKey(key)
+    case nil: return Self.check(line, scanner.members, accept)
     }
   }
 
@@ -56,9 +70,9 @@ public struct EventDecoder: Sendable {
 
   // MARK: - From members to an event
 
-  private static func event(
-    _ line: UnsafeBufferPointer<UInt8>, _ members: [JSONScanner.Member], origin: EventOrigin
-  ) -> Result<Event, RejectReason> {
+  private static func check(
+    _ line: UnsafeBufferPointer<UInt8>, _ members: [JSONScanner.Member], _ accept: (CheckedEvent) -> Void
+  ) -> RejectReason? {
     var locations = FieldTable<FieldLocation>(repeating: .absent)
     var scratch: [UInt8] = []
     var hasExtras = false
@@ -69,14 +83,17 @@ public struct EventDecoder: Sendable {
       }
       locations[field] = location(line, member, scratch: &scratch)
     }
-    let result = scratch.withUnsafeBufferPointer { scratchBuffer in
-      EventFieldRules.event(
-        locations.values(line: line, scratch: scratchBuffer), defaults: EventDefaults(),
-        origin: origin)
+    return scratch.withUnsafeBufferPointer { scratchBuffer -> RejectReason? in
+      do throws(FieldRejection) {
+        var checked = try EventFieldRules.checked(
+          locations.values(line: line, scratch: scratchBuffer), EventDefaults())
+        if hasExtras { checked.extras = extras(line, members) }
+        accept(checked)
+        return nil
+      } catch {
+        return error.reason
+      }
     }
-    guard hasExtras, case .success(var event) = result else { return result }
-    event.extras = extras(line, members)
-    return .success(event)
   }
 
   private static func knownField(

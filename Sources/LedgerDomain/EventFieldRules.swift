@@ -10,17 +10,20 @@ enum EventFieldRules {
     _ values: FieldTable<FieldValue>, defaults: EventDefaults, origin: EventOrigin
   ) -> Result<Event, RejectReason> {
     do {
-      return .success(try build(values, defaults, origin))
+      return .success(try checked(values, defaults).event(origin: origin))
     } catch {
       return .failure(error.reason)
     }
   }
 
-  private static func build(
-    _ values: FieldTable<FieldValue>, _ defaults: EventDefaults, _ origin: EventOrigin
-  ) throws(FieldRejection) -> Event {
+  /// The values once every rule holds, texts still as the decoder's bytes.
+  static func checked(
+    _ values: FieldTable<FieldValue>, _ defaults: EventDefaults
+  ) throws(FieldRejection) -> CheckedEvent {
     let id = try identifier(values[.id], .id, default: defaults.id)
-    let orderID = try identifier(values[.orderID], .orderID, default: nil)
+    guard case .bytes(let orderID) = try identifier(values[.orderID], .orderID, default: nil) else {
+      preconditionFailure("order_id has no default")
+    }
     let kind = try kind(values[.kind], default: defaults.kind)
     let amountText = try amountText(values[.amount])
     let currency = try currency(values[.currency], default: defaults.currency)
@@ -31,9 +34,9 @@ enum EventFieldRules {
     let isCorrection = kind == .correction
     let reason = try correctionText(values[.reason], .reason, required: isCorrection)
     let author = try correctionText(values[.author], .author, required: isCorrection)
-    return Event(
-      id: id, orderID: orderID, kind: kind, amount: amount, currency: currency, ts: ts,
-      entity: entity, memo: memo, reason: reason, author: author, origin: origin)
+    return CheckedEvent(
+      id: id, orderID: orderID, kind: kind, amount: amount, currency: currency, ts: ts, entity: entity, memo: memo,
+      reason: reason, author: author)
   }
 
   // MARK: - Types
@@ -53,10 +56,10 @@ enum EventFieldRules {
   /// An optional string field: absent or JSON null is `nil`.
   private static func optionalText(
     _ value: FieldValue, _ field: KnownField
-  ) throws(FieldRejection) -> String? {
+  ) throws(FieldRejection) -> UnsafeBufferPointer<UInt8>? {
     switch value {
     case .absent, .null: return nil
-    case .text(let text): return string(text)
+    case .text(let text): return text
     case .number, .other:
       throw FieldRejection(.wrongType(field: field.name, expected: "a string or null"))
     }
@@ -66,17 +69,17 @@ enum EventFieldRules {
 
   private static func identifier(
     _ value: FieldValue, _ field: KnownField, default fallback: String?
-  ) throws(FieldRejection) -> String {
+  ) throws(FieldRejection) -> CheckedText {
     guard let text = try requiredText(value, field) else {
       guard let fallback else { throw FieldRejection(.missingField(field.name)) }
-      return fallback
+      return .string(fallback)
     }
     guard !text.isEmpty else { throw FieldRejection(.emptyField(field.name)) }
     guard text.count <= identifierLimit else {
       throw FieldRejection(
         .fieldTooLong(field: field.name, bytes: text.count, limit: identifierLimit))
     }
-    return string(text)
+    return .bytes(text)
   }
 
   private static func kind(
@@ -142,21 +145,21 @@ enum EventFieldRules {
 
   private static func timestamp(
     _ value: FieldValue, default fallback: String?
-  ) throws(FieldRejection) -> String {
+  ) throws(FieldRejection) -> CheckedText {
     guard let text = try requiredText(value, .ts) else {
       guard let fallback else { throw FieldRejection(.missingField(KnownField.ts.name)) }
-      return fallback
+      return .string(fallback)
     }
     guard Timestamp.isValidRFC3339(text) else {
       throw FieldRejection(.invalidTimestamp(RejectExcerpt.value(text)))
     }
-    return string(text)
+    return .bytes(text)
   }
 
   /// `reason` / `author`: optional strings, required and non-empty on a correction.
   private static func correctionText(
     _ value: FieldValue, _ field: KnownField, required: Bool
-  ) throws(FieldRejection) -> String? {
+  ) throws(FieldRejection) -> UnsafeBufferPointer<UInt8>? {
     let text = try optionalText(value, field)
     guard required else { return text }
     guard let text else { throw FieldRejection(.missingField(field.name)) }
@@ -166,11 +169,6 @@ enum EventFieldRules {
 
   private static let kindTable: [([UInt8], EventKind)] = EventKind.allCases.map {
     (Array($0.rawValue.utf8), $0)
-  }
-
-  @inline(__always)
-  private static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-    String(decoding: bytes, as: UTF8.self)
   }
 }
 

@@ -38,37 +38,62 @@ public struct JSONLinesBatchDecoder {
     _ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int,
     _ body: (Result<Event, Rejection>) throws -> Void
   ) rethrows -> Int {
-    let slice = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
-    return try decodeLines(
-      slice, from: range.lowerBound == 0 ? ByteOrderMark.length(at: bytes) : range.lowerBound, firstLine: firstLine,
-      body)
+    try decodeLines(bytes, range: range, firstLine: firstLine, body)
+  }
+
+  /// Like ``decode(_:range:firstLine:_:)``, but an accepted line is handed to `accepted` as its
+  /// checked fields (valid only during the call) with its line number, not as an `Event`: what
+  /// reduce encodes without building events. Returns how many blank lines it skipped.
+  @discardableResult
+  public func decodeChecked(
+    _ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int,
+    accepted: (CheckedEvent, Int) -> Void, rejected: (Rejection) -> Void
+  ) -> Int {
+    var members: [JSONScanner.Member] = []
+    members.reserveCapacity(16)
+    return forEachLine(bytes, range: range, firstLine: firstLine) { line, number in
+      if let reason = decoder.checkJSONLine(line, reusing: &members, { accepted($0, number) }) {
+        let origin = EventOrigin(source: source, file: file, line: number)
+        rejected(Rejection(origin: origin, reason: reason, excerpt: RejectExcerpt.excerpt(line)))
+      }
+    }
   }
 
   private func decodeLines(
-    _ bytes: UnsafeBufferPointer<UInt8>, from first: Int, firstLine: Int,
+    _ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int,
     _ body: (Result<Event, Rejection>) throws -> Void
   ) rethrows -> Int {
-    var start = first
-    var lineNumber = firstLine
-    var blank = 0
     var members: [JSONScanner.Member] = []
     members.reserveCapacity(16)
-    while start < bytes.count {
-      let end = Self.newline(in: bytes, from: start)
-      let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
-      if BlankLine.isBlank(line) {
-        blank += 1
-        start = end + 1
-        lineNumber += 1
-        continue
-      }
-      let origin = EventOrigin(source: source, file: file, line: lineNumber)
+    return try forEachLine(bytes, range: range, firstLine: firstLine) { line, number in
+      let origin = EventOrigin(source: source, file: file, line: number)
       switch decoder.decodeJSONLine(line, origin: origin, reusing: &members) {
       case .success(let event):
         try body(.success(event))
       case .failure(let reason):
-        try body(
-          .failure(Rejection(origin: origin, reason: reason, excerpt: RejectExcerpt.excerpt(line))))
+        try body(.failure(Rejection(origin: origin, reason: reason, excerpt: RejectExcerpt.excerpt(line))))
+      }
+    }
+  }
+
+  /// Calls `body` with every non-blank line of `bytes[range]` (without its `\n`) and its physical
+  /// line number; returns how many blank lines it skipped. The byte order mark is skipped only
+  /// at the file's start.
+  private func forEachLine(
+    _ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int,
+    _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void
+  ) rethrows -> Int {
+    let slice = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
+    var start = range.lowerBound == 0 ? ByteOrderMark.length(at: bytes) : range.lowerBound
+    var lineNumber = firstLine
+    var blank = 0
+    while start < slice.count {
+      let end = Self.newline(in: slice, from: start)
+      let line = UnsafeBufferPointer(rebasing: slice[start..<end])
+      if BlankLine.isBlank(line) {
+        blank += 1
+      } else {
+        try body(line, lineNumber)
       }
       start = end + 1
       lineNumber += 1

@@ -46,6 +46,41 @@ extension ArtifactCodec {
     writer.writeCount(event.origin.line)
   }
 
+  /// Writes the event `checked` describes, from line `line` of `file` of `source`, inside the
+  /// container of its own order: the same bytes as `write(checked.event(origin:), to:,
+  /// containerOrderID: its order id)`, without building the event.
+  public static func write(
+    _ checked: CheckedEvent, source: String, file: String, line: Int, to writer: inout ByteWriter
+  ) {
+    var flags: UInt8 = 0
+    if checked.entity != nil { flags |= EventFlag.entity }
+    if checked.memo != nil { flags |= EventFlag.memo }
+    if checked.reason != nil { flags |= EventFlag.reason }
+    if checked.author != nil { flags |= EventFlag.author }
+    if !checked.extras.isEmpty { flags |= EventFlag.extras }
+    writer.writeUInt8(flags)
+    checked.id.withUTF8 { writer.writeString(utf8: $0) }
+    writer.writeUInt8(kindCode(checked.kind))
+    writer.writeVarInt(checked.amount)
+    writer.writeString(checked.currency.code)
+    writer.writeUInt8(UInt8(clamping: checked.currency.minorUnits))
+    checked.ts.withUTF8 { writer.writeString(utf8: $0) }
+    if let entity = checked.entity { writer.writeString(utf8: entity) }
+    if let memo = checked.memo { writer.writeString(utf8: memo) }
+    if let reason = checked.reason { writer.writeString(utf8: reason) }
+    if let author = checked.author { writer.writeString(utf8: author) }
+    if !checked.extras.isEmpty {
+      writer.writeCount(checked.extras.count)
+      for extra in checked.extras {
+        writer.writeString(extra.name)
+        writer.writeString(extra.rawJSON)
+      }
+    }
+    writer.writeString(source)
+    writer.writeString(file)
+    writer.writeCount(line)
+  }
+
   /// Reads an event written by `write(_:to:containerOrderID:)` with the same `containerOrderID`.
   /// `previousOrigin`, when given, lends its source and file strings to an event that has the
   /// same ones (no new allocation).

@@ -14,9 +14,16 @@ public struct ByteWriter: Sendable {
   /// Number of bytes written so far.
   public var count: Int { bytes.count }
 
-  /// Forgets what was written, keeping the room (a writer reused for one record after another).
-  public mutating func reset() {
-    bytes.removeAll(keepingCapacity: true)
+  /// A writer appending to `bytes` (pass it with `consume`, so no copy is made).
+  public init(adopting bytes: [UInt8]) {
+    self.bytes = bytes
+  }
+
+  /// Hands the bytes over, leaving the writer empty.
+  public mutating func takeBytes() -> [UInt8] {
+    var out: [UInt8] = []
+    swap(&out, &bytes)
+    return out
   }
 
   /// Appends one byte.
@@ -55,6 +62,12 @@ public struct ByteWriter: Sendable {
   /// Appends a non-negative count or length as a varint.
   public mutating func writeCount(_ value: Int) {
     writeVarUInt(UInt64(max(0, value)))
+  }
+
+  /// Appends UTF-8 text given as bytes, as `writeString` does a `String`'s.
+  public mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
+    writeCount(utf8.count)
+    bytes.append(contentsOf: utf8)
   }
 
   /// Appends `value` as a varint byte length followed by its UTF-8 bytes.

@@ -75,6 +75,42 @@ public final class PartFileWriter {
     return location
   }
 
+  /// Appends one record whose payload `build` writes straight into this writer's buffer: a
+  /// record assembled from many pieces is copied once, not first into an array of its own.
+  public func appendRecord(type: RecordType, _ build: (inout ByteWriter) throws -> Void) throws -> ArtifactLocation {
+    guard isOpen else { throw StorageError.writerClosed(path: temporaryPath) }
+    if buffer.count >= bufferCapacity { try flush() }
+    let start = buffer.count
+    var taken: [UInt8] = []
+    swap(&taken, &buffer)
+    var writer = ByteWriter(adopting: consume taken)
+    writer.writeUInt64(0)  // the header, written once the payload is known
+    writer.writeUInt64(0)
+    let built = Result { try build(&writer) }
+    buffer = writer.takeBytes()
+    let payloadCount = buffer.count - start - RecordFrame.headerSize
+    do {
+      try built.get()
+      guard payloadCount <= RecordFrame.maxPayloadLength else {
+        throw StorageError.recordTooLarge(part: name, payloadLength: payloadCount)
+      }
+    } catch {
+      buffer.removeSubrange(start...)
+      throw error
+    }
+    buffer.withUnsafeMutableBytes { raw in
+      let payload = UnsafeRawBufferPointer(rebasing: raw[(start + RecordFrame.headerSize)...])
+      RecordFrame.writeHeader(
+        type: type, payload: payload,
+        into: UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + RecordFrame.headerSize)]))
+    }
+    let frameLength = RecordFrame.headerSize + payloadCount
+    let location = ArtifactLocation(part: name, offset: length, length: Int32(frameLength))
+    length += Int64(frameLength)
+    if buffer.count >= bufferCapacity { try flush() }
+    return location
+  }
+
   /// Flushes, fsyncs, publishes the part at its final name and fsyncs the directory.
   /// Throws `partAlreadyExists` rather than replace a published part.
   public func finish() throws {

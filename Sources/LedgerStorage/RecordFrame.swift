@@ -23,18 +23,27 @@ public enum RecordFrame {
   /// Appends the frame header for `payload` of `type` to `out` (no intermediate arrays: part
   /// writers call this for every record).
   public static func appendHeader(type: RecordType, payload: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+    withUnsafeBytes(of: header(type: type, payload: payload)) { out.append(contentsOf: $0) }
+  }
+
+  /// Writes the frame header for `payload` of `type` into the 16 bytes of `slot`.
+  public static func writeHeader(
+    type: RecordType, payload: UnsafeRawBufferPointer, into slot: UnsafeMutableRawBufferPointer
+  ) {
+    precondition(slot.count == headerSize, "a frame header takes \(headerSize) bytes")
+    withUnsafeBytes(of: header(type: type, payload: payload)) { slot.copyMemory(from: $0) }
+  }
+
+  /// The 16 header bytes as two little-endian words: magic and the fields' low half, then their
+  /// high half and the checksum.
+  private static func header(type: RecordType, payload: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
     // Bytes 4..<12 as one little-endian word: version, type, two reserved zeros, u32 length.
     let fields =
       UInt64(formatVersion) | UInt64(type.rawValue) << 8 | UInt64(UInt32(truncatingIfNeeded: payload.count)) << 32
     var crc = CRC32C()
     withUnsafeBytes(of: fields.littleEndian) { crc.update($0) }
     crc.update(payload)
-    // The 16 bytes as two little-endian words, appended at once: magic and the fields' low
-    // half, then their high half and the checksum.
-    let words = (
-      (magicLE | fields << 32).littleEndian, (fields >> 32 | UInt64(crc.value) << 32).littleEndian
-    )
-    withUnsafeBytes(of: words) { out.append(contentsOf: $0) }
+    return ((magicLE | fields << 32).littleEndian, (fields >> 32 | UInt64(crc.value) << 32).littleEndian)
   }
 
   /// `magic` read as a little-endian number.

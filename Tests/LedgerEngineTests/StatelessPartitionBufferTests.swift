@@ -21,7 +21,11 @@ struct StatelessPartitionBufferTests {
     first.append(Self.event("c", order: "O-1", line: 3))
     second.append(Self.event("d", order: "O-1", line: 11))
     var payloads: [[UInt8]] = []
-    let keys = StatelessPartitionBuffer.forEachGroup(in: [first, second]) { payloads.append(Array($0)) }
+    let keys = StatelessPartitionBuffer.forEachGroup(in: [first, second]) { write in
+      var writer = ByteWriter()
+      write(&writer)
+      payloads.append(writer.bytes)
+    }
     #expect(keys == 2 && payloads.count == 2)  // O-1 then O-2, in byte order
     let payload = payloads[0]
     #expect(
@@ -61,8 +65,10 @@ struct StatelessPartitionBufferTests {
       for (n, key) in keys.enumerated() where n % 3 == b { expected[key, default: []].append("e\(n)") }
     }
     var got: [(String, [String])] = []
-    let count = try StatelessPartitionBuffer.forEachGroup(in: buffers) { payload in
-      let group = try ArtifactCodec.decodeStatelessGroup(Array(payload))
+    let count = try StatelessPartitionBuffer.forEachGroup(in: buffers) { write in
+      var writer = ByteWriter()
+      write(&writer)
+      let group = try ArtifactCodec.decodeStatelessGroup(writer.bytes)
       got.append((group.orderID, group.events.map(\.id)))
     }
     let distinct = Set(keys.map { Array($0.utf8) })

@@ -42,6 +42,41 @@ struct PartFileTests {
     }
   }
 
+  /// A record built in the writer's own buffer is the same file, byte for byte, as one appended
+  /// from an array, across buffer flushes; a build that throws leaves nothing behind.
+  @Test func recordsBuiltInPlaceEqualRecordsAppendedFromArrays() throws {
+    let payloads: [[UInt8]] = (0..<40).map { n in (0..<(n * 997 % 5000)).map { UInt8(truncatingIfNeeded: $0 &* n) } }
+    let copied = try PartFileWriter(partsDirectory: parts, name: "copied.part", bufferCapacity: 4096)
+    let built = try PartFileWriter(partsDirectory: parts, name: "built.part", bufferCapacity: 4096)
+    struct Refused: Error {}
+    var locations: [ArtifactLocation] = []
+    for (n, payload) in payloads.enumerated() {
+      let a = try copied.append(type: .statelessGroup, payload: payload)
+      if n % 7 == 3 {
+        #expect(throws: Refused.self) {
+          _ = try built.appendRecord(type: .statelessGroup) { writer in
+            writer.writeBytes([1, 2, 3])
+            throw Refused()
+          }
+        }
+      }
+      let b = try built.appendRecord(type: .statelessGroup) { writer in
+        // In two pieces, as a group is assembled.
+        writer.writeBytes(payload.prefix(payload.count / 2))
+        writer.writeBytes(payload.dropFirst(payload.count / 2))
+      }
+      #expect(a.offset == b.offset && a.length == b.length)
+      locations.append(b)
+    }
+    try copied.finish()
+    try built.finish()
+    #expect(try FileSystem.readAll("\(parts)/copied.part") == FileSystem.readAll("\(parts)/built.part"))
+    let reader = PartFileReader(partsDirectory: parts)
+    for (location, payload) in zip(locations, payloads) {
+      #expect(try reader.read(location).payload == payload)
+    }
+  }
+
   /// The batched read returns every payload in the order asked, across parts, whether records
   /// are close (one window), far apart (separate reads) or asked out of order.
   @Test func batchedReadReturnsPayloadsInTheOrderAskedAcrossPartsAndGaps() throws {

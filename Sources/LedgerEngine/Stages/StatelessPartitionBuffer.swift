@@ -56,10 +56,24 @@ struct StatelessPartitionBuffer: Sendable {
   mutating func append(_ event: Event, keyHash: UInt64? = nil) {
     let start = arena.count
     ArtifactCodec.write(event, to: &arena, containerOrderID: event.orderID)
+    var orderID = event.orderID
+    orderID.withUTF8 { chain(start, key: $0, keyHash: keyHash ?? KeyPartition.hash($0)) }
+  }
+
+  /// Appends the event `checked` describes (line `line` of `file` of `source`) to its order's
+  /// chain, encoded as `append(_:keyHash:)` encodes the event; `keyHash` is the order id's
+  /// `KeyPartition.hash`.
+  mutating func append(_ checked: CheckedEvent, source: String, file: String, line: Int, keyHash: UInt64) {
+    let start = arena.count
+    ArtifactCodec.write(checked, source: source, file: file, line: line, to: &arena)
+    chain(start, key: checked.orderID, keyHash: keyHash)
+  }
+
+  /// Links the event encoded from `start` to the end of the arena to the chain of `key`.
+  private mutating func chain(_ start: Int, key: UnsafeBufferPointer<UInt8>, keyHash: UInt64) {
     let link = Int32(links.count)
     links.append(Link(start: start, end: arena.count, next: -1))
-    var orderID = event.orderID
-    let slot = orderID.withUTF8 { slotInserting($0, hash: Self.mix(keyHash ?? KeyPartition.hash($0))) }
+    let slot = slotInserting(key, hash: Self.mix(keyHash))
     if chains[slot].count == 0 {
       chains[slot].first = link
     } else {
@@ -80,11 +94,12 @@ struct StatelessPartitionBuffer: Sendable {
   /// Calls `body` once per distinct order id over `buffers` (the partition's buffers, in input
   /// order), in ascending order of the id's UTF-8 bytes, with the `RecordType.statelessGroup`
   /// payload: the same bytes `ArtifactCodec.encode(StatelessGroup)` writes for the key's events
-  /// in input-file order, then line order. The payload is only valid during the call (one
-  /// buffer serves every group). Returns the number of distinct keys.
+  /// in input-file order, then line order. `body` gets the function that writes it (into a part
+  /// writer's own buffer: the key's events are copied once, from the arenas). Returns the number
+  /// of distinct keys.
   @discardableResult
   static func forEachGroup(
-    in buffers: [StatelessPartitionBuffer], _ body: (UnsafeRawBufferPointer) throws -> Void
+    in buffers: [StatelessPartitionBuffer], _ body: ((inout ByteWriter) -> Void) throws -> Void
   ) rethrows -> Int {
     // Every (buffer, slot), sorted by key bytes then buffer: equal keys end up adjacent, their
     // buffers in input order. The keys are copied into one arena so the sort compares plain bytes.
@@ -110,15 +125,13 @@ struct StatelessPartitionBuffer: Sendable {
       entries.sort { GroupEntry.precedes($0, $1, keys: keys) }
       var distinct = 0
       var runStart = 0
-      var writer = ByteWriter(capacity: 1 << 16)
       while runStart < entries.count {
         var runEnd = runStart + 1
         while runEnd < entries.count, GroupEntry.sameKey(entries[runStart], entries[runEnd], keys: keys) {
           runEnd += 1
         }
-        writer.reset()
-        groupPayload(entries[runStart..<runEnd], buffers: buffers, keys: keys, into: &writer)
-        try writer.bytes.withUnsafeBytes { try body($0) }
+        let run = entries[runStart..<runEnd]
+        try body { groupPayload(run, buffers: buffers, keys: keys, into: &$0) }
         distinct += 1
         runStart = runEnd
       }

@@ -97,7 +97,7 @@ public struct StatelessReducer: Sendable {
     let reductions = try parallelMap(
       units.count, completed: { progress(0.8 * Double($0) / Double(max(1, units.count))) }
     ) { u in
-      try reduce(units[u], input: inputs[units[u].input], file: files[units[u].input])
+      reduce(units[u], input: inputs[units[u].input], file: files[units[u].input])
     }
     // Units are in input order, then line order: writing their buffers in this order gives each
     // key's events in input order, then line order, exactly as one pass per file would.
@@ -126,22 +126,41 @@ public struct StatelessReducer: Sendable {
     return units
   }
 
-  private func reduce(_ unit: Unit, input: InputBatchRecord, file: MappedFile) throws -> FileReduction {
+  private func reduce(_ unit: Unit, input: InputBatchRecord, file: MappedFile) -> FileReduction {
     let partitions = context.partitions
     // Encoded events take about as many bytes as their JSON text; each partition gets its share.
     let share = unit.range.count / partitions + (1 << 12)
     var reduction = FileReduction(
       partitions: (0..<partitions).map { _ in StatelessPartitionBuffer(expectedBytes: share) })
-    reduction.blankLines = try decode(unit, input: input, bytes: file.bytes) { result in
-      switch result {
-      case .success(let event):
-        reduction.events += 1
-        let hash = KeyPartition.hash(event.orderID)
-        reduction.partitions[KeyPartition.of(hash: hash, partitions: partitions)].append(event, keyHash: hash)
-      case .failure(let rejection):
-        reduction.rejections.append(rejection)
+    let batch = input.batch
+    guard !batch.name.hasSuffix(".csv") else {
+      reduction.blankLines = CSVBatchDecoder(
+        source: batch.source, file: batch.name, batchFrom: BatchInstant(secondsSinceEpoch: batch.from),
+        defaultCurrency: context.defaultCurrency
+      ).decode(file.bytes) { result in
+        switch result {
+        case .success(let event):
+          reduction.events += 1
+          let hash = KeyPartition.hash(event.orderID)
+          reduction.partitions[KeyPartition.of(hash: hash, partitions: partitions)].append(event, keyHash: hash)
+        case .failure(let rejection):
+          reduction.rejections.append(rejection)
+        }
       }
+      return reduction
     }
+    // JSON Lines: accepted lines are encoded from their checked fields, no `Event` built.
+    reduction.blankLines = JSONLinesBatchDecoder(
+      decoder: EventDecoder(defaultCurrency: context.defaultCurrency), source: batch.source, file: batch.name
+    ).decodeChecked(
+      file.bytes, range: unit.range, firstLine: unit.firstLine,
+      accepted: { checked, line in
+        reduction.events += 1
+        let hash = KeyPartition.hash(checked.orderID)
+        reduction.partitions[KeyPartition.of(hash: hash, partitions: partitions)].append(
+          checked, source: batch.source, file: batch.name, line: line, keyHash: hash)
+      },
+      rejected: { reduction.rejections.append($0) })
     return reduction
   }
 
@@ -166,31 +185,14 @@ public struct StatelessReducer: Sendable {
     }
   }
 
-  /// Decodes one unit of an archived input; returns how many blank lines it skipped.
-  private func decode(
-    _ unit: Unit, input: InputBatchRecord, bytes: UnsafeBufferPointer<UInt8>,
-    _ body: (Result<Event, Rejection>) throws -> Void
-  ) throws -> Int {
-    let name = input.batch.name
-    if name.hasSuffix(".csv") {
-      return try CSVBatchDecoder(
-        source: input.batch.source, file: name, batchFrom: BatchInstant(secondsSinceEpoch: input.batch.from),
-        defaultCurrency: context.defaultCurrency
-      ).decode(bytes, body)
-    }
-    return try JSONLinesBatchDecoder(
-      decoder: EventDecoder(defaultCurrency: context.defaultCurrency), source: input.batch.source, file: name
-    ).decode(bytes, range: unit.range, firstLine: unit.firstLine, body)
-  }
-
   private func writePartition(_ buffers: [StatelessPartitionBuffer], job: UInt64, partition: Int, run: String?)
     throws -> Int
   {
     let writer = try PartFileWriter(
       partsDirectory: context.paths.parts, name: PartNames.stateless(job: job, partition: partition, run: run))
     do {
-      let keys = try StatelessPartitionBuffer.forEachGroup(in: buffers) { payload in
-        _ = try writer.append(type: .statelessGroup, payload: payload)
+      let keys = try StatelessPartitionBuffer.forEachGroup(in: buffers) { writePayload in
+        _ = try writer.appendRecord(type: .statelessGroup, writePayload)
       }
       try writer.finish()
       return keys
