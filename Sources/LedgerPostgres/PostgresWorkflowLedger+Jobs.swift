@@ -178,34 +178,91 @@ extension PostgresWorkflowLedger {
 
   public func beginTask(_ task: TaskRef, at now: Int64, by process: Int64?) throws -> Int {
     try db.transaction { session in
-      // The process's row first (as `expireProcess` takes it): an ended process begins nothing,
-      // and an expiry waits for a claim under way, so it interrupts that attempt too.
-      if let process,
-        try session.scalarInt64(
-          "SELECT 1 FROM processes WHERE id = $1 AND stopped_at IS NULL FOR SHARE", [.int(process)]) == nil
-      {
-        throw LedgerError.processEnded(process)
-      }
+      try Self.requireRunning(process, session)
       let current = try lockedState(session, of: task)
-      let next: TaskState
-      do {
-        next = try current.applying(.begin(task.stage))
-      } catch is TaskState.IllegalTransition {
+      guard let attempt = try begin(session, task, from: current, at: now, by: process) else {
         throw LedgerError.notRunnable(
           task: task.description, status: "\(current.status.rawValue) at \(current.stage.rawValue)")
       }
-      try write(session, next, to: task)
-      try session.execute(
-        """
-        INSERT INTO stage_runs (job, stage, partition_no, attempt, started_at, process)
-        VALUES ($1, $2, $3, $4, $5, $6)
-        """,
-        [
-          .int(Int64(task.job)), .text(task.stage.rawValue), .int(task.partition.map { Int64($0) }),
-          .int(Int64(next.attempts)), .int(now), .int(process),
-        ])
-      return next.attempts
+      return attempt
     }
+  }
+
+  /// Tries the candidates in order inside one transaction, each job's row taken with
+  /// `FOR UPDATE SKIP LOCKED`: a job whose row another process holds (it is claiming or
+  /// finishing one of its tasks) is skipped with all its candidates, never waited for. Rows are
+  /// taken in the order every transition takes them (the job's, then the partition's), so a
+  /// claim never deadlocks with one.
+  public func beginFirstTask(of candidates: [TaskRef], at now: Int64, by process: Int64?) throws -> (
+    task: TaskRef, attempt: Int
+  )? {
+    guard !candidates.isEmpty else { return nil }
+    return try db.transaction { session -> (task: TaskRef, attempt: Int)? in
+      try Self.requireRunning(process, session)
+      var busy: Set<UInt64> = []
+      var locked: [UInt64: TaskState] = [:]
+      for task in candidates where !busy.contains(task.job) {
+        let jobState: TaskState
+        if let known = locked[task.job] {
+          jobState = known
+        } else {
+          guard
+            let row = try session.query(
+              "SELECT \(Self.taskColumns) FROM jobs WHERE seq = $1 FOR UPDATE SKIP LOCKED", [.int(Int64(task.job))]
+            ).first
+          else {
+            busy.insert(task.job)
+            continue
+          }
+          jobState = try Self.taskState(row, at: 0, table: "jobs")
+          locked[task.job] = jobState
+        }
+        var current = jobState
+        if let p = task.partition {
+          guard
+            let row = try session.query(
+              "SELECT \(Self.taskColumns) FROM partition_tasks WHERE job = $1 AND partition_no = $2 FOR UPDATE",
+              [.int(Int64(task.job)), .int(Int64(p))]
+            ).first
+          else { continue }
+          current = try Self.taskState(row, at: 0, table: "partition_tasks")
+        }
+        if let attempt = try begin(session, task, from: current, at: now, by: process) {
+          return (task, attempt)
+        }
+      }
+      return nil
+    }
+  }
+
+  /// The process's row first (as `expireProcess` takes it): an ended process begins nothing, and
+  /// an expiry waits for a claim under way, so it interrupts that attempt too.
+  private static func requireRunning(_ process: Int64?, _ session: PGSession) throws {
+    guard let process else { return }
+    if try session.scalarInt64(
+      "SELECT 1 FROM processes WHERE id = $1 AND stopped_at IS NULL FOR SHARE", [.int(process)]) == nil
+    {
+      throw LedgerError.processEnded(process)
+    }
+  }
+
+  /// Marks `task`, found in state `current` (its rows locked), running as its next attempt and
+  /// records the attempt; nil when `current` cannot begin at `task.stage`.
+  private func begin(_ session: PGSession, _ task: TaskRef, from current: TaskState, at now: Int64, by process: Int64?)
+    throws -> Int?
+  {
+    guard let next = try? current.applying(.begin(task.stage)) else { return nil }
+    try write(session, next, to: task)
+    try session.execute(
+      """
+      INSERT INTO stage_runs (job, stage, partition_no, attempt, started_at, process)
+      VALUES ($1, $2, $3, $4, $5, $6)
+      """,
+      [
+        .int(Int64(task.job)), .text(task.stage.rawValue), .int(task.partition.map { Int64($0) }),
+        .int(Int64(next.attempts)), .int(now), .int(process),
+      ])
+    return next.attempts
   }
 
   /// What a refused outcome throws.

@@ -48,6 +48,15 @@ public protocol WorkflowLedger: StoreStamped {
   /// attempt and who runs it, and returns its number: the fencing token the outcome must carry.
   /// Throws ``LedgerError/notRunnable(task:status:)`` otherwise.
   func beginTask(_ task: TaskRef, at now: Int64, by process: Int64?) throws -> Int
+  /// Claims the first of `candidates`, in order, that can be claimed now, as `beginTask` would:
+  /// one no longer `pending` or `retrying` at its stage is passed over, and so is one whose row
+  /// another process is changing at this moment (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so
+  /// processes deciding at once take different tasks instead of queueing for one). Returns the
+  /// task and its attempt, or nil when none could be claimed. Throws
+  /// ``LedgerError/processEnded(_:)`` as `beginTask` does.
+  func beginFirstTask(of candidates: [TaskRef], at now: Int64, by process: Int64?) throws -> (
+    task: TaskRef, attempt: Int
+  )?
   /// Records success of attempt `attempt` of `task` and moves it to its next stage (`pending`),
   /// or to `done` after index. Reduce's `counts` replace the job's non-zero fields, and its
   /// success opens the job's partitions at prefetch; a partition's counts are added. Guarded:
@@ -142,6 +151,21 @@ public struct CompactionRecord: Sendable, Equatable {
 }
 
 extension WorkflowLedger {
+  /// The first of `candidates` `beginTask` accepts (a ledger whose claims never wait for another
+  /// process's: SQLite, one engine at a time; the in-memory double, one lock).
+  public func beginFirstTask(of candidates: [TaskRef], at now: Int64, by process: Int64?) throws -> (
+    task: TaskRef, attempt: Int
+  )? {
+    for task in candidates {
+      do {
+        return (task, try beginTask(task, at: now, by: process))
+      } catch LedgerError.notRunnable {
+        continue
+      }
+    }
+    return nil
+  }
+
   /// Claims `task` on behalf of no registered process (tests, tools).
   public func beginTask(_ task: TaskRef, at now: Int64) throws -> Int {
     try beginTask(task, at: now, by: nil)

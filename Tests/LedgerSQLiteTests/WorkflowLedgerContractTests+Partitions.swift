@@ -15,6 +15,27 @@ extension WorkflowLedgerContractTests {
     return ledger
   }
 
+  /// A claim among candidates takes the first that can begin, passing over one already running
+  /// or at another stage, and takes none when none can.
+  @Test(arguments: Backend.available)
+  func beginFirstTaskTakesTheFirstCandidateThatCanBegin(backend: Backend) throws {
+    let ledger = try Self.reduced(backend, in: directory, partitions: 3)
+    #expect(try ledger.beginTask(.partition(0, of: 1, .prefetch), at: 80) == 1)
+    let candidates: [TaskRef] = [
+      .partition(0, of: 1, .prefetch), .partition(1, of: 1, .process), .partition(2, of: 1, .prefetch),
+      .partition(1, of: 1, .prefetch),
+    ]
+    let first = try #require(try ledger.beginFirstTask(of: candidates, at: 90, by: nil))
+    #expect(first.task == .partition(2, of: 1, .prefetch) && first.attempt == 1)
+    #expect(try ledger.partitionTasks(job: 1)[2].state.status == .running)
+    let second = try #require(try ledger.beginFirstTask(of: candidates, at: 91, by: nil))
+    #expect(second.task == .partition(1, of: 1, .prefetch))
+    #expect(try ledger.beginFirstTask(of: candidates, at: 92, by: nil) == nil)
+    #expect(try ledger.beginFirstTask(of: [], at: 92, by: nil) == nil)
+    // Each claim began exactly one attempt.
+    #expect(try ledger.stageRuns(job: 1).filter { $0.stage == .prefetch }.count == 3)
+  }
+
   @Test(arguments: Backend.available)
   func reduceOpensEveryPartitionAndTheirCountsAddUp(backend: Backend) throws {
     let ledger = try Self.reduced(backend, in: directory, partitions: 3)

@@ -164,16 +164,22 @@ extension Engine {
           guard try createJob() else { return .wait(until: nil) }
           continue
         case .start:
-          let task = options.taskOrderSeed == nil ? starts[0] : starts[Int(nextRandom() * Double(starts.count))]
-          guard let job = try context.ledger.job(task.job) else { throw LedgerError.unknownJob(task.job) }
-          let attempt: Int
-          do {
-            attempt = try begin(task)
-          } catch LedgerError.notRunnable where lostClaims < Self.maxLostClaims {
-            // Another process sharing the store claimed it first: decide again from the ledger.
+          // Most urgent first; a seeded test starts the list at a random task instead.
+          let first = options.taskOrderSeed == nil ? 0 : Int(nextRandom() * Double(starts.count))
+          let candidates = Array(starts[first...] + starts[..<first])
+          guard let (task, attempt) = try beginFirst(of: candidates) else {
+            // Every candidate was claimed, or is being changed, by another process sharing the
+            // store (an engine of a fleet, an operator's command): decide again from the ledger.
             lostClaims += 1
-            continue
+            if lostClaims < Self.maxLostClaims { continue }
+            // A fleet under contention looks again after a poll; one engine alone that keeps
+            // choosing tasks the ledger refuses has a bug.
+            guard context.ledger.admitsSeveralEngines else {
+              throw LedgerError.notRunnable(task: candidates[0].description, status: "refused by the ledger")
+            }
+            return .wait(until: nil)
           }
+          guard let job = try context.ledger.job(task.job) else { throw LedgerError.unknownJob(task.job) }
           state.withLock { $0.running[task] = 0 }
           return .work(Work(task: task, job: job, attempt: attempt))
         case .wait(let until):
@@ -190,13 +196,16 @@ extension Engine {
     }
   }
 
-  /// Begins `task` in the ledger for this process. In a fleet, a prefetch or process begins only
-  /// while no compaction pass runs anywhere (it relocates the artifacts they read).
-  private func begin(_ task: TaskRef) throws -> Int {
-    let begin = { [self] in try context.ledger.beginTask(task, at: context.clock.nowMillis(), by: processID) }
-    guard context.ledger.admitsSeveralEngines, task.stage == .prefetch || task.stage == .process else {
-      return try begin()
+  /// Claims the first of `candidates` the ledger lets this process begin. In a fleet, a prefetch
+  /// or process begins only while no compaction pass runs anywhere (it relocates the artifacts
+  /// they read).
+  private func beginFirst(of candidates: [TaskRef]) throws -> (task: TaskRef, attempt: Int)? {
+    let begin = { [self] in
+      try context.ledger.beginFirstTask(of: candidates, at: context.clock.nowMillis(), by: processID)
     }
+    guard context.ledger.admitsSeveralEngines,
+      candidates.contains(where: { $0.stage == .prefetch || $0.stage == .process })
+    else { return try begin() }
     return try exclusivelyWaiting(.compaction, begin)
   }
 
@@ -226,8 +235,9 @@ extension Engine {
     }
   }
 
-  /// Claims lost to other processes in a row before the loss is an error (a scheduler that keeps
-  /// choosing a task the ledger refuses is a bug, not a race).
+  /// Claims lost to other processes in a row (rewinds refused, or no candidate free) before the
+  /// engine stops deciding: a fleet's waits and looks again after a poll; one engine alone
+  /// throws (a scheduler that keeps choosing tasks the ledger refuses is a bug, not a race).
   static let maxLostClaims = 64
 
   /// Groups pending input batches into the next job (backlog-adaptive); false when none wait.
