@@ -15,13 +15,9 @@ extension ArtifactCodec {
   /// Writes `event`. Inside a container whose key is `containerOrderID`, an event of that order
   /// omits its order id (it is restored on read); any other event carries its own.
   public static func write(_ event: Event, to writer: inout ByteWriter, containerOrderID: String?) {
-    var flags: UInt8 = 0
-    if event.entity != nil { flags |= EventFlag.entity }
-    if event.memo != nil { flags |= EventFlag.memo }
-    if event.reason != nil { flags |= EventFlag.reason }
-    if event.author != nil { flags |= EventFlag.author }
-    if !event.extras.isEmpty { flags |= EventFlag.extras }
-    if event.orderID != containerOrderID { flags |= EventFlag.ownOrderID }
+    let flags = eventFlags(
+      entity: event.entity != nil, memo: event.memo != nil, reason: event.reason != nil,
+      author: event.author != nil, extras: !event.extras.isEmpty, ownOrderID: event.orderID != containerOrderID)
     writer.writeUInt8(flags)
     writer.writeString(event.id)
     if flags & EventFlag.ownOrderID != 0 { writer.writeString(event.orderID) }
@@ -46,19 +42,24 @@ extension ArtifactCodec {
     writer.writeCount(event.origin.line)
   }
 
+  /// The flags byte of an event with these fields present.
+  private static func eventFlags(
+    entity: Bool, memo: Bool, reason: Bool, author: Bool, extras: Bool, ownOrderID: Bool
+  ) -> UInt8 {
+    (entity ? EventFlag.entity : 0) | (memo ? EventFlag.memo : 0) | (reason ? EventFlag.reason : 0)
+      | (author ? EventFlag.author : 0) | (extras ? EventFlag.extras : 0) | (ownOrderID ? EventFlag.ownOrderID : 0)
+  }
+
   /// Writes the event `checked` describes, from line `line` of `file` of `source`, inside the
   /// container of its own order: the same bytes as `write(checked.event(origin:), to:,
   /// containerOrderID: its order id)`, without building the event.
   public static func write(
     _ checked: CheckedEvent, source: String, file: String, line: Int, to writer: inout ByteWriter
   ) {
-    var flags: UInt8 = 0
-    if checked.entity != nil { flags |= EventFlag.entity }
-    if checked.memo != nil { flags |= EventFlag.memo }
-    if checked.reason != nil { flags |= EventFlag.reason }
-    if checked.author != nil { flags |= EventFlag.author }
-    if !checked.extras.isEmpty { flags |= EventFlag.extras }
-    writer.writeUInt8(flags)
+    writer.writeUInt8(
+      eventFlags(
+        entity: checked.entity != nil, memo: checked.memo != nil, reason: checked.reason != nil,
+        author: checked.author != nil, extras: !checked.extras.isEmpty, ownOrderID: false))
     checked.id.withUTF8 { writer.writeString(utf8: $0) }
     writer.writeUInt8(kindCode(checked.kind))
     writer.writeVarInt(checked.amount)
