@@ -198,15 +198,20 @@ extension Engine {
 
   /// Claims the first of `candidates` the ledger lets this process begin. In a fleet, a prefetch
   /// or process begins only while no compaction pass runs anywhere (it relocates the artifacts
-  /// they read).
+  /// they read): while one runs, the other candidates are tried first, then the section is
+  /// waited for.
   private func beginFirst(of candidates: [TaskRef]) throws -> (task: TaskRef, attempt: Int)? {
-    let begin = { [self] in
-      try context.ledger.beginFirstTask(of: candidates, at: context.clock.nowMillis(), by: processID)
+    let begin = { [self] (tasks: [TaskRef]) in
+      try context.ledger.beginFirstTask(of: tasks, at: context.clock.nowMillis(), by: processID)
     }
-    guard context.ledger.admitsSeveralEngines,
-      candidates.contains(where: { $0.stage == .prefetch || $0.stage == .process })
-    else { return try begin() }
-    return try exclusivelyWaiting(.compaction, begin)
+    let gated = { (task: TaskRef) in task.stage == .prefetch || task.stage == .process }
+    guard context.ledger.admitsSeveralEngines, candidates.contains(where: gated) else { return try begin(candidates) }
+    if let claimed = try context.ledger.exclusively(.compaction, wait: false, { try begin(candidates) }) {
+      return claimed
+    }
+    let ungated = candidates.filter { !gated($0) }
+    if !ungated.isEmpty, let claimed = try begin(ungated) { return claimed }
+    return try exclusivelyWaiting(.compaction) { try begin(candidates) }
   }
 
   /// In a fleet, when the first other process still listed would be silent past its lease if it
