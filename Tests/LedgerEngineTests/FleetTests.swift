@@ -106,16 +106,21 @@ import Testing
 
   /// Where the index admits concurrent publishes (PostgreSQL), each member may index one
   /// partition beside those the others index; a single-writer index (SQLite) allows one at a time.
+  /// Likewise each member of a fleet may reduce one job beside the others'.
   @Test func eachMemberIndexesOnePartitionBesideTheOthersWhereTheIndexAdmitsIt() throws {
     let fleet = try EngineHarness(storage: .inMemory, fleet: true)
     let member = Engine(context: try fleet.memberContext(), options: EngineOptions())
     #expect(member.schedulerLimits(indexing: 0, indexingHere: 0).indexWriters == 1)
     #expect(member.schedulerLimits(indexing: 2, indexingHere: 0).indexWriters == 3)
     #expect(member.schedulerLimits(indexing: 2, indexingHere: 1).indexWriters == 2)
+    // Each member may reduce a job beside the others' reduces; one engine alone reduces one.
+    #expect(member.schedulerLimits(indexing: 0, indexingHere: 0, reducing: 1, reducingHere: 0).reducers == 2)
+    #expect(member.schedulerLimits(indexing: 0, indexingHere: 0, reducing: 1, reducingHere: 1).reducers == 1)
     let alone = try EngineHarness(storage: .inMemory)
     let engine = Engine(context: try alone.context(), options: EngineOptions())
     #expect(engine.schedulerLimits(indexing: 0, indexingHere: 0).indexWriters == 1)
     #expect(engine.schedulerLimits(indexing: 1, indexingHere: 0).indexWriters == 1)
+    #expect(engine.schedulerLimits(indexing: 0, indexingHere: 0, reducing: 1, reducingHere: 0).reducers == 1)
   }
 
   /// A member that went silent (killed without a word: its record still says running, its task

@@ -94,6 +94,35 @@ import Testing
     try s.handle(.succeeded(.reduce(1), attempt: 2))
   }
 
+  /// A fleet's scheduler (`reducers` above one) lets the next job reduce while an earlier one
+  /// reduces elsewhere; partitions still keep job order.
+  @Test func aFleetReducesTheNextJobBesideARunningReduce() throws {
+    var s = try Self.scheduler(
+      jobs: 3, partitions: 2, limits: S.Limits(reducedAhead: 2, heldPartitions: 4, reducers: 2))
+    try s.handle(.started(.reduce(1)))
+    #expect(Self.starts(s.decide()) == [.reduce(2)])
+    try s.handle(.started(.reduce(2)))
+    #expect(!Self.starts(s.decide()).contains(.reduce(3)), "two reduces run: no third")
+    // Job 2 reduced first: its partitions wait for job 1's all the same.
+    try s.handle(.succeeded(.reduce(2), attempt: 1))
+    #expect(Self.starts(s.decide()).allSatisfy { $0.job != 2 })
+    try s.handle(.succeeded(.reduce(1), attempt: 1))
+    let starts = Self.starts(s.decide())
+    #expect(starts.contains(.partition(0, of: 1, .prefetch)) && !starts.contains { $0.job == 2 })
+  }
+
+  /// A job whose reduce waits (a retry not yet due) keeps later jobs' reduces waiting: reduce
+  /// never overtakes a job that is not running.
+  @Test func aReduceWaitingForItsRetryKeepsLaterJobsWaiting() throws {
+    var s = try Self.scheduler(
+      jobs: 2, partitions: 2, limits: S.Limits(reducedAhead: 2, heldPartitions: 4, reducers: 2))
+    try s.handle(.started(.reduce(1)))
+    try s.handle(.failed(.reduce(1), attempt: 1, retryAt: 500))
+    #expect(Self.starts(s.decide()).isEmpty)
+    try s.handle(.tick(now: 500))
+    #expect(Self.starts(s.decide()) == [.reduce(1)])
+  }
+
   @Test func limitsKeepMemoryFlat() throws {
     var s = try Self.scheduler(jobs: 4, partitions: 2, limits: S.Limits(reducedAhead: 2, heldPartitions: 3))
     try Self.run(.reduce(1), in: &s)

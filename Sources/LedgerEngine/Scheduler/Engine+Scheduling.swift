@@ -28,14 +28,19 @@ extension Engine {
     let partitions = jobs.contains { $0.stage != .reduce } ? try context.ledger.unfinishedPartitionTasks() : []
     let waiting = try context.ledger.ungroupedInputBatches().count
     if fleet { followIndexing(jobs: jobs, partitions: partitions, lastJob: lastJob) }
-    let (held, compacting, indexingHere) = state.withLock { s in
-      (Set(s.prefetched.keys), s.compacting, s.running.keys.filter { $0.stage == .index }.count)
+    let (held, compacting, here) = state.withLock { s in
+      (Set(s.prefetched.keys), s.compacting, Array(s.running.keys))
     }
-    let indexing = partitions.filter { $0.state.stage == .index && $0.state.status == .running }.count
+    let running = (
+      indexing: partitions.filter { $0.state.stage == .index && $0.state.status == .running }.count,
+      reducing: jobs.filter { $0.stage == .reduce && $0.status == .running }.count
+    )
     return PartitionScheduler(
       ledgerJobs: jobs, partitions: partitions, waitingInputs: waiting, held: held,
       heldElsewhere: try heldElsewhere(partitions, held: held, now: now), compacting: compacting, now: now,
-      limits: schedulerLimits(indexing: indexing, indexingHere: indexingHere))
+      limits: schedulerLimits(
+        indexing: running.indexing, indexingHere: here.filter { $0.stage == .index }.count,
+        reducing: running.reducing, reducingHere: here.filter { $0.stage == .reduce }.count))
   }
 
   /// The ledger's unfinished jobs, and the newest job as read *before* them (0 unless
@@ -128,11 +133,18 @@ extension Engine {
   /// How far work may run ahead. The index has one writer (SQLite) unless it admits concurrent
   /// publishes (PostgreSQL): then each process of a fleet may index one partition at a time (it
   /// has one connection to the index), beside the `indexing` tasks the ledger shows running,
-  /// `indexingHere` of them in this process.
-  func schedulerLimits(indexing: Int, indexingHere: Int) -> PartitionScheduler.Limits {
+  /// `indexingHere` of them in this process. Likewise each process of a fleet may reduce one job
+  /// beside the `reducing` ones (`reducingHere` here); one engine alone reduces one at a time.
+  func schedulerLimits(indexing: Int, indexingHere: Int, reducing: Int = 0, reducingHere: Int = 0)
+    -> PartitionScheduler.Limits
+  {
     var limits = PartitionScheduler.Limits(reducedAhead: 2, heldPartitions: 2 * max(1, context.partitions))
+    let oneMore = { (fleetwide: Int, here: Int) in here > 0 ? max(1, fleetwide) : fleetwide + 1 }
     if context.keyIndex.admitsConcurrentPublishes {
-      limits.indexWriters = indexingHere > 0 ? max(1, indexing) : indexing + 1
+      limits.indexWriters = oneMore(indexing, indexingHere)
+    }
+    if context.ledger.admitsSeveralEngines {
+      limits.reducers = oneMore(reducing, reducingHere)
     }
     return limits
   }

@@ -36,11 +36,16 @@ public struct PartitionScheduler: Sendable, Equatable {
     /// Index tasks running at once: the key index has this many writers (SQLite: one), and a
     /// second publish would only wait for the first while holding a worker.
     public var indexWriters: Int
+    /// Reduce tasks running at once (jobs still in order): a reduce holds its job's decoded input
+    /// in memory, so one process runs one; in a fleet, whose scheduler sees every process's
+    /// tasks, a process running none may reduce the next job beside the others' reduces.
+    public var reducers: Int
 
-    public init(reducedAhead: Int = 2, heldPartitions: Int = 8, indexWriters: Int = 1) {
+    public init(reducedAhead: Int = 2, heldPartitions: Int = 8, indexWriters: Int = 1, reducers: Int = 1) {
       self.reducedAhead = reducedAhead
       self.heldPartitions = heldPartitions
       self.indexWriters = indexWriters
+      self.reducers = reducers
     }
   }
 
@@ -364,19 +369,25 @@ public struct PartitionScheduler: Sendable, Equatable {
     var processedThrough: [Int: Bool] = [:]  // p → every earlier job's p is processed
     var indexedThrough: [Int: Bool] = [:]  // p → every earlier job's p is indexed
     var heldOrLoading = held.count + running.filter { $0.stage == .prefetch }.count
-    var reduceSeen = false
+    // A later job's reduce may start only while every earlier unreduced job's reduce runs.
+    var reduceBlocked = false
     var indexing = running.filter { $0.stage == .index }.count
-    var reducedAhead = jobs.filter { $0.reduced && $0.partitions.contains { $0.stage == .prefetch } }.count
+    var reducing = running.filter { $0.stage == .reduce }.count
+    var reducedAhead =
+      jobs.filter { $0.reduced && $0.partitions.contains { $0.stage == .prefetch } }.count + reducing
     for job in jobs {
       guard job.reduced else {
-        // Reduce runs in job order, one at a time, and no further ahead than the limit.
-        if !reduceSeen, claimable(job.state), !running.contains(.reduce(job.seq)),
-          !running.contains(where: { $0.stage == .reduce }), reducedAhead < limits.reducedAhead
+        // Reduce runs in job order, at most `reducers` at once, and no further ahead than the
+        // limit.
+        let runningHere = running.contains(.reduce(job.seq))
+        if !reduceBlocked, !runningHere, claimable(job.state), reducing < limits.reducers,
+          reducedAhead < limits.reducedAhead
         {
           byStage[.reduce, default: []].append(.reduce(job.seq))
           reducedAhead += 1
+          reducing += 1
         }
-        reduceSeen = true
+        reduceBlocked = reduceBlocked || !runningHere
         // A later job's partitions wait for this one's (it may have been sent back to reduce).
         for p in 0..<max(job.partitionCount, processedThrough.count) {
           processedThrough[p] = false
