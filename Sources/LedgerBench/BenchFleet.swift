@@ -30,7 +30,7 @@ struct BenchFleet {
   /// What one configuration measured.
   struct Measured {
     var wall: Double
-    /// CPU of the engine processes (user + system, from `RUSAGE_CHILDREN`).
+    /// CPU of the engine processes (user + system, `BenchMeter.childrenCPUMicros`).
     var engineCPU: Double
     /// CPU of the whole host over the run (`/proc/stat`): the engines, the server and the rest.
     var hostCPU: Double
@@ -94,7 +94,7 @@ struct BenchFleet {
       inbox: "\(root)/inbox", source: "fleet", keys: options.batchKeys, stride: 10, eventsPerFile: eventsPerFile)
 
     let hostBefore = Self.hostCPUTicks()
-    let childrenBefore = Self.childrenCPUMicros()
+    let childrenBefore = BenchMeter.childrenCPUMicros()
     let start = BenchMeter.sample()
     let engines = try cores.map { core in
       let process = Process()
@@ -116,7 +116,7 @@ struct BenchFleet {
     }
     for process in engines { process.waitUntilExit() }
     let wall = BenchMeter.sample().wallSeconds(since: start)
-    let engineCPU = Double(Self.childrenCPUMicros() - childrenBefore) / 1e6
+    let engineCPU = Double(BenchMeter.childrenCPUMicros() - childrenBefore) / 1e6
     let hostCPU = Double(Self.hostCPUTicks() - hostBefore) / Double(max(1, sysconf(Int32(_SC_CLK_TCK))))
     for (core, process) in zip(cores, engines) where process.terminationStatus != 0 {
       throw BenchError.childFailed(
@@ -156,14 +156,6 @@ struct BenchFleet {
       throw BenchError.invalidOption(name: "postgres", value: url, expected: "postgres://USER@HOST:PORT/DATABASE")
     }
     return text
-  }
-
-  /// User + system CPU of this process's waited-for children, microseconds.
-  static func childrenCPUMicros() -> Int64 {
-    var usage = rusage()
-    guard getrusage(RUSAGE_CHILDREN.rawValue, &usage) == 0 else { return 0 }
-    return Int64(usage.ru_utime.tv_sec) * 1_000_000 + Int64(usage.ru_utime.tv_usec)
-      + Int64(usage.ru_stime.tv_sec) * 1_000_000 + Int64(usage.ru_stime.tv_usec)
   }
 
   /// Busy ticks of the whole host (`/proc/stat`'s first line, idle and iowait left out); 0 when

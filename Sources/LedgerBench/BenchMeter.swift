@@ -34,9 +34,15 @@ public enum BenchMeter {
   }
 
   /// User + system CPU of this process, microseconds (getrusage RUSAGE_SELF: all threads).
-  public static func cpuMicros() -> Int64 {
+  public static func cpuMicros() -> Int64 { cpuMicros(of: RUSAGE_SELF.rawValue) }
+
+  /// User + system CPU of this process's children that were waited for, microseconds
+  /// (getrusage RUSAGE_CHILDREN).
+  public static func childrenCPUMicros() -> Int64 { cpuMicros(of: RUSAGE_CHILDREN.rawValue) }
+
+  private static func cpuMicros(of who: Int32) -> Int64 {
     var usage = rusage()
-    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    guard getrusage(who, &usage) == 0 else { return 0 }
     let user = Int64(usage.ru_utime.tv_sec) * 1_000_000 + Int64(usage.ru_utime.tv_usec)
     let system = Int64(usage.ru_stime.tv_sec) * 1_000_000 + Int64(usage.ru_stime.tv_usec)
     return user + system

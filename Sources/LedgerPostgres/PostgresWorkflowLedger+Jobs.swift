@@ -122,9 +122,12 @@ extension PostgresWorkflowLedger {
   /// The state of `task`'s row, locked for the rest of the transaction: the job's own row before
   /// partitions exist, else the job's row and then the partition's (always in that order, so
   /// transitions of one job never deadlock, and the aggregate is written from a current view).
-  private func lockedState(_ session: PGSession, of task: TaskRef) throws -> TaskState {
+  /// With `skippingLocked`, a job row another transaction holds is not waited for: it counts as
+  /// missing (``LedgerError/unknownJob(_:)``); a row this transaction holds is returned again.
+  private func lockedState(_ session: PGSession, of task: TaskRef, skippingLocked: Bool = false) throws -> TaskState {
     let job = try session.query(
-      "SELECT \(Self.taskColumns) FROM jobs WHERE seq = $1 FOR UPDATE", [.int(Int64(task.job))]
+      "SELECT \(Self.taskColumns) FROM jobs WHERE seq = $1 FOR UPDATE\(skippingLocked ? " SKIP LOCKED" : "")",
+      [.int(Int64(task.job))]
     ).first
     guard let job else { throw LedgerError.unknownJob(task.job) }
     guard let p = task.partition else { return try Self.taskState(job, at: 0, table: "jobs") }
@@ -200,32 +203,15 @@ extension PostgresWorkflowLedger {
     return try db.transaction { session -> (task: TaskRef, attempt: Int)? in
       try Self.requireRunning(process, session)
       var busy: Set<UInt64> = []
-      var locked: [UInt64: TaskState] = [:]
       for task in candidates where !busy.contains(task.job) {
-        let jobState: TaskState
-        if let known = locked[task.job] {
-          jobState = known
-        } else {
-          guard
-            let row = try session.query(
-              "SELECT \(Self.taskColumns) FROM jobs WHERE seq = $1 FOR UPDATE SKIP LOCKED", [.int(Int64(task.job))]
-            ).first
-          else {
-            busy.insert(task.job)
-            continue
-          }
-          jobState = try Self.taskState(row, at: 0, table: "jobs")
-          locked[task.job] = jobState
-        }
-        var current = jobState
-        if let p = task.partition {
-          guard
-            let row = try session.query(
-              "SELECT \(Self.taskColumns) FROM partition_tasks WHERE job = $1 AND partition_no = $2 FOR UPDATE",
-              [.int(Int64(task.job)), .int(Int64(p))]
-            ).first
-          else { continue }
-          current = try Self.taskState(row, at: 0, table: "partition_tasks")
+        let current: TaskState
+        do {
+          current = try lockedState(session, of: task, skippingLocked: true)
+        } catch LedgerError.unknownJob {
+          busy.insert(task.job)
+          continue
+        } catch LedgerError.unknownPartition {
+          continue
         }
         if let attempt = try begin(session, task, from: current, at: now, by: process) {
           return (task, attempt)
