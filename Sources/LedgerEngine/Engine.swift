@@ -19,6 +19,8 @@ public final class Engine: Sendable {
   let claiming = Mutex(0)
   /// Wakes idle workers when a task ends, input arrives or a stop is asked.
   let wakeup = Wakeup()
+  /// The process attempts the ledger accepted, as compaction passes ask them of artifact parts.
+  let acceptedRuns = AcceptedRuns()
   /// One inbox scan at a time, with the time of the last one.
   let scanning = Mutex<Int64>(0)
   /// This process in the store's registry while it runs (`run`, `runUntilIdle`).

@@ -180,13 +180,30 @@ public final class PostgresKeyIndex: KeyIndex {
     }
   }
 
-  public func supersededBytes() throws -> [String: Int64] {
+  public func recordedGarbage() throws -> [String: RecordedGarbage] {
     try db.withSession { session in
-      var out: [String: Int64] = [:]
-      for row in try session.query("SELECT part, SUM(bytes)::BIGINT FROM index_superseded GROUP BY part") {
-        out[try row.text(0)] = try row.int64(1)
+      var out: [String: RecordedGarbage] = [:]
+      let sql = """
+        SELECT part, SUM(bytes)::BIGINT, SUM(CASE WHEN source = $1 THEN 0 ELSE bytes END)::BIGINT
+        FROM index_superseded GROUP BY part
+        """
+      for row in try session.query(sql, [.text(RecordedGarbage.measuredSource)]) {
+        out[try row.text(0)] = RecordedGarbage(bytes: try row.int64(1), sinceMeasured: try row.int64(2))
       }
       return out
+    }
+  }
+
+  public func recordMeasuredGarbage(_ measured: [String: Int64]) throws {
+    guard !measured.isEmpty else { return }
+    let parts = measured.sorted { $0.key < $1.key }
+    let kept = parts.filter { $0.value > 0 }
+    try db.transaction { session in
+      try session.execute("DELETE FROM index_superseded WHERE part = ANY($1::TEXT[])", [.texts(parts.map(\.key))])
+      guard !kept.isEmpty else { return }
+      try session.execute(
+        "INSERT INTO index_superseded (source, part, bytes) SELECT $1, * FROM unnest($2::TEXT[], $3::BIGINT[])",
+        [.text(RecordedGarbage.measuredSource), .texts(kept.map(\.key)), .ints(kept.map(\.value))])
     }
   }
 

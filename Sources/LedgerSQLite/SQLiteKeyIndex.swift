@@ -187,13 +187,29 @@ public final class SQLiteKeyIndex: KeyIndex {
     }
   }
 
-  public func supersededBytes() throws -> [String: Int64] {
+  public func recordedGarbage() throws -> [String: RecordedGarbage] {
     try database.readTransaction { conn in
-      var out: [String: Int64] = [:]
-      try conn.query("SELECT part, SUM(bytes) FROM superseded GROUP BY part") { row in
-        out[try row.string(at: 0)] = row.int64(at: 1)
+      var out: [String: RecordedGarbage] = [:]
+      try conn.query(
+        "SELECT part, SUM(bytes), SUM(CASE WHEN source = ? THEN 0 ELSE bytes END) FROM superseded GROUP BY part",
+        [.text(RecordedGarbage.measuredSource)]
+      ) { row in
+        out[try row.string(at: 0)] = RecordedGarbage(bytes: row.int64(at: 1), sinceMeasured: row.int64(at: 2))
       }
       return out
+    }
+  }
+
+  public func recordMeasuredGarbage(_ measured: [String: Int64]) throws {
+    try database.transaction { conn in
+      for (part, bytes) in measured.sorted(by: { $0.key < $1.key }) {
+        try conn.run("DELETE FROM superseded WHERE part = ?", [.text(part)])
+        if bytes > 0 {
+          try conn.run(
+            "INSERT INTO superseded (source, part, bytes) VALUES (?, ?, ?)",
+            [.text(RecordedGarbage.measuredSource), .text(part), .integer(bytes)])
+        }
+      }
     }
   }
 

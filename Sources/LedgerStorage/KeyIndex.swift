@@ -36,8 +36,11 @@ public protocol KeyIndex: StoreStamped {
   func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID], fence: PublishFence?) throws
   /// Records garbage (idempotent: the same `source` again replaces its bytes).
   func recordSuperseded(_ superseded: SupersededBytes) throws
-  /// Superseded bytes recorded per part file (parts deleted since may still be listed).
-  func supersededBytes() throws -> [String: Int64]
+  /// Garbage recorded per part file (parts deleted since may still be listed).
+  func recordedGarbage() throws -> [String: RecordedGarbage]
+  /// Replaces everything recorded about each part in `measured` by the garbage a compaction
+  /// pass measured there (`RecordedGarbage.measuredSource`; 0 records nothing).
+  func recordMeasuredGarbage(_ measured: [String: Int64]) throws
   /// Forgets what was recorded about `parts` (compaction deleted them).
   func forgetSuperseded(parts: [String]) throws
   /// Calls `body` for every entry in key order.

@@ -43,3 +43,22 @@ public struct SupersededBytes: Sendable, Equatable {
     return out
   }
 }
+
+/// The garbage recorded in one part file: superseded summaries, and what compaction measured.
+public struct RecordedGarbage: Sendable, Equatable {
+  /// Every recorded byte of garbage in the part: measured by the last pass that scanned it, plus
+  /// what was superseded since.
+  public var bytes: Int64
+  /// The share of `bytes` recorded since a pass last measured the part: a part nobody has
+  /// superseded anything in since its last measurement is not worth another look.
+  public var sinceMeasured: Int64
+
+  public init(bytes: Int64, sinceMeasured: Int64) {
+    self.bytes = bytes
+    self.sinceMeasured = sinceMeasured
+  }
+
+  /// The source under which a pass records the garbage it measured in a part (one per part:
+  /// recording it replaces everything recorded about the part before).
+  public static let measuredSource = "measured by compaction"
+}

@@ -64,10 +64,31 @@ public final class InMemoryKeyIndex: KeyIndex {
     state.withLock { $0.superseded[superseded.source] = superseded.byPart.filter { $0.value > 0 } }
   }
 
-  /// Superseded bytes per part, over every source.
-  public func supersededBytes() throws -> [String: Int64] {
+  /// Garbage per part, over every source.
+  public func recordedGarbage() throws -> [String: RecordedGarbage] {
     state.withLock { s in
-      s.superseded.values.reduce(into: [:]) { total, parts in total.merge(parts, uniquingKeysWith: +) }
+      var out: [String: RecordedGarbage] = [:]
+      for (source, parts) in s.superseded {
+        for (part, bytes) in parts {
+          var g = out[part] ?? RecordedGarbage(bytes: 0, sinceMeasured: 0)
+          g.bytes += bytes
+          if source != RecordedGarbage.measuredSource { g.sinceMeasured += bytes }
+          out[part] = g
+        }
+      }
+      return out
+    }
+  }
+
+  /// Replaces every source's bytes in each measured part by the measurement.
+  public func recordMeasuredGarbage(_ measured: [String: Int64]) throws {
+    state.withLock { s in
+      for source in s.superseded.keys {
+        for part in measured.keys { s.superseded[source]?[part] = nil }
+      }
+      for (part, bytes) in measured where bytes > 0 {
+        s.superseded[RecordedGarbage.measuredSource, default: [:]][part] = bytes
+      }
     }
   }
 

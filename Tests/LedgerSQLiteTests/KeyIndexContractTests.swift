@@ -197,4 +197,28 @@ import Testing
     #expect(try index.relocate([stale]) == 0)
     #expect(try index.entry(for: "A") == Self.entry("A", "r", 5, 10, v: 1))
   }
+
+  /// Garbage recorded per source adds up per part; recording a source again replaces it; a
+  /// measurement replaces everything recorded about its parts and counts as no new garbage.
+  @Test(arguments: Backend.available)
+  func garbageIsRecordedPerSourceAndReplacedByMeasurements(backend: Backend) throws {
+    let index = try backend.keyIndex(in: directory)
+    #expect(try index.recordedGarbage().isEmpty)
+    try index.recordSuperseded(SupersededBytes(source: "job 2 partition 0", byPart: ["p1": 100, "p2": 40]))
+    try index.recordSuperseded(SupersededBytes(source: "job 3 partition 0", byPart: ["p1": 30, "p3": 0]))
+    #expect(
+      try index.recordedGarbage() == [
+        "p1": RecordedGarbage(bytes: 130, sinceMeasured: 130), "p2": RecordedGarbage(bytes: 40, sinceMeasured: 40),
+      ])
+    // The same source again (a retried publish) replaces, never adds.
+    try index.recordSuperseded(SupersededBytes(source: "job 2 partition 0", byPart: ["p1": 100, "p2": 40]))
+    #expect(try index.recordedGarbage()["p1"] == RecordedGarbage(bytes: 130, sinceMeasured: 130))
+    try index.recordMeasuredGarbage(["p1": 120, "p2": 0])
+    #expect(try index.recordedGarbage() == ["p1": RecordedGarbage(bytes: 120, sinceMeasured: 0)])
+    try index.recordSuperseded(SupersededBytes(source: "job 4 partition 0", byPart: ["p1": 25]))
+    #expect(try index.recordedGarbage() == ["p1": RecordedGarbage(bytes: 145, sinceMeasured: 25)])
+    try index.recordMeasuredGarbage([:])
+    try index.forgetSuperseded(parts: ["p1"])
+    #expect(try index.recordedGarbage().isEmpty)
+  }
 }

@@ -46,7 +46,8 @@ extension Engine {
   private func compactHere() throws -> Compactor.Report? {
     guard overlay.count == 0 else { return nil }
     let indexedThrough = try ledgerIndexedThrough()
-    let report = try Compactor(context: context).run(through: indexedThrough, pass: indexedThrough)
+    let report = try Compactor(context: context, acceptedRuns: acceptedRuns).run(
+      through: indexedThrough, pass: indexedThrough)
     try removeIntermediates(through: indexedThrough)
     let now = context.clock.nowMillis()
     try context.ledger.recordCompaction(
@@ -65,16 +66,17 @@ extension Engine {
     return report
   }
 
-  /// True when a pass would pay: part files hold at least `compactionMinimumBytes`, and some
-  /// part's recorded garbage (summaries superseded since it was written) makes it dead or
-  /// sparse enough to rewrite. A pass never starts when it could reclaim nothing.
+  /// True when a pass would pay: part files hold at least `compactionMinimumBytes`, and garbage
+  /// recorded since the last pass makes some part dead or sparse enough to look at (a pass that
+  /// measured a part and kept it looks at it again only beside new garbage). A pass never starts
+  /// when nothing changed since the last one.
   func compactionDue() throws -> Bool {
     let sizes = try PartNames.artifactPartSizes(in: context.paths.parts)
     guard sizes.values.reduce(0, +) >= options.compactionMinimumBytes else { return false }
-    let garbage = try context.keyIndex.supersededBytes()
+    let garbage = try context.keyIndex.recordedGarbage()
     return sizes.contains { part, size in
-      let dead = garbage[part] ?? 0
-      return dead > 0 && Double(size - min(dead, size)) < Compactor.defaultRewriteBelow * Double(size)
+      guard let g = garbage[part], g.sinceMeasured > 0 else { return false }
+      return Double(size - min(g.bytes, size)) < Compactor.defaultRewriteBelow * Double(size)
     }
   }
 }
