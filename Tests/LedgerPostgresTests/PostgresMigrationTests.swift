@@ -141,4 +141,30 @@ struct PostgresMigrationTests {
     #expect(try PGMigrations.version(ledger.db, piece: .ledger) == PostgresWorkflowLedger.schemaVersion)
     #expect(try PGMigrations.version(ledger.db, piece: .index) == PostgresKeyIndex.schemaVersion)
   }
+
+  /// Version 2 of the key index leaves half of each entries page free, so updates of known keys
+  /// stay on their page (HOT). An index at version 1 is migrated on opening and keeps its data.
+  @Test func theKeyIndexMigratesToHalfFullEntryPagesAndKeepsItsEntries() throws {
+    let location = try PostgresTestServer.scratchSchema(removedWith: directory)
+    let db = try PGDatabase(location)
+    try PGMigrations.migrate(db, piece: .index, steps: Array(PostgresKeyIndex.migrations.prefix(1))) { _, _ in
+      LedgerError.unknownJob(0)
+    }
+    try db.withSession { session in
+      _ = try session.execute("INSERT INTO index_parts (name) VALUES ('p')")
+      _ = try session.execute("INSERT INTO index_entries SELECT 'o'::bytea, id, 0, 9, 1 FROM index_parts")
+    }
+    let reloptions = {
+      try db.withSession { session in
+        try session.query(
+          "SELECT coalesce(array_to_string(reloptions, ','), '') FROM pg_class WHERE oid = 'index_entries'::regclass"
+        ).first?.text(0)
+      }
+    }
+    #expect(try reloptions() == "")
+    let index = try PostgresKeyIndex(location: location)
+    #expect(try PGMigrations.version(index.db, piece: .index) == 2)
+    #expect(try reloptions() == "fillfactor=50")
+    #expect(try index.entry(for: "o")?.location == ArtifactLocation(part: "p", offset: 0, length: 9))
+  }
 }
