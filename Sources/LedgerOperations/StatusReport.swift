@@ -54,8 +54,9 @@ public struct StatusReport: Sendable {
     let names = Dictionary(uniqueKeysWithValues: processes.map { ($0.id, $0.name) })
     var holding: [Int64: [String]] = [:]
     var ranBy: [UInt64: [Stage: [String]]] = [:]
+    let runs = try context.ledger.stageRuns(jobs: jobs.map(\.seq))
     for job in jobs {
-      for run in try context.ledger.stageRuns(job: job.seq) {
+      for run in runs[job.seq] ?? [] {
         guard let process = run.process else { continue }
         let task = "batch \(job.seq)" + (run.partition.map { " partition \($0)" } ?? "") + " \(run.stage.rawValue)"
         if run.endedAt == nil { holding[process, default: []].append(task) }

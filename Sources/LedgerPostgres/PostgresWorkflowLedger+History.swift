@@ -2,22 +2,31 @@ import LedgerStorage
 
 extension PostgresWorkflowLedger {
   public func stageRuns(job: UInt64) throws -> [StageRunRecord] {
-    try db.withSession { session in
-      try session.query(
+    try stageRuns(jobs: [job])[job] ?? []
+  }
+
+  public func stageRuns(jobs: [UInt64]) throws -> [UInt64: [StageRunRecord]] {
+    guard !jobs.isEmpty else { return [:] }
+    return try db.withSession { session in
+      var runs: [UInt64: [StageRunRecord]] = [:]
+      for r in try session.query(
         """
-        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no, process
-        FROM stage_runs WHERE job = $1 ORDER BY id
-        """, [.int(Int64(job))]
-      ).map { r in
+        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no, process, job
+        FROM stage_runs WHERE job = ANY($1::BIGINT[]) ORDER BY job, id
+        """, [.ints(jobs.map { Int64($0) })])
+      {
+        let job = UInt64(try r.int64(9))
         let text = try r.text(0)
         guard let stage = Stage(rawValue: text) else {
           throw LedgerError.badValue(column: "stage_runs.stage", value: text)
         }
-        return StageRunRecord(
-          job: job, stage: stage, partition: try r.optionalInt64(7).map { Int($0) }, attempt: try r.int(1),
-          startedAt: try r.int64(2), endedAt: try r.optionalInt64(3), outcome: try r.optionalText(4),
-          error: try r.optionalBytes(5), nextAttemptAt: try r.optionalInt64(6), process: try r.optionalInt64(8))
+        runs[job, default: []].append(
+          StageRunRecord(
+            job: job, stage: stage, partition: try r.optionalInt64(7).map { Int($0) }, attempt: try r.int(1),
+            startedAt: try r.int64(2), endedAt: try r.optionalInt64(3), outcome: try r.optionalText(4),
+            error: try r.optionalBytes(5), nextAttemptAt: try r.optionalInt64(6), process: try r.optionalInt64(8)))
       }
+      return runs
     }
   }
 

@@ -2,19 +2,29 @@ import LedgerStorage
 
 extension SQLiteWorkflowLedger {
   public func stageRuns(job: UInt64) throws -> [StageRunRecord] {
-    try db.withConnection { conn in
-      var runs: [StageRunRecord] = []
+    try stageRuns(jobs: [job])[job] ?? []
+  }
+
+  /// One range query over `stage_runs_by_job` (the jobs asked are usually the last ones, one
+  /// run of numbers), keeping the jobs asked for.
+  public func stageRuns(jobs: [UInt64]) throws -> [UInt64: [StageRunRecord]] {
+    guard let low = jobs.min(), let high = jobs.max() else { return [:] }
+    let wanted = Set(jobs)
+    return try db.withConnection { conn in
+      var runs: [UInt64: [StageRunRecord]] = [:]
       try conn.query(
         """
-        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no, process
-        FROM stage_runs WHERE job = ? ORDER BY id
-        """, [.integer(Int64(job))]
+        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no, process, job
+        FROM stage_runs WHERE job BETWEEN ? AND ? ORDER BY job, id
+        """, [.integer(Int64(low)), .integer(Int64(high))]
       ) { s in
+        let job = UInt64(s.int64(at: 9))
+        guard wanted.contains(job) else { return }
         let text = try s.string(at: 0)
         guard let stage = Stage(rawValue: text) else {
           throw LedgerError.badValue(column: "stage_runs.stage", value: text)
         }
-        runs.append(
+        runs[job, default: []].append(
           StageRunRecord(
             job: job, stage: stage, partition: s.isNull(at: 7) ? nil : s.int(at: 7), attempt: s.int(at: 1),
             startedAt: s.int64(at: 2),

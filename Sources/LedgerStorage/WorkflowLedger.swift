@@ -77,6 +77,9 @@ public protocol WorkflowLedger: StoreStamped {
   func rewind(job: UInt64, partition: Int, to stage: Stage) throws
   /// Every attempt of a job, in order.
   func stageRuns(job: UInt64) throws -> [StageRunRecord]
+  /// Every attempt of each of `jobs`, by job, each job's in order: one round trip for a list
+  /// (`status` reads the last 50 jobs' at once).
+  func stageRuns(jobs: [UInt64]) throws -> [UInt64: [StageRunRecord]]
   /// Per source: every registered interval and whether its job is done.
   func sourceIntervals() throws -> [String: [(from: Int64, to: Int64, done: Bool)]]
   /// Refused files, newest last.

@@ -6,6 +6,17 @@ extension InMemoryWorkflowLedger {
     state.withLock { s in s.jobIndex(job).map { s.jobs[$0].runs } ?? [] }
   }
 
+  /// Every attempt of each of `jobs` that exists, by job.
+  public func stageRuns(jobs: [UInt64]) throws -> [UInt64: [StageRunRecord]] {
+    state.withLock { s in
+      var out: [UInt64: [StageRunRecord]] = [:]
+      for job in jobs {
+        if let i = s.jobIndex(job), !s.jobs[i].runs.isEmpty { out[job] = s.jobs[i].runs }
+      }
+      return out
+    }
+  }
+
   /// Per source: every registered interval, ordered by start (then id), and whether the job
   /// that took it is `done` (false while ungrouped).
   public func sourceIntervals() throws -> [String: [(from: Int64, to: Int64, done: Bool)]] {

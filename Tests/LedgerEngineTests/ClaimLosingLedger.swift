@@ -117,6 +117,10 @@ final class ClaimLosingLedger: WorkflowLedger {
     try inner.stageRuns(job: job)
   }
 
+  func stageRuns(jobs: [UInt64]) throws -> [UInt64: [StageRunRecord]] {
+    try inner.stageRuns(jobs: jobs)
+  }
+
   func sourceIntervals() throws -> [String: [(from: Int64, to: Int64, done: Bool)]] {
     try inner.sourceIntervals()
   }

@@ -31,6 +31,11 @@ extension WorkflowLedgerContractTests {
       ])
     #expect(try ledger.stageRuns(job: 2) == [Self.run(2, .reduce, attempt: 1, 105)])
     #expect(try ledger.stageRuns(job: 3) == [])
+    // Several jobs in one read: the same runs, by job; jobs without runs (or unknown) are absent.
+    #expect(
+      try ledger.stageRuns(jobs: [3, 2, 1]) == [1: try ledger.stageRuns(job: 1), 2: try ledger.stageRuns(job: 2)])
+    #expect(try ledger.stageRuns(jobs: [2]) == [2: try ledger.stageRuns(job: 2)])
+    #expect(try ledger.stageRuns(jobs: []) == [:])
   }
 
   /// Completing or failing a stage is refused unless the job is running that stage: a done job
