@@ -48,7 +48,15 @@ public final class SQLiteDatabase: @unchecked Sendable {
     }
   }
 
+  /// Runs once, before the first connection: SQLite's memory statistics off (no global mutex per
+  /// allocation; nothing here reads them).
+  private static let configured: Int32 = ledgerline_sqlite_disable_memstatus()
+
+  /// Whether SQLite counts its memory (it should not once a connection was opened: `configured`).
+  public static var keepsMemoryStatistics: Bool { sqlite3_memory_used() > 0 }
+
   private static func open(path: String, mode: Mode) throws(SQLiteError) -> OpaquePointer {
+    _ = configured
     if mode == .readWrite { createPrivately(path) }
     let access =
       mode == .readWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY
