@@ -311,31 +311,34 @@ public struct Compactor: Sendable {
   }
 }
 
-/// The process attempt the ledger accepted for each partition of indexed jobs, as compaction
+/// The process attempts the ledger accepted for each partition of indexed jobs, as compaction
 /// asks it of artifact parts: one ledger read per job for the life of the engine (an indexed
-/// job's accepted attempts never change).
+/// job's attempts never change).
 public final class AcceptedRuns: Sendable {
-  private let runs = Mutex<[UInt64: [Int: String]]>([:])
+  private let runs = Mutex<[UInt64: [Int: Set<String>]]>([:])
 
   public init() {}
 
-  /// False for the artifact part of a process attempt of an indexed job other than the one the
-  /// ledger accepted; true for any other part (compaction's, a store's from before attempts named
-  /// their outputs, or a partition with no accepted attempt on record).
+  /// False for the artifact part of a process attempt of an indexed job that the ledger never
+  /// saw succeed (one that failed, or stalled past its lease and wrote late); true for any other
+  /// part (compaction's, a store's from before attempts named their outputs, or a partition with
+  /// no successful attempt on record).
   func isAccepted(part name: String, ledger: any WorkflowLedger) throws -> Bool {
     guard name.hasPrefix("a-"), name.hasSuffix(".part") else { return true }
     let fields = name.dropLast(".part".count).split(separator: "-")
     guard fields.count == 4, let job = UInt64(fields[1]), let partition = Int(fields[2]) else { return true }
-    let accepted = try runs.withLock { cache -> [Int: String] in
+    let accepted = try runs.withLock { cache -> [Int: Set<String>] in
       if let known = cache[job] { return known }
-      var found: [Int: String] = [:]
+      var found: [Int: Set<String>] = [:]
       for run in try ledger.stageRuns(job: job) where run.stage == .process && run.outcome == "ok" {
-        if let p = run.partition { found[p] = PartNames.run(process: run.process, attempt: run.attempt) }
+        if let p = run.partition {
+          found[p, default: []].insert(PartNames.run(process: run.process, attempt: run.attempt))
+        }
       }
       cache[job] = found
       return found
     }
-    guard let run = accepted[partition] else { return true }
-    return run == fields[3]
+    guard let ok = accepted[partition] else { return true }
+    return ok.contains(String(fields[3]))
   }
 }
