@@ -192,4 +192,48 @@ import Testing
     #expect(counting.keysLookedUp.load(ordering: .relaxed) <= 20 * report.examinedParts)
     #expect(try Self.export(h) == before)
   }
+
+  /// A pass that died after writing its new part: before its moves committed (nothing points
+  /// into the part: the next pass deletes it), or after (the part is live: kept). The part is
+  /// recorded as garbage whole until the moves commit, and a pass deletes only what a scan finds
+  /// dead.
+  @Test(arguments: EngineHarness.Storage.available)
+  func aPassThatDiedMidwayLeavesAPartTheNextPassSortsOut(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
+    try Self.churn(h)
+    try h.runUntilIdle(maxInputsPerJob: 1)
+    let before = try Self.export(h)
+    let base = try h.context()
+    let refusing = CountingKeyIndex(base.keyIndex)
+    refusing.refusesRelocation.store(true, ordering: .relaxed)
+    let dying = EngineContext(
+      paths: base.paths, ledger: base.ledger, keyIndex: refusing, reader: base.reader, cache: base.cache,
+      clock: base.clock, faults: base.faults)
+    #expect(throws: CountingKeyIndex.RelocationRefused.self) {
+      try Compactor(context: dying).run(through: 1_000, pass: 1_000)
+    }
+    let stranded = try FileSystem.list(h.paths.parts).filter { $0.hasPrefix("c-") }
+    try #require(stranded.count == 1)
+    #expect(try Self.export(h) == before)
+    // The next pass finds nothing pointing into it and deletes it (and does its own work).
+    let report = try Compactor(context: base).run(through: 1_000, pass: 1_001)
+    #expect(!(try FileSystem.list(h.paths.parts)).contains(stranded[0]), "\(report)")
+    #expect(report.reclaimedBytes > 0)
+    #expect(try Self.export(h) == before)
+
+    // A copy whose move had committed is live: a pass keeps it.
+    let entry = try #require(try base.keyIndex.entry(for: "order-3"))
+    let name = "c-0000000007-2.part"
+    let writer = try PartFileWriter(partsDirectory: h.paths.parts, name: name)
+    let copy = try writer.append(
+      type: .artifactSummary, payload: try base.reader.read(entry.location, expecting: .artifactSummary))
+    try writer.finish()
+    try base.keyIndex.recordSuperseded(
+      SupersededBytes(source: "compaction into \(name)", byPart: [name: Int64(Int32.max)]))
+    let move = KeyRelocation(orderID: "order-3", version: entry.version, from: entry.location, to: copy)
+    #expect(try base.keyIndex.relocate([move]) == 1)
+    _ = try Compactor(context: base).run(through: 1_000, pass: 1_002)
+    #expect(try Self.export(h) == before)
+    #expect(try base.keyIndex.entry(for: "order-3")?.location.part.hasPrefix("c-") == true)
+  }
 }

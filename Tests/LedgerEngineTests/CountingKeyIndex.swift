@@ -2,12 +2,16 @@ import LedgerDomain
 import LedgerStorage
 import Synchronization
 
-/// A `KeyIndex` that forwards to another and counts whole-index walks and keys looked up: what a
-/// compaction pass costs, as a test can see it.
+/// A `KeyIndex` that forwards to another and counts whole-index walks and keys looked up (what a
+/// compaction pass costs, as a test can see it), and can refuse relocations.
 final class CountingKeyIndex: KeyIndex {
   let base: any KeyIndex
   let walks = Atomic<Int>(0)
   let keysLookedUp = Atomic<Int>(0)
+  /// While set, `relocate` throws before changing anything (a pass dying before its moves).
+  let refusesRelocation = Atomic<Bool>(false)
+
+  struct RelocationRefused: Error {}
 
   init(_ base: any KeyIndex) { self.base = base }
 
@@ -44,5 +48,8 @@ final class CountingKeyIndex: KeyIndex {
   }
 
   func count() throws -> Int { try base.count() }
-  func relocate(_ moves: [KeyRelocation]) throws -> Int { try base.relocate(moves) }
+  func relocate(_ moves: [KeyRelocation]) throws -> Int {
+    if refusesRelocation.load(ordering: .relaxed) { throw RelocationRefused() }
+    return try base.relocate(moves)
+  }
 }
