@@ -45,6 +45,10 @@ public enum BenchEndToEnd {
     /// CPU-seconds of the compaction pass, and whether one ran (`.ifDue` may find none due).
     public var compactionCPUSeconds: Double = 0
     public var compactionRan = false
+    /// What the pass scanned (parts, bytes) and reclaimed (bytes): its cost follows the garbage.
+    public var compactionExaminedParts = 0
+    public var compactionExaminedBytes: Int64 = 0
+    public var compactionReclaimedBytes: Int64 = 0
 
     /// `key value` lines (the child's output file).
     public var encoded: String {
@@ -53,6 +57,8 @@ public enum BenchEndToEnd {
         "artifacts \(artifactsWritten)", "peak \(peakRSS)", "hwm \(highWaterMark)", "start \(startRSS)",
         "compaction \(compactionSeconds)", "compaction.peak \(peakAfterCompaction)",
         "compaction.cpu \(compactionCPUSeconds)", "compaction.ran \(compactionRan ? 1 : 0)",
+        "compaction.examined \(compactionExaminedParts)", "compaction.examinedBytes \(compactionExaminedBytes)",
+        "compaction.reclaimed \(compactionReclaimedBytes)",
       ]
       for stage in Stage.allCases {
         lines.append("stage.\(stage.rawValue) \(stageMillis[stage] ?? 0)")
@@ -83,6 +89,9 @@ public enum BenchEndToEnd {
         peakRSS: peak, highWaterMark: hwm, compactionSeconds: compaction, peakAfterCompaction: compactionPeak,
         startRSS: start, separateProcess: true, compactionCPUSeconds: compactionCPU,
         compactionRan: compactionRan != 0)
+      result.compactionExaminedParts = fields["compaction.examined"].flatMap(Int.init) ?? 0
+      result.compactionExaminedBytes = fields["compaction.examinedBytes"].flatMap(Int64.init) ?? 0
+      result.compactionReclaimedBytes = fields["compaction.reclaimed"].flatMap(Int64.init) ?? 0
       for stage in Stage.allCases {
         result.stageMillis[stage] = fields["stage.\(stage.rawValue)"].flatMap(Int64.init) ?? 0
         result.highWaterAtStageStart[stage] = fields["hwm.\(stage.rawValue)"].flatMap(Int64.init) ?? 0
@@ -140,6 +149,9 @@ public enum BenchEndToEnd {
       result.compactionSeconds = end.wallSeconds(since: start)
       result.compactionCPUSeconds = end.cpuSeconds(since: start)
       result.compactionRan = pass != nil
+      result.compactionExaminedParts = pass?.examinedParts ?? 0
+      result.compactionExaminedBytes = pass?.examinedBytes ?? 0
+      result.compactionReclaimedBytes = pass?.reclaimedBytes ?? 0
       result.peakAfterCompaction = BenchMeter.peakRSSBytes()
     }
     return result

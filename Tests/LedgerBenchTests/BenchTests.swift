@@ -249,12 +249,15 @@ import Testing
   }
 
   @Test func endToEndResultSurvivesTheChildProcessFile() {
-    let result = BenchEndToEnd.Result(
+    var result = BenchEndToEnd.Result(
       wallSeconds: 1.5, cpuSeconds: 2.25, jobs: 1, events: 2_000_000, keys: 1_000_000, artifactsWritten: 999_999,
       stageMillis: [.reduce: 10, .prefetch: 20, .process: 30, .index: 40], peakRSS: 512 << 20,
       highWaterMark: 500 << 20, compactionSeconds: 4.75, peakAfterCompaction: 900 << 20, startRSS: 20 << 20,
       highWaterAtStageStart: [.reduce: 21 << 20, .prefetch: 100 << 20, .process: 300 << 20, .index: 450 << 20],
       separateProcess: false, compactionCPUSeconds: 0.5, compactionRan: true)
+    result.compactionExaminedParts = 3
+    result.compactionExaminedBytes = 12_345
+    result.compactionReclaimedBytes = 6_789
     var expected = result
     expected.separateProcess = true
     #expect(BenchEndToEnd.Result.decode(result.encoded) == expected)
