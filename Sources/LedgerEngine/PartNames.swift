@@ -60,6 +60,16 @@ public enum PartNames {
     try artifactPartSizes(in: partsDirectory).values.reduce(0, +)
   }
 
+  /// The job, partition and attempt (`run`) of a process attempt's artifact part, parsed from its
+  /// name (`a-JOB-PARTITION-RUN.part`); nil for any other name (compaction's, or an artifact part
+  /// from before attempts named their outputs).
+  public static func processRun(ofArtifactPart name: String) -> (job: UInt64, partition: Int, run: String)? {
+    guard name.hasPrefix("a-"), name.hasSuffix(".part") else { return nil }
+    let fields = name.dropLast(".part".count).split(separator: "-")
+    guard fields.count == 4, let job = UInt64(fields[1]), let partition = Int(fields[2]) else { return nil }
+    return (job, partition, String(fields[3]))
+  }
+
   /// The job a part file belongs to, parsed from its name (`x-JOB-PARTITION[-RUN].part`).
   public static func job(ofPart name: String) -> UInt64? {
     let parts = name.split(separator: "-")

@@ -46,6 +46,11 @@ public struct Compactor: Sendable {
   /// A part is looked at when its recorded garbage leaves live bytes under this share of its size.
   public static let defaultRewriteBelow = 0.6
 
+  /// Whether `garbage` bytes leave a part of `size` bytes live under `below` of it.
+  static func isSparse(size: Int64, garbage: Int64, below: Double = defaultRewriteBelow) -> Bool {
+    size > 0 && Double(size - min(garbage, size)) < below * Double(size)
+  }
+
   let context: EngineContext
   let rewriteBelow: Double
   /// Most live bytes (as recorded) of the sparse parts one pass looks at; sparser parts beyond
@@ -124,9 +129,10 @@ public struct Compactor: Sendable {
   /// their last measurement first, then the sparsest.
   private func sparse(_ parts: Set<String>, sizes: [String: Int64], garbage: [String: RecordedGarbage]) -> [String] {
     let found = parts.compactMap { name -> (name: String, fresh: Bool, live: Double)? in
-      guard let size = sizes[name], size > 0, let g = garbage[name], g.bytes > 0 else { return nil }
-      let live = Double(size - min(g.bytes, size)) / Double(size)
-      return live < rewriteBelow ? (name, g.sinceMeasured > 0, live) : nil
+      guard let size = sizes[name], let g = garbage[name],
+        Self.isSparse(size: size, garbage: g.bytes, below: rewriteBelow)
+      else { return nil }
+      return (name, g.sinceMeasured > 0, Double(size - min(g.bytes, size)) / Double(size))
     }
     return found.sorted { a, b in
       if a.fresh != b.fresh { return a.fresh }
@@ -165,9 +171,10 @@ public struct Compactor: Sendable {
     }
     var found: [PartLiveness] = []
     for (name, bytes) in moving.sorted(by: { $0.key < $1.key }) where eligible.contains(name) {
-      guard let size = sizes[name], size > 0 else { continue }
-      let live = size - min((garbage[name]?.bytes ?? 0) + bytes, size)
-      guard Double(live) < rewriteBelow * Double(size), live <= budget else { continue }
+      guard let size = sizes[name] else { continue }
+      let dead = (garbage[name]?.bytes ?? 0) + bytes
+      let live = size - min(dead, size)
+      guard Self.isSparse(size: size, garbage: dead, below: rewriteBelow), live <= budget else { continue }
       budget -= live
       found.append(try examine(name, size: size))
     }
@@ -324,9 +331,7 @@ public final class AcceptedRuns: Sendable {
   /// part (compaction's, a store's from before attempts named their outputs, or a partition with
   /// no successful attempt on record).
   func isAccepted(part name: String, ledger: any WorkflowLedger) throws -> Bool {
-    guard name.hasPrefix("a-"), name.hasSuffix(".part") else { return true }
-    let fields = name.dropLast(".part".count).split(separator: "-")
-    guard fields.count == 4, let job = UInt64(fields[1]), let partition = Int(fields[2]) else { return true }
+    guard let (job, partition, run) = PartNames.processRun(ofArtifactPart: name) else { return true }
     let accepted = try runs.withLock { cache -> [Int: Set<String>] in
       if let known = cache[job] { return known }
       var found: [Int: Set<String>] = [:]
@@ -339,6 +344,6 @@ public final class AcceptedRuns: Sendable {
       return found
     }
     guard let ok = accepted[partition] else { return true }
-    return ok.contains(String(fields[3]))
+    return ok.contains(run)
   }
 }

@@ -76,7 +76,7 @@ extension Engine {
     let garbage = try context.keyIndex.recordedGarbage()
     return sizes.contains { part, size in
       guard let g = garbage[part], g.sinceMeasured > 0 else { return false }
-      return Double(size - min(g.bytes, size)) < Compactor.defaultRewriteBelow * Double(size)
+      return Compactor.isSparse(size: size, garbage: g.bytes)
     }
   }
 }
