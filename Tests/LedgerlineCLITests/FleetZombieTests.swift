@@ -12,6 +12,8 @@ extension CLISuite {
     /// Stops that landed while the stopped engine held a task, before the test is satisfied.
     static let requiredStallsInTasks = 2
     static let maxCampaigns = 6
+    /// Stops tried per campaign until one lands while the engine holds a task.
+    static let stopAttempts = 40
     static let arguments = ["--max-group", "4", "--lease-seconds", "1.5", "--workers", "2"]
 
     struct Stall {
@@ -27,7 +29,9 @@ extension CLISuite {
       let fixture = try FleetReference("fleet-zombie", maxGroup: 4)
       let (scratch, binary, reference) = (fixture.scratch, fixture.binary, fixture.snapshot)
 
-      var schedule = KillSchedule(seed: 0x20B1E, minimum: 0.2, maximum: max(1, fixture.run.seconds * 2))
+      // How long the engine works on after it is first seen in a task: up to half of a whole run,
+      // so that the stop lands early or deep in the backlog.
+      var schedule = KillSchedule(seed: 0x20B1E, minimum: 0.02, maximum: max(0.1, fixture.run.seconds * 0.5))
       var stalls: [Stall] = []
       while stalls.filter({ !$0.holding.isEmpty }).count < Self.requiredStallsInTasks, stalls.count < Self.maxCampaigns
       {
@@ -66,20 +70,31 @@ extension CLISuite {
     {
       let command = ["run", "--data", data, "--until-idle"] + Self.arguments
       let zombie = try binary.start(command, environment: environment)
-      // Stopped once `status` shows it running a task (after up to `delay` more seconds of
-      // work): stopped while it creates the store, it would hold the store alone, and a survivor
+      // Stopped once `status` shows it running a task, and `delay` seconds of work later: stopped while it creates the store, it would hold the store alone, and a survivor
       // is rightly refused then.
       var busy = false
       for _ in 0..<400 where !busy {
         if zombie.waitForExit(upTo: 0.01) { break }
         busy = try !held(by: zombie.pid, data, environment: environment, binary: binary).isEmpty
       }
-      if zombie.waitForExit(upTo: min(delay, 0.05)) {
+      if zombie.waitForExit(upTo: delay) {
         let result = try zombie.finish()
         return Stall(delay: delay, holding: [], zombie: result, survivor: result)
       }
-      zombie.send(SIGSTOP)
-      let holding = try held(by: zombie.pid, data, environment: environment, binary: binary)
+      // Tasks are short: an engine stopped at a random instant is often between two of them.
+      // It is stopped, and `status` (a frozen engine holds still) says what it holds; if nothing,
+      // it goes on for a few more milliseconds and is stopped again, well inside its lease.
+      var holding: [String] = []
+      for attempt in 0..<Self.stopAttempts {
+        zombie.send(SIGSTOP)
+        holding = try held(by: zombie.pid, data, environment: environment, binary: binary)
+        if !holding.isEmpty || attempt == Self.stopAttempts - 1 { break }
+        zombie.send(SIGCONT)
+        if zombie.waitForExit(upTo: 0.005 * Double(attempt % 7 + 1)) {
+          let result = try zombie.finish()
+          return Stall(delay: delay, holding: [], zombie: result, survivor: result)
+        }
+      }
       let survivor = try binary.run(command, environment: environment, timeout: 300)
       zombie.send(SIGCONT)
       return Stall(delay: delay, holding: holding, zombie: try zombie.finish(timeout: 120), survivor: survivor)
