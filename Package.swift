@@ -113,7 +113,8 @@ let package = Package(
     .testTarget(
       name: "LedgerlineCLITests",
       dependencies: [
-        "ledgerline", "LedgerConsole", "LedgerEngine", "LedgerOperations", "LedgerStorage", "LedgerTesting",
+        "ledgerline", "LedgerConsole", "LedgerEngine", "LedgerOperations", "LedgerPostgres", "LedgerStorage",
+        "LedgerTesting",
       ]),
   ],
   swiftLanguageModes: [.v6]

@@ -19,7 +19,9 @@ extension Engine {
       let started = context.clock.nowMillis()
       counts = try execute(work)
       let finished = context.clock.nowMillis()
-      try context.ledger.completeTask(task, attempt: work.attempt, counts: counts, at: finished)
+      try outlastingStalledPeers {
+        try context.ledger.completeTask(task, attempt: work.attempt, counts: counts, at: finished)
+      }
       options.logger.debug(
         "\(task) done in \(finished - started) ms",
         metadata: [
@@ -156,8 +158,11 @@ extension Engine {
     switch policy.decision(afterFailedAttempt: work.attempt, random: nextRandom()) {
     case .retry(let delay):
       let millis = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
-      try context.ledger.failTask(
-        task, attempt: work.attempt, kind: failure.kind, message: failure.message, nextAttemptAt: now + millis, at: now)
+      try outlastingStalledPeers {
+        try context.ledger.failTask(
+          task, attempt: work.attempt, kind: failure.kind, message: failure.message, nextAttemptAt: now + millis,
+          at: now)
+      }
       try note(
         LedgerEvent(
           at: now, kind: .retry, job: job,
@@ -165,8 +170,10 @@ extension Engine {
             "\(task) attempt \(work.attempt)/\(policy.maxAttempts) failed (\(failure.kind.rawValue)): \(failure.message); retry in \(millis) ms"
         ))
     case .giveUp:
-      try context.ledger.failTask(
-        task, attempt: work.attempt, kind: failure.kind, message: failure.message, nextAttemptAt: nil, at: now)
+      try outlastingStalledPeers {
+        try context.ledger.failTask(
+          task, attempt: work.attempt, kind: failure.kind, message: failure.message, nextAttemptAt: nil, at: now)
+      }
       try note(
         LedgerEvent(
           at: now, kind: .failure, job: job,

@@ -144,9 +144,17 @@ public final class Engine: Sendable {
       if other.sessionName != ProcessRecord.sessionName(host: ProcessIdentity.host, pid: ProcessIdentity.pid) {
         try? context.endSessions?(other.sessionName)
       }
-      let expired = try context.ledger.expireProcess(
-        other.id, silentBefore: disconnected ? Int64.max : now - options.leaseMillis,
-        note: "presumed gone: \(why); last heartbeat \(Self.instant(other.heartbeatAt))", at: now)
+      let expired: Bool
+      do {
+        expired = try context.ledger.expireProcess(
+          other.id, silentBefore: disconnected ? Int64.max : now - options.leaseMillis,
+          note: "presumed gone: \(why); last heartbeat \(Self.instant(other.heartbeatAt))", at: now)
+      } catch let error as any ClassifiedFailure where error.failureKind == .contention {
+        // A row of its tasks is locked by a third process, stalled too while its lease runs:
+        // the next sweep tries again (its expiry ends that one's sessions first).
+        options.logger.debug("expiry of process \(other.id) waited for a lock (\(error)); the next sweep tries again")
+        continue
+      }
       if expired {
         try note(
           LedgerEvent(

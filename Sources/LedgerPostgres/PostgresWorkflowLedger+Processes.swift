@@ -16,7 +16,7 @@ extension PostgresWorkflowLedger {
 
   @discardableResult
   public func heartbeat(process id: Int64, at now: Int64) throws -> Bool {
-    try db.withSession { session in
+    try beats.database().withSession { session in
       try session.execute(
         "UPDATE processes SET heartbeat_at = GREATEST(heartbeat_at, $1) WHERE id = $2 AND stopped_at IS NULL",
         [.int(now), .int(id)]) > 0

@@ -16,6 +16,10 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
   let db: PGDatabase
   /// Sections of work one process at a time does for the store (``exclusively(_:wait:_:)``).
   let sections: PostgresSections
+  /// The connection heartbeats go through, opened on the first beat: a beat never waits behind a
+  /// transition of this process that waits for a lock (a stalled peer's, up to the lock timeout),
+  /// so the other engines do not take this one for gone meanwhile.
+  let beats: LazyConnection
 
   /// Opens the ledger at `location`, creating its tables or migrating them to this build's
   /// version (refusing a ledger of a newer build). With `readOnly` (a reading command), nothing is
@@ -25,6 +29,7 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
   public init(location: PostgresLocation, readOnly: Bool = false, applicationName: String = "ledgerline") throws {
     db = try PGDatabase(location, readOnly: readOnly, applicationName: applicationName)
     sections = PostgresSections(location: location, applicationName: applicationName)
+    beats = LazyConnection(location: location, readOnly: readOnly, applicationName: applicationName)
     let place = location.description
     try PGMigrations.open(
       db, piece: .ledger, steps: Self.migrations, readOnly: readOnly,

@@ -164,7 +164,9 @@ extension Engine {
         case .rewind(let key):
           // Prefetch output lives in memory; after a restart the partition is fetched again.
           do {
-            try context.ledger.rewind(job: key.job, partition: key.partition, to: .prefetch)
+            try outlastingStalledPeers {
+              try context.ledger.rewind(job: key.job, partition: key.partition, to: .prefetch)
+            }
           } catch let error as LedgerError where context.ledger.admitsSeveralEngines && lostClaims < Self.maxLostClaims
           {
             // Another process rewound or claimed it meanwhile: decide again from the ledger.
@@ -214,7 +216,9 @@ extension Engine {
   /// waited for.
   private func beginFirst(of candidates: [TaskRef]) throws -> (task: TaskRef, attempt: Int)? {
     let begin = { [self] (tasks: [TaskRef]) in
-      try context.ledger.beginFirstTask(of: tasks, at: context.clock.nowMillis(), by: processID)
+      try outlastingStalledPeers {
+        try context.ledger.beginFirstTask(of: tasks, at: context.clock.nowMillis(), by: processID)
+      }
     }
     let gated = { (task: TaskRef) in task.stage == .prefetch || task.stage == .process }
     guard context.ledger.admitsSeveralEngines, candidates.contains(where: gated) else { return try begin(candidates) }
@@ -275,8 +279,10 @@ extension Engine {
     let journal = RegistrationJournal(archive: context.paths.archive)
     let expected = (try context.ledger.recentJobs(limit: 1).last?.seq ?? 0) + 1
     try journal.appendJob(expected, inputs: names)
-    let job = try context.ledger.createJob(
-      inputs: pending.prefix(take).map(\.id), partitions: context.partitions, at: context.clock.nowMillis())
+    let job = try outlastingStalledPeers {
+      try context.ledger.createJob(
+        inputs: pending.prefix(take).map(\.id), partitions: context.partitions, at: context.clock.nowMillis())
+    }
     if job.seq != expected { try journal.appendJob(job.seq, inputs: names) }
     try note(
       LedgerEvent(
