@@ -14,6 +14,9 @@ import LedgerStorage
 /// or a lookup sends its keys as arrays.
 public final class PostgresKeyIndex: KeyIndex {
   let db: PGDatabase
+  /// The connection lookups go through, opened on the first one: a prefetch never waits behind a
+  /// publish's upsert on `db`. Both see only committed publishes, as one connection did.
+  let lookups: LazyConnection
 
   /// Opens the index at `location`, creating its tables or migrating them to this build's version
   /// (refusing an index of a newer build). With `readOnly` (a reading command), nothing is created
@@ -21,6 +24,7 @@ public final class PostgresKeyIndex: KeyIndex {
   /// every write. Its connection carries `applicationName` (an engine's session name).
   public init(location: PostgresLocation, readOnly: Bool = false, applicationName: String = "ledgerline") throws {
     db = try PGDatabase(location, readOnly: readOnly, applicationName: applicationName)
+    lookups = LazyConnection(location: location, readOnly: readOnly, applicationName: applicationName)
     let place = location.description
     try PGMigrations.open(
       db, piece: .index, steps: Self.migrations, readOnly: readOnly,
@@ -71,7 +75,7 @@ public final class PostgresKeyIndex: KeyIndex {
 
   public func entries(for keys: [String]) throws -> [IndexEntry?] {
     guard !keys.isEmpty else { return [] }
-    let rows = try db.withSession { session in
+    let rows = try lookups.database().withSession { session in
       try session.query(
         """
         SELECT k.n, \(Self.selectColumns)
@@ -93,7 +97,7 @@ public final class PostgresKeyIndex: KeyIndex {
 
   public func knownEventIDs(order: String, among ids: [String]) throws -> Set<ExactID> {
     guard !ids.isEmpty else { return [] }
-    let rows = try db.withSession { session in
+    let rows = try lookups.database().withSession { session in
       try session.query(
         "SELECT event_id FROM index_event_ids WHERE order_id = $1 AND event_id = ANY($2::BYTEA[])",
         [.bytes(order), .byteArrays(ids)])

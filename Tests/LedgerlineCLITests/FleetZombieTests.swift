@@ -10,7 +10,7 @@ extension CLISuite {
   /// as one SQLite process leaves it.
   @Suite struct FleetZombieTests {
     /// Stops that landed while the stopped engine held a task, before the test is satisfied.
-    static let requiredStallsInTasks = 2
+    static let requiredStallsInTasks = 3
     static let maxCampaigns = 6
     /// Stops tried per campaign until one lands while the engine holds a task.
     static let stopAttempts = 40
