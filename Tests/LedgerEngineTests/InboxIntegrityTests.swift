@@ -97,6 +97,26 @@ import Testing
     #expect(try h.artifacts().isEmpty)
   }
 
+  /// A byte changed in place (same size: only the SHA-256 tells) is found while the file is
+  /// decoded beside the check: the batch stops before anything decoded is written.
+  @Test func anArchivedFileChangedInPlaceStopsItsBatchThoughItWasDecoded() throws {
+    let h = try EngineHarness()
+    try h.deliver(source: "web", name: Self.first, lines: [eventLine(id: "e1", order: "o1", amount: "1.00")])
+    _ = try scanner(h).scan()
+    let archived = "\(h.root)/archive/web/\(Self.first)"
+    var bytes = try #require(FileManager.default.contents(atPath: archived))
+    let digit = try #require(bytes.lastIndex(of: UInt8(ascii: "1")))
+    bytes[digit] = UInt8(ascii: "9")
+    try bytes.write(to: URL(fileURLWithPath: archived))
+    let report = try h.runUntilIdle()
+    let failed = try #require(report.failed.first)
+    #expect(failed.stage == .reduce)
+    #expect(failed.lastErrorKind == .corruptData)
+    #expect(failed.lastError?.contains("archive/web/\(Self.first) is not the file registered as input 1") == true)
+    #expect(try h.artifacts().isEmpty)
+    #expect(try FileSystem.listIfPresent("\(h.root)/parts").filter { $0.hasPrefix("s-") }.isEmpty)
+  }
+
   @Test func theSameBytesUnderANewIntervalAreRefusedAsADuplicate() throws {
     let h = try EngineHarness()
     // The seed's positional CSV: re-sent, its ids would differ, so content decides.

@@ -83,25 +83,31 @@ public struct StatelessReducer: Sendable {
   let rangeBytes: Int
   let maxRanges: Int
 
-  /// Maps and verifies every input, splits large JSON Lines files into line-aligned ranges, and
-  /// decodes all units in parallel; returns one reduction per unit, in unit order.
+  /// Maps every input, splits large JSON Lines files into line-aligned ranges, and decodes all
+  /// units in parallel while each input's SHA-256 is checked beside them (a hash of one file runs
+  /// on one core: checked first, it would hold the decode back); returns one reduction per unit,
+  /// in unit order. An input that is not the registered file fails the stage, whatever was
+  /// decoded: nothing is written before every input is verified.
   private func reduceFiles(
     _ inputs: [InputBatchRecord], progress: @Sendable (Double) -> Void
   ) throws -> [FileReduction] {
-    let files = try parallelMap(inputs.count) { n in
-      let file = try MappedFile(path: "\(context.paths.root)/\(inputs[n].batch.archivePath)")
-      try Self.verify(file, against: inputs[n])
-      return file
-    }
+    let files = try inputs.map { try MappedFile(path: "\(context.paths.root)/\($0.batch.archivePath)") }
+    for (file, input) in zip(files, inputs) { try Self.verifySize(file, against: input) }
     let units = try units(inputs, files)
+    let verified = inputs.count
     let reductions = try parallelMap(
-      units.count, completed: { progress(0.8 * Double($0) / Double(max(1, units.count))) }
-    ) { u in
-      reduce(units[u], input: inputs[units[u].input], file: files[units[u].input])
+      verified + units.count, completed: { progress(0.8 * Double($0) / Double(max(1, verified + units.count))) }
+    ) { i -> FileReduction? in
+      guard i >= verified else {
+        try Self.verify(files[i], against: inputs[i])
+        return nil
+      }
+      let unit = units[i - verified]
+      return reduce(unit, input: inputs[unit.input], file: files[unit.input])
     }
     // Units are in input order, then line order: writing their buffers in this order gives each
     // key's events in input order, then line order, exactly as one pass per file would.
-    return reductions
+    return reductions.compactMap { $0 }
   }
 
   func units(_ inputs: [InputBatchRecord], _ files: [MappedFile]) throws -> [Unit] {
@@ -173,16 +179,26 @@ public struct StatelessReducer: Sendable {
 
   /// The archived copy must be the file that was registered: same size, same SHA-256.
   static func verify(_ file: MappedFile, against input: InputBatchRecord) throws {
-    let batch = input.batch
-    guard let recorded = batch.sha256 else { return }  // registered before fingerprints were kept
+    guard let recorded = input.batch.sha256 else { return }  // registered before fingerprints were kept
     let found = SHA256.hex(of: UnsafeRawBufferPointer(file.bytes))
-    guard Int64(file.count) == batch.bytes, found == recorded else {
-      throw StageFailure(
-        kind: .corruptData, stage: .reduce,
-        message:
-          "\(batch.archivePath) is not the file registered as input \(input.id): \(file.count) bytes with SHA-256 \(found), registered \(batch.bytes) bytes with SHA-256 \(recorded); restore the original from its producer"
-      )
+    guard Int64(file.count) == input.batch.bytes, found == recorded else {
+      throw notRegistered(file, input, found: found)
     }
+  }
+
+  /// The size alone, checked before anything is decoded (a truncated file is refused at once).
+  static func verifySize(_ file: MappedFile, against input: InputBatchRecord) throws {
+    guard input.batch.sha256 != nil, Int64(file.count) != input.batch.bytes else { return }
+    throw notRegistered(file, input, found: SHA256.hex(of: UnsafeRawBufferPointer(file.bytes)))
+  }
+
+  private static func notRegistered(_ file: MappedFile, _ input: InputBatchRecord, found: String) -> StageFailure {
+    let batch = input.batch
+    return StageFailure(
+      kind: .corruptData, stage: .reduce,
+      message:
+        "\(batch.archivePath) is not the file registered as input \(input.id): \(file.count) bytes with SHA-256 \(found), registered \(batch.bytes) bytes with SHA-256 \(batch.sha256 ?? "none"); restore the original from its producer"
+    )
   }
 
   private func writePartition(_ buffers: [StatelessPartitionBuffer], job: UInt64, partition: Int, run: String?)
