@@ -1,6 +1,6 @@
 /// Decodes a whole CSV batch file (RFC 4180, SPEC §2) into events and rejections.
 ///
-/// The first record is the header and names the fields; a leading UTF-8 byte order mark is
+/// The first record that is not blank is the header and names the fields; a leading UTF-8 byte order mark is
 /// skipped, and so are blank records (counted). Columns the header does not name default to:
 /// `kind` `charge`, `currency` the configured default, `ts` the batch's `from` (RFC 3339), and
 /// `id` `<source>/<file>#<line>` with the record's 1-based starting physical line (the header
@@ -42,13 +42,22 @@ public struct CSVBatchDecoder {
     let content = UnsafeBufferPointer(rebasing: bytes[ByteOrderMark.length(at: bytes)...])
     var reader = CSVRecordReader(content)
     var fields: [CSVRecordReader.Field] = []
-    guard let headerRecord = reader.next(&fields) else { return 0 }
+    // Blank lines are skipped wherever they are (SPEC §2), before the header too: the header is
+    // the first record that is not blank.
+    var blank = 0
+    var first = reader.next(&fields)
+    while let record = first, record.problem == nil,
+      BlankLine.isBlank(UnsafeBufferPointer(rebasing: content[record.text]))
+    {
+      blank += 1
+      first = reader.next(&fields)
+    }
+    guard let headerRecord = first else { return blank }
     let header = CSVHeader(content, record: headerRecord, fields: fields)
     let defaults = EventDefaults(
       id: nil, kind: header.names(.kind) ? nil : .charge,
       currency: header.names(.currency) ? nil : defaultCurrency,
       ts: header.names(.ts) ? nil : batchFrom.rfc3339)
-    var blank = 0
     while let record = reader.next(&fields) {
       let text = UnsafeBufferPointer(rebasing: content[record.text])
       if record.problem == nil, BlankLine.isBlank(text) {

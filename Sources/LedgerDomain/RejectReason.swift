@@ -63,7 +63,10 @@ public enum RejectReason: Error, Sendable, Equatable, CustomStringConvertible {
     case .tooManyAmountDigits(let amount, let currency, let allowed):
       "amount \"\(amount)\" has more than the \(allowed) minor-unit digits of \(currency)"
     case .amountOutOfRange(let amount): "amount \"\(amount)\" does not fit in 64-bit minor units"
-    case .unknownCurrency(let code): "currency \"\(code)\" is not an ISO 4217 alphabetic code"
+    case .unknownCurrency(let code):
+      Self.codesWithoutMinorUnit.contains(code)
+        ? "currency \"\(code)\" is an ISO 4217 code without a minor unit (a metal, a fund or a test code): its amounts cannot be kept exactly in minor units"
+        : "currency \"\(code)\" is not an ISO 4217 alphabetic code"
     case .invalidTimestamp(let ts): "ts \"\(ts)\" is not an RFC 3339 instant"
     case .csvMalformed(let detail): "CSV record is malformed: \(detail)"
     case .csvFieldCount(let expected, let got): "CSV record has \(got) fields, header has \(expected)"
@@ -71,6 +74,12 @@ public enum RejectReason: Error, Sendable, Equatable, CustomStringConvertible {
       "applying this line would overflow the 64-bit \(currency) balance of its order"
     }
   }
+
+  /// The ISO 4217 codes whose minor unit is "N.A." (precious metals, bond-market units, the SDR,
+  /// testing and "no currency"): valid codes, refused for another reason than unknown ones.
+  static let codesWithoutMinorUnit: Set<String> = [
+    "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX",
+  ]
 }
 
 /// A rejected input line: where it was, why, and (a prefix of) what it said.

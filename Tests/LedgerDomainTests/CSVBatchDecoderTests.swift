@@ -61,6 +61,20 @@ import Testing
     #expect(blank == 2)
   }
 
+  /// SPEC §2: blank lines are skipped in both formats, so blank lines before the header are too:
+  /// the header is the first record that is not blank, and line numbers stay physical.
+  @Test func skipsBlankLinesBeforeTheHeader() {
+    var blank = -1
+    let batch = CSVBatchDecoder(source: "legacy", file: Self.file, batchFrom: from)
+    let text = "\u{FEFF}\n \r\norder_id,amount\no3,1.00\n"
+    let results = collect(Array(text.utf8)) { buffer, body in blank = batch.decode(buffer, body) }
+    #expect(results.map { $0.event?.orderID } == ["o3"])
+    #expect(results.map { $0.event?.id } == ["legacy/\(Self.file)#4"])
+    #expect(results.map { $0.event?.origin.line } == [4])
+    #expect(blank == 2)
+    #expect(run("\n\n").isEmpty)
+  }
+
   /// SPEC §2: defaults only for columns the header does not name; an empty `id` cell must never
   /// become a positional id (a re-sent file would then double-count).
   @Test func anEmptyCellInANamedRequiredColumnRejectsTheLine() {

@@ -117,6 +117,16 @@ import Testing
     #expect(rejection(eventLine(["currency": "\"\(code)\""])) == .unknownCurrency(shown))
   }
 
+  /// XAU or XXX are ISO 4217 codes, with no minor unit: the reason says so instead of calling
+  /// them unknown.
+  @Test func aCodeWithoutAMinorUnitIsNamedForWhatItIs() {
+    #expect(
+      RejectReason.unknownCurrency("XAU").description
+        == "currency \"XAU\" is an ISO 4217 code without a minor unit (a metal, a fund or a test code): its amounts cannot be kept exactly in minor units"
+    )
+    #expect(RejectReason.unknownCurrency("ABC").description == "currency \"ABC\" is not an ISO 4217 alphabetic code")
+  }
+
   @Test(arguments: [
     "2026-11-27", "2026-11-27 10:00:00Z", "2026-11-27T10:00:00", "2023-02-29T00:00:00Z",
     "2026-13-01T00:00:00Z", "2026-11-27T24:00:00Z", "2026-11-27T10:00:61Z", "2026-11-27T10:00:00+0530",

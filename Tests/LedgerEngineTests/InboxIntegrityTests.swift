@@ -142,6 +142,28 @@ import Testing
     #expect(result.refused.isEmpty)
   }
 
+  /// A quiet source sends files that hold no event: a CSV header alone, blank lines. They carry
+  /// nothing that could count twice, so equal bytes are not a duplicate, and the source's
+  /// watermark moves on. A header followed by a record still is one.
+  @Test func filesThatHoldNoEventsAreNotDuplicatesOfEachOther() throws {
+    let h = try EngineHarness()
+    let csv = ["20261127T100000Z_20261127T101500Z.csv", "20261127T101500Z_20261127T103000Z.csv"]
+    try h.deliver(source: "legacy", name: csv[0], bytes: Array("\u{FEFF}order_id,amount\r\n".utf8))
+    try h.deliver(source: "legacy", name: csv[1], bytes: Array("\u{FEFF}order_id,amount\r\n".utf8))
+    try h.deliver(source: "web", name: Self.first, bytes: Array("\n \r\n".utf8))
+    try h.deliver(source: "web", name: Self.second, bytes: Array("\n \r\n".utf8))
+    let quiet = try scanner(h).scan()
+    #expect(quiet.registered.count == 4)
+    #expect(quiet.refused.isEmpty, "\(quiet.refused)")
+    let third = "20261127T103000Z_20261127T104500Z.csv"
+    let fourth = "20261127T104500Z_20261127T110000Z.csv"
+    try h.deliver(source: "legacy", name: third, bytes: Array("order_id,amount\n1001,10.00\n".utf8))
+    try h.deliver(source: "legacy", name: fourth, bytes: Array("order_id,amount\n1001,10.00\n".utf8))
+    let busy = try scanner(h).scan()
+    #expect(busy.registered.map(\.batch.name) == [third])
+    #expect(busy.refused.map(\.name) == [fourth])
+  }
+
   /// A registered name comes back while its archived copy is gone: only the very same bytes
   /// (the engine stopped between registering and moving) are moved into the archive.
   @Test func aRedeliveredNameWhoseArchiveIsGoneIsRefusedUnlessItIsTheSameFile() throws {

@@ -213,8 +213,9 @@ public struct InboxScanner: Sendable {
     if let clash = pending.first(where: { $0.source == source && $0.batch.overlaps(batch) }) {
       return .failure(.overlaps(name: name, registered: clash.batch.name))
     }
-    // Empty files are all alike and carry no events: only non-empty content can repeat.
-    if read.bytes > 0 {
+    // Files that can hold no event (empty, blank lines, a CSV header alone) are all alike in
+    // what they carry: only content with events can repeat one already registered.
+    if try !Self.holdsNoEvents("\(inbox)/\(source)/\(name)", format: batch.format, read: read) {
       if let twin = try ledger.inputBatch(sha256: read.sha256) {
         return .failure(.duplicateContent(name: name, registered: "\(twin.batch.source)/\(twin.batch.name)"))
       }
@@ -223,6 +224,18 @@ public struct InboxScanner: Sendable {
       }
     }
     return .success(batch)
+  }
+
+  /// Whether the file at `path`, fingerprinted as `read`, can hold no event
+  /// (``BatchFormat/holdsNoEvents(_:)``). Only small files are read again (a file with events is
+  /// rarely this small, and a large one never qualifies); bytes that no longer match `read`
+  /// count as holding events, so the duplicate check still runs.
+  static func holdsNoEvents(_ path: String, format: BatchFormat, read: (bytes: Int64, sha256: String)) throws -> Bool {
+    guard read.bytes > 0 else { return true }
+    guard read.bytes <= 64 << 10 else { return false }
+    let bytes = try FileSystem.readAll(path, noFollow: true)
+    guard bytes.count == read.bytes, bytes.withUnsafeBytes({ SHA256.hex(of: $0) }) == read.sha256 else { return false }
+    return bytes.withUnsafeBufferPointer { format.holdsNoEvents($0) }
   }
 
   /// Registers in the ledger first, then moves: a crash in between is finished by the next scan.
