@@ -14,6 +14,11 @@ struct RejectsCommand: ParsableCommand {
 
   func run() throws {
     let workspace = try options.workspace(.reader)
+    // An unknown batch is a mistake to point out, not a batch without rejects.
+    if let batch, try workspace.context.ledger.job(batch) == nil {
+      printError("no batch \(batch) in \(options.data); `ledgerline status` lists the batches")
+      throw ExitCode(1)
+    }
     for line in try RejectsReader(paths: workspace.context.paths).lines(batch: batch) {
       print(json ? line.json : line.text)
     }

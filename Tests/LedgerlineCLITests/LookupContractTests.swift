@@ -48,6 +48,21 @@ extension CLISuite {
       }
     }
 
+    /// `rejects --batch N` of a batch that does not exist says so: an empty list would read as
+    /// "no line of batch N was rejected".
+    @Test func rejectsOfAnUnknownBatchExitsOneAndPointsAtStatus() throws {
+      let fixture = try ProcessedData("rejects-unknown")
+      for flags in [[], ["--json"]] {
+        let result = try fixture.binary.run(["rejects", "--data", fixture.data, "--batch", "999"] + flags)
+        #expect(result.exited(1), "\(result.summary)")
+        #expect(result.stdout == "")
+        #expect(result.stderr == "error: no batch 999 in \(fixture.data); `ledgerline status` lists the batches\n")
+      }
+      let known = try fixture.binary.run(["rejects", "--data", fixture.data, "--batch", "1"])
+      #expect(known.exited(0), "\(known.summary)")
+      #expect(!known.stdout.isEmpty)
+    }
+
     @Test func exportPrintsOneLinePerArtifactInOrderIDOrderAndTheLineCountsAddUp() throws {
       let fixture = try ProcessedData("export")
       let result = try fixture.binary.run(["export", "--data", fixture.data, "--lines", "--json"])
@@ -74,6 +89,37 @@ extension CLISuite {
       let withoutLines = try summaries.stdoutLines.map { try JSONLine($0, command: summaries.command) }
       #expect(try withoutLines.map { try $0.string("order_id") } == orders)
       #expect(withoutLines.allSatisfy { $0.object["lines"] == nil })
+    }
+
+    /// A line that passes the line rules but would overflow its order's balance is rejected when
+    /// processed: it is one of EVENTS and one of REJECTS, and not APPLIED. The text says how
+    /// many lines were applied, so a file's lines add up: APPLIED + DUPS + REJECTS.
+    @Test func statusShowsAppliedLinesSoAFilesLinesAddUp() throws {
+      let scratch = try ScratchDirectory("status-applied")
+      let data = "\(scratch.path)/data"
+      let line = { (id: String, amount: String) in
+        #"{"id":"\#(id)","order_id":"o","kind":"charge","amount":"\#(amount)","currency":"JPY","ts":"2026-01-01T00:00:30Z"}"#
+      }
+      try FileManager.default.createDirectory(atPath: "\(data)/inbox/s", withIntermediateDirectories: true)
+      let text = [line("a", "9223372036854775807"), line("b", "1"), line("a", "9223372036854775807")]
+      try (text.joined(separator: "\n") + "\n").write(
+        toFile: "\(data)/inbox/s/20260101T000000Z_20260101T000100Z.jsonl", atomically: true, encoding: .utf8)
+      let run = try scratch.binary.run(["run", "--data", data, "--until-idle"])
+      try #require(run.exited(0), "\(run.summary)")
+      let json = try scratch.binary.run(["status", "--data", data, "--json"])
+      let counts = try #require(try JSONLine(json.stdout, command: json.command).children("batches").first)
+        .child("counts")
+      #expect(try counts.int("events") == 3)
+      #expect(try counts.int("lines_applied") == 1)
+      #expect(try counts.int("duplicates") == 1)
+      #expect(try counts.int("rejects") == 1)
+      let status = try scratch.binary.run(["status", "--data", data])
+      let lines = status.stdout.split(separator: "\n").map(String.init)
+      let header = try #require(lines.firstIndex { $0.hasPrefix("BATCH ") })
+      #expect(lines[header].contains("EVENTS  APPLIED    KEYS  REJECTS  DUPS"), "\(status.stdout)")
+      let row = lines[header + 1].split(separator: " ").map(String.init)
+      // BATCH, four stages, then EVENTS APPLIED KEYS REJECTS DUPS.
+      #expect(Array(row[5...9]) == ["3", "1", "1", "1", "1"], "\(status.stdout)")
     }
 
     @Test(arguments: [
