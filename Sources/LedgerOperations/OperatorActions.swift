@@ -128,6 +128,25 @@ public struct OperatorActions: Sendable {
       "order_id": request.orderID, "amount": request.amount, "currency": request.currency,
       "reason": request.reason, "author": request.author, "event_id": prepared.eventID, "via": via,
     ]
+    let earlier: CorrectionSubmitter.Earlier?
+    do {
+      earlier = try submitter.earlier(prepared)
+    } catch {
+      return .failure(.storage("\(error)"))
+    }
+    switch earlier {
+    case .same(let file)?:
+      // Nothing is written: the earlier batch carries it, and it applies once.
+      return audited("correction", details, batch: nil, done: "already submitted", outcomeBatch: \.batchFile) {
+        CorrectionSubmitter.Submission(batchFile: file, eventID: prepared.eventID, alreadySubmitted: true)
+      }
+    case .different(let file, let order, let amount, let currency)?:
+      let refusal = CorrectionError.idReused(
+        id: prepared.eventID, batchFile: file, orderID: order, amount: amount, currency: currency)
+      return .failure(.invalidCorrection(refusal.description))
+    case nil:
+      break
+    }
     return audited("correction", details, batch: nil, done: "submitted", outcomeBatch: \.batchFile) {
       let submission = try submitter.write(prepared)
       try? context.ledger.appendEvent(

@@ -25,10 +25,12 @@ struct CorrectCommand: ParsableCommand {
   struct Output: Encodable {
     var batchFile: String
     var eventID: String
+    var alreadySubmitted: Bool
 
     enum CodingKeys: String, CodingKey {
       case batchFile = "batch_file"
       case eventID = "event_id"
+      case alreadySubmitted = "already_submitted"
     }
   }
 
@@ -47,7 +49,15 @@ struct CorrectCommand: ParsableCommand {
       throw ExitCode(1)
     case .success(let submission):
       if json {
-        print(try JSONOutput.line(Output(batchFile: submission.batchFile, eventID: submission.eventID)))
+        print(
+          try JSONOutput.line(
+            Output(
+              batchFile: submission.batchFile, eventID: submission.eventID,
+              alreadySubmitted: submission.alreadySubmitted)))
+      } else if submission.alreadySubmitted {
+        print(
+          "correction \(TerminalText.escaped(submission.eventID)) was already submitted in batch \(TerminalText.escaped(submission.batchFile)); nothing new was written (it applies once)"
+        )
       } else {
         print(
           "submitted correction \(TerminalText.escaped(submission.eventID)) as inbox/\(TerminalText.escaped(submission.batchFile))"

@@ -54,7 +54,10 @@ import Testing
 
   @Test(arguments: [
     ("usd", "currency \"usd\" is not an ISO 4217 alphabetic code"),
-    ("XAU", "currency \"XAU\" is not an ISO 4217 alphabetic code"),
+    (
+      "XAU",
+      "currency \"XAU\" is an ISO 4217 code without a minor unit (a metal, a fund or a test code): its amounts cannot be kept exactly in minor units"
+    ),
     ("", "field \"currency\" must not be empty"),
   ])
   func rejectsCurrenciesAsIngestDoes(currency: String, message: String) {

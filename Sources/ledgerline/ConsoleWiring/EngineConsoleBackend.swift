@@ -107,7 +107,10 @@ final class EngineConsoleBackend: ConsoleBackend, Sendable {
     switch actions.submitCorrection(request) {
     case .success(let submission):
       wake.signal()
-      return .success(submission.batchFile)
+      // The console says "submitted as …": the same correction submitted before is named so.
+      return .success(
+        submission.alreadySubmitted
+          ? "\(submission.batchFile), earlier (the same correction; it applies once)" : submission.batchFile)
     case .failure(let error):
       return .failure(Self.consoleError(error))
     }
