@@ -276,6 +276,26 @@ extension FileSystem {
   }
 
   /// The status of the open file `fd`.
+  /// Whether the file of `fd` (opened read-only) is held open for writing anywhere on this host:
+  /// a producer still writing it under its final name. Asked of the kernel with a read lease,
+  /// which it refuses (`EAGAIN`) while any descriptor has the file open for writing; a lease
+  /// taken is released at once. `nil` when the kernel cannot tell: a file system without leases
+  /// (NFS), or a file of another user while this process lacks `CAP_LEASE`. A lease broken in
+  /// between is signalled with SIGURG, ignored by default (not SIGIO, which would end the
+  /// process).
+  public static func isOpenForWriting(_ fd: Int32) -> Bool? {
+    // Linux's F_SETLEASE (F_LINUX_SPECIFIC_BASE + 0) and F_SETSIG, which Glibc does not export
+    // to Swift.
+    let setLease: Int32 = 1024
+    let setSignal: Int32 = 10
+    guard fcntl(fd, setSignal, SIGURG) == 0 else { return nil }
+    if fcntl(fd, setLease, Int32(F_RDLCK)) == 0 {
+      _ = fcntl(fd, setLease, Int32(F_UNLCK))
+      return false
+    }
+    return errno == EAGAIN ? true : nil
+  }
+
   public static func status(_ fd: Int32, path: String) throws(FileSystemError) -> Status {
     var info = stat()
     guard fstat(fd, &info) == 0 else {

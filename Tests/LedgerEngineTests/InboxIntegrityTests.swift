@@ -142,6 +142,34 @@ import Testing
     #expect(result.refused.isEmpty)
   }
 
+  /// A producer writing under the final name, pausing between lines longer than a scan: while
+  /// it holds the file open for writing, the file waits; once closed, all of it is registered.
+  @Test func aFileHeldOpenForWritingWaitsUntilItsWriterClosesIt() throws {
+    let h = try EngineHarness()
+    let path = "\(h.root)/inbox/web/\(Self.first)"
+    try FileSystem.makeDirectories("\(h.root)/inbox/web")
+    let writer = try #require(
+      FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil)
+    writer.write(Data((eventLine(id: "e1", order: "o1", amount: "1.00") + "\n").utf8))
+    let probe = try FileSystem.open(path, O_RDONLY | O_NONBLOCK)
+    let leases = FileSystem.isOpenForWriting(probe) != nil
+    FileSystem.close(probe)
+    guard leases else {
+      try writer.close()
+      print("SKIPPED aFileHeldOpenForWritingWaitsUntilItsWriterClosesIt: no leases on this file system (\(h.root))")
+      return
+    }
+    let early = try scanner(h).scan()
+    #expect(early.registered.isEmpty)
+    #expect(early.waiting == ["web/\(Self.first)"])
+    writer.write(Data((eventLine(id: "e2", order: "o1", amount: "5.00") + "\n").utf8))
+    try writer.close()
+    let done = try scanner(h).scan()
+    #expect(done.registered.map(\.batch.name) == [Self.first])
+    try h.runUntilIdle()
+    #expect(try h.artifacts()["o1"]?.lines.map(\.id) == ["e1", "e2"])
+  }
+
   /// A quiet source sends files that hold no event: a CSV header alone, blank lines. They carry
   /// nothing that could count twice, so equal bytes are not a duplicate, and the source's
   /// watermark moves on. A header followed by a record still is one.

@@ -13,6 +13,26 @@ import Testing
     try FileSystem.makeDirectories(root)
   }
 
+  /// A producer holding a file open for writing is seen; once it closes the file, it is not.
+  @Test func aFileHeldOpenForWritingIsSeenAsSuch() throws {
+    let path = "\(root)/growing.jsonl"
+    try FileSystem.writeAtomically(Array("line 1\n".utf8), to: path)
+    let reader = try FileSystem.open(path, O_RDONLY | O_NONBLOCK)
+    defer { FileSystem.close(reader) }
+    guard let idle = FileSystem.isOpenForWriting(reader) else {
+      print("SKIPPED aFileHeldOpenForWritingIsSeenAsSuch: this file system grants no leases (\(root))")
+      return
+    }
+    #expect(!idle)
+    let writer = try FileSystem.open(path, O_WRONLY | O_APPEND)
+    #expect(FileSystem.isOpenForWriting(reader) == true)
+    FileSystem.close(writer)
+    #expect(FileSystem.isOpenForWriting(reader) == false)
+    let otherReader = try FileSystem.open(path, O_RDONLY)
+    #expect(FileSystem.isOpenForWriting(reader) == false, "a reader is not a writer")
+    FileSystem.close(otherReader)
+  }
+
   @Test func listingAMissingDirectoryThrowsNamingIt() {
     let missing = root + "/nope"
     #expect(throws: FileSystemError(operation: "list", path: missing, errno: ENOENT)) {

@@ -8,8 +8,9 @@ import LedgerSystem
 /// Good files move to `archive/<source>/<name>` unchanged (the evidence behind every line), with
 /// their size and SHA-256 recorded. Only regular files are batches: symbolic links, FIFOs,
 /// sockets and devices are refused without being opened for reading, and a linked source
-/// folder is never entered. A file whose size or modification time changes while it is read is
-/// still being written: it waits for a later scan. A file whose name does not parse, whose
+/// folder is never entered. A file whose size or modification time changes while it is read, or
+/// that a process on this host holds open for writing, is still being written: it waits for a
+/// later scan. A file whose name does not parse, whose
 /// interval is empty or overlaps one already registered for its source, which repeats a
 /// registered name, or whose bytes equal a registered batch's, is refused as a whole: it moves
 /// to `refused/<source>/` and the reason is recorded and shown. Whether a name is registered is
@@ -166,8 +167,9 @@ public struct InboxScanner: Sendable {
   }
 
   /// Size and SHA-256 of the regular file at `path`, read in chunks without following a link
-  /// and without blocking on a FIFO swapped in; `nil` when the file changed while it was read
-  /// (still being written). `afterRead` runs between the read and the second look (tests);
+  /// and without blocking on a FIFO swapped in; `nil` when the file changed while it was read,
+  /// or is held open for writing on this host (``FileSystem/isOpenForWriting(_:)``): still being
+  /// written. `afterRead` runs between the read and the second look (tests);
   /// `ledgerline verify` checks the archive with it too.
   package static func fingerprint(_ path: String, afterRead: () -> Void = {}) throws
     -> (bytes: Int64, sha256: String)?
@@ -192,6 +194,10 @@ public struct InboxScanner: Sendable {
     afterRead()
     let after = try FileSystem.status(fd, path: path)
     guard after == before, offset == before.size else { return nil }
+    // A producer writing under the final name (against the contract: write a `.tmp` name, then
+    // rename) may pause between writes longer than any scan interval; while it holds the file
+    // open for writing, it is not done.
+    if FileSystem.isOpenForWriting(fd) == true { return nil }
     return (offset, hasher.finalize())
   }
 
