@@ -22,12 +22,30 @@ public struct Watermark: Sendable, Equatable {
     public var from: Int64
     public var to: Int64
     public var pending: Bool
+    /// A pending interval whose input an operator set aside (`quarantine`): it waits for a
+    /// release, not for the engine (``marking(quarantined:)``).
+    public var quarantined = false
   }
 
   /// "Complete through" instant (seconds since epoch), or `nil` when nothing is complete yet.
   public var completeThrough: Int64?
   /// Holes after the watermark, in time order: missing intervals and pending batches.
   public var gaps: [Gap]
+
+  /// This watermark with the pending gaps that are quarantined inputs (their `[from, to)`, of
+  /// this source) marked so.
+  public func marking(quarantined intervals: [(from: Int64, to: Int64)]) -> Watermark {
+    var marked = self
+    for i in marked.gaps.indices where marked.gaps[i].pending {
+      marked.gaps[i].quarantined = intervals.contains { $0.from == gaps[i].from && $0.to == gaps[i].to }
+    }
+    return marked
+  }
+
+  /// How a gap reads in `status` and the console: `missing`, `pending` or `quarantined`.
+  public static func describe(_ gap: Gap) -> String {
+    gap.quarantined ? "quarantined" : gap.pending ? "pending" : "missing"
+  }
 
   /// Computes the watermark of one source from its registered intervals (any order).
   public static func compute(_ intervals: [Interval]) -> Watermark {

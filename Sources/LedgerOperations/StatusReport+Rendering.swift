@@ -43,7 +43,7 @@ extension StatusReport {
     for s in sources {
       let through = s.watermark.completeThrough.map { BatchInstant(secondsSinceEpoch: $0).rfc3339 } ?? "—"
       let gaps = s.watermark.gaps.prefix(3).map {
-        "[\(BatchInstant(secondsSinceEpoch: $0.from).rfc3339), \(BatchInstant(secondsSinceEpoch: $0.to).rfc3339))\($0.pending ? " pending" : " missing")"
+        "[\(BatchInstant(secondsSinceEpoch: $0.from).rfc3339), \(BatchInstant(secondsSinceEpoch: $0.to).rfc3339)) \(Watermark.describe($0))"
       }
       out +=
         "\(t(s.source).padding(19)) \(through.padding(22)) \(gaps.isEmpty ? "none" : gaps.joined(separator: " "))\n"

@@ -70,10 +70,12 @@ public struct StatusReport: Sendable {
     }
     let inputRecords = try context.ledger.inputBatches(ids: jobs.flatMap(\.inputs))
     let backlog = try context.ledger.ungroupedInputBatches()
+    let quarantined = try context.ledger.quarantinedInputBatches()
     let sources = try context.ledger.sourceIntervals().sorted { $0.key < $1.key }.map { source, list in
       SourceStatus(
         source: source,
-        watermark: Watermark.compute(list.map { Watermark.Interval(from: $0.from, to: $0.to, indexed: $0.done) }))
+        watermark: Watermark.compute(list.map { Watermark.Interval(from: $0.from, to: $0.to, indexed: $0.done) })
+          .marking(quarantined: quarantined.filter { $0.batch.source == source }.map { ($0.batch.from, $0.batch.to) }))
     }
     return StatusReport(
       jobs: jobs, inputs: Dictionary(uniqueKeysWithValues: inputRecords.map { ($0.id, $0) }),
@@ -82,7 +84,7 @@ public struct StatusReport: Sendable {
       artifacts: try context.keyIndex.count(), events: try context.ledger.recentEvents(limit: 20),
       storedBytes: try PartNames.artifactPartBytes(in: context.paths.parts),
       lastCompaction: try context.ledger.lastCompaction(),
-      quarantined: try context.ledger.quarantinedInputBatches(),
+      quarantined: quarantined,
       ignored: try InboxScanner.ignoredEntries(inbox: context.paths.inbox),
       openPartitions: jobs.contains { $0.status != .done && $0.stage != .reduce }
         ? Dictionary(grouping: try context.ledger.unfinishedPartitionTasks(), by: \.job) : [:],

@@ -296,16 +296,20 @@ struct StatusReportJSON: Encodable {
     }
   }
 
-  /// A missing (`pending` false) or registered but not yet indexed interval.
+  /// A missing (`pending` false) or registered but not yet indexed interval (`quarantined`:
+  /// set aside by an operator).
   struct Gap: Encodable {
     var from: String
     var to: String
     var pending: Bool
+    /// A pending interval whose input an operator set aside.
+    var quarantined: Bool
 
     init(_ g: Watermark.Gap) {
       from = BatchInstant(secondsSinceEpoch: g.from).rfc3339
       to = BatchInstant(secondsSinceEpoch: g.to).rfc3339
       pending = g.pending
+      quarantined = g.quarantined
     }
   }
 

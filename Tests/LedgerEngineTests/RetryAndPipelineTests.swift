@@ -145,6 +145,17 @@ import Testing
     #expect(Watermark.compute([]).completeThrough == nil)
   }
 
+  /// A pending interval whose input an operator set aside waits for a release, not for the
+  /// engine: it reads `quarantined`, and only that interval does.
+  @Test func aQuarantinedInputsIntervalReadsQuarantinedNotPending() {
+    let w = Watermark.compute([
+      .init(from: 0, to: 60, indexed: true), .init(from: 60, to: 120, indexed: false),
+      .init(from: 120, to: 180, indexed: false), .init(from: 240, to: 300, indexed: true),
+    ]).marking(quarantined: [(from: 60, to: 120), (from: 180, to: 240)])
+    #expect(w.gaps.map(Watermark.describe) == ["quarantined", "pending", "missing"])
+    #expect(w.completeThrough == 60)
+  }
+
   @Test(arguments: EngineHarness.Storage.available)
   func statusShowsWatermarkAndGapPerSource(storage: EngineHarness.Storage) throws {
     let h = try EngineHarness(storage: storage)
@@ -154,7 +165,7 @@ import Testing
     let json = try StatusReport.build(h.context()).json()
     #expect(
       json.contains(
-        #"{"complete_through":"2026-11-27T10:01:00Z","gaps":[{"from":"2026-11-27T10:01:00Z","pending":false,"to":"2026-11-27T10:02:00Z"}],"source":"web"}"#
+        #"{"complete_through":"2026-11-27T10:01:00Z","gaps":[{"from":"2026-11-27T10:01:00Z","pending":false,"quarantined":false,"to":"2026-11-27T10:02:00Z"}],"source":"web"}"#
       ))
   }
 

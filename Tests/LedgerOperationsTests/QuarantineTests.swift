@@ -50,6 +50,10 @@ import Testing
     let status = try StatusReport.build(try h.context())
     #expect(status.quarantined.map(\.id) == [set.id])
     #expect(status.text().contains("  \(set.id) web/\(Self.web) since "))
+    // Its interval waits for a release, not for the engine: it reads quarantined.
+    let web = try #require(status.sources.first { $0.source == "web" })
+    #expect(web.watermark.gaps.map(Watermark.describe) == ["quarantined"])
+    #expect(status.text().contains(" quarantined\n"), "\(status.text())")
     let json = try #require(
       try JSONSerialization.jsonObject(with: Data(try status.json().utf8)) as? [String: Any])
     let listed = try #require(json["quarantined_inputs"] as? [[String: Any]])
