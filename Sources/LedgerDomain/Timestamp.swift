@@ -3,7 +3,9 @@ public enum Timestamp {
   /// Whether `bytes` is an RFC 3339 date-time: `YYYY-MM-DD`, `T` or `t`, `HH:MM:SS`, an optional
   /// fraction (`.` and at least one digit), then `Z`, `z` or `±HH:MM`; nothing else around it.
   /// Calendar rules are checked in full (month 01–12, the month's real length with leap years,
-  /// hour 00–23, minute 00–59, second 00–60 for a leap second, offset 00:00–23:59).
+  /// hour 00–23, minute 00–59, second 00–59, offset 00:00–23:59). Second 60 is a leap second,
+  /// which UTC inserts only as the last second of a month (RFC 3339 §5.7): it is accepted only
+  /// at 23:59:60 UTC on a month's last day, whatever the offset it is written with.
   public static func isValidRFC3339(_ bytes: some Collection<UInt8>) -> Bool {
     var reader = Reader(iterator: bytes.makeIterator())
     return reader.readDateTime()
@@ -24,7 +26,14 @@ public enum Timestamp {
         guard let afterFraction = skipFraction() else { return false }
         next = afterFraction
       }
-      return readOffset(startingWith: next) && iterator.next() == nil
+      guard let offset = readOffset(startingWith: next), iterator.next() == nil else { return false }
+      guard second == 60 else { return true }
+      // The UTC instant of the minute: it must be 23:59 on the last day of a month.
+      let utcMinutes = hour * 60 + minute - offset
+      let days = CivilCalendar.daysFromCivil(year: year, month: month, day: day) + utcMinutes.floorDivided(by: 1440)
+      let utc = CivilCalendar.civilFromDays(days)
+      return (utcMinutes % 1440 + 1440) % 1440 == 23 * 60 + 59
+        && utc.day == CivilCalendar.daysInMonth(utc.month, year: utc.year)
     }
 
     /// Consumes the fraction's digits (at least one) and returns the byte after them.
@@ -37,12 +46,13 @@ public enum Timestamp {
       return nil
     }
 
-    private mutating func readOffset(startingWith byte: UInt8) -> Bool {
-      if byte | 0x20 == UInt8(ascii: "z") { return true }
-      guard byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") else { return false }
+    /// The offset in minutes east of UTC, or nil when it is not `Z`, `z` or `±HH:MM`.
+    private mutating func readOffset(startingWith byte: UInt8) -> Int64? {
+      if byte | 0x20 == UInt8(ascii: "z") { return 0 }
+      guard byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") else { return nil }
       guard let hour = number(2), hour <= 23, literal(":"), let minute = number(2), minute <= 59
-      else { return false }
-      return true
+      else { return nil }
+      return (byte == UInt8(ascii: "-") ? -1 : 1) * (hour * 60 + minute)
     }
 
     private mutating func literal(_ expected: Unicode.Scalar) -> Bool {
@@ -57,5 +67,13 @@ public enum Timestamp {
       }
       return value
     }
+  }
+}
+
+extension Int64 {
+  /// Division rounded towards minus infinity.
+  fileprivate func floorDivided(by divisor: Int64) -> Int64 {
+    let q = self / divisor
+    return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
   }
 }

@@ -24,6 +24,17 @@ import Testing
   func rejectsTextThatIsNotAnRFC3339DateTime(text: String) {
     #expect(!Timestamp.isValidRFC3339(Array(text.utf8)))
   }
+
+  /// RFC 3339 §5.7: a leap second is the last second of a month in UTC, so second 60 stands
+  /// only at 23:59:60 UTC on a month's last day, written with any offset.
+  @Test(arguments: [
+    ("2016-12-31T23:59:60Z", true), ("2015-06-30T23:59:60.5Z", true), ("2016-12-31T15:59:60-08:00", true),
+    ("2017-01-01T05:29:60+05:30", true), ("2026-01-01T00:00:60Z", false), ("2026-11-27T10:00:60Z", false),
+    ("2016-12-31T23:59:60+01:00", false), ("2016-12-30T23:59:60Z", false), ("2016-12-31T23:58:60Z", false),
+  ])
+  func acceptsSecondSixtyOnlyAsALeapSecond(text: String, valid: Bool) {
+    #expect(Timestamp.isValidRFC3339(Array(text.utf8)) == valid)
+  }
 }
 
 @Suite struct BatchInstantTests {
