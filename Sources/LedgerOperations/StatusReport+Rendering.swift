@@ -59,9 +59,15 @@ extension StatusReport {
       out += "ignored in the inbox (not batches):\n"
       for entry in ignored { out += "  \(t(entry.path)): \(t(entry.reason))\n" }
     }
-    if !refusals.isEmpty {
+    let waiting = refusals.filter { !refusalsMovedAway.contains($0.path) }
+    if !waiting.isEmpty {
       out += "\nREFUSED FILES\n"
-      for r in refusals { out += "  \(t("\(r.source)/\(r.name)")): \(t(r.reason)) (now at \(t(r.path)))\n" }
+      for r in waiting { out += "  \(t("\(r.source)/\(r.name)")): \(t(r.reason)) (now at \(t(r.path)))\n" }
+    }
+    if waiting.count < refusals.count {
+      let gone = refusals.count - waiting.count
+      out +=
+        "\(waiting.isEmpty ? "\n" : "")\(gone) refused file\(gone == 1 ? " was" : "s were") moved away from refused/ since (`status --json` lists them)\n"
     }
     return out
   }

@@ -1,6 +1,7 @@
 import LedgerDomain
 import LedgerEngine
 import LedgerStorage
+import LedgerSystem
 
 /// What `ledgerline status` shows: batches, stages, backlog, retries, watermarks, refusals.
 public struct StatusReport: Sendable {
@@ -24,6 +25,9 @@ public struct StatusReport: Sendable {
   public var lastCompaction: CompactionRecord?
   /// Inputs an operator set aside (`ledgerline quarantine`), not applied until released.
   public var quarantined: [InputBatchRecord] = []
+  /// The paths (`refused/<source>/<name>`) of refused files no longer there: an operator moved
+  /// them away (to fix and re-deliver them, or to discard them). Those still there wait for one.
+  public var refusalsMovedAway: Set<String> = []
   /// Inbox entries that are not batches, with the reason.
   public var ignored: [InboxScanner.IgnoredEntry] = []
   /// The partitions not yet done of unfinished jobs past reduce (the others are done).
@@ -77,14 +81,16 @@ public struct StatusReport: Sendable {
         watermark: Watermark.compute(list.map { Watermark.Interval(from: $0.from, to: $0.to, indexed: $0.done) })
           .marking(quarantined: quarantined.filter { $0.batch.source == source }.map { ($0.batch.from, $0.batch.to) }))
     }
+    let refusals = try context.ledger.refusals(limit: 20)
     return StatusReport(
       jobs: jobs, inputs: Dictionary(uniqueKeysWithValues: inputRecords.map { ($0.id, $0) }),
       backlogDepth: backlog.count, backlogBytes: backlog.reduce(0) { $0 + $1.batch.bytes },
-      sources: sources, refusals: try context.ledger.refusals(limit: 20),
+      sources: sources, refusals: refusals,
       artifacts: try context.keyIndex.count(), events: try context.ledger.recentEvents(limit: 20),
       storedBytes: try PartNames.artifactPartBytes(in: context.paths.parts),
       lastCompaction: try context.ledger.lastCompaction(),
       quarantined: quarantined,
+      refusalsMovedAway: Set(refusals.map(\.path).filter { !FileSystem.exists("\(context.paths.root)/\($0)") }),
       ignored: try InboxScanner.ignoredEntries(inbox: context.paths.inbox),
       openPartitions: jobs.contains { $0.status != .done && $0.stage != .reduce }
         ? Dictionary(grouping: try context.ledger.unfinishedPartitionTasks(), by: \.job) : [:],

@@ -105,7 +105,7 @@ struct StatusReportJSON: Encodable {
       Batch($0, inputs: report.inputs, open: report.openPartitions[$0.seq] ?? [], ranBy: report.ranBy[$0.seq] ?? [:])
     }
     sources = report.sources.map(Source.init)
-    refusedFiles = report.refusals.map(RefusedFile.init)
+    refusedFiles = report.refusals.map { RefusedFile($0, movedAway: report.refusalsMovedAway.contains($0.path)) }
     quarantinedInputs = report.quarantined.map(Quarantined.init)
     ignoredInInbox = report.ignored.map { Ignored(path: $0.path, reason: $0.reason) }
     events = report.events.map(Event.init)
@@ -320,13 +320,21 @@ struct StatusReportJSON: Encodable {
     var reason: String
     var path: String
     var at: String
+    /// Whether the file is no longer at `path` (an operator moved it away).
+    var movedAway: Bool
 
-    init(_ r: RefusedFileRecord) {
+    enum CodingKeys: String, CodingKey {
+      case source, name, reason, path, at
+      case movedAway = "moved_away"
+    }
+
+    init(_ r: RefusedFileRecord, movedAway: Bool) {
       source = r.source
       name = r.name
       reason = r.reason
       path = r.path
       at = StatusReport.instant(r.at)
+      self.movedAway = movedAway
     }
   }
 

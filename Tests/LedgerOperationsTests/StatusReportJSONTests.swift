@@ -141,7 +141,7 @@ import Testing
       "refused_files": [
         [
           "source": "shop", "name": "x.jsonl", "reason": "name \"x.jsonl\" does not parse",
-          "path": "refused/shop/x.jsonl", "at": "2026-11-18T11:06:40Z",
+          "path": "refused/shop/x.jsonl", "at": "2026-11-18T11:06:40Z", "moved_away": false,
         ]
       ],
       "quarantined_inputs": [] as [Any],

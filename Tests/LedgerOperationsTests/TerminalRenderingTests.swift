@@ -69,6 +69,29 @@ import Testing
     #expect(line.text == #"batch 3: s\u{1B}/f\u{9B}.csv:4: bad\u{A}\u{202E}value [r\u{7F}]"#)
   }
 
+  /// A refused file an operator moved away (fixed and re-delivered, or discarded) no longer
+  /// waits for anyone: `status` stops listing it, says how many went, and its JSON marks it.
+  @Test func aRefusedFileMovedAwayIsNoLongerListedAsWaiting() throws {
+    let h = try EngineHarness()
+    try h.deliver(source: "shop", name: "bad-name.jsonl", lines: [])
+    try h.deliver(source: "shop", name: "also-bad.jsonl", lines: [])
+    try h.runUntilIdle()
+    let before = try StatusReport.build(h.context()).text()
+    #expect(before.contains("(now at refused/shop/bad-name.jsonl)"), "\(before)")
+    try FileManager.default.removeItem(atPath: "\(h.root)/refused/shop/bad-name.jsonl")
+    let report = try StatusReport.build(h.context())
+    let after = report.text()
+    #expect(!after.contains("bad-name.jsonl"), "\(after)")
+    #expect(after.contains("(now at refused/shop/also-bad.jsonl)"), "\(after)")
+    #expect(
+      after.contains("1 refused file was moved away from refused/ since (`status --json` lists them)"), "\(after)")
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
+    let refused = try #require(json["refused_files"] as? [[String: Any]])
+    #expect(refused.map { $0["name"] as? String } == ["also-bad.jsonl", "bad-name.jsonl"])
+    #expect(refused.map { $0["moved_away"] as? Bool } == [false, true])
+  }
+
   @Test func statusTextShowsARefusedFileNameAndAStoredErrorEscaped() throws {
     let h = try EngineHarness()
     try h.deliver(source: "shop", name: "\u{1B}[31mevil.jsonl", lines: [])
