@@ -56,18 +56,25 @@ struct BatchDetailView {
     return next
   }
 
+  /// The batch's counts: `events` passed the line rules, of which `applied` were applied and
+  /// `duplicates` were known ids (the rest were rejected when processed), so a batch's lines are
+  /// applied + duplicates + rejects. Counts that do not fit the width continue on the next row,
+  /// never cut.
   private func drawCounts(_ job: JobRow, into screen: inout ScreenModel, row: Int) -> Int {
     let counts: [(String, Int, ScreenRole)] = [
-      ("events", job.events, .normal), ("keys", job.keys, .normal),
+      ("events", job.events, .normal), ("applied", job.applied, .normal), ("keys", job.keys, .normal),
       ("rejects", job.rejects, job.rejects > 0 ? .warning : .normal),
       ("duplicates", job.duplicates, .normal), ("attempts", job.attempts, .normal),
     ]
-    var x = 1
-    for (label, value, role) in counts {
-      x = screen.put("\(label) ", row: row, column: x, role: .label)
-      x = screen.put("\(value)   ", row: row, column: x, role: role)
+    var (x, line) = (1, row)
+    for (n, (label, value, role)) in counts.enumerated() {
+      let text = "\(value)"
+      if n > 0, x + label.count + 1 + text.count > screen.width { (x, line) = (1, line + 1) }
+      x = screen.put("\(label) ", row: line, column: x, role: .label)
+      x = screen.put(text, row: line, column: x, role: role)
+      x = screen.put("   ", row: line, column: x, role: .normal)
     }
-    return row + 1
+    return line + 1
   }
 
   /// Where each partition is, e.g. `partitions  0 ✓ done │ 1 process ▶ 45% │ 2 prefetch`:

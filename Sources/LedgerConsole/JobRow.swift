@@ -11,8 +11,11 @@ public struct JobRow: Sendable, Equatable {
   public var inputs: [String]
   /// One cell per stage, in `PipelineStage` order (missing cells show as pending).
   public var stages: [StageCell]
-  /// Events accepted into the batch.
+  /// Events that passed the line rules.
   public var events: Int
+  /// Lines applied (new event ids); the others of `events` were duplicates or rejected when
+  /// processed.
+  public var applied = 0
   /// Distinct order ids touched.
   public var keys: Int
   /// Lines rejected.

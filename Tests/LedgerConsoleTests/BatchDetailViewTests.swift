@@ -15,7 +15,7 @@ import Testing
     #expect(screen.text(row: 2) == " inputs (2)")
     #expect(screen.text(row: 3) == " › web/20261127T101500Z_20261127T103000Z.jsonl")
     #expect(screen.text(row: 4) == "   pos/20261127T101500Z_20261127T103000Z.csv")
-    #expect(screen.text(row: 6) == " events 50   keys 20   rejects 0   duplicates 0   attempts 3")
+    #expect(screen.text(row: 6) == " events 50   applied 0   keys 20   rejects 0   duplicates 0   attempts 3")
     #expect(screen.text(row: 8) == " stage       state         time")
     #expect(screen.text(row: 9) == " stateless   ✓ done        20ms")
     #expect(screen.text(row: 10) == " prefetch    ✓ done        30ms")
@@ -34,7 +34,18 @@ import Testing
     #expect(screen.text(row: 10) == " process     ✓ done        2.00s")
     #expect(screen.text(row: 11) == " index       ✓ done        2m05s")
     #expect(screen.role(of: "rejects") == .label)
-    #expect(screen.cell(row: 5, column: 34).role == .warning)
+    #expect(screen.text(row: 5) == " events 1200   applied 1199   keys 300   rejects 2   duplicates 1   attempts 4")
+    #expect(screen.cell(row: 5, column: 49).role == .warning)
+  }
+
+  /// On a narrow terminal the counts continue on the next row; no number is cut.
+  @Test func countsWrapOnANarrowScreenInsteadOfBeingCut() {
+    var state = Fixtures.state(columns: 40)
+    state.screen = .batchDetail(seq: 1)
+    let screen = ConsoleRenderer.render(state, glyphs: .unicode)
+    #expect(screen.text(row: 5) == " events 1200   applied 1199   keys 300")
+    #expect(screen.text(row: 6) == " rejects 2   duplicates 1   attempts 4")
+    #expect(screen.text(row: 8) == " stage       state         time")
   }
 
   @Test func footerOffersRetryAndBack() {

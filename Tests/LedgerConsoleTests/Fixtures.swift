@@ -8,11 +8,15 @@ enum Fixtures {
   /// 2026-11-27T10:45:00Z.
   static let t0: Int64 = 1_795_776_300
 
-  static let doneJob = JobRow(
-    seq: 1, inputs: ["web/20261127T100000Z_20261127T101500Z.jsonl"],
-    stages: [.done, .done, .done, .done], events: 1200, keys: 300, rejects: 2, duplicates: 1,
-    timings: [.milliseconds(340), .milliseconds(1250), .seconds(2), .seconds(125)], attempts: 4,
-    state: .done)
+  static let doneJob = {
+    var job = JobRow(
+      seq: 1, inputs: ["web/20261127T100000Z_20261127T101500Z.jsonl"],
+      stages: [.done, .done, .done, .done], events: 1200, keys: 300, rejects: 2, duplicates: 1,
+      timings: [.milliseconds(340), .milliseconds(1250), .seconds(2), .seconds(125)], attempts: 4,
+      state: .done)
+    job.applied = 1199
+    return job
+  }()
   static let failedJob = JobRow(
     seq: 2, inputs: ["web/20261127T101500Z_20261127T103000Z.jsonl", "pos/20261127T101500Z_20261127T103000Z.csv"],
     stages: [.done, .done, .failed(error: "part file checksum mismatch"), .pending],

@@ -156,7 +156,7 @@ extension CLISuite {
       for input in inputs.prefix(8) { #expect(pane.hasLine("   " + input), "\(pane.text)") }
       let counts = try batch.child("counts")
       let expected =
-        " events \(try counts.int("events"))   keys \(try counts.int("keys"))"
+        " events \(try counts.int("events"))   applied \(try counts.int("lines_applied"))   keys \(try counts.int("keys"))"
         + "   rejects \(try counts.int("rejects"))   duplicates \(try counts.int("duplicates"))"
         + "   attempts \(try batch.int("total_attempts"))"
       #expect(pane.hasLine(expected), "\(pane.text)")

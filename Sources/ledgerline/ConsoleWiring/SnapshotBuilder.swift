@@ -121,6 +121,7 @@ struct SnapshotBuilder {
       duplicates: Int(job.counts.duplicates), timings: timings, waits: waits,
       attempts: job.totalAttempts,
       lastError: job.lastError, state: state(job))
+    row.applied = Int(job.counts.linesApplied)
     if job.status != .done, job.stage != .reduce {
       // Partitions not listed as unfinished are done.
       row.partitions = (0..<max(1, job.partitions)).map { p in
