@@ -24,14 +24,14 @@ extension StatusReport {
     out += "storage: \(storedBytes) bytes in part files (\(live))\n"
     // EVENTS: lines that passed the line rules at reduce. Of those, APPLIED were applied, DUPS
     // were ids already applied, and any other was rejected when processed (it would overflow a
-    // balance): so a file's lines are APPLIED + DUPS + REJECTS.
+    // balance): so a batch's lines are APPLIED + DUPS + REJECTS + BLANK (blank lines skipped).
     out +=
-      "\nBATCH  STAGES(reduce prefetch process index)        EVENTS  APPLIED    KEYS  REJECTS  DUPS  ATTEMPTS  INPUTS\n"
+      "\nBATCH  STAGES(reduce prefetch process index)        EVENTS  APPLIED    KEYS  REJECTS  DUPS  BLANK  ATTEMPTS  INPUTS\n"
     for job in jobs {
       let stages = Stage.allCases.map { Self.stageState(job, $0).padding(8) }.joined(separator: " ")
       let names = job.inputs.compactMap { inputs[$0] }.map { t("\($0.batch.source)/\($0.batch.name)") }
       out +=
-        "\(String(job.seq).padding(6)) \(stages) \(String(job.counts.events).leftPad(8)) \(String(job.counts.linesApplied).leftPad(8)) \(String(job.counts.keys).leftPad(7)) \(String(job.counts.rejects).leftPad(8)) \(String(job.counts.duplicates).leftPad(5)) \(String(job.totalAttempts).leftPad(9))  \(names.prefix(2).joined(separator: ", "))\(names.count > 2 ? " +\(names.count - 2)" : "")\n"
+        "\(String(job.seq).padding(6)) \(stages) \(String(job.counts.events).leftPad(8)) \(String(job.counts.linesApplied).leftPad(8)) \(String(job.counts.keys).leftPad(7)) \(String(job.counts.rejects).leftPad(8)) \(String(job.counts.duplicates).leftPad(5)) \(String(job.counts.blankLines).leftPad(6)) \(String(job.totalAttempts).leftPad(9))  \(names.prefix(2).joined(separator: ", "))\(names.count > 2 ? " +\(names.count - 2)" : "")\n"
       if let error = job.lastError, job.status == .failed || job.status == .retrying {
         let when =
           job.nextAttemptAt.map { " — next attempt \(Self.instant($0))" }

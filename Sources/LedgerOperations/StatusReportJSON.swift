@@ -259,10 +259,12 @@ struct StatusReportJSON: Encodable {
     var linesApplied: Int64
     var artifactsWritten: Int64
     var bytesWritten: Int64
+    /// Blank lines skipped: a batch's lines are these, `lines_applied`, `duplicates` and `rejects`.
+    var blankLines: Int64
 
     enum CodingKeys: String, CodingKey {
       case inputBytes = "input_bytes", linesApplied = "lines_applied"
-      case artifactsWritten = "artifacts_written", bytesWritten = "bytes_written"
+      case artifactsWritten = "artifacts_written", bytesWritten = "bytes_written", blankLines = "blank_lines"
       case events, keys, rejects, duplicates
     }
 
@@ -275,6 +277,7 @@ struct StatusReportJSON: Encodable {
       linesApplied = c.linesApplied
       artifactsWritten = c.artifactsWritten
       bytesWritten = c.bytesWritten
+      blankLines = c.blankLines
     }
   }
 

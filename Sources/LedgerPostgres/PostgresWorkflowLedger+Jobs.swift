@@ -4,7 +4,7 @@ extension PostgresWorkflowLedger {
   private static let jobColumns = """
     seq, stage, status, attempts, next_attempt_at, last_error, last_error_kind, input_bytes,
     events, rejects, keys, duplicates, lines_applied, artifacts_written, bytes_written, created_at,
-    partitions
+    partitions, blank_lines
     """
 
   private static func jobRecord(_ r: PGRow) throws -> JobRecord {
@@ -17,6 +17,7 @@ extension PostgresWorkflowLedger {
     counts.linesApplied = try r.int64(12)
     counts.artifactsWritten = try r.int64(13)
     counts.bytesWritten = try r.int64(14)
+    counts.blankLines = try r.int64(17)
     let state = try taskState(r, at: 1, table: "jobs")
     var record = JobRecord(
       seq: UInt64(try r.int64(0)), inputs: [], stage: state.stage, status: state.status, attempts: state.attempts,
@@ -285,7 +286,7 @@ extension PostgresWorkflowLedger {
       ("input_bytes", counts.inputBytes), ("events", counts.events), ("rejects", counts.rejects),
       ("keys", counts.keys), ("duplicates", counts.duplicates),
       ("lines_applied", counts.linesApplied), ("artifacts_written", counts.artifactsWritten),
-      ("bytes_written", counts.bytesWritten),
+      ("bytes_written", counts.bytesWritten), ("blank_lines", counts.blankLines),
     ].filter { $0.1 != 0 }
     guard !fields.isEmpty else { return }
     let assignments = fields.enumerated().map { n, field in

@@ -107,6 +107,8 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
       "CREATE INDEX processes_running ON processes (id) WHERE stopped_at IS NULL",
       "ALTER TABLE stage_runs ADD COLUMN process BIGINT",
     ],
+    // 3: blank lines skipped by reduce, counted per job (SPEC §2); 0 for jobs made before.
+    ["ALTER TABLE jobs ADD COLUMN blank_lines BIGINT NOT NULL DEFAULT 0"],
   ]
 
   /// Serialises the writers of gap-free numbers (`purpose`: "inputs", "jobs") across processes,

@@ -4,7 +4,7 @@ extension SQLiteWorkflowLedger {
   private static let jobColumns = """
     seq, stage, status, attempts, next_attempt_at, last_error, last_error_kind, input_bytes,
     events, rejects, keys, duplicates, lines_applied, artifacts_written, bytes_written, created_at,
-    partitions
+    partitions, blank_lines
     """
 
   private static func jobRecord(_ s: SQLiteStatement) throws -> JobRecord {
@@ -25,6 +25,7 @@ extension SQLiteWorkflowLedger {
     counts.linesApplied = s.int64(at: 12)
     counts.artifactsWritten = s.int64(at: 13)
     counts.bytesWritten = s.int64(at: 14)
+    counts.blankLines = s.int64(at: 17)
     var record = JobRecord(
       seq: UInt64(s.int64(at: 0)), inputs: [], stage: stage, status: status,
       attempts: s.int(at: 3), nextAttemptAt: s.isNull(at: 4) ? nil : s.int64(at: 4),
@@ -259,7 +260,7 @@ extension SQLiteWorkflowLedger {
       ("input_bytes", counts.inputBytes), ("events", counts.events), ("rejects", counts.rejects),
       ("keys", counts.keys), ("duplicates", counts.duplicates),
       ("lines_applied", counts.linesApplied), ("artifacts_written", counts.artifactsWritten),
-      ("bytes_written", counts.bytesWritten),
+      ("bytes_written", counts.bytesWritten), ("blank_lines", counts.blankLines),
     ]
     for (column, value) in fields where value != 0 {
       try conn.run(

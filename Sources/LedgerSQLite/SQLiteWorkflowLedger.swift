@@ -23,7 +23,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   }
 
   /// The schema version this build writes (`PRAGMA user_version`).
-  static let schemaVersion: Int64 = 5
+  static let schemaVersion: Int64 = 6
 
   /// Brings an older ledger up to ``schemaVersion``, one step at a time, in one transaction;
   /// refuses a ledger written by a newer build.
@@ -95,6 +95,13 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
         }
         try conn.execute(Self.processesTable)
         version = 5
+      }
+      if version < 6 {
+        // Blank lines skipped by reduce, counted per job (SPEC §2); 0 for jobs made before.
+        if try !conn.hasColumn(table: "jobs", column: "blank_lines") {
+          try conn.execute("ALTER TABLE jobs ADD COLUMN blank_lines INTEGER NOT NULL DEFAULT 0")
+        }
+        version = 6
       }
       try conn.execute("PRAGMA user_version = \(version)")
     }

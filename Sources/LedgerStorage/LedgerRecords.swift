@@ -90,6 +90,8 @@ public struct JobCounts: Sendable, Equatable {
   public var linesApplied: Int64 = 0
   public var artifactsWritten: Int64 = 0
   public var bytesWritten: Int64 = 0
+  /// Blank lines of the inputs, skipped (SPEC §2: skipped and counted).
+  public var blankLines: Int64 = 0
 
   public init() {}
 }

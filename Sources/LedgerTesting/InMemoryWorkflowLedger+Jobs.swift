@@ -226,7 +226,7 @@ extension InMemoryWorkflowLedger {
   /// Every non-zero field of `counts` replaces (or, with `add`, is added to) the one in `total`.
   private static func merge(_ counts: JobCounts, into total: inout JobCounts, add: Bool) {
     let fields: [WritableKeyPath<JobCounts, Int64>] = [
-      \.inputBytes, \.events, \.rejects, \.keys, \.duplicates, \.linesApplied, \.artifactsWritten,
+      \.inputBytes, \.events, \.rejects, \.keys, \.duplicates, \.linesApplied, \.artifactsWritten, \.blankLines,
       \.bytesWritten,
     ]
     for field in fields where counts[keyPath: field] != 0 {

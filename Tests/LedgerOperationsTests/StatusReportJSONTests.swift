@@ -103,7 +103,7 @@ import Testing
           "last_error": "disk \"full\"\n\u{01}", "error_kind": "transient-io",
           "counts": [
             "input_bytes": 512, "events": 4, "keys": 0, "rejects": 1, "duplicates": 0, "lines_applied": 0,
-            "artifacts_written": 0, "bytes_written": 0,
+            "artifacts_written": 0, "bytes_written": 0, "blank_lines": 0,
           ],
           "timings_ms": ["reduce": 250], "waited_ms": [:] as [String: Any],
           "ran_by": ["reduce": ["ledger-b pid 200"], "prefetch": ["ledger-a pid 300", "ledger-b pid 200"]],
@@ -122,7 +122,7 @@ import Testing
           "last_error": NSNull(), "error_kind": NSNull(),
           "counts": [
             "input_bytes": 0, "events": 0, "keys": 0, "rejects": 0, "duplicates": 0, "lines_applied": 0,
-            "artifacts_written": 0, "bytes_written": 0,
+            "artifacts_written": 0, "bytes_written": 0, "blank_lines": 0,
           ],
           "timings_ms": [:] as [String: Any], "waited_ms": [:] as [String: Any], "partitions": [] as [Any],
           "ran_by": [:] as [String: Any],

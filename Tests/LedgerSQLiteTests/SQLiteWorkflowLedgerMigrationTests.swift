@@ -29,6 +29,33 @@ import Testing
     #expect(version == SQLiteWorkflowLedger.schemaVersion)
   }
 
+  /// A schema-5 ledger (before blank lines were counted per job): its jobs gain the count, 0,
+  /// and keep every other count.
+  @Test func aSchema5LedgerGainsBlankLineCounts() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("ledger.sqlite")
+    do {
+      let ledger = try SQLiteWorkflowLedger(path: path)
+      _ = try ledger.register(
+        [
+          NewInputBatch(
+            source: "web", name: "a.jsonl", from: 0, to: 60, bytes: 5, archivePath: "archive/web/a.jsonl", scan: 1)
+        ],
+        at: 1)
+      let job = try ledger.createJob(inputs: [1], partitions: 1, at: 2)
+      _ = try ledger.beginTask(.reduce(job.seq), at: 3)
+      var counts = JobCounts()
+      counts.events = 7
+      try ledger.completeTask(.reduce(job.seq), attempt: 1, counts: counts, at: 4)
+      try ledger.db.execute("ALTER TABLE jobs DROP COLUMN blank_lines; PRAGMA user_version = 5;")
+    }
+    let ledger = try SQLiteWorkflowLedger(path: path)
+    let job = try #require(try ledger.job(1))
+    #expect(job.counts.events == 7 && job.counts.blankLines == 0)
+    let version = try ledger.db.withConnection { try $0.scalarInt64("PRAGMA user_version") }
+    #expect(version == SQLiteWorkflowLedger.schemaVersion)
+  }
+
   /// A schema-4 ledger (before the process registry): its attempts keep no process, and it
   /// gains the registry on opening; a reader refuses it until then.
   @Test func aSchema4LedgerGainsTheProcessRegistry() throws {
@@ -52,7 +79,8 @@ import Testing
         """)
     }
     let refused = try #require(throws: LedgerError.self) { try SQLiteWorkflowLedger(path: path, mode: .readOnly) }
-    #expect("\(refused)".contains("has schema version 4, older than this ledgerline's 5"))
+    #expect(
+      "\(refused)".contains("has schema version 4, older than this ledgerline's \(SQLiteWorkflowLedger.schemaVersion)"))
     let ledger = try SQLiteWorkflowLedger(path: path)
     #expect(try ledger.stageRuns(job: 1).map(\.process) == [nil])
     let me = try ledger.registerProcess(NewProcess(host: "h", pid: 1, osUser: "u"), at: 4)
@@ -81,7 +109,8 @@ import Testing
     }
     // A reader does not upgrade: it says how to.
     let refused = try #require(throws: LedgerError.self) { try SQLiteWorkflowLedger(path: path, mode: .readOnly) }
-    #expect("\(refused)".contains("has schema version 3, older than this ledgerline's 5"))
+    #expect(
+      "\(refused)".contains("has schema version 3, older than this ledgerline's \(SQLiteWorkflowLedger.schemaVersion)"))
     let ledger = try SQLiteWorkflowLedger(path: path)
     _ = try SQLiteWorkflowLedger(path: path, mode: .readOnly)
     #expect(try ledger.partitionTasks(job: 1).isEmpty)

@@ -231,6 +231,7 @@ import Testing
           $0.inputBytes = 900
           $0.events = 5
           $0.rejects = 1
+          $0.blankLines = 2
         }
       ),
       (.prefetch, Self.counts { $0.keys = 3 }),
@@ -267,6 +268,7 @@ import Testing
       $0.duplicates = 1
       $0.artifactsWritten = 3
       $0.bytesWritten = 4_096
+      $0.blankLines = 2
     }
     #expect(job.counts == expected)
     #expect(

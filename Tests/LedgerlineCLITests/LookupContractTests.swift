@@ -93,7 +93,8 @@ extension CLISuite {
 
     /// A line that passes the line rules but would overflow its order's balance is rejected when
     /// processed: it is one of EVENTS and one of REJECTS, and not APPLIED. The text says how
-    /// many lines were applied, so a file's lines add up: APPLIED + DUPS + REJECTS.
+    /// many lines were applied and how many were blank, so a file's lines add up:
+    /// APPLIED + DUPS + REJECTS + BLANK.
     @Test func statusShowsAppliedLinesSoAFilesLinesAddUp() throws {
       let scratch = try ScratchDirectory("status-applied")
       let data = "\(scratch.path)/data"
@@ -101,7 +102,7 @@ extension CLISuite {
         #"{"id":"\#(id)","order_id":"o","kind":"charge","amount":"\#(amount)","currency":"JPY","ts":"2026-01-01T00:00:30Z"}"#
       }
       try FileManager.default.createDirectory(atPath: "\(data)/inbox/s", withIntermediateDirectories: true)
-      let text = [line("a", "9223372036854775807"), line("b", "1"), line("a", "9223372036854775807")]
+      let text = [line("a", "9223372036854775807"), line("b", "1"), " \r", line("a", "9223372036854775807")]
       try (text.joined(separator: "\n") + "\n").write(
         toFile: "\(data)/inbox/s/20260101T000000Z_20260101T000100Z.jsonl", atomically: true, encoding: .utf8)
       let run = try scratch.binary.run(["run", "--data", data, "--until-idle"])
@@ -113,13 +114,14 @@ extension CLISuite {
       #expect(try counts.int("lines_applied") == 1)
       #expect(try counts.int("duplicates") == 1)
       #expect(try counts.int("rejects") == 1)
+      #expect(try counts.int("blank_lines") == 1)
       let status = try scratch.binary.run(["status", "--data", data])
       let lines = status.stdout.split(separator: "\n").map(String.init)
       let header = try #require(lines.firstIndex { $0.hasPrefix("BATCH ") })
-      #expect(lines[header].contains("EVENTS  APPLIED    KEYS  REJECTS  DUPS"), "\(status.stdout)")
+      #expect(lines[header].contains("EVENTS  APPLIED    KEYS  REJECTS  DUPS  BLANK"), "\(status.stdout)")
       let row = lines[header + 1].split(separator: " ").map(String.init)
-      // BATCH, four stages, then EVENTS APPLIED KEYS REJECTS DUPS.
-      #expect(Array(row[5...9]) == ["3", "1", "1", "1", "1"], "\(status.stdout)")
+      // BATCH, four stages, then EVENTS APPLIED KEYS REJECTS DUPS BLANK.
+      #expect(Array(row[5...10]) == ["3", "1", "1", "1", "1", "1"], "\(status.stdout)")
     }
 
     @Test(arguments: [

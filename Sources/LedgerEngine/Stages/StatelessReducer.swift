@@ -55,6 +55,7 @@ public struct StatelessReducer: Sendable {
       blankLines += file.blankLines
     }
     counts.rejects = Int64(rejections.count)
+    counts.blankLines = Int64(blankLines)
     try RejectsFile.write(rejections, to: "\(context.paths.rejects)/\(PartNames.rejects(job: job.seq))")
     counts.keys = try writePartitions(files, job: job.seq, run: run)
     return Output(counts: counts, rejections: rejections, blankLines: blankLines)
