@@ -89,11 +89,17 @@ import Testing
     handle.seekToEndOfFile()
     handle.write(Data((eventLine(id: "e2", order: "o1", amount: "5.00") + "\n").utf8))
     try handle.close()
+    try Self.expectStoppedBeforeAnyLine(h)
+  }
+
+  /// The batch of `first` stopped at reduce as corrupt data, naming the archived file, and
+  /// nothing of it was applied.
+  static func expectStoppedBeforeAnyLine(_ h: EngineHarness) throws {
     let report = try h.runUntilIdle()
     let failed = try #require(report.failed.first)
     #expect(failed.stage == .reduce)
     #expect(failed.lastErrorKind == .corruptData)
-    #expect(failed.lastError?.contains("archive/web/\(Self.first) is not the file registered as input 1") == true)
+    #expect(failed.lastError?.contains("archive/web/\(first) is not the file registered as input 1") == true)
     #expect(try h.artifacts().isEmpty)
   }
 
@@ -108,12 +114,7 @@ import Testing
     let digit = try #require(bytes.lastIndex(of: UInt8(ascii: "1")))
     bytes[digit] = UInt8(ascii: "9")
     try bytes.write(to: URL(fileURLWithPath: archived))
-    let report = try h.runUntilIdle()
-    let failed = try #require(report.failed.first)
-    #expect(failed.stage == .reduce)
-    #expect(failed.lastErrorKind == .corruptData)
-    #expect(failed.lastError?.contains("archive/web/\(Self.first) is not the file registered as input 1") == true)
-    #expect(try h.artifacts().isEmpty)
+    try Self.expectStoppedBeforeAnyLine(h)
     #expect(try FileSystem.listIfPresent("\(h.root)/parts").filter { $0.hasPrefix("s-") }.isEmpty)
   }
 

@@ -29,21 +29,27 @@ import Testing
     #expect(version == SQLiteWorkflowLedger.schemaVersion)
   }
 
+  /// A current ledger at `path` with one input and job 1 reducing (attempt 1).
+  static func ledgerReducingOneJob(at path: String) throws -> (SQLiteWorkflowLedger, JobRecord) {
+    let ledger = try SQLiteWorkflowLedger(path: path)
+    _ = try ledger.register(
+      [
+        NewInputBatch(
+          source: "web", name: "a.jsonl", from: 0, to: 60, bytes: 5, archivePath: "archive/web/a.jsonl", scan: 1)
+      ],
+      at: 1)
+    let job = try ledger.createJob(inputs: [1], partitions: 1, at: 2)
+    _ = try ledger.beginTask(.reduce(job.seq), at: 3)
+    return (ledger, job)
+  }
+
   /// A schema-5 ledger (before blank lines were counted per job): its jobs gain the count, 0,
   /// and keep every other count.
   @Test func aSchema5LedgerGainsBlankLineCounts() throws {
     let directory = try TemporaryDirectory()
     let path = directory.file("ledger.sqlite")
     do {
-      let ledger = try SQLiteWorkflowLedger(path: path)
-      _ = try ledger.register(
-        [
-          NewInputBatch(
-            source: "web", name: "a.jsonl", from: 0, to: 60, bytes: 5, archivePath: "archive/web/a.jsonl", scan: 1)
-        ],
-        at: 1)
-      let job = try ledger.createJob(inputs: [1], partitions: 1, at: 2)
-      _ = try ledger.beginTask(.reduce(job.seq), at: 3)
+      let (ledger, job) = try Self.ledgerReducingOneJob(at: path)
       var counts = JobCounts()
       counts.events = 7
       try ledger.completeTask(.reduce(job.seq), attempt: 1, counts: counts, at: 4)
@@ -62,15 +68,7 @@ import Testing
     let directory = try TemporaryDirectory()
     let path = directory.file("ledger.sqlite")
     do {
-      let ledger = try SQLiteWorkflowLedger(path: path)
-      _ = try ledger.register(
-        [
-          NewInputBatch(
-            source: "web", name: "a.jsonl", from: 0, to: 60, bytes: 5, archivePath: "archive/web/a.jsonl", scan: 1)
-        ],
-        at: 1)
-      let job = try ledger.createJob(inputs: [1], partitions: 1, at: 2)
-      _ = try ledger.beginTask(.reduce(job.seq), at: 3)
+      let (ledger, _) = try Self.ledgerReducingOneJob(at: path)
       try ledger.db.execute(
         """
         DROP TABLE processes;
