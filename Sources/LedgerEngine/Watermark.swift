@@ -23,8 +23,10 @@ public struct Watermark: Sendable, Equatable {
     public var to: Int64
     public var pending: Bool
     /// A pending interval whose input an operator set aside (`quarantine`): it waits for a
-    /// release, not for the engine (``marking(quarantined:)``).
+    /// release, not for the engine (``marking(quarantined:failed:)``).
     public var quarantined = false
+    /// A pending interval whose batch failed: it waits for `ledgerline retry` of this batch.
+    public var failedBatch: UInt64? = nil
   }
 
   /// "Complete through" instant (seconds since epoch), or `nil` when nothing is complete yet.
@@ -32,19 +34,44 @@ public struct Watermark: Sendable, Equatable {
   /// Holes after the watermark, in time order: missing intervals and pending batches.
   public var gaps: [Gap]
 
-  /// This watermark with the pending gaps that are quarantined inputs (their `[from, to)`, of
-  /// this source) marked so.
-  public func marking(quarantined intervals: [(from: Int64, to: Int64)]) -> Watermark {
+  /// This watermark with its pending gaps that wait for an operator marked so: the intervals
+  /// of quarantined inputs, and those of inputs whose batch failed (`failed`: interval and
+  /// batch), all of this source.
+  public func marking(
+    quarantined intervals: [(from: Int64, to: Int64)], failed: [(from: Int64, to: Int64, batch: UInt64)] = []
+  ) -> Watermark {
     var marked = self
     for i in marked.gaps.indices where marked.gaps[i].pending {
-      marked.gaps[i].quarantined = intervals.contains { $0.from == gaps[i].from && $0.to == gaps[i].to }
+      let (from, to) = (gaps[i].from, gaps[i].to)
+      marked.gaps[i].quarantined = intervals.contains { $0.from == from && $0.to == to }
+      marked.gaps[i].failedBatch = failed.first { $0.from == from && $0.to == to }?.batch
     }
     return marked
   }
 
-  /// How a gap reads in `status` and the console: `missing`, `pending` or `quarantined`.
+  /// Per source, the intervals of the inputs of failed batches, with the batch: the gaps that
+  /// wait for an operator's `retry` (``marking(quarantined:failed:)``).
+  public static func failedIntervals(in ledger: any WorkflowLedger) throws
+    -> [String: [(from: Int64, to: Int64, batch: UInt64)]]
+  {
+    let failed = try ledger.unfinishedJobs().filter { $0.status == .failed }
+    guard !failed.isEmpty else { return [:] }
+    let batchOf = Dictionary(
+      failed.flatMap { job in job.inputs.map { ($0, job.seq) } }, uniquingKeysWith: { a, _ in a })
+    var out: [String: [(from: Int64, to: Int64, batch: UInt64)]] = [:]
+    for input in try ledger.inputBatches(ids: Array(batchOf.keys)) {
+      guard let batch = batchOf[input.id] else { continue }
+      out[input.batch.source, default: []].append((input.batch.from, input.batch.to, batch))
+    }
+    return out
+  }
+
+  /// How a gap reads in `status` and the console: `missing`, `pending`, `quarantined`, or
+  /// `failed` with the command that resumes it.
   public static func describe(_ gap: Gap) -> String {
-    gap.quarantined ? "quarantined" : gap.pending ? "pending" : "missing"
+    if gap.quarantined { return "quarantined" }
+    if let batch = gap.failedBatch { return "failed (`ledgerline retry \(batch)`)" }
+    return gap.pending ? "pending" : "missing"
   }
 
   /// Computes the watermark of one source from its registered intervals (any order).

@@ -75,11 +75,14 @@ public struct StatusReport: Sendable {
     let inputRecords = try context.ledger.inputBatches(ids: jobs.flatMap(\.inputs))
     let backlog = try context.ledger.ungroupedInputBatches()
     let quarantined = try context.ledger.quarantinedInputBatches()
+    let failed = try Watermark.failedIntervals(in: context.ledger)
     let sources = try context.ledger.sourceIntervals().sorted { $0.key < $1.key }.map { source, list in
       SourceStatus(
         source: source,
         watermark: Watermark.compute(list.map { Watermark.Interval(from: $0.from, to: $0.to, indexed: $0.done) })
-          .marking(quarantined: quarantined.filter { $0.batch.source == source }.map { ($0.batch.from, $0.batch.to) }))
+          .marking(
+            quarantined: quarantined.filter { $0.batch.source == source }.map { ($0.batch.from, $0.batch.to) },
+            failed: failed[source] ?? []))
     }
     let refusals = try context.ledger.refusals(limit: 20)
     return StatusReport(

@@ -307,12 +307,20 @@ struct StatusReportJSON: Encodable {
     var pending: Bool
     /// A pending interval whose input an operator set aside.
     var quarantined: Bool
+    /// A pending interval whose batch failed: the batch to retry.
+    var failedBatch: JSONNullable<UInt64>
+
+    enum CodingKeys: String, CodingKey {
+      case from, to, pending, quarantined
+      case failedBatch = "failed_batch"
+    }
 
     init(_ g: Watermark.Gap) {
       from = BatchInstant(secondsSinceEpoch: g.from).rfc3339
       to = BatchInstant(secondsSinceEpoch: g.to).rfc3339
       pending = g.pending
       quarantined = g.quarantined
+      failedBatch = JSONNullable(g.failedBatch)
     }
   }
 

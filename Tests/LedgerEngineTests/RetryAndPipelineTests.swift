@@ -153,6 +153,9 @@ import Testing
       .init(from: 120, to: 180, indexed: false), .init(from: 240, to: 300, indexed: true),
     ]).marking(quarantined: [(from: 60, to: 120), (from: 180, to: 240)])
     #expect(w.gaps.map(Watermark.describe) == ["quarantined", "pending", "missing"])
+    let failed = Watermark.compute([.init(from: 0, to: 60, indexed: false), .init(from: 60, to: 120, indexed: false)])
+      .marking(quarantined: [], failed: [(from: 0, to: 60, batch: 7)])
+    #expect(failed.gaps.map(Watermark.describe) == ["failed (`ledgerline retry 7`)", "pending"])
     #expect(w.completeThrough == 60)
   }
 
@@ -165,7 +168,7 @@ import Testing
     let json = try StatusReport.build(h.context()).json()
     #expect(
       json.contains(
-        #"{"complete_through":"2026-11-27T10:01:00Z","gaps":[{"from":"2026-11-27T10:01:00Z","pending":false,"quarantined":false,"to":"2026-11-27T10:02:00Z"}],"source":"web"}"#
+        #"{"complete_through":"2026-11-27T10:01:00Z","gaps":[{"failed_batch":null,"from":"2026-11-27T10:01:00Z","pending":false,"quarantined":false,"to":"2026-11-27T10:02:00Z"}],"source":"web"}"#
       ))
   }
 

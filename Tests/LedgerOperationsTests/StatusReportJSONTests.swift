@@ -132,8 +132,14 @@ import Testing
         [
           "source": "shop", "complete_through": "2026-11-18T11:07:40Z",
           "gaps": [
-            ["from": "2026-11-18T11:07:40Z", "to": "2026-11-18T11:08:40Z", "pending": false, "quarantined": false],
-            ["from": "2026-11-18T11:08:40Z", "to": "2026-11-18T11:11:40Z", "pending": true, "quarantined": false],
+            [
+              "from": "2026-11-18T11:07:40Z", "to": "2026-11-18T11:08:40Z", "pending": false, "quarantined": false,
+              "failed_batch": NSNull(),
+            ],
+            [
+              "from": "2026-11-18T11:08:40Z", "to": "2026-11-18T11:11:40Z", "pending": true, "quarantined": false,
+              "failed_batch": NSNull(),
+            ],
           ],
         ],
         ["source": "till", "complete_through": NSNull(), "gaps": [] as [Any]],

@@ -45,6 +45,11 @@ extension CLISuite {
       #expect(try batch.string("status") == "failed")
       #expect(try batch.string("stage") == "process")
       #expect(try batch.string("error_kind") == "injected-permanent")
+      // Its inputs' intervals wait for an operator, not for the engine: the gaps say which batch to retry.
+      let gaps = try status.children("sources").flatMap { try $0.children("gaps") }
+      #expect(!gaps.isEmpty && gaps.allSatisfy { (try? $0.int("failed_batch")) == 1 }, "\(gaps.map(\.object))")
+      let text = try binary.run(["status", "--data", fixture.data])
+      #expect(text.stdout.contains(" failed (`ledgerline retry 1`)"), "\(text.stdout)")
 
       let retry = try binary.run(["retry", "--data", fixture.data, "1"])
       #expect(retry.exited(0), "\(retry.summary)")

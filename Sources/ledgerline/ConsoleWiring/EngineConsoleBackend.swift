@@ -107,10 +107,9 @@ final class EngineConsoleBackend: ConsoleBackend, Sendable {
     switch actions.submitCorrection(request) {
     case .success(let submission):
       wake.signal()
-      // The console says "submitted as …": the same correction submitted before is named so.
-      return .success(
-        submission.alreadySubmitted
-          ? "\(submission.batchFile), earlier (the same correction; it applies once)" : submission.batchFile)
+      // The console follows the batch that carries the correction: for the same correction
+      // submitted again, the earlier one (nothing new was written).
+      return .success(submission.batchFile)
     case .failure(let error):
       return .failure(Self.consoleError(error))
     }

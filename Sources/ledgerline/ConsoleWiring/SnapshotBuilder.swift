@@ -22,9 +22,12 @@ struct SnapshotBuilder {
     let names = Dictionary(uniqueKeysWithValues: inputs.map { ($0.id, "\($0.batch.source)/\($0.batch.name)") })
     let backlog = try context.ledger.ungroupedInputBatches().count
     let quarantined = try context.ledger.quarantinedInputBatches()
+    let failed = try Watermark.failedIntervals(in: context.ledger)
     let completeness = try context.ledger.sourceIntervals().sorted { $0.key < $1.key }.map { source, list in
       let w = Watermark.compute(list.map { Watermark.Interval(from: $0.from, to: $0.to, indexed: $0.done) })
-        .marking(quarantined: quarantined.filter { $0.batch.source == source }.map { ($0.batch.from, $0.batch.to) })
+        .marking(
+          quarantined: quarantined.filter { $0.batch.source == source }.map { ($0.batch.from, $0.batch.to) },
+          failed: failed[source] ?? [])
       return SourceCompleteness(
         source: source, watermark: w.completeThrough.map { BatchInstant(secondsSinceEpoch: $0).rfc3339 },
         gaps: w.gaps.map {
