@@ -71,7 +71,7 @@ public enum RejectReason: Error, Sendable, Equatable, CustomStringConvertible {
     case .csvMalformed(let detail): "CSV record is malformed: \(detail)"
     case .csvFieldCount(let expected, let got): "CSV record has \(got) fields, header has \(expected)"
     case .balanceOverflow(let currency):
-      "applying this line would overflow the 64-bit \(currency) balance of its order"
+      "applying this line would overflow a 64-bit \(currency) total of its order (its balance, debits or credits)"
     }
   }
 

@@ -94,7 +94,7 @@ import Testing
   @Test func balanceOverflowMessageNamesTheCurrency() {
     #expect(
       RejectReason.balanceOverflow(currency: "USD").description
-        == "applying this line would overflow the 64-bit USD balance of its order")
+        == "applying this line would overflow a 64-bit USD total of its order (its balance, debits or credits)")
   }
 }
 
