@@ -194,6 +194,18 @@ extension ConsoleState {
         role: .warning)
       return []
     }
+    // Only before any output was written (the ledger refuses later): said now, not after a
+    // confirmation.
+    let failedAt = PipelineStage.allCases.first { stage in
+      if case .failed = job.cell(stage) { return true }
+      return false
+    }
+    if let failedAt, failedAt != .stateless, failedAt != .prefetch {
+      post(
+        "batch #\(job.seq) failed at \(failedAt.title): an input can be set aside only before process; r retries it",
+        role: .warning)
+      return []
+    }
     let input = job.inputs[selectedInput]
     let dialog = Confirmation(
       title: "Set \(input) aside from batch #\(job.seq)?",

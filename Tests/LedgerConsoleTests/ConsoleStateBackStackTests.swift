@@ -49,7 +49,7 @@ import Testing
   @Test func aMessageDoesNotShowUnderADialogOpenedAfterIt() {
     var state = Fixtures.state()
     _ = state.press(.up, .up, .enter)  // failed batch #2
-    _ = state.press(.character("x"), .escape)
+    _ = state.press(.character("r"), .escape)
     #expect(state.visibleMessage?.text == "cancelled: nothing was changed")
     _ = state.press(.character("r"))
     #expect(state.overlay != nil)

@@ -7,11 +7,31 @@ import Testing
 @Suite struct ConsoleStateQuarantineTests {
   static let pos = "pos/20261127T101500Z_20261127T103000Z.csv"
 
-  /// The failed batch #2 open in detail.
-  func failedBatchOpen(readOnly: Bool = false) -> ConsoleState {
+  /// The failed batch #2 open in detail, failed at `stage` (the fixture's fails at process).
+  func failedBatchOpen(readOnly: Bool = false, failedAt stage: PipelineStage = .prefetch) -> ConsoleState {
     var state = Fixtures.state(readOnly: readOnly)
+    var snapshot = Fixtures.snapshot
+    if let i = snapshot.jobs.firstIndex(where: { $0.seq == 2 }) {
+      snapshot.jobs[i].stages = PipelineStage.allCases.map { s in
+        s.rawValue < stage.rawValue ? .done : s == stage ? .failed(error: "part file checksum mismatch") : .pending
+      }
+    }
+    _ = state.on(.snapshot(snapshot))
     _ = state.press(.up, .up, .enter)
     return state
+  }
+
+  /// Past prefetch the batch has written output, and the ledger refuses to set an input aside:
+  /// the console says so at once, with what to do instead, and asks nothing.
+  @Test func aBatchThatFailedAtProcessIsRefusedBeforeAnyConfirmation() {
+    var state = failedBatchOpen(failedAt: .process)
+    #expect(state.screen == .batchDetail(seq: 2))
+    #expect(state.press(.character("x")) == [])
+    #expect(state.overlay == nil)
+    #expect(
+      state.visibleMessage?.text
+        == "batch #2 failed at process: an input can be set aside only before process; r retries it")
+    #expect(state.visibleMessage?.role == .warning)
   }
 
   @Test func theSelectedInputIsSetAsideOnlyAfterConfirming() throws {
