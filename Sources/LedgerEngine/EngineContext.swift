@@ -61,6 +61,10 @@ public struct EngineContext: Sendable {
 }
 
 extension EngineContext {
+  /// The store's id, stamped into every part this engine writes and checked in every part it
+  /// opens (nil for a store opened without one: a test harness, a benchmark's loader).
+  public var storeID: String? { reader.storeID }
+
   /// Deletes a part file no reader may need (an unpublished output of a failed attempt) and
   /// forgets its cached descriptor and summaries.
   func discardPart(_ name: String) throws {

@@ -128,8 +128,10 @@ public struct StoreVerifier: Sendable {
   /// empty part for a partition without keys: nothing to reclaim, nothing worth a notice).
   private func unreferencedParts(referenced: [String: Bool], inFlight: Set<UInt64>) throws -> [StoreFinding] {
     let sizes = try PartNames.artifactPartSizes(in: context.paths.parts)
+    // A part holding only its store stamp is empty.
+    let empty = context.storeID.map { Int64(RecordFrame.headerSize + $0.utf8.count) } ?? 0
     return sizes.keys.sorted().compactMap { name in
-      guard referenced[name] == nil, (sizes[name] ?? 0) > 0 else { return nil }
+      guard referenced[name] == nil, (sizes[name] ?? 0) > empty else { return nil }
       if name.hasPrefix("a-"), let job = PartNames.job(ofPart: name), inFlight.contains(job) { return nil }
       return StoreFinding(
         kind: .unreferencedPart, file: "parts/\(name)",

@@ -145,7 +145,7 @@ public final class Workspace: Sendable {
     if heldStore == nil { try storeLock?.share() }
     var context = EngineContext(
       paths: paths, ledger: ledger, keyIndex: index,
-      reader: PartFileReader(partsDirectory: paths.parts),
+      reader: PartFileReader(partsDirectory: paths.parts, storeID: storeID),
       cache: ArtifactCache(capacityBytes: 256 << 20), clock: clock, faults: faults)
     if let storeLock {
       context.engineSessions = { try storeLock.engineSessions() }

@@ -18,13 +18,18 @@ public final class PartFileReader: Sendable {
   public let partsDirectory: String
   /// The most descriptors kept open at once.
   public let maxOpenFiles: Int
+  /// The store the parts must belong to: a part whose store stamp names another is refused
+  /// (``StorageError/foreignPart(part:found:expected:)``) when it is opened. Parts without a stamp
+  /// (written before stamps, or by a writer given no store id) are read.
+  public let storeID: String?
   private let files: Mutex<[String: CachedFile]> = Mutex([:])
   private let clock = Atomic<UInt64>(0)
 
-  /// A reader of the parts under `partsDirectory`.
-  public init(partsDirectory: String, maxOpenFiles: Int = 64) {
+  /// A reader of the parts under `partsDirectory` (of store `storeID`, when known).
+  public init(partsDirectory: String, maxOpenFiles: Int = 64, storeID: String? = nil) {
     self.partsDirectory = partsDirectory
     self.maxOpenFiles = max(1, maxOpenFiles)
+    self.storeID = storeID
   }
 
   /// Reads and verifies the record at `location`.
@@ -145,6 +150,7 @@ public final class PartFileReader: Sendable {
     let file = try open(part)
     var scanner = try PartFileScanner(fd: file.fd, path: file.path, part: part)
     while let record = try scanner.next() {
+      if record.type == .storeStamp { continue }
       try body(record.location, record.type, record.payload)
     }
   }
@@ -167,6 +173,9 @@ public final class PartFileReader: Sendable {
     }
     let path = partsDirectory + "/" + part
     let file = OpenPartFile(fd: try FileSystem.open(path, O_RDONLY), path: path)
+    if let storeID, let stamp = try Self.stamp(of: file, part: part), stamp != storeID {
+      throw StorageError.foreignPart(part: part, found: stamp, expected: storeID)
+    }
     return files.withLock { cache in
       if let existing = cache[part] { return existing.file }  // another thread won the race
       if cache.count >= maxOpenFiles, let oldest = cache.min(by: { $0.value.lastUse < $1.value.lastUse }) {
@@ -175,6 +184,24 @@ public final class PartFileReader: Sendable {
       cache[part] = CachedFile(file: file, lastUse: now)
       return file
     }
+  }
+
+  /// The store id of the part's stamp, or nil when its first record is not one (or the part
+  /// is empty). Reads only that record, verified.
+  static func stamp(of file: OpenPartFile, part: String) throws -> String? {
+    let headerSize = RecordFrame.headerSize
+    var header = [UInt8](repeating: 0, count: headerSize)
+    let got = try header.withUnsafeMutableBytes { try FileSystem.preadFully(file.fd, $0, offset: 0, path: file.path) }
+    guard got == headerSize else { return nil }
+    let fields = try RecordFrame.parseHeader(header, part: part, offset: 0)
+    guard fields.type == RecordType.storeStamp.rawValue, fields.payloadLength <= 1 << 10 else { return nil }
+    var frame = [UInt8](repeating: 0, count: headerSize + Int(fields.payloadLength))
+    let read = try frame.withUnsafeMutableBytes { try FileSystem.preadFully(file.fd, $0, offset: 0, path: file.path) }
+    guard read == frame.count else {
+      throw StorageError.shortRead(part: part, offset: 0, length: Int32(frame.count), fileSize: Int64(read))
+    }
+    _ = try RecordFrame.verify(frame, header: fields, part: part, offset: 0)
+    return String(decoding: frame[headerSize...], as: UTF8.self)
   }
 
   private struct CachedFile {

@@ -32,8 +32,9 @@ public final class PartFileWriter {
   private let bufferCapacity: Int
   private var isOpen = true
 
-  /// Creates `<partsDirectory>/tmp/<name>.<pid>.<n>` for writing (truncating a leftover).
-  public init(partsDirectory: String, name: String, bufferCapacity: Int = 1 << 20) throws {
+  /// Creates `<partsDirectory>/tmp/<name>.<pid>.<n>` for writing (truncating a leftover). With
+  /// `storeID`, the part's first record is a ``RecordType/storeStamp`` naming the store.
+  public init(partsDirectory: String, name: String, bufferCapacity: Int = 1 << 20, storeID: String? = nil) throws {
     self.name = name
     let n = writerNumbers.wrappingAdd(1, ordering: .relaxed).newValue
     temporaryPath = partsDirectory + "/tmp/" + name + ".\(getpid()).\(n)"
@@ -42,6 +43,7 @@ public final class PartFileWriter {
     try FileSystem.makeDirectories(FileSystem.parent(of: temporaryPath))
     fd = try FileSystem.open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC)
     buffer.reserveCapacity(bufferCapacity)
+    if let storeID { _ = try append(type: .storeStamp, payload: Array(storeID.utf8)) }
   }
 
   deinit {

@@ -10,6 +10,9 @@ public enum RecordType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
   case indexManifestEntry = 4
   /// In a manifest: the bytes of older summaries the partition's new versions supersede.
   case supersededBytes = 5
+  /// The first record of a part file: the id of the store it was written for (SPEC §5), so a
+  /// part copied in from another data directory is refused, never read as this store's.
+  case storeStamp = 6
 
   public var description: String {
     switch self {
@@ -18,6 +21,7 @@ public enum RecordType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case .artifactSummary: return "artifact summary"
     case .indexManifestEntry: return "index manifest entry"
     case .supersededBytes: return "superseded bytes"
+    case .storeStamp: return "store stamp"
     }
   }
 }

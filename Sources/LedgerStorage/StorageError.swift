@@ -33,6 +33,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, C
   case engineLockHeld(directory: String, pid: Int32?)
   /// The data directory (or one of its folders) cannot be used by this user.
   case directoryNotUsable(path: String, detail: String)
+  /// A part file stamped with another store's id: copied in from another data directory.
+  case foreignPart(part: String, found: String, expected: String)
 
   public var description: String {
     switch self {
@@ -44,7 +46,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, C
     case .badMagic(let part, let offset, let found):
       return "bad record magic in part \(part) at offset \(offset): found \(Self.hex(found)), "
         + "expected 0x4c4c5243 (\"LLRC\"); the location is wrong or the file is corrupt — "
-        + "restore the file or re-run the batch"
+        + Self.restoreAdvice
     case .unsupportedFormatVersion(let part, let offset, let version):
       return "unsupported record format version \(version) in part \(part) at offset \(offset); "
         + "this build reads version \(RecordFrame.formatVersion) — upgrade ledgerline"
@@ -62,11 +64,11 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, C
         + "\(Self.hex(stored)), computed \(Self.hex(computed)); " + Self.corruptAdvice
     case .shortRead(let part, let offset, let length, let fileSize):
       return "part \(part) ends at byte \(fileSize), inside the record at offset \(offset) "
-        + "(length \(length)); the file is truncated — restore the file or re-run the batch"
+        + "(length \(length)); the file is truncated — " + Self.restoreAdvice
     case .tornTail(let part, let offset, let fileSize, let detail):
       return "torn tail in part \(part) at offset \(offset) of \(fileSize) bytes: \(detail); "
-        + "the records before offset \(offset) are intact — truncate the file to \(offset) bytes "
-        + "or re-run the batch"
+        + "the records before offset \(offset) are intact — truncate the file to \(offset) bytes, "
+        + "or rebuild the store from archive/ (`ledgerline rebuild`)"
     case .invalidLocation(let location):
       return "invalid record location \(location): a record is at least "
         + "\(RecordFrame.headerSize) bytes; the key index entry is corrupt — rebuild the index"
@@ -85,6 +87,10 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, C
     case .directoryNotUsable(let path, let detail):
       return "data directory \(path) cannot be used: \(detail); fix its owner and permissions "
         + "or use another --data"
+    case .foreignPart(let part, let found, let expected):
+      return "part \(part) was written for store \(found), not this data directory's store \(expected) "
+        + "(copied in from another data directory?); nothing of it is read — restore this store's "
+        + "own file, or rebuild the store from archive/ (`ledgerline rebuild`)"
     }
   }
 
@@ -95,7 +101,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, C
     case .shortRead: .transientIO
     case .engineLockHeld: .contention
     case .truncated, .malformed, .badMagic, .unsupportedFormatVersion, .unknownRecordType,
-      .unexpectedRecordType, .lengthMismatch, .checksumMismatch, .tornTail:
+      .unexpectedRecordType, .lengthMismatch, .checksumMismatch, .tornTail, .foreignPart:
       .corruptData
     case .partAlreadyExists, .writerClosed, .invalidLocation, .recordTooLarge,
       .directoryNotUsable:
@@ -103,7 +109,11 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, C
     }
   }
 
-  private static let corruptAdvice = "the record is corrupt — restore the file or re-run the batch"
+  private static let corruptAdvice = "the record is corrupt — " + restoreAdvice
+  /// What an operator can do about a damaged part: a done batch cannot be run again, the store
+  /// can be rebuilt from its evidence.
+  private static let restoreAdvice =
+    "restore the file from a backup, or rebuild the store from archive/ (`ledgerline rebuild`)"
 
   static func hex(_ value: UInt32) -> String {
     let digits = String(value, radix: 16)

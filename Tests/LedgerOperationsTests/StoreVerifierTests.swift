@@ -57,9 +57,14 @@ import Testing
   }
 
   /// The artifact parts that hold records (process also publishes empty ones).
+  /// The artifact parts holding at least one record (besides their store stamp).
   func artifactParts() throws -> [String] {
-    try FileSystem.list(harness.paths.parts).filter {
-      try PartNames.isArtifactPart($0) && FileSystem.size(of: "\(harness.paths.parts)/\($0)") > 0
+    let reader = PartFileReader(partsDirectory: harness.paths.parts)
+    return try FileSystem.list(harness.paths.parts).filter { name in
+      guard PartNames.isArtifactPart(name) else { return false }
+      var records = 0
+      try reader.forEachRecord(inPart: name) { _, _, _ in records += 1 }
+      return records > 0
     }
   }
 

@@ -61,7 +61,7 @@ struct ByteCodecTests {
     #expect(error == .truncated(context: "artifact summary at p@0+19", offset: 1, needed: 4, available: 2))
     #expect(
       error.description
-        == "truncated artifact summary at p@0+19: needed 4 bytes at byte 1, only 2 left; the record is corrupt — restore the file or re-run the batch"
+        == "truncated artifact summary at p@0+19: needed 4 bytes at byte 1, only 2 left; the record is corrupt — restore the file from a backup, or rebuild the store from archive/ (`ledgerline rebuild`)"
     )
   }
 

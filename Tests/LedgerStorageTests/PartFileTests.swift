@@ -42,6 +42,34 @@ struct PartFileTests {
     }
   }
 
+  /// SPEC §5: a part carries its store's id. Read by its own store, the stamp is invisible; a
+  /// part copied in from another store is refused before any record of it is returned; a part
+  /// without a stamp (written before stamps) is read by any.
+  @Test func aPartStampedForAnotherStoreIsRefusedBeforeAnyRecordIsRead() throws {
+    let writer = try PartFileWriter(partsDirectory: parts, name: "a-1.part", storeID: "store-a")
+    let location = try writer.append(type: .lineSegment, payload: [1, 2, 3])
+    try writer.finish()
+    #expect(location.offset == Int64(RecordFrame.headerSize + "store-a".utf8.count))
+    let own = PartFileReader(partsDirectory: parts, storeID: "store-a")
+    #expect(try own.read(location).payload == [1, 2, 3])
+    var types: [RecordType] = []
+    try own.forEachRecord(inPart: "a-1.part") { _, type, _ in types.append(type) }
+    #expect(types == [.lineSegment])
+    let other = PartFileReader(partsDirectory: parts, storeID: "store-b")
+    #expect(throws: StorageError.foreignPart(part: "a-1.part", found: "store-a", expected: "store-b")) {
+      try other.read(location)
+    }
+    #expect(throws: StorageError.foreignPart(part: "a-1.part", found: "store-a", expected: "store-b")) {
+      try other.forEachRecord(inPart: "a-1.part") { _, _, _ in }
+    }
+    #expect(
+      StorageError.foreignPart(part: "a-1.part", found: "store-a", expected: "store-b").description
+        == "part a-1.part was written for store store-a, not this data directory's store store-b (copied in from another data directory?); nothing of it is read — restore this store's own file, or rebuild the store from archive/ (`ledgerline rebuild`)"
+    )
+    let unstamped = try writePart("old.part", [[9]])
+    #expect(try other.read(unstamped[0]).payload == [9])
+  }
+
   /// A record built in the writer's own buffer is the same file, byte for byte, as one appended
   /// from an array, across buffer flushes; a build that throws leaves nothing behind.
   @Test func recordsBuiltInPlaceEqualRecordsAppendedFromArrays() throws {
@@ -193,7 +221,7 @@ struct PartFileTests {
     }
     #expect(
       error.description
-        == "checksum mismatch in part s/0000000042-a-3.part at offset 56 (length 388): stored \(StorageError.hex(stored)), computed \(StorageError.hex(computed)); the record is corrupt — restore the file or re-run the batch"
+        == "checksum mismatch in part s/0000000042-a-3.part at offset 56 (length 388): stored \(StorageError.hex(stored)), computed \(StorageError.hex(computed)); the record is corrupt — restore the file from a backup, or rebuild the store from archive/ (`ledgerline rebuild`)"
     )
     #expect(stored != computed)
   }
@@ -206,7 +234,7 @@ struct PartFileTests {
     }
     #expect(
       error.description
-        == "bad record magic in part m.part at offset 0: found 0x4d4c5243, expected 0x4c4c5243 (\"LLRC\"); the location is wrong or the file is corrupt — restore the file or re-run the batch"
+        == "bad record magic in part m.part at offset 0: found 0x4d4c5243, expected 0x4c4c5243 (\"LLRC\"); the location is wrong or the file is corrupt — restore the file from a backup, or rebuild the store from archive/ (`ledgerline rebuild`)"
     )
   }
 
@@ -225,7 +253,7 @@ struct PartFileTests {
     }
     #expect(
       error.description
-        == "part t.part ends at byte 40, inside the record at offset 17 (length 66); the file is truncated — restore the file or re-run the batch"
+        == "part t.part ends at byte 40, inside the record at offset 17 (length 66); the file is truncated — restore the file from a backup, or rebuild the store from archive/ (`ledgerline rebuild`)"
     )
   }
 
@@ -262,7 +290,7 @@ struct PartFileTests {
     #expect(count == 1)
     #expect(
       error.description
-        == "torn tail in part torn.part at offset 20 of \(20 + extra) bytes: \(detail); the records before offset 20 are intact — truncate the file to 20 bytes or re-run the batch"
+        == "torn tail in part torn.part at offset 20 of \(20 + extra) bytes: \(detail); the records before offset 20 are intact — truncate the file to 20 bytes, or rebuild the store from archive/ (`ledgerline rebuild`)"
     )
   }
 

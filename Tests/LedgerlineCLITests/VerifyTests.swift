@@ -9,6 +9,27 @@ extension CLISuite {
       "checked", "data_directory", "notice_count", "notices", "problem_count", "problems", "whole",
     ]
 
+    /// SPEC §5: part files carry their store's id. Two stores built from the same inbox write
+    /// parts of the same names; one copied over the other's is refused by `lookup` and named by
+    /// `verify`, never read as this store's records (a balance shown from another store).
+    @Test func aPartCopiedInFromAnotherStoreIsRefusedAndNamed() throws {
+      let fixture = try ProcessedData("foreign-part")
+      let other = try ProcessedData("foreign-part-source")
+      let order = "ord-00000001"
+      let file = try fixture.lookup(order).child("location").string("file")
+      try FileManager.default.removeItem(atPath: "\(fixture.data)/\(file)")
+      try FileManager.default.copyItem(atPath: "\(other.data)/\(file)", toPath: "\(fixture.data)/\(file)")
+      let part = file.dropFirst("parts/".count)
+      let lookup = try fixture.binary.run(["lookup", "--data", fixture.data, order])
+      #expect(lookup.exited(1), "\(lookup.summary)")
+      #expect(lookup.stdout == "")
+      #expect(lookup.stderr.contains("part \(part) was written for store "), "\(lookup.stderr)")
+      #expect(lookup.stderr.contains("`ledgerline rebuild`"), "\(lookup.stderr)")
+      let verify = try fixture.binary.run(["verify", "--data", fixture.data])
+      #expect(verify.exited(1), "\(verify.summary)")
+      #expect(verify.stdout.contains("part \(part) was written for store "), "\(verify.stdout)")
+    }
+
     @Test func verifyExitsZeroOnAWholeStoreAndOneNamingTheRecordAfterAByteFlips() throws {
       let fixture = try ProcessedData("verify")
       let whole = try fixture.binary.run(["verify", "--data", fixture.data])

@@ -282,7 +282,7 @@ public struct Compactor: Sendable {
     var n = max(0, context.clock.nowMillis())
     while FileSystem.exists("\(context.paths.parts)/c-\(PartNames.pad(pass))-\(n).part") { n += 1 }
     let name = "c-\(PartNames.pad(pass))-\(n).part"
-    let writer = try PartFileWriter(partsDirectory: context.paths.parts, name: name)
+    let writer = try PartFileWriter(partsDirectory: context.paths.parts, name: name, storeID: context.storeID)
     var moves: [KeyRelocation] = []
     moves.reserveCapacity(touched.count)
     var left = SupersededBytes(source: "compaction into \(name)")

@@ -72,9 +72,11 @@ public struct Processor: Sendable {
     warmLimit: Int
   ) throws -> PartitionResult {
     let data = try PartFileWriter(
-      partsDirectory: context.paths.parts, name: PartNames.artifacts(job: job, partition: p, run: run))
+      partsDirectory: context.paths.parts, name: PartNames.artifacts(job: job, partition: p, run: run),
+      storeID: context.storeID)
     let manifest = try PartFileWriter(
-      partsDirectory: context.paths.parts, name: PartNames.manifest(job: job, partition: p, run: run))
+      partsDirectory: context.paths.parts, name: PartNames.manifest(job: job, partition: p, run: run),
+      storeID: context.storeID)
     var out = PartitionResult()
     out.encoded = InFlightOverlay.Run(partition: InFlightOverlay.PartitionTag(index: p, count: partitions))
     out.encoded.reserveCapacity(partition.groupCount)

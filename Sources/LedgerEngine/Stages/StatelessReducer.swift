@@ -206,7 +206,8 @@ public struct StatelessReducer: Sendable {
     throws -> Int
   {
     let writer = try PartFileWriter(
-      partsDirectory: context.paths.parts, name: PartNames.stateless(job: job, partition: partition, run: run))
+      partsDirectory: context.paths.parts, name: PartNames.stateless(job: job, partition: partition, run: run),
+      storeID: context.storeID)
     do {
       let keys = try StatelessPartitionBuffer.forEachGroup(in: buffers) { writePayload in
         _ = try writer.appendRecord(type: .statelessGroup, writePayload)
