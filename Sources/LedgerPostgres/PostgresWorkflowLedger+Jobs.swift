@@ -266,7 +266,9 @@ extension PostgresWorkflowLedger {
         throw Self.notRunning(task)
       }
       try endRun(session, task: task, outcome: "ok", error: nil, next: nil, now: now)
-      try mergeCounts(session, job: task.job, counts: counts, add: task.partition != nil)
+      try mergeCounts(
+        session, job: task.job, counts: counts, add: task.partition != nil,
+        all: task.partition == nil && task.stage == .reduce)
       if task.partition == nil {
         let partitions =
           try session.scalarInt64("SELECT partitions FROM jobs WHERE seq = $1", [.int(Int64(task.job))]) ?? 1
@@ -280,14 +282,18 @@ extension PostgresWorkflowLedger {
     }
   }
 
-  /// Reduce's counts replace the job's non-zero fields; a partition's are added.
-  private func mergeCounts(_ session: PGSession, job: UInt64, counts: JobCounts, add: Bool) throws {
+  /// A partition's counts are added to the job's; a job-level task's replace its non-zero
+  /// fields, and reduce's (`all`) replace every field: a batch run again from reduce (an input set
+  /// aside) starts its counts over, its partitions' included.
+  private func mergeCounts(_ session: PGSession, job: UInt64, counts: JobCounts, add: Bool, all: Bool = false)
+    throws
+  {
     let fields: [(String, Int64)] = [
       ("input_bytes", counts.inputBytes), ("events", counts.events), ("rejects", counts.rejects),
       ("keys", counts.keys), ("duplicates", counts.duplicates),
       ("lines_applied", counts.linesApplied), ("artifacts_written", counts.artifactsWritten),
       ("bytes_written", counts.bytesWritten), ("blank_lines", counts.blankLines),
-    ].filter { $0.1 != 0 }
+    ].filter { $0.1 != 0 || all }
     guard !fields.isEmpty else { return }
     let assignments = fields.enumerated().map { n, field in
       "\(field.0) = \(add ? "\(field.0) + " : "")$\(n + 2)"

@@ -240,7 +240,7 @@ extension SQLiteWorkflowLedger {
       }
       try endRun(conn, task: task, outcome: "ok", error: nil, next: nil, now: now)
       if task.partition == nil {
-        try mergeCounts(conn, job: task.job, counts: counts, add: false)
+        try mergeCounts(conn, job: task.job, counts: counts, add: false, all: task.stage == .reduce)
         let partitions =
           try conn.scalarInt64("SELECT partitions FROM jobs WHERE seq = ?", [.integer(Int64(task.job))]) ?? 1
         for p in 0..<max(1, partitions) {
@@ -255,14 +255,19 @@ extension SQLiteWorkflowLedger {
     }
   }
 
-  private func mergeCounts(_ conn: SQLiteConnection, job: UInt64, counts: JobCounts, add: Bool) throws {
+  /// A partition's counts are added to the job's; a job-level task's replace its non-zero
+  /// fields, and reduce's (`all`) replace every field: a batch run again from reduce (an input set
+  /// aside) starts its counts over, its partitions' included.
+  private func mergeCounts(_ conn: SQLiteConnection, job: UInt64, counts: JobCounts, add: Bool, all: Bool = false)
+    throws
+  {
     let fields: [(String, Int64)] = [
       ("input_bytes", counts.inputBytes), ("events", counts.events), ("rejects", counts.rejects),
       ("keys", counts.keys), ("duplicates", counts.duplicates),
       ("lines_applied", counts.linesApplied), ("artifacts_written", counts.artifactsWritten),
       ("bytes_written", counts.bytesWritten), ("blank_lines", counts.blankLines),
     ]
-    for (column, value) in fields where value != 0 {
+    for (column, value) in fields where value != 0 || all {
       try conn.run(
         "UPDATE jobs SET \(column) = \(add ? "\(column) + " : "")? WHERE seq = ?",
         [.integer(value), .integer(Int64(job))])

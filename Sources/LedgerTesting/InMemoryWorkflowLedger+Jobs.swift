@@ -95,7 +95,11 @@ extension InMemoryWorkflowLedger {
       Self.endRun(&s, task, outcome: "ok", error: nil, next: nil, now: now)
       guard let i = s.jobIndex(task.job) else { return }
       if task.partition == nil {
-        Self.merge(counts, into: &s.jobs[i].record.counts, add: false)
+        if task.stage == .reduce {
+          s.jobs[i].record.counts = counts  // a batch run again from reduce starts its counts over
+        } else {
+          Self.merge(counts, into: &s.jobs[i].record.counts, add: false)
+        }
         s.jobs[i].partitions = Array(repeating: TaskState(stage: .prefetch), count: max(1, s.jobs[i].record.partitions))
         s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
       } else {

@@ -14,6 +14,24 @@ import Testing
   static let web = "20261127T100000Z_20261127T101500Z.jsonl"
   static let shop = "20261127T100000Z_20261127T101500Z.jsonl"
 
+  /// A batch that reduced its only input, failed at prefetch, and had that input set aside runs
+  /// again from reduce with nothing: its counts start over (they were the first reduce's).
+  @Test(arguments: EngineHarness.Storage.available)
+  func aBatchRunAgainWithoutItsOnlyInputCountsNothing(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
+    try h.deliver(source: "web", name: Self.web, lines: [eventLine(id: "w1", order: "o1", amount: "1.00")])
+    let faults = try FaultInjector.parse("prefetch:job=1:permanent").get()
+    let failed = try #require(try h.runUntilIdle(faults: faults).failed.first)
+    #expect(failed.stage == .prefetch && failed.counts.events == 1 && failed.counts.inputBytes > 0)
+    let actions = OperatorActions(context: try h.context(), auditLog: InMemoryAuditLog(), osUser: "ops", via: "test")
+    _ = try actions.quarantine(job: failed.seq, input: "web/\(Self.web)").get()
+    #expect(try h.runUntilIdle().failed.isEmpty)
+    let job = try #require(try h.context().ledger.job(failed.seq))
+    #expect(job.status == .done && job.inputs.isEmpty)
+    #expect(job.counts == JobCounts(), "\(job.counts)")
+    #expect(try h.artifacts()["o1"] == nil)
+  }
+
   /// One job of two inputs whose reduce fails for good because web's archived file changed.
   func poisonedJob(_ h: EngineHarness) throws -> (job: UInt64, original: [UInt8]) {
     try h.deliver(source: "web", name: Self.web, lines: [eventLine(id: "w1", order: "o1", amount: "1.00")])
