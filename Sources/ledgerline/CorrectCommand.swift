@@ -48,6 +48,15 @@ struct CorrectCommand: ParsableCommand {
       printError(error.description)
       throw ExitCode(1)
     case .success(let submission):
+      // A typo in the order id would open a new artifact: said, not refused (a correction may
+      // rightly come first, before the order's own lines).
+      if !submission.alreadySubmitted, case .success(nil) = Result(catching: { try context.keyIndex.entry(for: order) })
+      {
+        var stderr = StandardError()
+        print(
+          "note: no artifact for order \(TerminalText.escaped(order)) is indexed yet (not yet indexed, or no accepted line has this order_id): this correction opens one; check the order id if that is not what you meant",
+          to: &stderr)
+      }
       if json {
         print(
           try JSONOutput.line(

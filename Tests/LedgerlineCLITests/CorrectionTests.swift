@@ -15,6 +15,7 @@ extension CLISuite {
         "--reason", "duplicate fee", "--author", "ann", "--json",
       ])
       try #require(submit.exited(0), "\(submit.summary)")
+      #expect(submit.stderr == "", "an order with an artifact needs no note")
       let submission = try JSONLine(submit.stdout, command: submit.command)
       #expect(submission.keys == ["already_submitted", "batch_file", "event_id"])
       #expect(try submission.bool("already_submitted") == false)
@@ -28,6 +29,22 @@ extension CLISuite {
       let after = try fixture.lookup(Self.order)
       try expectCorrected(after, before: before, eventID: eventID, batchFile: batchFile)
       try expectAudited(fixture, eventID: eventID, batchFile: batchFile)
+    }
+
+    /// A correction to an order with no artifact opens one (it may rightly come first); a typo
+    /// in the order id would too, so the command says so, and still submits.
+    @Test func aCorrectionToAnOrderWithoutAnArtifactSaysItOpensOne() throws {
+      let fixture = try ProcessedData("correct-new-order")
+      let submit = try fixture.binary.run([
+        "correct", "--data", fixture.data, "--order", "ord-0000001", "--amount=-1.25", "--currency", "USD",
+        "--reason", "typo", "--author", "ann",
+      ])
+      #expect(submit.exited(0), "\(submit.summary)")
+      #expect(submit.stdout.hasPrefix("submitted correction "), "\(submit.stdout)")
+      #expect(
+        submit.stderr
+          == "note: no artifact for order ord-0000001 is indexed yet (not yet indexed, or no accepted line has this order_id): this correction opens one; check the order id if that is not what you meant\n"
+      )
     }
 
     private func expectCorrected(_ after: JSONLine, before: JSONLine, eventID: String, batchFile: String) throws {
