@@ -27,6 +27,12 @@ public final class SQLiteKeyIndex: KeyIndex {
   public static let readerCount = 3
 
   /// Opens (creating if needed) the index at `path` for the engine.
+  /// Checkpoints the write-ahead log into `index.sqlite` and truncates it.
+  public func settle() throws {
+    guard database.mode != .readOnly else { return }
+    try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+  }
+
   public init(path: String) throws {
     database = try SQLiteDatabase(path: path, mode: .readWrite)
     try database.execute(Self.schema)

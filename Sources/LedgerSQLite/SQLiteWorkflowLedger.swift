@@ -25,6 +25,12 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   /// The schema version this build writes (`PRAGMA user_version`).
   static let schemaVersion: Int64 = 6
 
+  /// Checkpoints the write-ahead log into `ledger.sqlite` and truncates it.
+  public func settle() throws {
+    guard db.mode != .readOnly else { return }
+    try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+  }
+
   /// Brings an older ledger up to ``schemaVersion``, one step at a time, in one transaction;
   /// refuses a ledger written by a newer build.
   private func migrate() throws {

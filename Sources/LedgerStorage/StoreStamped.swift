@@ -8,4 +8,12 @@ public protocol StoreStamped: Sendable {
   /// Records `id` as this piece's store. Stamping the id already recorded is harmless; stamping
   /// a different one throws ``StoreIdentityError/foreign(piece:path:found:expected:)``.
   func stamp(storeID id: String) throws
+  /// Folds what was written into the piece's own file, so that a copy of that file alone holds
+  /// it all (SQLite: the write-ahead log checkpointed into the database, then truncated). Called
+  /// when an engine stops cleanly; a no-op where there is nothing to fold (a server, memory).
+  func settle() throws
+}
+
+extension StoreStamped {
+  public func settle() throws {}
 }

@@ -78,6 +78,12 @@ struct RunCommand: ParsableCommand {
     let engine = Engine(context: workspace.context, options: engineOptions)
     let signals = SignalStop(engine: engine)
     defer { signals.cancel() }
+    // Once the engine has stopped: the SQLite files alone then hold the whole store (a copy of
+    // `*.sqlite` without their `-wal` files would otherwise miss what the log still held).
+    defer {
+      try? workspace.context.ledger.settle()
+      try? workspace.context.keyIndex.settle()
+    }
     if untilIdle {
       let report = try engine.runUntilIdle()
       guard report.failed.isEmpty else {

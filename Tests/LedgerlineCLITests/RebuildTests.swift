@@ -16,6 +16,26 @@ extension CLISuite {
       }
     }
 
+    /// A clean stop folds the write-ahead logs into the SQLite files: a copy of the data
+    /// directory without its `-wal` and `-shm` files (a backup of `*.sqlite`) is the whole store.
+    @Test func aCleanStopLeavesTheWholeStoreInTheSQLiteFiles() throws {
+      let fixture = try ProcessedData("settled")
+      let expected = try DataSnapshot.capture(fixture.data, with: fixture.binary)
+      for name in ["ledger.sqlite", "index.sqlite"] {
+        let wal = "\(fixture.data)/\(name)-wal"
+        let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+        #expect(size == 0, "\(wal) holds \(size) bytes after a clean stop")
+      }
+      for name in try FileManager.default.contentsOfDirectory(atPath: fixture.data)
+      where name.hasSuffix("-wal") || name.hasSuffix("-shm") {
+        try FileManager.default.removeItem(atPath: "\(fixture.data)/\(name)")
+      }
+      let status = try fixture.binary.run(["status", "--data", fixture.data])
+      #expect(status.exited(0), "\(status.summary)")
+      let actual = try DataSnapshot.capture(fixture.data, with: fixture.binary)
+      #expect(try actual.exportDifference(from: expected, ignoringLocation: false) == nil)
+    }
+
     @Test func rebuildingAfterDeletingBothDatabasesGivesTheSameExport() throws {
       let fixture = try ProcessedData("rebuild")
       let before = try Self.exportWithoutLocations(fixture)
