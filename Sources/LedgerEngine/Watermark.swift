@@ -49,17 +49,19 @@ public struct Watermark: Sendable, Equatable {
     return marked
   }
 
-  /// Per source, the intervals of the inputs of failed batches, with the batch: the gaps that
-  /// wait for an operator's `retry` (``marking(quarantined:failed:)``).
-  public static func failedIntervals(in ledger: any WorkflowLedger) throws
+  /// Per source, the intervals of the inputs of the failed batches among `jobs` (whose input
+  /// records are among `inputs`), with the batch: the gaps that wait for an operator's `retry`
+  /// (``marking(quarantined:failed:)``). A failed batch holds back its partitions' successors,
+  /// so it is among the recent jobs that a report or the console lists.
+  public static func failedIntervals(jobs: [JobRecord], inputs: [InputBatchRecord])
     -> [String: [(from: Int64, to: Int64, batch: UInt64)]]
   {
-    let failed = try ledger.unfinishedJobs().filter { $0.status == .failed }
-    guard !failed.isEmpty else { return [:] }
-    let batchOf = Dictionary(
-      failed.flatMap { job in job.inputs.map { ($0, job.seq) } }, uniquingKeysWith: { a, _ in a })
+    var batchOf: [Int64: UInt64] = [:]
+    for job in jobs where job.status == .failed {
+      for input in job.inputs { batchOf[input] = job.seq }
+    }
     var out: [String: [(from: Int64, to: Int64, batch: UInt64)]] = [:]
-    for input in try ledger.inputBatches(ids: Array(batchOf.keys)) {
+    for input in inputs {
       guard let batch = batchOf[input.id] else { continue }
       out[input.batch.source, default: []].append((input.batch.from, input.batch.to, batch))
     }

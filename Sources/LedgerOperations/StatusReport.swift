@@ -75,7 +75,7 @@ public struct StatusReport: Sendable {
     let inputRecords = try context.ledger.inputBatches(ids: jobs.flatMap(\.inputs))
     let backlog = try context.ledger.ungroupedInputBatches()
     let quarantined = try context.ledger.quarantinedInputBatches()
-    let failed = try Watermark.failedIntervals(in: context.ledger)
+    let failed = Watermark.failedIntervals(jobs: jobs, inputs: inputRecords)
     let sources = try context.ledger.sourceIntervals().sorted { $0.key < $1.key }.map { source, list in
       SourceStatus(
         source: source,

@@ -146,7 +146,7 @@ public struct StoreRebuilder: Sendable {
   }
 
   /// Size and SHA-256 of an archived file, read in chunks as the inbox scan reads it.
-  private static func fingerprint(_ path: String) throws -> (bytes: Int64, sha256: String) {
+  private static func fingerprint(_ path: String) throws -> InboxScanner.Fingerprint {
     guard let read = try InboxScanner.fingerprint(path) else { throw StoreRebuildError.changingEvidence(path: path) }
     return read
   }

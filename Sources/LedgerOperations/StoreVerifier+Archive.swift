@@ -45,7 +45,7 @@ extension StoreVerifier {
   /// Compares `file` (relative to the data directory) with what `input` recorded.
   private func check(_ input: InputBatchRecord, file: String) -> StoreFinding? {
     let batch = input.batch
-    let found: (bytes: Int64, sha256: String)
+    let found: InboxScanner.Fingerprint
     do {
       guard let read = try InboxScanner.fingerprint("\(context.paths.root)/\(file)") else {
         return StoreFinding(

@@ -155,6 +155,16 @@ public final class Workspace: Sendable {
   }
 }
 
+extension Workspace {
+  /// Once its engine has stopped: folds what the ledger and the index wrote into their own files
+  /// (``StoreStamped/settle()``), so a copy of the SQLite files alone is the whole store. A
+  /// failure leaves the write-ahead logs as they are, which SQLite reads on the next open.
+  public func settle() {
+    try? context.ledger.settle()
+    try? context.keyIndex.settle()
+  }
+}
+
 /// Problems opening a data directory.
 public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
   case noDataDirectory(String)

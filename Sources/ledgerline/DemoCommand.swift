@@ -54,10 +54,7 @@ struct DemoCommand: ParsableCommand {
     }
     defer { stopGenerator.withLock { $0 = true } }
     // After the engine and the console stop: the SQLite files alone then hold the whole store.
-    defer {
-      try? workspace.context.ledger.settle()
-      try? workspace.context.keyIndex.settle()
-    }
+    defer { workspace.settle() }
     if headless {
       try runHeadless(workspace.context, deadline: deadline)
     } else {

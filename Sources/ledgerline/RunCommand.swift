@@ -80,10 +80,7 @@ struct RunCommand: ParsableCommand {
     defer { signals.cancel() }
     // Once the engine has stopped: the SQLite files alone then hold the whole store (a copy of
     // `*.sqlite` without their `-wal` files would otherwise miss what the log still held).
-    defer {
-      try? workspace.context.ledger.settle()
-      try? workspace.context.keyIndex.settle()
-    }
+    defer { workspace.settle() }
     if untilIdle {
       let report = try engine.runUntilIdle()
       guard report.failed.isEmpty else {

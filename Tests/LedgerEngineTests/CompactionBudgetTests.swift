@@ -11,10 +11,7 @@ import Testing
 @Suite struct CompactionBudgetTests {
   @Test(arguments: EngineHarness.Storage.available)
   func aSmallBudgetSpreadsTheWorkOverPassesAndConvergesToTheSameExport(storage: EngineHarness.Storage) throws {
-    let h = try EngineHarness(storage: storage)
-    try CompactionTests.churn(h)
-    try h.runUntilIdle(maxInputsPerJob: 1)
-    let before = try CompactionTests.export(h)
+    let (h, before) = try CompactionTests.churned(storage)
     let context = try h.context()
     let unbudgeted = CompactionTests.partBytes(h)
     // A budget of about a third of the recorded live bytes of the sparse parts.

@@ -18,6 +18,15 @@ import Testing
     }
   }
 
+  /// A harness on `storage` whose churn workload ran to idle, one input per batch, and its
+  /// export then.
+  static func churned(_ storage: EngineHarness.Storage) throws -> (EngineHarness, [String]) {
+    let h = try EngineHarness(storage: storage)
+    try churn(h)
+    try h.runUntilIdle(maxInputsPerJob: 1)
+    return (h, try export(h))
+  }
+
   static func partBytes(_ h: EngineHarness) -> Int64 {
     (try? PartNames.artifactPartBytes(in: h.paths.parts)) ?? -1
   }
@@ -36,10 +45,7 @@ import Testing
 
   @Test(arguments: EngineHarness.Storage.available)
   func reclaimsSupersededPartsAndEveryLookupStaysRight(storage: EngineHarness.Storage) throws {
-    let h = try EngineHarness(storage: storage)
-    try Self.churn(h)
-    try h.runUntilIdle(maxInputsPerJob: 1)
-    let before = try Self.export(h)
+    let (h, before) = try Self.churned(storage)
     let bytesBefore = Self.partBytes(h)
     let report = try #require(try h.engine().compactIfQuiescent())
     #expect(report.totalBytesBefore == bytesBefore)
@@ -199,10 +205,7 @@ import Testing
   /// dead.
   @Test(arguments: EngineHarness.Storage.available)
   func aPassThatDiedMidwayLeavesAPartTheNextPassSortsOut(storage: EngineHarness.Storage) throws {
-    let h = try EngineHarness(storage: storage)
-    try Self.churn(h)
-    try h.runUntilIdle(maxInputsPerJob: 1)
-    let before = try Self.export(h)
+    let (h, before) = try Self.churned(storage)
     let base = try h.context()
     let refusing = CountingKeyIndex(base.keyIndex)
     refusing.refusesRelocation.store(true, ordering: .relaxed)

@@ -166,14 +166,24 @@ public struct InboxScanner: Sendable {
     }
   }
 
+  /// What a read of a whole file found: its size and SHA-256, and its bytes when it is small
+  /// enough to keep (``smallFileBytes``), for the checks that look at content.
+  package struct Fingerprint: Sendable, Equatable {
+    package var bytes: Int64
+    package var sha256: String
+    /// The file's bytes when it holds at most ``smallFileBytes``.
+    package var content: [UInt8]?
+  }
+
+  /// Files up to this size keep their bytes in their ``Fingerprint``.
+  static let smallFileBytes = 64 << 10
+
   /// Size and SHA-256 of the regular file at `path`, read in chunks without following a link
   /// and without blocking on a FIFO swapped in; `nil` when the file changed while it was read,
   /// or is held open for writing on this host (``FileSystem/isOpenForWriting(_:)``): still being
   /// written. `afterRead` runs between the read and the second look (tests);
   /// `ledgerline verify` checks the archive with it too.
-  package static func fingerprint(_ path: String, afterRead: () -> Void = {}) throws
-    -> (bytes: Int64, sha256: String)?
-  {
+  package static func fingerprint(_ path: String, afterRead: () -> Void = {}) throws -> Fingerprint? {
     let fd = try FileSystem.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
     defer { FileSystem.close(fd) }
     let before = try FileSystem.status(fd, path: path)
@@ -181,6 +191,7 @@ public struct InboxScanner: Sendable {
     var hasher = SHA256()
     var chunk = [UInt8](repeating: 0, count: 1 << 20)
     var offset: Int64 = 0
+    var content: [UInt8]? = before.size <= Int64(smallFileBytes) ? [] : nil
     while true {
       let count = try chunk.withUnsafeMutableBytes { buffer in
         Swift.Result { () throws(FileSystemError) in
@@ -189,6 +200,7 @@ public struct InboxScanner: Sendable {
       }.get()
       if count == 0 { break }
       chunk.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+      content?.append(contentsOf: chunk[0..<count])
       offset += Int64(count)
     }
     afterRead()
@@ -198,11 +210,11 @@ public struct InboxScanner: Sendable {
     // rename) may pause between writes longer than any scan interval; while it holds the file
     // open for writing, it is not done.
     if FileSystem.isOpenForWriting(fd) == true { return nil }
-    return (offset, hasher.finalize())
+    return Fingerprint(bytes: offset, sha256: hasher.finalize(), content: content)
   }
 
   private func check(
-    source: String, name: String, read: (bytes: Int64, sha256: String), registered: [InputBatchRecord],
+    source: String, name: String, read: Fingerprint, registered: [InputBatchRecord],
     pending: [Candidate]
   ) throws -> Swift.Result<BatchFileName, FileRefusal> {
     guard SourceName.isValid(source) else { return .failure(.badSource(source: source)) }
@@ -221,7 +233,7 @@ public struct InboxScanner: Sendable {
     }
     // Files that can hold no event (empty, blank lines, a CSV header alone) are all alike in
     // what they carry: only content with events can repeat one already registered.
-    if try !Self.holdsNoEvents("\(inbox)/\(source)/\(name)", format: batch.format, read: read) {
+    if !Self.holdsNoEvents(read, format: batch.format) {
       if let twin = try ledger.inputBatch(sha256: read.sha256) {
         return .failure(.duplicateContent(name: name, registered: "\(twin.batch.source)/\(twin.batch.name)"))
       }
@@ -232,16 +244,12 @@ public struct InboxScanner: Sendable {
     return .success(batch)
   }
 
-  /// Whether the file at `path`, fingerprinted as `read`, can hold no event
-  /// (``BatchFormat/holdsNoEvents(_:)``). Only small files are read again (a file with events is
-  /// rarely this small, and a large one never qualifies); bytes that no longer match `read`
-  /// count as holding events, so the duplicate check still runs.
-  static func holdsNoEvents(_ path: String, format: BatchFormat, read: (bytes: Int64, sha256: String)) throws -> Bool {
+  /// Whether the file fingerprinted as `read` can hold no event (``BatchFormat/holdsNoEvents(_:)``):
+  /// judged from the bytes a small file keeps; a larger one always holds events.
+  static func holdsNoEvents(_ read: Fingerprint, format: BatchFormat) -> Bool {
     guard read.bytes > 0 else { return true }
-    guard read.bytes <= 64 << 10 else { return false }
-    let bytes = try FileSystem.readAll(path, noFollow: true)
-    guard bytes.count == read.bytes, bytes.withUnsafeBytes({ SHA256.hex(of: $0) }) == read.sha256 else { return false }
-    return bytes.withUnsafeBufferPointer { format.holdsNoEvents($0) }
+    guard let content = read.content else { return false }
+    return content.withUnsafeBufferPointer { format.holdsNoEvents($0) }
   }
 
   /// Registers in the ledger first, then moves: a crash in between is finished by the next scan.

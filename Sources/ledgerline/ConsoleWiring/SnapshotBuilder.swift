@@ -22,7 +22,7 @@ struct SnapshotBuilder {
     let names = Dictionary(uniqueKeysWithValues: inputs.map { ($0.id, "\($0.batch.source)/\($0.batch.name)") })
     let backlog = try context.ledger.ungroupedInputBatches().count
     let quarantined = try context.ledger.quarantinedInputBatches()
-    let failed = try Watermark.failedIntervals(in: context.ledger)
+    let failed = Watermark.failedIntervals(jobs: jobs, inputs: inputs)
     let completeness = try context.ledger.sourceIntervals().sorted { $0.key < $1.key }.map { source, list in
       let w = Watermark.compute(list.map { Watermark.Interval(from: $0.from, to: $0.to, indexed: $0.done) })
         .marking(
