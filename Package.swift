@@ -28,8 +28,9 @@ let package = Package(
     // Storage: part files, codecs, cache, data directory, and the ports (KeyIndex,
     // WorkflowLedger) with their record types.
     .target(name: "LedgerStorage", dependencies: ["LedgerDomain", "LedgerSystem", "CLedgerCRC"]),
-    // The embedded adapter: the SQLite wrapper, the SQLite key index and workflow ledger.
-    .target(name: "LedgerSQLite", dependencies: ["LedgerDomain", "LedgerStorage", "CSQLite"]),
+    // The embedded adapter: the SQLite wrapper, the key index (sorted run files listed in SQLite)
+    // and the workflow ledger.
+    .target(name: "LedgerSQLite", dependencies: ["LedgerDomain", "LedgerStorage", "LedgerSystem", "CSQLite"]),
     // The PostgreSQL adapter (scale-out, in progress): the same two ports over postgres-nio, with a
     // small synchronous connection wrapper and versioned schema migrations.
     .target(
@@ -85,7 +86,9 @@ let package = Package(
       dependencies: ["LedgerStorage", "LedgerDomain", "LedgerSystem", "LedgerTesting"]),
     .testTarget(
       name: "LedgerSQLiteTests",
-      dependencies: ["LedgerSQLite", "LedgerPostgres", "LedgerStorage", "LedgerTesting"]),
+      dependencies: [
+        "LedgerSQLite", "LedgerPostgres", "LedgerStorage", "LedgerDomain", "LedgerSystem", "LedgerTesting",
+      ]),
     .testTarget(
       name: "LedgerPostgresTests",
       dependencies: [

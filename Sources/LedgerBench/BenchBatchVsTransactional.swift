@@ -76,7 +76,8 @@ struct BenchBatchVsTransactional {
   }
 
   private func runTransactional(root: String) throws -> (Side, TransactionalApplier.Counts) {
-    let workspace = try Workspace(root: root, mode: .engine)
+    // The per-event design updates one B-tree in place, event by event.
+    let workspace = try Workspace(root: root, mode: .engine, keyIndex: .btree)
     let before = BenchMeter.sample()
     let counts = try TransactionalApplier(context: workspace.context).run()
     let after = BenchMeter.sample()

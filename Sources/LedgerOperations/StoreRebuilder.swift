@@ -62,7 +62,7 @@ public struct StoreRebuilder: Sendable {
       switch backend {
       case .sqlite:
         ledger = try SQLiteWorkflowLedger(path: directory.ledgerDatabase)
-        index = try SQLiteKeyIndex(path: directory.indexDatabase)
+        index = try RunKeyIndex(path: directory.indexDatabase)
       case .postgres(let location):
         let stamp = BatchInstant(secondsSinceEpoch: clock.nowMillis() / 1000).basic.lowercased()
         if let aside = try PostgresSchemas.moveAside(location, stamp: stamp) {
@@ -163,7 +163,7 @@ public struct StoreRebuilder: Sendable {
     try FileSystem.makeDirectories(backup)
     let names = [
       "ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm", "index.sqlite", "index.sqlite-wal",
-      "index.sqlite-shm", StoreIdentity.markerName, "parts", "rejects",
+      "index.sqlite-shm", RunKeyIndex.directoryName, StoreIdentity.markerName, "parts", "rejects",
     ]
     for name in names where FileSystem.exists(directory.root + "/" + name) {
       try FileSystem.rename(directory.root + "/" + name, to: backup + "/" + name)

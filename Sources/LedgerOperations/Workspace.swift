@@ -83,12 +83,24 @@ public final class Workspace: Sendable {
   /// whole: its marker, ledger and index carry one store id. The engine creates a new store in an
   /// empty directory and adopts an id for a store from before identities; nothing else ever
   /// writes an identity.
+  ///
+  /// `keyIndex` chooses how an embedded (SQLite) store keeps its key index: sorted runs (the
+  /// engine's) or one B-tree updated in place (the per-event baseline of `ledgerline bench`).
   public convenience init(
     root: String, mode: Mode, backend: StoreBackend = .sqlite, faults: FaultInjector = .none,
-    clock: any WallClock = SystemClock()
+    clock: any WallClock = SystemClock(), keyIndex layout: EmbeddedIndexLayout = .runs
   ) throws {
     try self.init(
-      root: root, mode: mode, backend: backend, faults: faults, clock: clock, holding: nil, holdingStore: nil)
+      root: root, mode: mode, backend: backend, faults: faults, clock: clock, holding: nil, holdingStore: nil,
+      keyIndex: layout)
+  }
+
+  /// How an embedded store keeps its key index.
+  public enum EmbeddedIndexLayout: Sendable {
+    /// Immutable sorted runs, one per publish, merged in the background (``RunKeyIndex``).
+    case runs
+    /// One SQLite B-tree, updated in place (``SQLiteKeyIndex``).
+    case btree
   }
 
   /// Opens `root` as ``init(root:mode:backend:faults:clock:)`` does; in `.engine` mode with
@@ -96,7 +108,8 @@ public final class Workspace: Sendable {
   /// rebuild) instead of taking them.
   init(
     root: String, mode: Mode, backend: StoreBackend = .sqlite, faults: FaultInjector = .none,
-    clock: any WallClock = SystemClock(), holding held: EngineLock?, holdingStore heldStore: PostgresEngineLock?
+    clock: any WallClock = SystemClock(), holding held: EngineLock?, holdingStore heldStore: PostgresEngineLock?,
+    keyIndex layout: EmbeddedIndexLayout = .runs
   ) throws {
     let directory = DataDirectory(root: root)
     let paths = EnginePaths(root: root)
@@ -125,9 +138,12 @@ public final class Workspace: Sendable {
       storeLock = nil
       let dbMode: SQLiteDatabase.Mode = mode == .reader ? .readOnly : .readWrite
       ledger = try SQLiteWorkflowLedger(path: paths.ledgerDatabase, mode: dbMode)
-      index =
-        try mode == .reader
-        ? SQLiteKeyIndex(readOnlyPath: paths.indexDatabase) : SQLiteKeyIndex(path: paths.indexDatabase)
+      switch (layout, mode == .reader) {
+      case (.runs, true): index = try RunKeyIndex(readOnlyPath: paths.indexDatabase)
+      case (.runs, false): index = try RunKeyIndex(path: paths.indexDatabase)
+      case (.btree, true): index = try SQLiteKeyIndex(readOnlyPath: paths.indexDatabase)
+      case (.btree, false): index = try SQLiteKeyIndex(path: paths.indexDatabase)
+      }
     case .postgres(let location):
       storeLock = mode == .engine ? try heldStore ?? PostgresEngineLock.joining(location: location) : nil
       // An engine's connections carry its session name: a fleet ends them all if it is presumed gone.

@@ -171,14 +171,18 @@ public final class SQLiteKeyIndex: KeyIndex {
         try upsert.bind(Int64(bitPattern: entry.version), at: 5)
         try upsert.step()
       }
-      let insertID = try conn.cachedStatement(
-        "INSERT OR IGNORE INTO event_ids (order_id, event_id) VALUES (?, ?)")
-      for id in eventIDs {
-        insertID.reset()
-        try insertID.bind(id.orderID, at: 1)
-        try insertID.bind(id.eventID, at: 2)
-        try insertID.step()
-      }
+      try Self.record(eventIDs, conn: conn)
+    }
+  }
+
+  /// Records `eventIDs` in `event_ids` inside the caller's transaction (idempotent).
+  static func record(_ eventIDs: [ExternalEventID], conn: SQLiteConnection) throws {
+    let insertID = try conn.cachedStatement("INSERT OR IGNORE INTO event_ids (order_id, event_id) VALUES (?, ?)")
+    for id in eventIDs {
+      insertID.reset()
+      try insertID.bind(id.orderID, at: 1)
+      try insertID.bind(id.eventID, at: 2)
+      try insertID.step()
     }
   }
 

@@ -35,6 +35,12 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, C
   case directoryNotUsable(path: String, detail: String)
   /// A part file stamped with another store's id: copied in from another data directory.
   case foreignPart(part: String, found: String, expected: String)
+  /// A key-index run that fails verification (checksum, framing, order).
+  case damagedIndexRun(path: String, detail: String)
+  /// A key-index run the index lists but that is not on disk.
+  case missingIndexRun(path: String)
+  /// A key-index run stamped with another store's id.
+  case foreignIndexRun(path: String, found: String, expected: String)
 
   public var description: String {
     switch self {
@@ -91,6 +97,14 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, C
       return "part \(part) was written for store \(found), not this data directory's store \(expected) "
         + "(copied in from another data directory?); nothing of it is read — restore this store's "
         + "own file, or rebuild the store from archive/ (`ledgerline rebuild`)"
+    case .damagedIndexRun(let path, let detail):
+      return "key-index run \(path) is damaged: \(detail); " + Self.rebuildIndexAdvice
+    case .missingIndexRun(let path):
+      return "key-index run \(path) is listed in the index but missing; " + Self.rebuildIndexAdvice
+    case .foreignIndexRun(let path, let found, let expected):
+      return "key-index run \(path) was written for store \(found), not this data directory's store "
+        + "\(expected) (copied in from another data directory?); nothing of it is read — "
+        + Self.rebuildIndexAdvice
     }
   }
 
@@ -101,7 +115,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, C
     case .shortRead: .transientIO
     case .engineLockHeld: .contention
     case .truncated, .malformed, .badMagic, .unsupportedFormatVersion, .unknownRecordType,
-      .unexpectedRecordType, .lengthMismatch, .checksumMismatch, .tornTail, .foreignPart:
+      .unexpectedRecordType, .lengthMismatch, .checksumMismatch, .tornTail, .foreignPart, .damagedIndexRun,
+      .missingIndexRun, .foreignIndexRun:
       .corruptData
     case .partAlreadyExists, .writerClosed, .invalidLocation, .recordTooLarge,
       .directoryNotUsable:
@@ -114,6 +129,11 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible, C
   /// can be rebuilt from its evidence.
   private static let restoreAdvice =
     "restore the file from a backup, or rebuild the store from archive/ (`ledgerline rebuild`)"
+
+  /// What an operator can do about a damaged index run: the index is derived data.
+  private static let rebuildIndexAdvice =
+    "restore index-runs/ and index.sqlite from the same backup, or rebuild the store from archive/ "
+    + "(`ledgerline rebuild`)"
 
   static func hex(_ value: UInt32) -> String {
     let digits = String(value, radix: 16)

@@ -17,8 +17,9 @@ public final class MappedFile: @unchecked Sendable {
   /// The file's size in bytes.
   public let count: Int
 
-  /// Maps the regular file at `path`.
-  public init(path: String) throws(FileSystemError) {
+  /// Maps the regular file at `path`; `sequential` tells the kernel it will be read front to back
+  /// (read ahead, drop behind), otherwise at random (sorted runs searched by key).
+  public init(path: String, sequential: Bool = true) throws(FileSystemError) {
     self.path = path
     let fd = try FileSystem.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
     defer { FileSystem.close(fd) }
@@ -32,7 +33,7 @@ public final class MappedFile: @unchecked Sendable {
     guard let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
       throw FileSystemError(operation: "map", path: path, errno: errno)
     }
-    _ = madvise(mapped, count, MADV_SEQUENTIAL)
+    _ = madvise(mapped, count, sequential ? MADV_SEQUENTIAL : MADV_RANDOM)
     base = UnsafeRawPointer(mapped)
   }
 

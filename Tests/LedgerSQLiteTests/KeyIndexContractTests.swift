@@ -24,7 +24,7 @@ import Testing
   /// Thrown from a `forEachEntry` body to stop the iteration.
   struct Stop: Error {}
 
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func publishedEntriesAreFoundByKeyInTheOrderAsked(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     #expect(try index.count() == 0)
@@ -39,7 +39,7 @@ import Testing
     #expect(try index.count() == 2)
   }
 
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func anEntryNeverReplacesAHigherVersion(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     let newer = Self.entry("A", "p2", 10, 80, v: 5)
@@ -55,7 +55,7 @@ import Testing
     #expect(try index.count() == 1)
   }
 
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func entriesOfOnePublishApplyInOrder(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     try index.publish(
@@ -70,7 +70,7 @@ import Testing
     #expect(try index.count() == 2)
   }
 
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func largeOffsetsLengthsAndVersionsRoundTrip(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     let big = Self.entry("big", "p-\(UInt64.max)", 1 << 40, .max, v: UInt64(Int64.max))
@@ -82,7 +82,7 @@ import Testing
 
   /// Keys compare by their UTF-8 bytes: precomposed "é" and "e" + combining acute are two keys,
   /// although Swift's `==` calls them equal.
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func keysAreDistinctByTheirUTF8Bytes(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     let (precomposed, decomposed) = ("\u{E9}", "e\u{301}")
@@ -96,7 +96,7 @@ import Testing
     #expect(try index.knownEventIDs(order: decomposed, among: ["x"]) == [])
   }
 
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func forEachEntryVisitsKeysInUTF8ByteOrder(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     let keys = ["z", "\u{E9}", "e\u{301}", "B", "a", "O-2", "O-10", "😀", ""]
@@ -112,7 +112,7 @@ import Testing
     #expect(visited.sorted { $0.location.offset < $1.location.offset } == byOffset)
   }
 
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func forEachEntryStopsAtTheFirstErrorAndLeavesTheIndexUsable(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     let entries = ["a", "b", "c"].map { Self.entry($0, "p", 0, 20, v: 1) }
@@ -129,7 +129,7 @@ import Testing
     #expect(try index.count() == 4)
   }
 
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func eventIDsAreIdempotentAndKeptPerOrder(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     let ids = [ExternalEventID(orderID: "A", eventID: "e1"), ExternalEventID(orderID: "A", eventID: "e2")]
@@ -143,7 +143,7 @@ import Testing
   }
 
   /// A publish repeated after a crash (same arguments) leaves the index as one publish did.
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func publishingTheSameArgumentsAgainChangesNothing(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     let entries = [Self.entry("A", "p", 0, 30, v: 7), Self.entry("B", "p", 30, 30, v: 7)]
@@ -155,7 +155,7 @@ import Testing
     #expect(try index.knownEventIDs(order: "A", among: ["e1"]) == ["e1"])
   }
 
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func relocateMovesOnlyEntriesStillAtTheirOldLocationAndVersion(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     let old = ["A", "B", "C", "D", "E", "F"].enumerated().map { n, key in
@@ -182,7 +182,7 @@ import Testing
     #expect(try index.relocate([]) == 0)
   }
 
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func relocationsOfOneCallApplyInOrder(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     try index.publish([Self.entry("A", "p", 0, 10, v: 1)], eventIDs: [])
@@ -200,7 +200,7 @@ import Testing
 
   /// Garbage recorded per source adds up per part; recording a source again replaces it; a
   /// measurement replaces everything recorded about its parts and counts as no new garbage.
-  @Test(arguments: Backend.available)
+  @Test(arguments: Backend.keyIndexes)
   func garbageIsRecordedPerSourceAndReplacedByMeasurements(backend: Backend) throws {
     let index = try backend.keyIndex(in: directory)
     #expect(try index.recordedGarbage().isEmpty)

@@ -1,0 +1,184 @@
+import LedgerDomain
+import LedgerSQLite
+import LedgerStorage
+import LedgerSystem
+import LedgerTesting
+import Testing
+
+/// The index of sorted runs beyond the shared contract: background merges against a model,
+/// the B-tree of older stores as the oldest layer, damaged and foreign run files, and readers in
+/// another "process" while runs are merged away.
+@Suite struct RunKeyIndexTests {
+  let dir: TemporaryDirectory
+
+  init() throws {
+    dir = try TemporaryDirectory()
+  }
+
+  var path: String { dir.file("index.sqlite") }
+  var runs: String { dir.file(RunKeyIndex.directoryName) }
+
+  static func entry(_ order: String, _ part: String, _ offset: Int64, v: UInt64) -> IndexEntry {
+    IndexEntry(orderID: order, location: ArtifactLocation(part: part, offset: offset, length: 40), version: v)
+  }
+
+  static func all(_ index: any KeyIndex) throws -> [IndexEntry] {
+    var out: [IndexEntry] = []
+    try index.forEachEntry { out.append($0) }
+    return out
+  }
+
+  /// Random publishes (versions rising, sometimes a stale one), relocations and merges give
+  /// what the in-memory model gives, in this index, after reopening it, and read-only.
+  @Test(arguments: [1, 2, 3])
+  func randomPublishesRelocationsAndMergesMatchTheModel(seed: UInt64) throws {
+    var random = SeededRandom(seed: seed)
+    let model = InMemoryKeyIndex()
+    let keys = (0..<300).map { "order-\($0 * 7919 % 1000)" } + ["é-accent", "Z", "a"]
+    do {
+      let index = try RunKeyIndex(path: path, maxRuns: 3)
+      var version: UInt64 = 1
+      for step in 0..<60 {
+        if random.next(below: 5) == 0 {
+          // Compaction: move some current entries, and try some moves that no longer apply.
+          let current = try Self.all(model)
+          let moves = (0..<random.next(below: 20)).compactMap { _ -> KeyRelocation? in
+            guard let e = current.randomElement(using: &random) else { return nil }
+            let stale = random.next(below: 4) == 0
+            return KeyRelocation(
+              orderID: e.orderID, version: stale ? e.version + 1 : e.version, from: e.location,
+              to: ArtifactLocation(part: "c\(step)", offset: Int64(random.next(below: 1000)), length: 40))
+          }
+          #expect(try index.relocate(moves) == model.relocate(moves), "step \(step)")
+        } else {
+          let stale = random.next(below: 6) == 0
+          let v = stale && version > 3 ? version - 3 : version
+          let batch = (0..<(1 + random.next(below: 60))).map { _ in
+            Self.entry(
+              keys.randomElement(using: &random)!, "p\(step)-\(random.next(below: 3))", Int64(random.next(below: 9999)),
+              v: v)
+          }
+          try index.publish(batch, eventIDs: [])
+          try model.publish(batch, eventIDs: [])
+          version += 1
+        }
+        if random.next(below: 4) == 0 { index.waitForMerges() }
+        #expect(try index.entries(for: keys) == model.entries(for: keys), "step \(step)")
+        #expect(try index.count() == model.count(), "step \(step)")
+      }
+      index.waitForMerges()
+      #expect(try index.runs().count <= 3)
+      #expect(index.lastMergeFailure == nil)
+      #expect(try Self.all(index) == Self.all(model))
+    }
+    let reopened = try RunKeyIndex(path: path, maxRuns: 3)
+    #expect(try Self.all(reopened) == Self.all(model))
+    #expect(try reopened.count() == model.count())
+    let reader = try RunKeyIndex(readOnlyPath: path)
+    #expect(try reader.entries(for: keys) == model.entries(for: keys))
+    #expect(try reader.count() == model.count())
+  }
+
+  /// A store from before runs: its B-tree is read as the oldest layer, and counted.
+  @Test func theBTreeOfAnOlderStoreIsTheOldestLayer() throws {
+    do {
+      let old = try SQLiteKeyIndex(path: path)
+      try old.publish(["a", "b", "c"].map { Self.entry($0, "old", 0, v: 1) }, eventIDs: [])
+    }
+    let index = try RunKeyIndex(path: path)
+    #expect(try index.count() == 3)
+    let newer = [Self.entry("b", "new", 8, v: 2), Self.entry("d", "new", 16, v: 2)]
+    try index.publish(newer + [Self.entry("c", "stale", 0, v: 0)], eventIDs: [])
+    #expect(try index.count() == 4)
+    #expect(try index.entries(for: ["a", "b", "c", "d"]).map { $0?.location.part } == ["old", "new", "old", "new"])
+    #expect(try Self.all(index).map(\.orderID) == ["a", "b", "c", "d"])
+    #expect(try Self.all(index).map(\.location.part) == ["old", "new", "old", "new"])
+    let moved = ArtifactLocation(part: "compacted", offset: 0, length: 40)
+    let move = KeyRelocation(orderID: "a", version: 1, from: Self.entry("a", "old", 0, v: 1).location, to: moved)
+    #expect(try index.relocate([move]) == 1)
+    #expect(try index.entry(for: "a")?.location == moved)
+    #expect(try index.relocate([move]) == 0)  // no longer at `from`
+    #expect(try RunKeyIndex(readOnlyPath: path).count() == 4)
+  }
+
+  /// A run file whose bytes changed is refused when the damaged block is read, and names itself.
+  @Test func aDamagedRunIsRefusedAndNamed() throws {
+    let index = try RunKeyIndex(path: path)
+    try index.publish((0..<2_000).map { Self.entry("k\(100_000 + $0)", "p", Int64($0), v: 1) }, eventIDs: [])
+    let name = try #require(try index.runs().first?.name)
+    let file = runs + "/" + name
+    var bytes = try FileSystem.readAll(file)
+    bytes[40] ^= 0x20  // inside the first block
+    try FileSystem.writeAtomically(bytes, to: file)
+    let reader = try RunKeyIndex(readOnlyPath: path)
+    let error = try #require(throws: StorageError.self) { try reader.entry(for: "k100000") }
+    guard case .damagedIndexRun(let named, let detail) = error else {
+      Issue.record("unexpected \(error)")
+      return
+    }
+    #expect(named == file && detail.contains("block 0"))
+    #expect(error.failureKind == .corruptData)
+    #expect("\(error)".contains("ledgerline rebuild"))
+    // A cut file fails at open: its footer is gone.
+    try FileSystem.writeAtomically(Array(bytes.dropLast(3)), to: file)
+    #expect(throws: StorageError.self) { try RunKeyIndex(path: path) }
+  }
+
+  /// A listed run that is missing stops the index from opening; an unlisted one (a crash before
+  /// it was listed) is removed.
+  @Test func aMissingRunRefusesAndAnUnlistedOneIsRemoved() throws {
+    let name: String
+    do {
+      let index = try RunKeyIndex(path: path)
+      try index.publish([Self.entry("a", "p", 0, v: 1)], eventIDs: [])
+      name = try #require(try index.runs().first?.name)
+    }
+    try FileSystem.writeAtomically(Array("junk".utf8), to: runs + "/r99.run")
+    try FileSystem.writeAtomically(Array("junk".utf8), to: runs + "/tmp/r98.run")
+    let reopened = try RunKeyIndex(path: path)
+    #expect(try reopened.entry(for: "a") != nil)
+    #expect(!FileSystem.exists(runs + "/r99.run") && !FileSystem.exists(runs + "/tmp/r98.run"))
+    try FileSystem.remove(runs + "/" + name)
+    #expect(throws: StorageError.missingIndexRun(path: runs + "/" + name)) { try RunKeyIndex(path: path) }
+  }
+
+  /// A run stamped for another store is not read.
+  @Test func aRunOfAnotherStoreIsRefused() throws {
+    let other = try TemporaryDirectory()
+    let theirs = try RunKeyIndex(path: other.file("index.sqlite"))
+    try theirs.stamp(storeID: "their-store")
+    try theirs.publish([Self.entry("a", "theirs", 0, v: 9)], eventIDs: [])
+    let ours = try RunKeyIndex(path: path)
+    try ours.stamp(storeID: "our-store")
+    try ours.publish([Self.entry("a", "ours", 0, v: 1)], eventIDs: [])
+    let (theirName, ourName) = (try #require(try theirs.runs().first?.name), try #require(try ours.runs().first?.name))
+    try FileSystem.writeAtomically(
+      try FileSystem.readAll(other.file(RunKeyIndex.directoryName) + "/" + theirName), to: runs + "/" + ourName)
+    #expect(
+      throws: StorageError.foreignIndexRun(path: runs + "/" + ourName, found: "their-store", expected: "our-store")
+    ) { try RunKeyIndex(readOnlyPath: path).entry(for: "a") }
+  }
+
+  /// A reader opened before a merge keeps answering after the merged inputs are deleted, and
+  /// one that lists them afterwards reads the merged run.
+  @Test func readersFollowMerges() throws {
+    let index = try RunKeyIndex(path: path, maxRuns: 2)
+    let reader = try RunKeyIndex(readOnlyPath: path)
+    var model: [String: IndexEntry] = [:]
+    for batch in 0..<12 {
+      let entries = (0..<50).map {
+        Self.entry("k\(($0 * 13 + batch * 7) % 200)", "p\(batch)", Int64($0), v: UInt64(batch + 1))
+      }
+      try index.publish(entries, eventIDs: [])
+      for e in entries { model[e.orderID] = e }
+      let keys = model.keys.sorted()
+      #expect(try reader.entries(for: keys) == keys.map { model[$0] })
+    }
+    index.waitForMerges()
+    #expect(try index.runs().count <= 2)
+    let names = Set(try FileSystem.list(runs).filter { $0.hasSuffix(".run") })
+    #expect(names == Set(try index.runs().map(\.name)))
+    #expect(try reader.count() == model.count)
+    #expect(try Self.all(reader) == model.keys.sorted().map { model[$0]! })
+  }
+}
