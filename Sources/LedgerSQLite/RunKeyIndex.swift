@@ -36,6 +36,9 @@ public final class RunKeyIndex: KeyIndex {
   private let readOnly: Bool
   /// Runs opened by a read-only index, by name (reused across refreshes of the manifest).
   private let opened = Mutex<[String: IndexRun]>([:])
+  /// A read-only index's last reading of the manifest, and the database's `data_version` then
+  /// (it changes only when another connection commits): lookups skip the query while it holds.
+  private let lastRead = Mutex<(dataVersion: Int64, layers: [Shared.Layer])?>(nil)
   /// Entries in the B-tree of a store written before runs (read, never written).
   private let legacyCount: Int
 
@@ -115,6 +118,14 @@ public final class RunKeyIndex: KeyIndex {
 
   private func layers() throws -> [Shared.Layer] {
     guard readOnly else { return shared.state.withLock { $0.layers } }
+    let version = try tables.database.withConnection { try $0.scalarInt64("PRAGMA data_version") } ?? -1
+    if let last = lastRead.withLock({ $0 }), last.dataVersion == version { return last.layers }
+    let layers = try readLayers()
+    lastRead.withLock { $0 = (version, layers) }
+    return layers
+  }
+
+  private func readLayers() throws -> [Shared.Layer] {
     // The engine may merge (and delete) a listed run between our reading the list and opening
     // the file: read the list again.
     for attempt in 0..<5 {
@@ -222,7 +233,7 @@ public final class RunKeyIndex: KeyIndex {
   }
 
   public func count() throws -> Int {
-    legacyCount + (try shared.manifest().reduce(0) { $0 + $1.newKeys })
+    legacyCount + (try layers().reduce(0) { $0 + $1.newKeys })
   }
 
   /// Writes the moves that still apply as one run: each applies while the entry is still at

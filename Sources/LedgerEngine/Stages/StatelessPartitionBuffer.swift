@@ -123,19 +123,46 @@ struct StatelessPartitionBuffer: Sendable {
     }
     return try allKeys.withUnsafeBufferPointer { keys in
       entries.sort { GroupEntry.precedes($0, $1, keys: keys) }
-      var distinct = 0
-      var runStart = 0
-      while runStart < entries.count {
-        var runEnd = runStart + 1
-        while runEnd < entries.count, GroupEntry.sameKey(entries[runStart], entries[runEnd], keys: keys) {
-          runEnd += 1
+      return try withViews(buffers[...], collected: []) { views in
+        try views.withUnsafeBufferPointer { views in
+          var distinct = 0
+          var runStart = 0
+          while runStart < entries.count {
+            var runEnd = runStart + 1
+            while runEnd < entries.count, GroupEntry.sameKey(entries[runStart], entries[runEnd], keys: keys) {
+              runEnd += 1
+            }
+            let run = entries[runStart..<runEnd]
+            try body { groupPayload(run, views: views, keys: keys, into: &$0) }
+            distinct += 1
+            runStart = runEnd
+          }
+          return distinct
         }
-        let run = entries[runStart..<runEnd]
-        try body { groupPayload(run, buffers: buffers, keys: keys, into: &$0) }
-        distinct += 1
-        runStart = runEnd
       }
-      return distinct
+    }
+  }
+
+  /// One buffer's arena, chains and links as plain pointers: writing the groups walks them once
+  /// per key, and array accesses there cost a retain and a release each.
+  private struct View {
+    var arena: UnsafeBufferPointer<UInt8>
+    var chains: UnsafeBufferPointer<Chain>
+    var links: UnsafeBufferPointer<Link>
+  }
+
+  /// Calls `body` with a view of each of `buffers`, valid inside `body` only.
+  private static func withViews<R>(
+    _ buffers: ArraySlice<StatelessPartitionBuffer>, collected: [View], _ body: ([View]) throws -> R
+  ) rethrows -> R {
+    guard let first = buffers.first else { return try body(collected) }
+    return try first.arena.bytes.withUnsafeBufferPointer { arena in
+      try first.chains.withUnsafeBufferPointer { chains in
+        try first.links.withUnsafeBufferPointer { links in
+          try withViews(
+            buffers.dropFirst(), collected: collected + [View(arena: arena, chains: chains, links: links)], body)
+        }
+      }
     }
   }
 
@@ -178,34 +205,29 @@ struct StatelessPartitionBuffer: Sendable {
   }
 
   private static func groupPayload(
-    _ run: ArraySlice<GroupEntry>, buffers: [StatelessPartitionBuffer], keys: UnsafeBufferPointer<UInt8>,
+    _ run: ArraySlice<GroupEntry>, views: UnsafeBufferPointer<View>, keys: UnsafeBufferPointer<UInt8>,
     into writer: inout ByteWriter
   ) {
     var count = 0
     for entry in run {
-      count += Int(buffers[Int(entry.buffer)].chains[Int(entry.slot)].count)
+      count += Int(views[Int(entry.buffer)].chains[Int(entry.slot)].count)
     }
     let key = run[run.startIndex].key(keys)
     writer.writeCount(key.count)
     writer.writeBytes(key)
     writer.writeCount(count)
     for entry in run {
-      buffers[Int(entry.buffer)].appendEvents(slot: Int(entry.slot), to: &writer)
-    }
-  }
-
-  // MARK: - Chains and the key table
-
-  private func appendEvents(slot: Int, to writer: inout ByteWriter) {
-    var next = chains[slot].first
-    arena.bytes.withUnsafeBufferPointer { arena in
+      let view = views[Int(entry.buffer)]
+      var next = view.chains[Int(entry.slot)].first
       while next >= 0 {
-        let link = links[Int(next)]
-        writer.writeBytes(UnsafeBufferPointer(rebasing: arena[link.start..<link.end]))
+        let link = view.links[Int(next)]
+        writer.writeBytes(UnsafeBufferPointer(rebasing: view.arena[link.start..<link.end]))
         next = link.next
       }
     }
   }
+
+  // MARK: - Chains and the key table
 
   private func key(_ slot: Int, in keyBytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
     let chain = chains[slot]
