@@ -151,7 +151,7 @@ public final class IndexRunWriter {
       try FileSystem.rename(temporaryPath, to: path)
       return Int64(flushed)
     } catch {
-      abandon()
+      if open { abandon() } else { try? FileSystem.remove(temporaryPath) }  // closed, not renamed
       throw error
     }
   }

@@ -5,6 +5,10 @@ import LedgerSystem
 import LedgerTesting
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The index of sorted runs beyond the shared contract: background merges against a model,
 /// the B-tree of older stores as the oldest layer, damaged and foreign run files, and readers in
 /// another "process" while runs are merged away.
@@ -157,6 +161,34 @@ import Testing
     #expect(
       throws: StorageError.foreignIndexRun(path: runs + "/" + ourName, found: "their-store", expected: "our-store")
     ) { try RunKeyIndex(readOnlyPath: path).entry(for: "a") }
+  }
+
+  /// A merge that fails (here its rename, EIO) changes nothing: the runs stay listed and read,
+  /// the failure is kept, and the next start merges them.
+  @Test func aFailedMergeLeavesTheRunsAsTheyWere() throws {
+    let rule = FileSystemFaults.shared.inject(under: runs + "/m", operations: [.rename], failAt: 1, errno: EIO)
+    defer { FileSystemFaults.shared.remove(rule) }
+    let entries = (0..<3).map { batch in
+      (0..<40).map { Self.entry("k\($0 * 3 + batch)", "p\(batch)", Int64($0), v: UInt64(batch + 1)) }
+    }
+    let keys = entries.flatMap { $0.map(\.orderID) }.sorted()
+    let expected = keys.map { key in entries.flatMap { $0 }.last { $0.orderID == key } }
+    do {
+      let index = try RunKeyIndex(path: path, maxRuns: 2)
+      for batch in entries { try index.publish(batch, eventIDs: []) }
+      index.waitForMerges()
+      #expect(index.lastMergeFailure?.contains("rename") == true)
+      #expect(try index.runs().count == 3)
+      #expect(try index.entries(for: keys) == expected)
+      #expect(try FileSystem.list(runs + "/tmp").isEmpty)
+    }
+    FileSystemFaults.shared.remove(rule)
+    let reopened = try RunKeyIndex(path: path, maxRuns: 2)
+    reopened.waitForMerges()
+    #expect(reopened.lastMergeFailure == nil)
+    #expect(try reopened.runs().count == 1)
+    #expect(try reopened.entries(for: keys) == expected)
+    #expect(try reopened.count() == keys.count)
   }
 
   /// A reader opened before a merge keeps answering after the merged inputs are deleted, and
