@@ -14,7 +14,8 @@ import LedgerSystem
 /// <root>/parts/ , parts/tmp/      published part files / parts being written
 /// <root>/stateless/               stateless-stage output
 /// <root>/rejects/ , refused/      rejected lines / refused files
-/// <root>/index.sqlite             key index
+/// <root>/index.sqlite             key index: its list of runs, event ids, garbage
+/// <root>/index-runs/               key-index runs (sorted entries, immutable)
 /// <root>/ledger.sqlite            workflow ledger
 /// <root>/audit.log                append-only audit log
 /// <root>/engine.lock              held by the running engine
