@@ -26,6 +26,7 @@ extension RunKeyIndex {
       var name: String
       var entries: Int
       var newKeys: Int
+      var bytes: Int
     }
 
     struct State {
@@ -72,13 +73,23 @@ extension RunKeyIndex {
       let rows = try manifest()
       var layers: [Layer] = []
       for row in rows {
-        let run = try IndexRun(path: directory + "/" + row.name, expectedStoreID: storeID)
-        layers.append(Layer(seq: row.seq, name: row.name, run: run, newKeys: row.newKeys))
+        layers.append(Layer(seq: row.seq, name: row.name, run: try open(row, storeID: storeID), newKeys: row.newKeys))
       }
+      // A crash leaves at most the file of the next publish (r<last + 1>.run), merge outputs
+      // and merged inputs not yet deleted, and files under tmp/. A later publish's file means
+      // index.sqlite is older than its runs: refuse rather than delete what it does not list.
       let listed = Set(rows.map(\.name))
-      for name in try FileSystem.list(directory) where name.hasSuffix(".run") && !listed.contains(name) {
-        try FileSystem.remove(directory + "/" + name)
+      let last = rows.map(\.seq).max() ?? 0
+      let unlisted = try FileSystem.list(directory).filter { $0.hasSuffix(".run") && !listed.contains($0) }
+      for name in unlisted {
+        if name.hasPrefix("r"), let seq = Int64(name.dropFirst().dropLast(4)), seq > last + 1 {
+          throw StorageError.damagedIndexRun(
+            path: directory + "/" + name,
+            detail: "index.sqlite does not list it and lists runs only up to \(last), so index.sqlite is "
+              + "older than index-runs/ (restored from another backup?)")
+        }
       }
+      for name in unlisted { try FileSystem.remove(directory + "/" + name) }
       for name in try FileSystem.list(directory + "/tmp") {
         try FileSystem.remove(directory + "/tmp/" + name)
       }
@@ -86,6 +97,18 @@ extension RunKeyIndex {
         $0.layers = layers
         $0.storeID = storeID
       }
+    }
+
+    /// Opens the run `row` lists, checking it holds what the manifest says it holds.
+    func open(_ row: Row, storeID: String?) throws -> IndexRun {
+      let run = try IndexRun(path: directory + "/" + row.name, expectedStoreID: storeID)
+      guard run.entryCount == row.entries, run.byteCount == row.bytes else {
+        throw StorageError.damagedIndexRun(
+          path: run.path,
+          detail: "it holds \(run.entryCount) entries in \(run.byteCount) bytes; index.sqlite lists "
+            + "\(row.entries) entries in \(row.bytes) bytes (a run from another backup?)")
+      }
+      return run
     }
 
     /// The listed runs, oldest first (none in an index from before runs, opened read-only).
@@ -96,9 +119,11 @@ extension RunKeyIndex {
             == 1
         else { return [] }
         var rows: [Row] = []
-        try conn.query("SELECT seq, name, entries, new_keys FROM index_runs ORDER BY seq") { row in
+        try conn.query("SELECT seq, name, entries, new_keys, bytes FROM index_runs ORDER BY seq") { row in
           rows.append(
-            Row(seq: row.int64(at: 0), name: try row.string(at: 1), entries: row.int(at: 2), newKeys: row.int(at: 3)))
+            Row(
+              seq: row.int64(at: 0), name: try row.string(at: 1), entries: row.int(at: 2), newKeys: row.int(at: 3),
+              bytes: row.int(at: 4)))
         }
         return rows
       }

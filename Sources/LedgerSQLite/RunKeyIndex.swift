@@ -136,7 +136,7 @@ public final class RunKeyIndex: KeyIndex {
         for row in rows {
           let run = try opened.withLock { known in
             if let run = known[row.name] { return run }
-            let run = try IndexRun(path: shared.directory + "/" + row.name, expectedStoreID: expected)
+            let run = try shared.open(row, storeID: expected)
             known[row.name] = run
             return run
           }

@@ -222,6 +222,8 @@ public final class IndexRun: Sendable {
   public let path: String
   /// Entries in the run.
   public let entryCount: Int
+  /// The file's size in bytes.
+  public var byteCount: Int { file.count }
   /// Part names, by part number.
   public let parts: [String]
   private let file: MappedFile

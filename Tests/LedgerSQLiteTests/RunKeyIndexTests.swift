@@ -137,13 +137,45 @@ import Testing
       try index.publish([Self.entry("a", "p", 0, v: 1)], eventIDs: [])
       name = try #require(try index.runs().first?.name)
     }
-    try FileSystem.writeAtomically(Array("junk".utf8), to: runs + "/r99.run")
+    // What a crash leaves: the next publish's run, renamed but not listed, and a temporary file.
+    try FileSystem.writeAtomically(Array("junk".utf8), to: runs + "/r2.run")
     try FileSystem.writeAtomically(Array("junk".utf8), to: runs + "/tmp/r98.run")
     let reopened = try RunKeyIndex(path: path)
     #expect(try reopened.entry(for: "a") != nil)
-    #expect(!FileSystem.exists(runs + "/r99.run") && !FileSystem.exists(runs + "/tmp/r98.run"))
+    #expect(!FileSystem.exists(runs + "/r2.run") && !FileSystem.exists(runs + "/tmp/r98.run"))
     try FileSystem.remove(runs + "/" + name)
     #expect(throws: StorageError.missingIndexRun(path: runs + "/" + name)) { try RunKeyIndex(path: path) }
+  }
+
+  /// index.sqlite restored from an older backup than index-runs/: the runs it does not list are
+  /// not deleted, and nothing is read; a run from another backup is refused by its counts.
+  @Test func runsFromAnotherBackupAreRefusedNotDeleted() throws {
+    let older: [UInt8]
+    do {
+      let index = try RunKeyIndex(path: path)
+      try index.publish([Self.entry("a", "p", 0, v: 1)], eventIDs: [])
+      try index.settle()
+      older = try FileSystem.readAll(path)
+      for v in 2...3 {
+        try index.publish([Self.entry("a", "p", Int64(v), v: UInt64(v)), Self.entry("b", "p", 9, v: 2)], eventIDs: [])
+      }
+      try index.settle()
+    }
+    let newer = try FileSystem.readAll(path)
+    try FileSystem.writeAtomically(older, to: path)
+    let error = try #require(throws: StorageError.self) { try RunKeyIndex(path: path) }
+    guard case .damagedIndexRun(let named, let detail) = error else {
+      Issue.record("unexpected \(error)")
+      return
+    }
+    #expect(named == runs + "/r3.run" && detail.contains("older than index-runs/"))
+    #expect(FileSystem.exists(runs + "/r3.run"))
+    try FileSystem.writeAtomically(newer, to: path)
+    #expect(try RunKeyIndex(path: path).entry(for: "a")?.version == 3)
+    // A listed run swapped for another of the same name.
+    try FileSystem.rename(runs + "/r1.run", to: runs + "/r1.saved")
+    try FileSystem.link(runs + "/r2.run", to: runs + "/r1.run")
+    #expect(throws: StorageError.self) { try RunKeyIndex(readOnlyPath: path).entry(for: "a") }
   }
 
   /// A run stamped for another store is not read.
