@@ -95,6 +95,7 @@ public struct StoreRebuilder: Sendable {
     let workspace = try Workspace(
       root: root, mode: .engine, backend: backend, clock: clock, holding: lock, holdingStore: storeLock)
     let idle = try Engine(context: workspace.context).runUntilIdle()
+    workspace.settle()  // merges due finish, and the SQLite files hold the whole store
     return Report(
       backup: backup, batches: batches.batches.count, unjournaled: batches.unjournaled,
       jobsDone: idle.jobsDone, failed: idle.failed.map(\.seq), storeID: storeID)

@@ -70,27 +70,33 @@ extension RunKeyIndex {
 
     /// Reads the manifest and opens its runs; removes run files it does not list.
     func load(storeID: String?) throws {
+      for folder in [directory, directory + "/tmp"] where try FileSystem.kind(of: folder) != .directory {
+        throw StorageError.directoryNotUsable(
+          path: folder,
+          detail: "it is not a plain directory (a symbolic link?): the key index writes and removes files there")
+      }
+      // What a crash can leave is listed: a run being written ('writing') and merged inputs not
+      // yet deleted ('merged'). Both go. A run file with no row at all was not written under
+      // this index.sqlite (restored from an older backup, or copied in): refuse.
+      let pending = try rows(where: "state <> 'listed'")
+      for row in pending { try FileSystem.remove(directory + "/" + row.name) }
+      if !pending.isEmpty {
+        try database.transaction { try $0.run("DELETE FROM index_run_files WHERE state <> 'listed'") }
+      }
       let rows = try manifest()
+      let listed = Set(rows.map(\.name))
+      for name in try FileSystem.list(directory) where name.hasSuffix(".run") && !listed.contains(name) {
+        throw StorageError.damagedIndexRun(
+          path: directory + "/" + name,
+          detail: "index.sqlite does not list it: index.sqlite is older than index-runs/ (restored from "
+            + "another backup?), or the file was copied in")
+      }
       var layers: [Layer] = []
       for row in rows {
         layers.append(Layer(seq: row.seq, name: row.name, run: try open(row, storeID: storeID), newKeys: row.newKeys))
       }
-      // A crash leaves at most the file of the next publish (r<last + 1>.run), merge outputs
-      // and merged inputs not yet deleted, and files under tmp/. A later publish's file means
-      // index.sqlite is older than its runs: refuse rather than delete what it does not list.
-      let listed = Set(rows.map(\.name))
-      let last = rows.map(\.seq).max() ?? 0
-      let unlisted = try FileSystem.list(directory).filter { $0.hasSuffix(".run") && !listed.contains($0) }
-      for name in unlisted {
-        if name.hasPrefix("r"), let seq = Int64(name.dropFirst().dropLast(4)), seq > last + 1 {
-          throw StorageError.damagedIndexRun(
-            path: directory + "/" + name,
-            detail: "index.sqlite does not list it and lists runs only up to \(last), so index.sqlite is "
-              + "older than index-runs/ (restored from another backup?)")
-        }
-      }
-      for name in unlisted { try FileSystem.remove(directory + "/" + name) }
-      for name in try FileSystem.list(directory + "/tmp") {
+      for name in try FileSystem.list(directory + "/tmp")
+      where try FileSystem.kind(of: directory + "/tmp/" + name) == .regular {
         try FileSystem.remove(directory + "/tmp/" + name)
       }
       state.withLock {
@@ -113,19 +119,44 @@ extension RunKeyIndex {
 
     /// The listed runs, oldest first (none in an index from before runs, opened read-only).
     func manifest() throws -> [Row] {
+      try rows(where: "state = 'listed'")
+    }
+
+    private func rows(where condition: String) throws -> [Row] {
       try database.readTransaction { conn in
         guard
-          try conn.scalarInt64("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'index_runs'")
-            == 1
+          try conn.scalarInt64(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'index_run_files'") == 1
         else { return [] }
         var rows: [Row] = []
-        try conn.query("SELECT seq, name, entries, new_keys, bytes FROM index_runs ORDER BY seq") { row in
+        try conn.query(
+          "SELECT seq, name, entries, new_keys, bytes FROM index_run_files WHERE \(condition) ORDER BY seq"
+        ) { row in
           rows.append(
             Row(
               seq: row.int64(at: 0), name: try row.string(at: 1), entries: row.int(at: 2), newKeys: row.int(at: 3),
               bytes: row.int(at: 4)))
         }
         return rows
+      }
+    }
+
+    /// Records that `name` is being written: a crash leaves a row that says so, and the next
+    /// start removes the file.
+    private func intend(_ name: String, seq: Int64) throws {
+      try database.transaction { conn in
+        try conn.run(
+          "INSERT OR REPLACE INTO index_run_files (name, seq, entries, new_keys, bytes, state) "
+            + "VALUES (?, ?, 0, 0, 0, 'writing')",
+          [.text(name), .integer(seq)])
+      }
+    }
+
+    /// Forgets a run that was never listed: its file and its row.
+    private func abandon(_ name: String) {
+      try? FileSystem.remove(directory + "/" + name)
+      try? database.transaction { conn in
+        try conn.run("DELETE FROM index_run_files WHERE name = ? AND state = 'writing'", [.text(name)])
       }
     }
 
@@ -140,25 +171,27 @@ extension RunKeyIndex {
         return
       }
       let seq =
-        try database.withConnection { try $0.scalarInt64("SELECT coalesce(max(seq), 0) + 1 FROM index_runs") } ?? 1
+        try database.withConnection { try $0.scalarInt64("SELECT coalesce(max(seq), 0) + 1 FROM index_run_files") }
+        ?? 1
       let name = "r\(seq).run"
       let storeID = state.withLock { $0.storeID }
-      let writer = try IndexRunWriter(
-        path: directory + "/" + name, temporaryPath: directory + "/tmp/" + name, storeID: storeID)
-      for entry in entries { try writer.append(key: entry.key, location: entry.location, version: entry.version) }
-      let bytes = try writer.finish()
+      try intend(name, seq: seq)
       do {
+        let writer = try IndexRunWriter(
+          path: directory + "/" + name, temporaryPath: directory + "/tmp/" + name, storeID: storeID)
+        for entry in entries { try writer.append(key: entry.key, location: entry.location, version: entry.version) }
+        let bytes = try writer.finish()
         try FileSystem.syncDirectory(directory)
         let run = try IndexRun(path: directory + "/" + name, expectedStoreID: storeID)
         try database.transaction { conn in
           try conn.run(
-            "INSERT INTO index_runs (seq, name, entries, new_keys, bytes) VALUES (?, ?, ?, ?, ?)",
-            [.integer(seq), .text(name), .integer(Int64(entries.count)), .integer(Int64(newKeys)), .integer(bytes)])
+            "UPDATE index_run_files SET entries = ?, new_keys = ?, bytes = ?, state = 'listed' WHERE name = ?",
+            [.integer(Int64(entries.count)), .integer(Int64(newKeys)), .integer(bytes), .text(name)])
           try body(conn)
         }
         state.withLock { $0.layers.append(Layer(seq: seq, name: name, run: run, newKeys: newKeys)) }
       } catch {
-        try? FileSystem.remove(directory + "/" + name)
+        abandon(name)
         throw error
       }
     }
@@ -219,6 +252,7 @@ extension RunKeyIndex {
             state.withLock { $0.merging = false }
             return
           }
+          state.withLock { $0.lastMergeFailure = nil }
         } catch {
           state.withLock {
             $0.lastMergeFailure = "\(error)"
@@ -249,6 +283,52 @@ extension RunKeyIndex {
       guard let first = window.first?.seq, let last = window.last?.seq else { return false }
       let name = "m\(first)-\(last).run"
       let storeID = state.withLock { $0.storeID }
+      try intend(name, seq: last)
+      do {
+        guard let (run, count, bytes) = try writeMerged(window, name: name, storeID: storeID) else {
+          abandon(name)
+          return false
+        }
+        let newKeys = window.reduce(0) { $0 + $1.newKeys }
+        let swapped = try self.writer.withLock { _ -> Bool in
+          let seqs = state.withLock { $0.layers.map(\.seq) }
+          guard !shouldStop, let start = seqs.firstIndex(of: first),
+            seqs[start..<min(seqs.count, start + window.count)].elementsEqual(window.map(\.seq))
+          else { return false }
+          try database.transaction { conn in
+            try conn.run(
+              "UPDATE index_run_files SET state = 'merged' WHERE state = 'listed' AND seq BETWEEN ? AND ?",
+              [.integer(first), .integer(last)])
+            try conn.run(
+              "UPDATE index_run_files SET entries = ?, new_keys = ?, bytes = ?, state = 'listed' WHERE name = ?",
+              [.integer(Int64(count)), .integer(Int64(newKeys)), .integer(bytes), .text(name)])
+          }
+          state.withLock {
+            $0.layers.replaceSubrange(
+              start..<(start + window.count), with: [Layer(seq: last, name: name, run: run, newKeys: newKeys)])
+          }
+          return true
+        }
+        guard swapped else {
+          abandon(name)
+          return false
+        }
+      } catch {
+        abandon(name)
+        throw error
+      }
+      // Readers that opened the inputs keep their mappings; later ones read the merged run.
+      for layer in window { try FileSystem.remove(directory + "/" + layer.name) }
+      try database.transaction { conn in
+        for layer in window {
+          try conn.run("DELETE FROM index_run_files WHERE name = ? AND state = 'merged'", [.text(layer.name)])
+        }
+      }
+      return true
+    }
+
+    /// Writes the merge of `window` as `name`; nil when it stopped first.
+    private func writeMerged(_ window: [Layer], name: String, storeID: String?) throws -> (IndexRun, Int, Int64)? {
       let writer = try IndexRunWriter(
         path: directory + "/" + name, temporaryPath: directory + "/tmp/" + name, storeID: storeID)
       var merged = RunMerge(layers: window)
@@ -259,44 +339,16 @@ extension RunKeyIndex {
         count += 1
         if count & 0xFFFF == 0 && shouldStop {
           writer.abandon()
-          return false
+          return nil
         }
       }
       if shouldStop {
         writer.abandon()
-        return false
+        return nil
       }
       let bytes = try writer.finish()
       try FileSystem.syncDirectory(directory)
-      let run = try IndexRun(path: directory + "/" + name, expectedStoreID: storeID)
-      let newKeys = window.reduce(0) { $0 + $1.newKeys }
-      let swapped = try self.writer.withLock { _ -> Bool in
-        let seqs = state.withLock { $0.layers.map(\.seq) }
-        guard !shouldStop, let start = seqs.firstIndex(of: first),
-          seqs[start..<min(seqs.count, start + window.count)].elementsEqual(window.map(\.seq))
-        else { return false }
-        try database.transaction { conn in
-          try conn.run("DELETE FROM index_runs WHERE seq BETWEEN ? AND ?", [.integer(first), .integer(last)])
-          try conn.run(
-            "INSERT INTO index_runs (seq, name, entries, new_keys, bytes) VALUES (?, ?, ?, ?, ?)",
-            [.integer(last), .text(name), .integer(Int64(count)), .integer(Int64(newKeys)), .integer(bytes)])
-        }
-        state.withLock {
-          $0.layers.replaceSubrange(
-            start..<(start + window.count),
-            with: [
-              Layer(seq: last, name: name, run: run, newKeys: newKeys)
-            ])
-        }
-        return true
-      }
-      guard swapped else {
-        try? FileSystem.remove(directory + "/" + name)
-        return false
-      }
-      // Readers that opened the inputs keep their mappings; later ones read the merged run.
-      for layer in window { try? FileSystem.remove(directory + "/" + layer.name) }
-      return true
+      return (try IndexRun(path: directory + "/" + name, expectedStoreID: storeID), count, bytes)
     }
   }
 }

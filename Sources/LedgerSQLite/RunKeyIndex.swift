@@ -16,8 +16,8 @@ import Synchronization
 /// background, a few small neighbours at a time, so a lookup searches at most `maxRuns` of them
 /// (plus the ones a publish added since).
 ///
-/// `index.sqlite` keeps what runs do not replace: the list of runs (`index_runs`, the manifest:
-/// a run exists for readers once its row is committed), the event ids of large artifacts, the
+/// `index.sqlite` keeps what runs do not replace: the list of runs (`index_run_files`, the manifest:
+/// a run exists for readers once its row is listed), the event ids of large artifacts, the
 /// recorded garbage and the store stamp, through ``SQLiteKeyIndex``. The B-tree `entries` of a
 /// store written before runs is read as the oldest layer and never written again.
 ///
@@ -72,10 +72,13 @@ public final class RunKeyIndex: KeyIndex {
     shared.stopMerging()
   }
 
+  /// `state`: 'writing' (a run being written or merged: a crash leaves the row, and the next
+  /// start removes the file), 'listed' (what lookups read), 'merged' (folded into a newer run,
+  /// its file about to be deleted).
   static let schema = """
-    CREATE TABLE IF NOT EXISTS index_runs (
-      seq INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, entries INTEGER NOT NULL,
-      new_keys INTEGER NOT NULL, bytes INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS index_run_files (
+      name TEXT PRIMARY KEY, seq INTEGER NOT NULL, entries INTEGER NOT NULL,
+      new_keys INTEGER NOT NULL, bytes INTEGER NOT NULL, state TEXT NOT NULL) WITHOUT ROWID;
     """
 
   // MARK: StoreStamped
@@ -232,9 +235,15 @@ public final class RunKeyIndex: KeyIndex {
     while try merged.peek() != nil { try body(try merged.takeEntry()) }
   }
 
+  /// A read-only index counts from the manifest alone, opening no run: `status` works while a
+  /// run is damaged.
   public func count() throws -> Int {
-    legacyCount + (try layers().reduce(0) { $0 + $1.newKeys })
+    let runs = try readOnly ? shared.manifest().map(\.newKeys) : layers().map(\.newKeys)
+    return legacyCount + runs.reduce(0, +)
   }
+
+  /// The last background merge failure, for the engine to report.
+  public var backgroundFailure: String? { lastMergeFailure }
 
   /// Writes the moves that still apply as one run: each applies while the entry is still at
   /// `from` and `version`, in the order given (a later move may continue an earlier one).
