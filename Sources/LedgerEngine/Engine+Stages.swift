@@ -136,7 +136,7 @@ extension Engine {
       return s.releaseOverlayHolds(partitions: context.partitions)
     }
     overlay.evict(through: safe)
-    try reportIndexFailure(at: now)
+    try reportIndexFailures(at: now)
     for name in try StageOutputs(context: context, job: job).leftovers(partition: p) {
       try context.discardPart(name)
     }
@@ -145,20 +145,16 @@ extension Engine {
     }
   }
 
-  /// Reports the key index's background failure (a merge of runs) once per distinct failure.
-  private func reportIndexFailure(at now: Int64) throws {
-    guard let failure = context.keyIndex.backgroundFailure else { return }
-    let fresh = state.withLock { s -> Bool in
-      guard s.reportedIndexFailure != failure else { return false }
-      s.reportedIndexFailure = failure
-      return true
+  /// Reports the key index's background failures (merges of runs), each distinct one once.
+  func reportIndexFailures(at now: Int64) throws {
+    for failure in context.keyIndex.takeBackgroundFailures() {
+      guard state.withLock({ $0.reportedIndexFailures.insert(failure).inserted }) else { continue }
+      try note(
+        LedgerEvent(
+          at: now, kind: .failure, job: nil,
+          text: "key index: a background merge of runs failed; the runs stay as they were and are read, "
+            + "and the merge is tried again after the next publish: \(failure)"))
     }
-    guard fresh else { return }
-    try note(
-      LedgerEvent(
-        at: now, kind: .failure, job: nil,
-        text: "key index: a background merge of runs failed; the runs stay as they were and are read, "
-          + "and the merge is tried again after the next publish: \(failure)"))
   }
 
   private func recordFailure(_ error: any Error, work: Work) throws {

@@ -47,6 +47,7 @@ public final class Engine: Sendable {
       try recover()
       try runWorkers(untilIdle: true)
       if options.compactEvery > 0 { try compactIfQuiescent(force: false) }
+      try reportIndexFailures(at: context.clock.nowMillis())
       return try idleReport()
     }
   }

@@ -32,9 +32,13 @@ extension RunKeyIndex {
     struct State {
       var layers: [Layer] = []
       var storeID: String?
+      /// Whether `load` has opened the runs.
+      var loaded = false
       var merging = false
       var stopped = false
       var lastMergeFailure: String?
+      /// Merge failures the engine has not taken yet (the last 16).
+      var unreported: [String] = []
     }
 
     let database: SQLiteDatabase
@@ -70,6 +74,9 @@ extension RunKeyIndex {
 
     /// Reads the manifest and opens its runs; removes run files it does not list.
     func load(storeID: String?) throws {
+      for folder in [directory, directory + "/tmp"] where try FileSystem.kind(of: folder) == nil {
+        try FileSystem.makeDirectories(folder)
+      }
       for folder in [directory, directory + "/tmp"] where try FileSystem.kind(of: folder) != .directory {
         throw StorageError.directoryNotUsable(
           path: folder,
@@ -102,6 +109,7 @@ extension RunKeyIndex {
       state.withLock {
         $0.layers = layers
         $0.storeID = storeID
+        $0.loaded = true
       }
     }
 
@@ -202,7 +210,7 @@ extension RunKeyIndex {
     func mergeIfDue() {
       guard isWriter else { return }
       let start = state.withLock { state -> Bool in
-        guard !state.merging, !state.stopped, state.layers.count > maxRuns else { return false }
+        guard state.loaded, !state.merging, !state.stopped, state.layers.count > maxRuns else { return false }
         state.merging = true
         return true
       }
@@ -256,6 +264,7 @@ extension RunKeyIndex {
         } catch {
           state.withLock {
             $0.lastMergeFailure = "\(error)"
+            $0.unreported = Array(($0.unreported + ["\(error)"]).suffix(16))
             $0.merging = false
           }
           return

@@ -43,18 +43,25 @@ public final class RunKeyIndex: KeyIndex {
   private let legacyCount: Int
 
   /// Opens (creating if needed) the index at `path` for the engine, its runs in
-  /// `<dir of path>/index-runs/`. Run files the manifest does not list (a crash between
-  /// writing and listing one) are removed.
+  /// `<dir of path>/index-runs/`. The runs are opened on first use, after the store's identity
+  /// is checked (``StoreIdentity``): what a crash left is removed then, and a run the manifest
+  /// does not name is refused.
   public init(path: String, maxRuns: Int = RunKeyIndex.defaultMaxRuns) throws {
     tables = try SQLiteKeyIndex(path: path)
     readOnly = false
     try tables.database.execute(Self.schema)
     let directory = FileSystem.parent(of: path) + "/" + Self.directoryName
-    try FileSystem.makeDirectories(directory + "/tmp")
     shared = try Shared(database: tables.database, directory: directory, maxRuns: max(2, maxRuns))
     legacyCount = try tables.count()
-    let storeID = try tables.storeID()
-    try shared.load(storeID: storeID)
+  }
+
+  /// Opens the runs the first time the engine's index needs them.
+  private func ensureLoaded() throws {
+    guard !readOnly, !shared.state.withLock({ $0.loaded }) else { return }
+    try shared.writer.withLock { _ in
+      guard !shared.state.withLock({ $0.loaded }) else { return }
+      try shared.load(storeID: try tables.storeID())
+    }
     shared.mergeIfDue()
   }
 
@@ -93,6 +100,7 @@ public final class RunKeyIndex: KeyIndex {
   /// Finishes the merges due (at most `maxRuns` runs stay), then checkpoints the database (a
   /// clean stop, or a loader before it measures).
   public func settle() throws {
+    try ensureLoaded()
     shared.waitForMerges(untilNoneDue: true)
     try tables.settle()
   }
@@ -113,6 +121,7 @@ public final class RunKeyIndex: KeyIndex {
 
   /// Waits until no merge is due or under way (tests; a loader before it measures).
   public func waitForMerges() {
+    try? ensureLoaded()
     shared.waitForMerges(untilNoneDue: true)
   }
 
@@ -120,7 +129,10 @@ public final class RunKeyIndex: KeyIndex {
   public var lastMergeFailure: String? { shared.state.withLock { $0.lastMergeFailure } }
 
   private func layers() throws -> [Shared.Layer] {
-    guard readOnly else { return shared.state.withLock { $0.layers } }
+    guard readOnly else {
+      try ensureLoaded()
+      return shared.state.withLock { $0.layers }
+    }
     let version = try tables.database.withConnection { try $0.scalarInt64("PRAGMA data_version") } ?? -1
     if let last = lastRead.withLock({ $0 }), last.dataVersion == version { return last.layers }
     let layers = try readLayers()
@@ -187,6 +199,7 @@ public final class RunKeyIndex: KeyIndex {
   /// writes the same run again; the duplicate is harmless (equal versions) and merged away.
   public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID], fence: PublishFence?) throws {
     try requireWriter()
+    try ensureLoaded()
     let sorted = Self.sortedNewest(entries)
     try shared.writer.withLock { _ in
       let layers = shared.state.withLock { $0.layers }
@@ -242,14 +255,20 @@ public final class RunKeyIndex: KeyIndex {
     return legacyCount + runs.reduce(0, +)
   }
 
-  /// The last background merge failure, for the engine to report.
-  public var backgroundFailure: String? { lastMergeFailure }
+  /// Merge failures not yet taken, for the engine to report.
+  public func takeBackgroundFailures() -> [String] {
+    shared.state.withLock { state in
+      defer { state.unreported.removeAll() }
+      return state.unreported
+    }
+  }
 
   /// Writes the moves that still apply as one run: each applies while the entry is still at
   /// `from` and `version`, in the order given (a later move may continue an earlier one).
   @discardableResult
   public func relocate(_ moves: [KeyRelocation]) throws -> Int {
     try requireWriter()
+    try ensureLoaded()
     guard !moves.isEmpty else { return 0 }
     let applied = try shared.writer.withLock { _ -> Int in
       let keys = Array(Set(moves.map(\.orderID)))

@@ -54,9 +54,9 @@ public protocol KeyIndex: StoreStamped {
   /// instead of one after another (one writer, as in SQLite): the scheduler then lets each
   /// process of a fleet index a partition at once.
   var admitsConcurrentPublishes: Bool { get }
-  /// Why background work of the index last failed (a merge of runs), if it did: the engine
-  /// reports it once. The data stays as it was; the work is tried again later.
-  var backgroundFailure: String? { get }
+  /// Failures of the index's background work (merges of runs) since the last call, oldest
+  /// first: the engine reports them. The data stays as it was; the work is tried again later.
+  func takeBackgroundFailures() -> [String]
 }
 
 /// One event id of a large artifact, kept in the key index instead of the summary.
@@ -72,7 +72,7 @@ public struct ExternalEventID: Sendable, Hashable {
 
 extension KeyIndex {
   public var admitsConcurrentPublishes: Bool { false }
-  public var backgroundFailure: String? { nil }
+  public func takeBackgroundFailures() -> [String] { [] }
 
   /// Publishes without a fence (tools, loaders, tests).
   public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {

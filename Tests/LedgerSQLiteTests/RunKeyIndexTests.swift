@@ -125,7 +125,7 @@ import Testing
     #expect("\(error)".contains("ledgerline rebuild"))
     // A cut file fails at open: its footer is gone.
     try FileSystem.writeAtomically(Array(bytes.dropLast(3)), to: file)
-    #expect(throws: StorageError.self) { try RunKeyIndex(path: path) }
+    #expect(throws: StorageError.self) { try RunKeyIndex(path: path).runs() }
   }
 
   /// What a crash leaves (a run being written, listed as such; temporary files) goes at the
@@ -151,17 +151,17 @@ import Testing
     #expect(FileSystem.exists(runs + "/tmp/left-alone") && FileSystem.exists(runs + "/README.txt"))
     #expect(try reopened.runs().map(\.name) == [name])
     try FileSystem.remove(runs + "/" + name)
-    #expect(throws: StorageError.missingIndexRun(path: runs + "/" + name)) { try RunKeyIndex(path: path) }
+    #expect(throws: StorageError.missingIndexRun(path: runs + "/" + name)) { try RunKeyIndex(path: path).runs() }
   }
 
   /// A folder of runs that is a symbolic link is refused: start removes files there.
   @Test func aLinkedRunsFolderIsRefused() throws {
-    _ = try RunKeyIndex(path: path)
+    _ = try RunKeyIndex(path: path).runs()
     let elsewhere = try TemporaryDirectory()
     try FileSystem.writeAtomically(Array("precious".utf8), to: elsewhere.file("a.txt"))
     #expect(rmdir(runs + "/tmp") == 0)
     #expect(symlink(elsewhere.path, runs + "/tmp") == 0)
-    let error = try #require(throws: StorageError.self) { try RunKeyIndex(path: path) }
+    let error = try #require(throws: StorageError.self) { try RunKeyIndex(path: path).runs() }
     guard case .directoryNotUsable(let named, _) = error else {
       Issue.record("unexpected \(error)")
       return
@@ -188,7 +188,7 @@ import Testing
     }
     let newer = try FileSystem.readAll(path)
     try FileSystem.writeAtomically(older, to: path)
-    let error = try #require(throws: StorageError.self) { try RunKeyIndex(path: path) }
+    let error = try #require(throws: StorageError.self) { try RunKeyIndex(path: path).runs() }
     guard case .damagedIndexRun(let named, let detail) = error else {
       Issue.record("unexpected \(error)")
       return

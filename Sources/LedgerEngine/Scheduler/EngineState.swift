@@ -26,8 +26,8 @@ struct EngineState {
   var indexedThrough: [Int: UInt64] = [:]
   /// Every job ≤ this one is done.
   var indexedFloor: UInt64 = 0
-  /// The key index's background failure last reported (each distinct one is reported once).
-  var reportedIndexFailure: String?
+  /// The key index's background failures reported (each distinct one once).
+  var reportedIndexFailures: Set<String> = []
   var stopRequested = false
   /// Another process of the fleet expired this one (its heartbeat was refused).
   var presumedGone = false
