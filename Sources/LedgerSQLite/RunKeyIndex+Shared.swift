@@ -240,8 +240,14 @@ extension RunKeyIndex {
       waitForMerges()
     }
 
+    /// Whether merging should stop: asked to, or a newer writer opened this directory (then for
+    /// good, so a wait for merges due on this superseded index returns).
     private var shouldStop: Bool {
-      state.withLock { $0.stopped } || Self.registry.withLock { $0[directory]?.generation } != generation
+      let superseded = Self.registry.withLock { $0[directory]?.generation } != generation
+      return state.withLock { state in
+        if superseded { state.stopped = true }
+        return state.stopped
+      }
     }
 
     private func mergeLoop() {

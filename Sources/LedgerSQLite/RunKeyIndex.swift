@@ -142,8 +142,10 @@ public final class RunKeyIndex: KeyIndex {
 
   private func readLayers() throws -> [Shared.Layer] {
     // The engine may merge (and delete) a listed run between our reading the list and opening
-    // the file: read the list again.
-    for attempt in 0..<5 {
+    // the file: read the list again (the fifth time, the missing run is reported).
+    var attempt = 0
+    while true {
+      attempt += 1
       let rows = try shared.manifest()
       do {
         let expected = try tables.storeID()
@@ -160,11 +162,10 @@ public final class RunKeyIndex: KeyIndex {
         let names = Set(rows.map(\.name))
         opened.withLock { $0 = $0.filter { names.contains($0.key) } }
         return layers
-      } catch StorageError.missingIndexRun where attempt < 4 {
+      } catch StorageError.missingIndexRun where attempt < 5 {
         continue
       }
     }
-    return []
   }
 
   // MARK: KeyIndex

@@ -248,6 +248,20 @@ import Testing
     #expect(try reopened.count() == keys.count)
   }
 
+  /// An index that a newer writer on the same directory superseded stops merging for good, so
+  /// waiting for its merges returns instead of retrying a merge that can never swap in.
+  @Test(.timeLimit(.minutes(1))) func aSupersededWriterStopsMerging() throws {
+    let older = try RunKeyIndex(path: path, maxRuns: 2)
+    _ = try older.runs()
+    let newer = try RunKeyIndex(path: path, maxRuns: 2)
+    for v in 1...3 { try older.publish([Self.entry("k\(v)", "p", 0, v: UInt64(v))], eventIDs: []) }
+    older.waitForMerges()
+    #expect(try older.runs().count == 3)
+    #expect(try newer.runs().count == 3)
+    newer.waitForMerges()
+    #expect(try newer.runs().count == 1)
+  }
+
   /// A reader opened before a merge keeps answering after the merged inputs are deleted, and
   /// one that lists them afterwards reads the merged run.
   @Test func readersFollowMerges() throws {
