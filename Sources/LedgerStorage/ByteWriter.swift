@@ -19,6 +19,11 @@ public struct ByteWriter: Sendable {
     self.bytes = bytes
   }
 
+  /// Empties the writer, keeping its buffer for the next payload.
+  public mutating func removeAll() {
+    bytes.removeAll(keepingCapacity: true)
+  }
+
   /// Hands the bytes over, leaving the writer empty.
   public mutating func takeBytes() -> [UInt8] {
     var out: [UInt8] = []

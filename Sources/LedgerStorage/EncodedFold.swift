@@ -27,38 +27,76 @@ public struct EncodedFold: Sendable {
     _ group: EncodedGroup, to summary: ArtifactSummary, isKnown: (UnsafeBufferPointer<UInt8>) -> Bool
   ) throws(StorageError) -> Outcome? {
     guard group.currenciesFit else { return nil }
-    var state = State(summary: summary, count: group.lines.count)
-    group.payload.withUnsafeBufferPointer { payload in
-      for index in group.lines.indices {
-        state.step(index, group.lines, payload, isKnown)
-      }
-    }
+    var state = State(totals: [], base: summary, count: group.lines.count)
+    state.run(group, isKnown)
     var next = summary
     next.lineCount += state.accepted.count
-    for entry in state.totals where entry.changed { next.totals[entry.currency] = entry.totals }
+    for entry in state.totals where entry.changed {
+      next.totals[Currency(code: entry.key.text, minorUnits: Int(entry.key.minorUnits))] = entry.totals
+    }
+    return Outcome(
+      summary: next, accepted: state.accepted, duplicates: state.duplicates,
+      rejected: try Self.rejections(group, state.rejected))
+  }
+
+  /// The totals of one currency as a fold runs.
+  public struct RunningTotals: Sendable, Equatable {
+    public var key: EncodedGroup.CurrencyKey
+    public var totals: CurrencyTotals
+    /// Whether an accepted event changed them.
+    public var changed: Bool
+
+    public init(key: EncodedGroup.CurrencyKey, totals: CurrencyTotals, changed: Bool = false) {
+      self.key = key
+      self.totals = totals
+      self.changed = changed
+    }
+  }
+
+  /// What a fold over running totals did, by index into the group's lines (ascending).
+  public struct Steps: Sendable, Equatable {
+    /// The events that became lines.
+    public var accepted: [Int]
+    /// How many events were ignored because their id was already a line.
+    public var duplicates: Int
+    /// The events refused because a balance would overflow.
+    public var rejected: [Int]
+  }
+
+  /// The same fold as `apply(_:to:isKnown:)` over `totals`, which hold the base's totals of
+  /// every currency it has; a currency first seen here is appended, starting at zero. Nil when
+  /// the group's currency codes do not fit `EncodedGroup.CurrencyKey`.
+  public func fold(
+    _ group: EncodedGroup, totals: inout [RunningTotals], isKnown: (UnsafeBufferPointer<UInt8>) -> Bool
+  ) -> Steps? {
+    guard group.currenciesFit else { return nil }
+    var state = State(totals: totals, base: nil, count: group.lines.count)
+    state.run(group, isKnown)
+    totals = state.totals
+    return Steps(accepted: state.accepted, duplicates: state.duplicates, rejected: state.rejected)
+  }
+
+  /// The rejections (origin, reason, excerpt) of the events at `indices`, refused because a
+  /// balance would overflow.
+  public static func rejections(_ group: EncodedGroup, _ indices: [Int]) throws(StorageError) -> [Rejection] {
     var rejected: [Rejection] = []
-    for index in state.rejected {
+    for index in indices {
       let event = try group.event(at: index)
       rejected.append(
         Rejection(
           origin: event.origin, reason: .balanceOverflow(currency: event.currency.code),
           excerpt: "id=\(event.id) amount=\(event.currency.format(event.amount))"))
     }
-    return Outcome(summary: next, accepted: state.accepted, duplicates: state.duplicates, rejected: rejected)
+    return rejected
   }
 
   /// The fold's running state: totals of the currencies seen, accepted indices, and a table of
   /// accepted ids for a group too long to search linearly.
   private struct State {
-    struct Totals {
-      var key: EncodedGroup.CurrencyKey
-      var currency: Currency
-      var totals: CurrencyTotals
-      var changed: Bool
-    }
-
-    let base: ArtifactSummary
-    var totals: [Totals] = []
+    /// The base summary whose totals a currency starts from, or nil when `totals` already
+    /// holds every currency the base has.
+    let base: ArtifactSummary?
+    var totals: [RunningTotals]
     var accepted: [Int] = []
     var rejected: [Int] = []
     var duplicates = 0
@@ -70,8 +108,9 @@ public struct EncodedFold: Sendable {
 
     static let linearLimit = 8
 
-    init(summary: ArtifactSummary, count: Int) {
-      base = summary
+    init(totals: [RunningTotals], base: ArtifactSummary?, count: Int) {
+      self.totals = totals
+      self.base = base
       accepted.reserveCapacity(count)
       if count > Self.linearLimit {
         var capacity = 16
@@ -81,6 +120,14 @@ public struct EncodedFold: Sendable {
       } else {
         table = []
         mask = 0
+      }
+    }
+
+    mutating func run(_ group: EncodedGroup, _ isKnown: (UnsafeBufferPointer<UInt8>) -> Bool) {
+      group.payload.withUnsafeBufferPointer { payload in
+        for index in group.lines.indices {
+          step(index, group.lines, payload, isKnown)
+        }
       }
     }
 
@@ -148,9 +195,10 @@ public struct EncodedFold: Sendable {
         lastTotals = index
         return index
       }
-      let currency = Currency(code: key.text, minorUnits: Int(key.minorUnits))
-      totals.append(
-        Totals(key: key, currency: currency, totals: base.totals[currency] ?? CurrencyTotals(), changed: false))
+      let start =
+        base.map { $0.totals[Currency(code: key.text, minorUnits: Int(key.minorUnits))] ?? CurrencyTotals() }
+        ?? CurrencyTotals()
+      totals.append(RunningTotals(key: key, totals: start))
       lastTotals = totals.count - 1
       return lastTotals
     }

@@ -25,6 +25,12 @@ public struct BaseArtifact: Sendable {
     self.entry = entry
   }
 
+  /// The summary record's payload, when kept encoded (nil when decoded already).
+  public var payload: [UInt8]? {
+    guard case .encoded(let payload) = form else { return nil }
+    return payload
+  }
+
   /// The summary; throws `StorageError` if the payload does not decode.
   public func stored() throws -> StoredSummary {
     switch form {

@@ -85,12 +85,21 @@ public struct Processor: Sendable {
       // The groups are streamed from the stateless part (in key order, as prefetch saw them:
       // the n-th group's base is `partition.base[n]`).
       var ordinal = 0
+      var scratch = ByteWriter(capacity: 1 << 10)
       try context.reader.forEachRecord(inPart: stateless) {
         _, type, payload in
         guard type == .statelessGroup else { return }
         let group = try EncodedGroup(payload)
-        let base = try current(group.orderID, prefetched: prefetched(partition, ordinal, group.orderID), inFlight)
+        let prefetched = try prefetched(partition, ordinal, group.orderID)
         ordinal += 1
+        // The common case, from the encoded base; the decoding path below takes every other.
+        if try writeEncoded(
+          group, prefetched: prefetched, inFlight, job: job, data: data, manifest: manifest, warmLimit: warmLimit,
+          scratch: &scratch, into: &out)
+        {
+          return
+        }
+        let base = try current(group.orderID, prefetched: prefetched, inFlight)
         let folded = try fold(group, base: base, job: job)
         try write(
           folded, orderID: group.orderID, base: base, job: job, data: data, manifest: manifest, warmLimit: warmLimit,
@@ -107,6 +116,57 @@ public struct Processor: Sendable {
       throw error
     }
     return out
+  }
+
+  /// Folds and writes `group` in the common case without decoding its base: the base is the
+  /// prefetched summary record (or none), read in place (`EncodedSummary`); the successor's
+  /// record is written from its bytes and the fold. Writes the same records as the decoding
+  /// path (`current`, `fold`, `write`). Returns false, having written and counted nothing, when
+  /// the key is not in the common case (an in-flight version is newer, the base was decoded
+  /// already, its ids are external or become so, a currency does not fit the encoded fold).
+  private func writeEncoded(
+    _ group: EncodedGroup, prefetched: BaseArtifact?, _ inFlight: InFlightOverlay.Snapshot, job: UInt64,
+    data: PartFileWriter, manifest: PartFileWriter, warmLimit: Int, scratch: inout ByteWriter,
+    into out: inout PartitionResult
+  ) throws -> Bool {
+    if let held = inFlight.newest(group.orderID), held.version > (prefetched?.entry.version ?? 0) { return false }
+    let base: EncodedSummary
+    if let prefetched {
+      guard let payload = prefetched.payload, let read = EncodedSummary(payload, orderID: group.orderID) else {
+        return false
+      }
+      base = read
+    } else {
+      base = EncodedSummary()
+    }
+    var totals = base.totals
+    guard let steps = EncodedFold().fold(group, totals: &totals, isKnown: base.contains),
+      let kept = base.successorTotals(totals, accepted: steps.accepted.count)
+    else { return false }
+    out.output.counts.duplicates += Int64(steps.duplicates)
+    if !steps.rejected.isEmpty { out.output.rejections += try EncodedFold.rejections(group, steps.rejected) }
+    guard !steps.accepted.isEmpty else { return true }
+    if let replaced = prefetched?.entry.location { out.superseded.add(replaced) }
+    let segment = try data.append(type: .lineSegment, payload: group.lineSegment(of: steps.accepted, version: job))
+    scratch.removeAll()
+    base.writeSuccessor(
+      of: group, totals: kept, accepted: steps.accepted, version: job, segment: segment, into: &scratch)
+    let location = try scratch.bytes.withUnsafeBytes { try data.append(type: .artifactSummary, payload: $0) }
+    let entry = IndexEntry(orderID: group.orderID, location: location, version: job)
+    _ = try manifest.append(
+      type: .indexManifestEntry, payload: ArtifactCodec.encode(IndexManifestEntry(entry: entry, externalEventIDs: [])))
+    out.output.counts.linesApplied += Int64(steps.accepted.count)
+    out.output.counts.artifactsWritten += 1
+    out.output.counts.bytesWritten += Int64(segment.length) + Int64(location.length)
+    out.encoded.append(
+      group.orderID, InFlightOverlay.Encoded(payload: nil, location: location, version: job, pendingExternalIDs: []))
+    if out.output.written.count < warmLimit {
+      // The indexer's share of decoded versions, to warm the cache with.
+      let stored = try ArtifactCodec.decodeSummary(scratch.bytes, at: location, what: "new artifact summary")
+      out.output.written[group.orderID] = InFlightOverlay.Entry(
+        stored: stored, location: location, pendingExternalIDs: [])
+    }
+    return true
   }
 
   /// The prefetched base of the `ordinal`-th group, checked against its key.
