@@ -148,8 +148,7 @@ public struct StatelessReducer: Sendable {
         switch result {
         case .success(let event):
           reduction.events += 1
-          let hash = KeyPartition.hash(event.orderID)
-          reduction.partitions[KeyPartition.of(hash: hash, partitions: partitions)].append(event, keyHash: hash)
+          reduction.partitions[KeyPartition.of(event.orderID, partitions: partitions)].append(event)
         case .failure(let rejection):
           reduction.rejections.append(rejection)
         }
@@ -163,9 +162,8 @@ public struct StatelessReducer: Sendable {
       file.bytes, range: unit.range, firstLine: unit.firstLine,
       accepted: { checked, line in
         reduction.events += 1
-        let hash = KeyPartition.hash(checked.orderID)
-        reduction.partitions[KeyPartition.of(hash: hash, partitions: partitions)].append(
-          checked, source: batch.source, file: batch.name, line: line, keyHash: hash)
+        let partition = KeyPartition.of(hash: KeyPartition.hash(checked.orderID), partitions: partitions)
+        reduction.partitions[partition].append(checked, source: batch.source, file: batch.name, line: line)
       },
       rejected: { reduction.rejections.append($0) })
     return reduction
