@@ -30,6 +30,30 @@ struct ByteCodecTests {
     #expect(try reader.readVarUInt() == value)
   }
 
+  /// Every length a varint can take: values at and around each power of two up to 2^64 - 1,
+  /// against LEB128 written byte by byte.
+  @Test func varintsOfEveryLengthMatchLEB128() throws {
+    func reference(_ value: UInt64) -> [UInt8] {
+      var out: [UInt8] = []
+      var rest = value
+      repeat {
+        out.append(UInt8(rest & 0x7F) | (rest >= 0x80 ? 0x80 : 0))
+        rest >>= 7
+      } while rest > 0
+      return out
+    }
+    for shift in 0..<64 {
+      for value in [UInt64(1) << shift - 1, UInt64(1) << shift, UInt64(1) << shift + 1, UInt64.max >> (63 - shift)] {
+        var writer = ByteWriter()
+        writer.writeVarUInt(value)
+        #expect(writer.bytes == reference(value), "\(value)")
+        var reader = ByteReader(writer.bytes, context: "test")
+        #expect(try reader.readVarUInt() == value)
+        #expect(reader.isAtEnd)
+      }
+    }
+  }
+
   static let signedCases: [(Int64, [UInt8])] = [
     (0, [0]), (-1, [1]), (1, [2]), (-64, [0x7F]), (64, [0x80, 0x01]),
     (Int64.min, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]),
