@@ -44,6 +44,28 @@ import Testing
     #expect(capped.decision(afterFailedAttempt: 10, random: 0.3) == .retry(after: .seconds(5)))
   }
 
+  /// An artifact part the key index names, deleted: the batch that needs it fails (after its
+  /// retries: on a shared file system a file may only be late) and says the store is not whole
+  /// and what to do, and nothing is written for it.
+  @Test(arguments: EngineHarness.Storage.available)
+  func aLostArtifactPartFailsTheBatchWithWhatToDo(storage: EngineHarness.Storage) throws {
+    let h = try EngineHarness(storage: storage)
+    try h.deliver(source: "web", name: Self.name(0), lines: [eventLine(id: "e1", order: "o1", amount: "5.00")])
+    #expect(try h.runUntilIdle().failed.isEmpty)
+    let parts = try FileManager.default.contentsOfDirectory(atPath: h.paths.parts).filter { $0.hasPrefix("a-") }
+    #expect(!parts.isEmpty)
+    for part in parts { try FileManager.default.removeItem(atPath: "\(h.paths.parts)/\(part)") }
+    h.close()  // a new engine: its cache does not hold the artifacts
+    try h.deliver(source: "web", name: Self.name(1), lines: [eventLine(id: "e2", order: "o1", amount: "-5.00")])
+    #expect(try h.runUntilIdle().failed.map(\.seq) == [2])
+    let job = try #require(try h.context().ledger.job(2))
+    #expect(job.lastErrorKind == .transientIO)
+    let message = try #require(job.lastError)
+    #expect(message.contains("No such file or directory"), "\(message)")
+    #expect(message.contains("the store is not whole"), "\(message)")
+    #expect(message.contains("`ledgerline verify`") && message.contains("`ledgerline rebuild`"), "\(message)")
+  }
+
   @Test(arguments: EngineHarness.Storage.available)
   func permanentFailureWaitsForAnOperatorThenRetrySucceeds(storage: EngineHarness.Storage) throws {
     let h = try EngineHarness(storage: storage)
