@@ -44,11 +44,14 @@ public final class Engine: Sendable {
   /// permanently are left for an operator and reported).
   public func runUntilIdle() throws -> IdleReport {
     try registered {
+      let doneBefore = try doneJobs()
       try recover()
       try runWorkers(untilIdle: true)
       if options.compactEvery > 0 { try compactIfQuiescent(force: false) }
       try reportIndexFailures(at: context.clock.nowMillis())
-      return try idleReport()
+      var report = try idleReport()
+      report.jobsDoneInRun = max(0, report.jobsDone - doneBefore)
+      return report
     }
   }
 
@@ -372,5 +375,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct IdleReport: Sendable {
   /// Jobs waiting for an operator (`ledgerline retry`).
   public var failed: [JobRecord]
+  /// Jobs done in the store (by any engine, at any time).
   public var jobsDone: Int
+  /// Jobs that became done while this run went on (in a fleet, other engines' included).
+  public var jobsDoneInRun = 0
 }

@@ -91,10 +91,18 @@ struct RunCommand: ParsableCommand {
         }
         throw ExitCode(2)
       }
-      print("idle: \(report.jobsDone) batch\(report.jobsDone == 1 ? "" : "es") done")
+      print(Self.idleLine(report))
     } else {
       try engine.run()
     }
+  }
+
+  /// What `--until-idle` prints when done: the batches this run saw finish, and the store's
+  /// total when it holds more.
+  static func idleLine(_ report: IdleReport) -> String {
+    func batches(_ n: Int) -> String { "\(n) batch\(n == 1 ? "" : "es")" }
+    guard report.jobsDone != report.jobsDoneInRun else { return "idle: \(batches(report.jobsDone)) done" }
+    return "idle: \(batches(report.jobsDoneInRun)) done in this run (\(report.jobsDone) done in the store)"
   }
 }
 

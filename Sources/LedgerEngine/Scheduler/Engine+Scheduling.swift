@@ -302,7 +302,11 @@ extension Engine {
 
   func idleReport() throws -> IdleReport {
     let failed = try context.ledger.unfinishedJobs().filter { $0.status == .failed }
-    let done = try context.ledger.recentJobs(limit: Int.max / 2).filter { $0.status == .done }.count
-    return IdleReport(failed: failed, jobsDone: done)
+    return IdleReport(failed: failed, jobsDone: try doneJobs())
+  }
+
+  /// How many jobs the store holds done.
+  func doneJobs() throws -> Int {
+    try context.ledger.recentJobs(limit: Int.max / 2).filter { $0.status == .done }.count
   }
 }
