@@ -15,6 +15,23 @@ public struct RejectsReader: Sendable {
     /// The rejected line's text (at most 512 bytes, as the engine kept it).
     public var excerpt: String = ""
 
+    /// The record as `rejects --json` prints it: the rejects file's fields and the batch.
+    public func jsonWithBatch() throws -> String {
+      try JSONOutput.line(
+        Printed(
+          batch: batch, source: source, file: file, line: line, rule: rule, reason: reason, excerpt: excerpt))
+    }
+
+    private struct Printed: Encodable {
+      var batch: UInt64
+      var source: String
+      var file: String
+      var line: Int
+      var rule: String
+      var reason: String
+      var excerpt: String
+    }
+
     /// `batch N: source/file:line: reason [rule]`, each stored value shown through
     /// ``TerminalText/escaped(_:)`` (a reason quotes the rejected value, which may hold control
     /// characters: they print as visible escapes, `\u{1B}`).

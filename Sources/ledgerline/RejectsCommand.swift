@@ -10,7 +10,7 @@ struct RejectsCommand: ParsableCommand {
 
   @OptionGroup var options: DataOptions
   @Option(help: "Only this batch.") var batch: UInt64?
-  @Flag(help: "Print JSON Lines.") var json = false
+  @Flag(help: "Print JSON Lines (each with its batch).") var json = false
 
   func run() throws {
     let workspace = try options.workspace(.reader)
@@ -20,7 +20,7 @@ struct RejectsCommand: ParsableCommand {
       throw ExitCode(1)
     }
     for line in try RejectsReader(paths: workspace.context.paths).lines(batch: batch) {
-      print(json ? line.json : line.text)
+      print(json ? try line.jsonWithBatch() : line.text)
     }
   }
 }

@@ -5,7 +5,8 @@ import Testing
 struct DataSnapshot {
   /// `export --lines --json`, verbatim.
   var export: String
-  /// `rejects --json`, one line per rejected input line.
+  /// `rejects --json`, one line per rejected input line, without its batch (which batch a line
+  /// landed in is a matter of how the backlog was grouped, which timing decides).
   var rejects: [String]
   /// `status --json`: each batch's status, in batch order.
   var batchStatuses: [String]
@@ -28,10 +29,16 @@ struct DataSnapshot {
     let json = try JSONLine(status.stdout, command: status.command)
     let backlog = try json.child("backlog")
     return DataSnapshot(
-      export: export.stdout, rejects: rejects.stdoutLines,
+      export: export.stdout, rejects: try rejects.stdoutLines.map(Self.withoutBatch),
       batchStatuses: try json.children("batches").map { try $0.string("status") },
       failed: try json.int("failed"), retrying: try json.int("retrying"),
       pendingInputBatches: try backlog.int("pending_input_batches"), artifacts: try json.int("artifacts"))
+  }
+
+  /// A `rejects --json` line without its leading `"batch"` member (keys are sorted: it is first).
+  static func withoutBatch(_ line: String) throws -> String {
+    let batch = try #require(line.firstMatch(of: /^\{"batch":[0-9]+,/), "no batch in \(line)")
+    return "{" + line[batch.range.upperBound...]
   }
 
   /// Nil when `export` equals `other`'s byte for byte, else where they first differ. With

@@ -63,6 +63,22 @@ extension CLISuite {
       #expect(!known.stdout.isEmpty)
     }
 
+    /// `rejects --json` says which batch each line belongs to, as the text form does.
+    @Test func rejectsAsJSONNameTheirBatch() throws {
+      let fixture = try ProcessedData("rejects-json")
+      let text = try fixture.binary.run(["rejects", "--data", fixture.data])
+      let json = try fixture.binary.run(["rejects", "--data", fixture.data, "--json"])
+      try #require(text.exited(0) && json.exited(0), "\(json.summary)")
+      let lines = try json.stdoutLines.map { try JSONLine($0, command: json.command) }
+      #expect(!lines.isEmpty)
+      #expect(lines.count == text.stdoutLines.count)
+      for (record, shown) in zip(lines, text.stdoutLines) {
+        let batch = try record.int("batch")
+        #expect(shown.hasPrefix("batch \(batch): \(try record.string("source"))/\(try record.string("file")):"))
+        #expect(shown.contains(":\(try record.int("line")): "))
+      }
+    }
+
     @Test func exportPrintsOneLinePerArtifactInOrderIDOrderAndTheLineCountsAddUp() throws {
       let fixture = try ProcessedData("export")
       let result = try fixture.binary.run(["export", "--data", fixture.data, "--lines", "--json"])
