@@ -6,7 +6,8 @@ public enum ConsoleRenderer {
 
   /// The frame for `state` using `glyphs`.
   public static func render(_ state: ConsoleState, glyphs: GlyphSet) -> ScreenModel {
-    var screen = ScreenModel(height: state.rows, width: state.columns)
+    var screen = ScreenModel(
+      height: state.rows, width: state.columns, cutMark: glyphs.ellipsis == "…" ? "…" : ">")
     guard screen.height >= minimumRows, screen.width >= minimumColumns else {
       // Below the minimum nothing is drawn half: the notice says what is needed.
       let lines = [

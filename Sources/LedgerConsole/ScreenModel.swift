@@ -24,15 +24,21 @@ public struct ScreenModel: Sendable, Equatable {
   /// Cells, row-major.
   public private(set) var cells: [Cell]
 
+  /// Drawn in the last cell of a text cut short (by the screen's edge or `maxWidth`), so a cut
+  /// value never reads as a whole one: `…`, or `>` where the terminal shows ASCII only.
+  public let cutMark: Character
+
   /// A blank screen of `height` rows and `width` columns.
-  public init(height: Int, width: Int) {
+  public init(height: Int, width: Int, cutMark: Character = "…") {
     self.height = max(0, height)
     self.width = max(0, width)
+    self.cutMark = cutMark
     cells = Array(
       repeating: Cell(character: " ", role: .normal), count: self.height * self.width)
   }
 
-  /// Writes `text` at (`row`, `column`) with `role`, clipped to the screen and to `maxWidth`.
+  /// Writes `text` at (`row`, `column`) with `role`, clipped to the screen and to `maxWidth`;
+  /// when a character other than a space is cut off, the last cell shows `cutMark`.
   /// Returns the column after the last character written. Characters a terminal would obey
   /// (controls, escapes, bidirectional overrides in user data) are drawn as their visible
   /// escape, `\u{1B}` for ESC (``TerminalText/escaped(_:)``), so they cannot move the cursor,
@@ -44,12 +50,17 @@ public struct ScreenModel: Sendable, Equatable {
     guard row >= 0, row < height else { return column }
     let limit = min(width, column + (maxWidth ?? width))
     var x = column
-    for character in TerminalText.escaped(text) {
-      if x >= limit { break }
+    let shown = TerminalText.escaped(text)
+    var rest = shown[...]
+    while let character = rest.first, x < limit {
       if x >= 0 {
         cells[row * width + x] = Cell(character: character, role: role)
       }
       x += 1
+      rest = rest.dropFirst()
+    }
+    if x > max(0, column), x - 1 < width, rest.contains(where: { $0 != " " }) {
+      cells[row * width + x - 1] = Cell(character: cutMark, role: role)
     }
     return x
   }

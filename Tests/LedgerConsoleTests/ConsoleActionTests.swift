@@ -34,7 +34,16 @@ import Testing
   @Test func screenModelClipsAndNeutralisesControlCharacters() {
     var screen = ScreenModel(height: 2, width: 5)
     #expect(screen.put("ab\tc\u{1B}def", row: 0, column: 1, role: .error) == 5)
-    #expect(screen.text(row: 0) == " ab\\u")
+    // Cut at the edge: the last cell marks the cut.
+    #expect(screen.text(row: 0) == " ab\\…")
+    var ascii = ScreenModel(height: 1, width: 5, cutMark: ">")
+    ascii.put("abcdef", row: 0, column: 0, role: .normal)
+    #expect(ascii.text(row: 0) == "abcd>")
+    // Only spaces cut off: nothing is marked.
+    ascii.put("xy      ", row: 0, column: 0, role: .normal)
+    #expect(ascii.text(row: 0) == "xy")
+    ascii.put("1234567", row: 0, column: 1, role: .normal, maxWidth: 3)
+    #expect(ascii.text(row: 0) == "x12>")
     #expect(screen.put("x", row: 5, column: 0, role: .error) == 0)
     #expect(screen.cell(row: 0, column: 0).role == .normal)
     #expect(screen.cell(row: 0, column: 4).role == .error)
