@@ -20,6 +20,9 @@ public struct StoreFinding: Sendable, Equatable, CustomStringConvertible {
     case archiveMismatch = "archive-mismatch"
     /// An archived input batch cannot be read (not a regular file, permissions, I/O).
     case unreadableArchive = "unreadable-archive"
+    /// The key index and the workflow ledger disagree on what was indexed (one of them was
+    /// restored from another backup): the engine refuses to start.
+    case indexLedgerMismatch = "index-ledger-mismatch"
     /// Notice: an artifact part no index entry references (garbage compaction reclaims).
     case unreferencedPart = "unreferenced-part"
     /// Notice: an input batch registered before fingerprints were kept: only its size is checked.
@@ -31,7 +34,7 @@ public struct StoreFinding: Sendable, Equatable, CustomStringConvertible {
     public var isProblem: Bool {
       switch self {
       case .corruptRecord, .unreadablePart, .missingPart, .inconsistentArtifact, .missingArchive,
-        .archiveMismatch, .unreadableArchive:
+        .archiveMismatch, .unreadableArchive, .indexLedgerMismatch:
         true
       case .unreferencedPart, .sizeOnly, .notYetArchived: false
       }

@@ -21,7 +21,9 @@ import LedgerSystem
 /// 2. the index against the part files: every part an entry or a summary points at exists; an
 ///    artifact part no entry references is a notice (compaction reclaims it), not a problem;
 /// 3. the archive against the ledger: every registered input batch's file has the recorded size
-///    and SHA-256 (size only, said so, for batches registered before fingerprints were kept).
+///    and SHA-256 (size only, said so, for batches registered before fingerprints were kept);
+/// 4. the index against the ledger: no partition is indexed further in the ledger than in the
+///    index, nor the other way round (``IndexLedgerAgreement``).
 ///
 /// Alongside a running engine, a compaction can move records while the index is read: when one
 /// finished during a pass that found problems, the pass runs again (up to three times). For a
@@ -49,6 +51,9 @@ public struct StoreVerifier: Sendable {
     report.partFiles = pass.parts.count
 
     var problems = StoreFindingList(limit: listLimit)
+    if let disagreement = try IndexLedgerAgreement.check(ledger: context.ledger, index: context.keyIndex) {
+      problems.append(StoreFinding(kind: .indexLedgerMismatch, file: "index.sqlite", message: "\(disagreement)"))
+    }
     for finding in pass.missingPartFindings() { problems.append(finding) }
     problems.append(contentsOf: pass.problems)
     var notices = StoreFindingList(limit: listLimit)

@@ -157,6 +157,11 @@ public final class Workspace: Sendable {
       plan, directory: directory, backend: backend.identity, ledger: ledger, index: index,
       ledgerHasBatches: { try !ledger.ungroupedInputBatches().isEmpty || !ledger.recentJobs(limit: 1).isEmpty },
       mayWrite: mode == .engine, newID: { UUID().uuidString.lowercased() })
+    // An engine refuses a key index older than its ledger (or the other way round): it would
+    // build new versions on old ones. Read commands still open the store (`verify` reports it).
+    if mode == .engine, let disagreement = try IndexLedgerAgreement.check(ledger: ledger, index: index) {
+      throw disagreement
+    }
     // The first engine of a fleet held the store alone while it checked (or created) it.
     if heldStore == nil { try storeLock?.share() }
     var context = EngineContext(

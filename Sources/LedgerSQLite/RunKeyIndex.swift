@@ -207,13 +207,20 @@ public final class RunKeyIndex: KeyIndex {
       let newKeys = try sorted.isEmpty ? 0 : countNew(sorted.map(\.orderID), layers: layers)
       try shared.add(
         sorted.map { ($0.orderID, $0.location, $0.version) }, newKeys: newKeys,
-        alsoInTransaction: { try SQLiteKeyIndex.record(eventIDs, conn: $0) })
+        alsoInTransaction: { conn in
+          try SQLiteKeyIndex.record(eventIDs, conn: conn)
+          try SQLiteKeyIndex.recordPublished(fence, conn: conn)
+        })
     }
     shared.mergeIfDue()
   }
 
   public func recordSuperseded(_ superseded: SupersededBytes) throws {
     try tables.recordSuperseded(superseded)
+  }
+
+  public func publishedThrough() throws -> [Int: UInt64] {
+    try tables.publishedThrough()
   }
 
   public func recordedGarbage() throws -> [String: RecordedGarbage] {

@@ -87,6 +87,7 @@ public final class SQLiteKeyIndex: KeyIndex {
     CREATE TABLE IF NOT EXISTS entry_count (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS superseded (
       source TEXT NOT NULL, part TEXT NOT NULL, bytes INTEGER NOT NULL, PRIMARY KEY (source, part)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS published_through (partition INTEGER PRIMARY KEY, job INTEGER NOT NULL);
     DROP TRIGGER IF EXISTS entries_insert;
     DROP TRIGGER IF EXISTS entries_update;
     DROP TRIGGER IF EXISTS entries_delete;
@@ -172,6 +173,35 @@ public final class SQLiteKeyIndex: KeyIndex {
         try upsert.step()
       }
       try Self.record(eventIDs, conn: conn)
+      try Self.recordPublished(fence, conn: conn)
+    }
+  }
+
+  /// Records that the index task `fence` names published its partition's entries, inside the
+  /// caller's transaction: the partition's mark moves up to the fence's job, never down.
+  static func recordPublished(_ fence: PublishFence?, conn: SQLiteConnection) throws {
+    guard let fence else { return }
+    try conn.run(
+      """
+      INSERT INTO published_through (partition, job) VALUES (?, ?)
+      ON CONFLICT(partition) DO UPDATE SET job = max(job, excluded.job)
+      """, [.integer(Int64(fence.partition)), .integer(Int64(bitPattern: fence.job))])
+  }
+
+  /// Per partition, the newest job whose index task published here (none recorded by a store
+  /// from before these marks were kept, whose index may also be opened read-only).
+  public func publishedThrough() throws -> [Int: UInt64] {
+    try database.withConnection { conn in
+      guard try conn.scalarInt64("SELECT count(*) FROM sqlite_master WHERE name = 'published_through'") == 1 else {
+        return [:]
+      }
+      var marks: [Int: UInt64] = [:]
+      let statement = try conn.cachedStatement("SELECT partition, job FROM published_through")
+      statement.reset()
+      while try statement.step() {
+        marks[Int(statement.int64(at: 0))] = UInt64(bitPattern: statement.int64(at: 1))
+      }
+      return marks
     }
   }
 

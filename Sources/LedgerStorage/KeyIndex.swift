@@ -57,6 +57,12 @@ public protocol KeyIndex: StoreStamped {
   /// Failures of the index's background work (merges of runs) since the last call, oldest
   /// first: the engine reports them. The data stays as it was; the work is tried again later.
   func takeBackgroundFailures() -> [String]
+  /// Per partition, the newest job whose index task published here (with a fence, in the
+  /// publish's own transaction). Held against the workflow ledger when a store opens: a ledger
+  /// that has a partition indexed further than this is newer than the index (one of them was
+  /// restored from another backup), and the store is not whole. Empty where no marks are kept:
+  /// an index whose ledger shares its database (PostgreSQL) cannot be restored apart from it.
+  func publishedThrough() throws -> [Int: UInt64]
 }
 
 /// One event id of a large artifact, kept in the key index instead of the summary.
@@ -73,6 +79,7 @@ public struct ExternalEventID: Sendable, Hashable {
 extension KeyIndex {
   public var admitsConcurrentPublishes: Bool { false }
   public func takeBackgroundFailures() -> [String] { [] }
+  public func publishedThrough() throws -> [Int: UInt64] { [:] }
 
   /// Publishes without a fence (tools, loaders, tests).
   public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {

@@ -257,6 +257,11 @@ public enum StoreIdentityError: Error, Sendable, Equatable, CustomStringConverti
   case evidenceWithoutStore(root: String, archivedFiles: Int)
   /// The marker says the databases live in `recorded`; the command was asked to use `asked`.
   case otherBackend(path: String, storeID: String, recorded: String, asked: String)
+  /// The workflow ledger has `partition` indexed through batch `ledgerJob`, the key index only
+  /// through `indexJob`: the index is older than the ledger (restored from another backup).
+  case indexBehindLedger(partition: Int, ledgerJob: UInt64, indexJob: UInt64)
+  /// The key index holds batch `indexJob` of `partition`, newer than the ledger's newest batch.
+  case ledgerBehindIndex(partition: Int, indexJob: UInt64, newestJob: UInt64)
   /// A data directory without a marker was pointed at a PostgreSQL schema that holds store
   /// `storeID` (another data directory's, or one whose creation was interrupted).
   case claimedDatabase(place: String, storeID: String, root: String)
@@ -294,6 +299,16 @@ public enum StoreIdentityError: Error, Sendable, Equatable, CustomStringConverti
       "\(place) already holds store \(storeID), but \(root) has no store marker (nor a claim on that id): "
         + "that schema belongs to another data directory, and two data directories must never share one — name "
         + "another schema (`?schema=NAME` in the URL), or open the data directory of store \(storeID)"
+    case .indexBehindLedger(let partition, let ledgerJob, let indexJob):
+      "the key index is older than the workflow ledger: the ledger has partition \(partition) indexed "
+        + "through batch \(ledgerJob), the index only through batch \(indexJob) (index.sqlite and "
+        + "index-runs/ restored from an older backup?); the store is not whole and nothing was written — "
+        + "restore ledger.sqlite, index.sqlite and index-runs/ from one backup" + Self.rebuildHint
+    case .ledgerBehindIndex(let partition, let indexJob, let newestJob):
+      "the workflow ledger is older than the key index: the index holds batch \(indexJob) of partition "
+        + "\(partition), the ledger's newest batch is \(newestJob) (ledger.sqlite restored from an older "
+        + "backup?); the store is not whole and nothing was written — restore ledger.sqlite, index.sqlite "
+        + "and index-runs/ from one backup" + Self.rebuildHint
     case .evidenceWithoutStore(let root, let count):
       "\(root) has \(count) registered input file\(count == 1 ? "" : "s") in archive/ but no workflow "
         + "ledger, no key index and no store marker; a new, empty store would ignore that history — "
