@@ -183,7 +183,9 @@ extension CLISuite {
       let run = outcome.completing
       let context = "after \(kills) kills in \(outcome.directory)"
       #expect(run.exited(0), "\(context): \(run.summary)")
-      #expect(run.stdout == referenceRun.stdout, "\(context)")
+      // The completing run finishes what the kills left; the store holds as many batches done.
+      #expect(DataSnapshot.batchesDoneInStore(run.stdout) == DataSnapshot.batchesDoneInStore(referenceRun.stdout))
+      #expect(DataSnapshot.batchesDoneInStore(run.stdout) != nil, "\(context): \(run.stdout)")
       let snapshot = try DataSnapshot.capture(outcome.directory, with: binary, environment: storeEnvironment)
       // Part files are named by the attempt that wrote them (which process, which attempt), so an
       // artifact's `location` depends on the kills; everything else must match the reference.

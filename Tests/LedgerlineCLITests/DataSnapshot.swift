@@ -35,6 +35,16 @@ struct DataSnapshot {
       pendingInputBatches: try backlog.int("pending_input_batches"), artifacts: try json.int("artifacts"))
   }
 
+  /// The store's total of batches done that `run --until-idle` printed (`idle: N batches done`,
+  /// or `idle: K batches done in this run (N done in the store)`), or nil.
+  static func batchesDoneInStore(_ stdout: String) -> Int? {
+    if let both = stdout.firstMatch(of: /^idle: [0-9]+ batch(?:es)? done in this run \(([0-9]+) done in the store\)\n$/)
+    {
+      return Int(both.1)
+    }
+    return stdout.firstMatch(of: /^idle: ([0-9]+) batch(?:es)? done\n$/).flatMap { Int($0.1) }
+  }
+
   /// A `rejects --json` line without its leading `"batch"` member (keys are sorted: it is first).
   static func withoutBatch(_ line: String) throws -> String {
     let batch = try #require(line.firstMatch(of: /^\{"batch":[0-9]+,/), "no batch in \(line)")
