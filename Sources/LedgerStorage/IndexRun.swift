@@ -344,8 +344,15 @@ public final class IndexRun: Sendable {
     var block = -1
     var position = 0
     var end = 0
+    /// Where the pages this walk has read and not yet released start (-1 before its first block).
+    var unreleased = -1
     public init() {}
   }
+
+  /// A walk releases the pages it has passed each time it is this many bytes further on: a
+  /// lookup of a batch's keys in order touches nearly every block of a large run, and the
+  /// mapped pages would otherwise stay counted as the process's memory, growing with the state.
+  static let releaseWindow = 8 << 20
 
   /// Finds `key`. Successive calls with one cursor must ask for ascending keys: each search
   /// starts where the last one stopped (a merge join when the keys are dense), moving to a
@@ -423,6 +430,13 @@ public final class IndexRun: Sendable {
             + "stored \(StorageError.hex(b.checksum))")
       }
       verified.withLock { $0[block / 64] |= 1 << UInt64(block % 64) }
+    }
+    if cursor.unreleased < 0 {
+      cursor.unreleased = b.offset
+    } else if b.offset - cursor.unreleased >= Self.releaseWindow {
+      // Everything before this block was read by this walk and will not be read by it again.
+      file.release(cursor.unreleased..<b.offset)
+      cursor.unreleased = b.offset
     }
     cursor.block = block
     cursor.position = b.offset

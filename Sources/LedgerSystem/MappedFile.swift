@@ -41,6 +41,18 @@ public final class MappedFile: @unchecked Sendable {
     if let base { _ = munmap(UnsafeMutableRawPointer(mutating: base), count) }
   }
 
+  /// Drops the whole pages inside `range` from this process's mapping (`MADV_DONTNEED`): they
+  /// stop counting as its resident memory, and stay in the page cache. Reading them again maps
+  /// them again, with the same bytes (the mapping is read-only).
+  public func release(_ range: Range<Int>) {
+    guard let base else { return }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let start = (max(0, range.lowerBound) + page - 1) / page * page
+    let end = min(count, range.upperBound) / page * page
+    guard end > start else { return }
+    _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+  }
+
   /// The mapped bytes (empty for an empty file). Valid while `self` is alive.
   public var bytes: UnsafeBufferPointer<UInt8> {
     guard let base else { return UnsafeBufferPointer(start: nil, count: 0) }

@@ -55,6 +55,34 @@ import Testing
     #expect(seen == keys)
   }
 
+  /// A walk releases the mapped pages it has passed (every 8 MiB), and two walks over one run
+  /// go at different paces: pages one released are read again by the other, with the same
+  /// bytes. A run of about 20 MiB, walked by two cursors, one running ahead.
+  @Test func walksThatReleasePagesReadTheSameEntries() throws {
+    let count = 500_000
+    let keys = (0..<count).map { "order-\(10_000_000 + $0)" }
+    let run = try write(keys)
+    #expect(run.byteCount > 16 << 20)
+    var ahead = IndexRun.Cursor()
+    var behind = IndexRun.Cursor()
+    for n in 0..<count {
+      var key = keys[n]
+      let hit = try key.withUTF8 { try run.find($0, cursor: &ahead) }
+      #expect(hit?.version == UInt64(n), "\(key)")
+      guard n >= count / 4 else { continue }
+      var late = keys[n - count / 4]
+      let again = try late.withUTF8 { try run.find($0, cursor: &behind) }
+      #expect(again?.version == UInt64(n - count / 4) && again?.offset == Int64(n - count / 4) * 100, "\(late)")
+    }
+    var iterator = run.makeIterator()
+    var seen = 0
+    while let (key, hit) = try iterator.next() {
+      #expect(hit.version == UInt64(seen) && String(decoding: key, as: UTF8.self) == keys[seen])
+      seen += 1
+    }
+    #expect(seen == count)
+  }
+
   @Test func keysMustAscendStrictly() throws {
     let writer = try IndexRunWriter(path: dir.file("r.run"), temporaryPath: dir.file("r.tmp"), storeID: nil)
     let at = ArtifactLocation(part: "p", offset: 0, length: 1)
