@@ -20,6 +20,9 @@ public struct StoreFinding: Sendable, Equatable, CustomStringConvertible {
     case archiveMismatch = "archive-mismatch"
     /// An archived input batch cannot be read (not a regular file, permissions, I/O).
     case unreadableArchive = "unreadable-archive"
+    /// A run file of the key index is missing, damaged or another store's: the live records
+    /// could not all be walked.
+    case unreadableIndex = "unreadable-index"
     /// The key index and the workflow ledger disagree on what was indexed (one of them was
     /// restored from another backup): the engine refuses to start.
     case indexLedgerMismatch = "index-ledger-mismatch"
@@ -34,7 +37,7 @@ public struct StoreFinding: Sendable, Equatable, CustomStringConvertible {
     public var isProblem: Bool {
       switch self {
       case .corruptRecord, .unreadablePart, .missingPart, .inconsistentArtifact, .missingArchive,
-        .archiveMismatch, .unreadableArchive, .indexLedgerMismatch:
+        .archiveMismatch, .unreadableArchive, .indexLedgerMismatch, .unreadableIndex:
         true
       case .unreferencedPart, .sizeOnly, .notYetArchived: false
       }

@@ -45,12 +45,24 @@ public struct StoreVerifier: Sendable {
   public func run() throws -> StoreVerification {
     var report = StoreVerification(dataDirectory: context.paths.root)
     let unfinishedBefore = try context.ledger.unfinishedJobs().map(\.seq)
-    let pass = try checkArtifacts()
+    var problems = StoreFindingList(limit: listLimit)
+    let pass: ArtifactPass
+    do {
+      pass = try checkArtifacts()
+    } catch let error as StorageError where Self.indexRunPath(error) != nil {
+      // A run of the index that cannot be read: the entries cannot all be walked, but the rest
+      // of the store (the archive, the index against the ledger) is still checked.
+      let file = Self.indexRunPath(error).map { Self.relative($0, to: context.paths.root) } ?? "index-runs"
+      problems.append(
+        StoreFinding(
+          kind: .unreadableIndex, file: file,
+          message: "\(error); the live records were not checked"))
+      pass = ArtifactPass(partsDirectory: context.paths.parts, listLimit: listLimit)
+    }
     report.artifacts = pass.artifacts
     report.segments = pass.segments
     report.partFiles = pass.parts.count
 
-    var problems = StoreFindingList(limit: listLimit)
     if let disagreement = try IndexLedgerAgreement.check(ledger: context.ledger, index: context.keyIndex) {
       problems.append(StoreFinding(kind: .indexLedgerMismatch, file: "index.sqlite", message: "\(disagreement)"))
     }
@@ -67,6 +79,19 @@ public struct StoreVerifier: Sendable {
     report.notices = notices.listed
     report.noticeCount = notices.count
     return report
+  }
+
+  /// The run file a storage error names, when it is about one of the key index's runs.
+  static func indexRunPath(_ error: StorageError) -> String? {
+    switch error {
+    case .damagedIndexRun(let path, _), .missingIndexRun(let path), .foreignIndexRun(let path, _, _): path
+    default: nil
+    }
+  }
+
+  /// `path` relative to the data directory `root` when it lies inside it.
+  static func relative(_ path: String, to root: String) -> String {
+    path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
   }
 
   /// One pass over the key index, again while a compaction finished during a pass with problems.

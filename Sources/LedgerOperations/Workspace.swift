@@ -162,6 +162,9 @@ public final class Workspace: Sendable {
     if mode == .engine, let disagreement = try IndexLedgerAgreement.check(ledger: ledger, index: index) {
       throw disagreement
     }
+    // Every run the index lists must be there and whole before the engine starts: found only at
+    // the first batch that reads one, a `run` with nothing to do would report a good store.
+    if mode == .engine { try index.checkWhole() }
     // The first engine of a fleet held the store alone while it checked (or created) it.
     if heldStore == nil { try storeLock?.share() }
     var context = EngineContext(

@@ -223,6 +223,11 @@ public final class RunKeyIndex: KeyIndex {
     try tables.publishedThrough()
   }
 
+  /// Opens every listed run (the engine's index; a read-only one opens runs as it reads them).
+  public func checkWhole() throws {
+    try ensureLoaded()
+  }
+
   public func recordedGarbage() throws -> [String: RecordedGarbage] {
     try tables.recordedGarbage()
   }

@@ -63,6 +63,10 @@ public protocol KeyIndex: StoreStamped {
   /// restored from another backup), and the store is not whole. Empty where no marks are kept:
   /// an index whose ledger shares its database (PostgreSQL) cannot be restored apart from it.
   func publishedThrough() throws -> [Int: UInt64]
+  /// Opens what the index keeps beside its database (run files) and checks it is all there and
+  /// whole, so an engine refuses a store with a missing or damaged piece when it starts, not at
+  /// the first batch that reads it. Throws the `StorageError` naming the file.
+  func checkWhole() throws
 }
 
 /// One event id of a large artifact, kept in the key index instead of the summary.
@@ -80,6 +84,7 @@ extension KeyIndex {
   public var admitsConcurrentPublishes: Bool { false }
   public func takeBackgroundFailures() -> [String] { [] }
   public func publishedThrough() throws -> [Int: UInt64] { [:] }
+  public func checkWhole() throws {}
 
   /// Publishes without a fence (tools, loaders, tests).
   public func publish(_ entries: [IndexEntry], eventIDs: [ExternalEventID]) throws {

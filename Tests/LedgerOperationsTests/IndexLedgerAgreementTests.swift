@@ -96,6 +96,30 @@ import Testing
     #expect(indexJob == 2 && newestJob == 1)
   }
 
+  /// `index-runs/` restored alone from an older backup: `index.sqlite` lists runs that are not
+  /// there. The engine refuses at start (before, only the first batch to read one failed, and a
+  /// run with nothing to do exited 0); verify lists it and still checks the archive.
+  @Test func runsRestoredAloneAreRefusedAtStartAndVerifyStillChecksTheRest() throws {
+    try applyBatch(0)
+    let backup = directory.file("backup")
+    try FileManager.default.copyItem(atPath: "\(root)/index-runs", toPath: backup)
+    try applyBatch(1)
+    try FileManager.default.removeItem(atPath: "\(root)/index-runs")
+    try FileManager.default.copyItem(atPath: backup, toPath: "\(root)/index-runs")
+
+    let error = try #require(engineOpenError() as? StorageError)
+    guard case .missingIndexRun = error else {
+      Issue.record("expected a missing run, got \(error)")
+      return
+    }
+    let reader = try Workspace(root: root, mode: .reader)
+    let report = try StoreVerifier(context: reader.context).run()
+    let finding = try #require(report.problems.first { $0.kind == .unreadableIndex })
+    #expect(finding.file.hasPrefix("index-runs/"), "\(finding)")
+    #expect(finding.message.contains("the live records were not checked"))
+    #expect(report.inputBatches == 2, "the archive is checked all the same")
+  }
+
   @Test func aWholeStoreOpensAndVerifiesClean() throws {
     try applyBatch(0)
     try applyBatch(1)
