@@ -2,6 +2,7 @@ import Foundation
 import LedgerDomain
 import LedgerOperations
 import LedgerStorage
+import LedgerSystem
 import LedgerTesting
 import Synchronization
 import Testing
@@ -64,6 +65,19 @@ import Testing
     #expect(message.contains("No such file or directory"), "\(message)")
     #expect(message.contains("the store is not whole"), "\(message)")
     #expect(message.contains("`ledgerline verify`") && message.contains("`ledgerline rebuild`"), "\(message)")
+  }
+
+  /// The advice names any artifact part the index can point at (a compaction's `c-` parts too),
+  /// and nothing else: not an intermediate part, not another error.
+  @Test func theLostPartAdviceCoversEveryArtifactPartAndNothingElse() {
+    func advice(_ path: String, _ code: Int32 = ENOENT) -> String {
+      FailureClassifier.advice(for: FileSystemError(operation: "open", path: path, errno: code))
+    }
+    #expect(advice("/d/parts/a-0000000001-0-1x1.part").contains("the store is not whole"))
+    #expect(advice("/d/parts/c-0000000003.part").contains("the store is not whole"))
+    #expect(advice("/d/parts/s-0000000001-0-1x1.part").isEmpty)
+    #expect(advice("/d/parts/m-0000000001-0-1x1.part").isEmpty)
+    #expect(advice("/d/parts/a-0000000001-0-1x1.part", EIO).isEmpty)
   }
 
   @Test(arguments: EngineHarness.Storage.available)

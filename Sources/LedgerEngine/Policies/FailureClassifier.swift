@@ -32,7 +32,7 @@ enum FailureClassifier {
   /// store is not whole until it is restored or rebuilt.
   static func advice(for io: FileSystemError) -> String {
     let name = io.path.split(separator: "/").last.map(String.init) ?? io.path
-    guard io.errno == ENOENT, name.hasPrefix("a-"), name.hasSuffix(".part") else { return "" }
+    guard io.errno == ENOENT, PartNames.isArtifactPart(name), name.hasSuffix(".part") else { return "" }
     return "; the key index names this part file for current artifacts: if it was deleted or lost, "
       + "the store is not whole — `ledgerline verify` lists what is missing; restore parts/ from the "
       + "backup the key index came from, or rebuild the store from archive/ (`ledgerline rebuild`)"
