@@ -47,6 +47,20 @@ public struct EventDecoder: Sendable {
     _ accept: (CheckedEvent) -> Void
   ) -> RejectReason? {
     guard line.count <= Self.maxLineBytes else { return .lineTooLong(bytes: line.count) }
+    if let values = PlainEventLine.fields(line) {
+      return Self.check(values, accept)
+    }
+    return checkInGeneral(line, reusing: &members, accept)
+  }
+
+  /// `checkJSONLine` without the one-pass reading of lines of the usual shape
+  /// (``PlainEventLine``): the strict scanner, then the table of known fields. Every line may
+  /// take this path; the other gives the same result on the lines it takes.
+  func checkInGeneral(
+    _ line: UnsafeBufferPointer<UInt8>, reusing members: inout [JSONScanner.Member],
+    _ accept: (CheckedEvent) -> Void
+  ) -> RejectReason? {
+    guard line.count <= Self.maxLineBytes else { return .lineTooLong(bytes: line.count) }
     if let offset = UTF8Validation.firstInvalidOffset(line) {
       return .invalidUTF8(byteOffset: offset)
     }
@@ -93,6 +107,16 @@ public struct EventDecoder: Sendable {
       } catch {
         return error.reason
       }
+    }
+  }
+
+  /// Applies the field rules to the values of a line of the usual shape (no extra fields).
+  private static func check(_ values: FieldTable<FieldValue>, _ accept: (CheckedEvent) -> Void) -> RejectReason? {
+    do throws(FieldRejection) {
+      accept(try EventFieldRules.checked(values, EventDefaults()))
+      return nil
+    } catch {
+      return error.reason
     }
   }
 

@@ -89,10 +89,8 @@ enum EventFieldRules {
       guard let fallback else { throw FieldRejection(.missingField(KnownField.kind.name)) }
       return fallback
     }
-    for (name, kind) in kindTable where name.count == text.count && name.elementsEqual(text) {
-      return kind
-    }
-    throw FieldRejection(.unknownKind(RejectExcerpt.value(text)))
+    guard let kind = kindNamed(text) else { throw FieldRejection(.unknownKind(RejectExcerpt.value(text))) }
+    return kind
   }
 
   /// The amount's text once its type and syntax `-?[0-9]+(\.[0-9]+)?` are right.
@@ -167,8 +165,22 @@ enum EventFieldRules {
     return text
   }
 
-  private static let kindTable: [([UInt8], EventKind)] = EventKind.allCases.map {
-    (Array($0.rawValue.utf8), $0)
+  /// The kind named exactly `text`, or `nil`.
+  static func kindNamed(_ text: UnsafeBufferPointer<UInt8>) -> EventKind? {
+    let named = { (literal: StaticString) in KnownField.matches(text, literal) }
+    switch text.count {
+    case 3: return named("fee") ? .fee : nil
+    case 6: return named("charge") ? .charge : named("refund") ? .refund : named("payout") ? .payout : nil
+    case 7: return named("payment") ? .payment : named("payable") ? .payable : named("royalty") ? .royalty : nil
+    case 8: return named("shipment") ? .shipment : nil
+    case 10:
+      if named("chargeback") { return .chargeback }
+      if named("remittance") { return .remittance }
+      if named("adjustment") { return .adjustment }
+      return named("correction") ? .correction : nil
+    case 12: return named("amortization") ? .amortization : nil
+    default: return nil
+    }
   }
 }
 

@@ -122,12 +122,27 @@ public struct JSONLinesBatchDecoder {
 
   /// How many `\n` bytes `bytes[range]` holds.
   public static func newlines(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int {
+    guard let base = bytes.baseAddress, !range.isEmpty else { return 0 }
+    precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range outside the buffer")
     var count = 0
     var index = range.lowerBound
-    let slice = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
+    // Sixteen bytes at a time: each lane of `lanes` counts the newlines seen at its position,
+    // summed before any lane can pass 255.
+    let newline = SIMD16<UInt8>(repeating: 0x0A)
+    let one = SIMD16<UInt8>(repeating: 1)
+    while index + 16 <= range.upperBound {
+      var lanes = SIMD16<UInt8>()
+      var words = 0
+      while words < 255 && index + 16 <= range.upperBound {
+        let chunk = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
+        lanes &+= one & unsafeBitCast(chunk .== newline, to: SIMD16<UInt8>.self)
+        index += 16
+        words += 1
+      }
+      count += Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
+    }
     while index < range.upperBound {
-      index = newline(in: slice, from: index)
-      if index < range.upperBound { count += 1 }
+      if base[index] == 0x0A { count += 1 }
       index += 1
     }
     return count

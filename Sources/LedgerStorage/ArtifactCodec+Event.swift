@@ -56,6 +56,52 @@ extension ArtifactCodec {
   public static func write(
     _ checked: CheckedEvent, source: String, file: String, line: Int, to writer: inout ByteWriter
   ) {
+    write(checked, origin: EncodedSource(source: source, file: file), line: line, to: &writer)
+  }
+
+  /// `write(_:source:file:line:to:)` with the source and file encoded once for many events.
+  public static func write(
+    _ checked: CheckedEvent, origin: EncodedSource, line: Int, to writer: inout ByteWriter
+  ) {
+    guard checked.extras.isEmpty else {
+      writeWithExtras(checked, origin: origin, line: line, to: &writer)
+      return
+    }
+    checked.id.withUTF8 { id in
+      checked.ts.withUTF8 { ts in
+        var currency = checked.currency.code
+        currency.withUTF8 { code in
+          let varint = RawByteCursor.maxVarIntBytes
+          let size = { (text: UnsafeBufferPointer<UInt8>?) in text.map { varint + $0.count } ?? 0 }
+          let optional = size(checked.entity) + size(checked.memo) + size(checked.reason) + size(checked.author)
+          let bound = 3 + 4 * varint + id.count + code.count + ts.count + optional + origin.bytes.count + varint
+          writer.writeRaw(maxCount: bound) { out in
+            out.writeUInt8(
+              eventFlags(
+                entity: checked.entity != nil, memo: checked.memo != nil, reason: checked.reason != nil,
+                author: checked.author != nil, extras: false, ownOrderID: false))
+            out.writeString(utf8: id)
+            out.writeUInt8(kindCode(checked.kind))
+            out.writeVarInt(checked.amount)
+            out.writeString(utf8: code)
+            out.writeUInt8(UInt8(clamping: checked.currency.minorUnits))
+            out.writeString(utf8: ts)
+            if let entity = checked.entity { out.writeString(utf8: entity) }
+            if let memo = checked.memo { out.writeString(utf8: memo) }
+            if let reason = checked.reason { out.writeString(utf8: reason) }
+            if let author = checked.author { out.writeString(utf8: author) }
+            origin.bytes.withUnsafeBufferPointer { out.writeBytes($0) }
+            out.writeCount(line)
+          }
+        }
+      }
+    }
+  }
+
+  /// The general form of `write(_:origin:line:to:)`, for a line with extra fields.
+  private static func writeWithExtras(
+    _ checked: CheckedEvent, origin: EncodedSource, line: Int, to writer: inout ByteWriter
+  ) {
     writer.writeUInt8(
       eventFlags(
         entity: checked.entity != nil, memo: checked.memo != nil, reason: checked.reason != nil,
@@ -70,15 +116,12 @@ extension ArtifactCodec {
     if let memo = checked.memo { writer.writeString(utf8: memo) }
     if let reason = checked.reason { writer.writeString(utf8: reason) }
     if let author = checked.author { writer.writeString(utf8: author) }
-    if !checked.extras.isEmpty {
-      writer.writeCount(checked.extras.count)
-      for extra in checked.extras {
-        writer.writeString(extra.name)
-        writer.writeString(extra.rawJSON)
-      }
+    writer.writeCount(checked.extras.count)
+    for extra in checked.extras {
+      writer.writeString(extra.name)
+      writer.writeString(extra.rawJSON)
     }
-    writer.writeString(source)
-    writer.writeString(file)
+    writer.writeBytes(origin.bytes)
     writer.writeCount(line)
   }
 
@@ -176,4 +219,17 @@ extension ArtifactCodec {
     for kind in EventKind.allCases { table[Int(kindCode(kind))] = kind }
     return table
   }()
+}
+
+/// An event's source and file as they end its encoding (two length-prefixed strings), encoded
+/// once for all the events of one input file.
+public struct EncodedSource: Sendable {
+  public let bytes: [UInt8]
+
+  public init(source: String, file: String) {
+    var writer = ByteWriter(capacity: source.utf8.count + file.utf8.count + 20)
+    writer.writeString(source)
+    writer.writeString(file)
+    bytes = writer.takeBytes()
+  }
 }

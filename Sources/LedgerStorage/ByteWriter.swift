@@ -109,3 +109,78 @@ public struct ByteWriter: Sendable {
     bytes.append(contentsOf: value)
   }
 }
+
+extension ByteWriter {
+  /// Appends what `body` writes through a cursor over scratch space of `maxCount` bytes, with
+  /// one append: a record of many small fields (an event) pays the array's checks once, not per
+  /// field. Writing past `maxCount` stops the program.
+  public mutating func writeRaw(maxCount: Int, _ body: (inout RawByteCursor) -> Void) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxCount) { scratch in
+      var cursor = RawByteCursor(scratch)
+      body(&cursor)
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<cursor.count]))
+    }
+  }
+}
+
+/// Writes the encodings of ``ByteWriter`` into fixed scratch space (see
+/// ``ByteWriter/writeRaw(maxCount:_:)``).
+public struct RawByteCursor {
+  private let scratch: UnsafeMutableBufferPointer<UInt8>
+  /// Bytes written so far.
+  public private(set) var count = 0
+
+  init(_ scratch: UnsafeMutableBufferPointer<UInt8>) {
+    self.scratch = scratch
+  }
+
+  /// At most this many bytes a varint takes.
+  public static let maxVarIntBytes = 10
+
+  /// Appends one byte.
+  @inline(__always)
+  public mutating func writeUInt8(_ value: UInt8) {
+    precondition(count < scratch.count, "RawByteCursor: written past its scratch space")
+    scratch[count] = value
+    count += 1
+  }
+
+  /// As ``ByteWriter/writeVarUInt(_:)``.
+  @inline(__always)
+  public mutating func writeVarUInt(_ value: UInt64) {
+    var rest = value
+    while rest >= 0x80 {
+      writeUInt8(UInt8(truncatingIfNeeded: rest) | 0x80)
+      rest >>= 7
+    }
+    writeUInt8(UInt8(rest))
+  }
+
+  /// As ``ByteWriter/writeVarInt(_:)``.
+  @inline(__always)
+  public mutating func writeVarInt(_ value: Int64) {
+    writeVarUInt(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+  }
+
+  /// As ``ByteWriter/writeCount(_:)``.
+  @inline(__always)
+  public mutating func writeCount(_ value: Int) {
+    writeVarUInt(UInt64(max(0, value)))
+  }
+
+  /// Appends raw bytes with no length prefix.
+  @inline(__always)
+  public mutating func writeBytes(_ value: UnsafeBufferPointer<UInt8>) {
+    guard let source = value.baseAddress, !value.isEmpty else { return }
+    precondition(value.count <= scratch.count - count, "RawByteCursor: written past its scratch space")
+    (scratch.baseAddress! + count).update(from: source, count: value.count)
+    count += value.count
+  }
+
+  /// As ``ByteWriter/writeString(utf8:)``.
+  @inline(__always)
+  public mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
+    writeCount(utf8.count)
+    writeBytes(utf8)
+  }
+}

@@ -190,6 +190,19 @@ import Testing
   func reportsTheFirstBrokenRuleInSpecOrder(line: String, reason: RejectReason) {
     #expect(rejection(line) == reason)
   }
+
+  @Test func everyKindIsKnownByItsExactNameAndNothingElse() {
+    for kind in EventKind.allCases {
+      let name = Array(kind.rawValue.utf8)
+      name.withUnsafeBufferPointer { #expect(EventFieldRules.kindNamed($0) == kind) }
+      for other in [name.dropLast(), name + [0x73], [name[0] - 0x20] + name.dropFirst(), name.dropFirst() + [name[0]]] {
+        Array(other).withUnsafeBufferPointer {
+          #expect(EventFieldRules.kindNamed($0) == nil, "\(String(decoding: $0, as: UTF8.self))")
+        }
+      }
+    }
+    #expect([UInt8]().withUnsafeBufferPointer { EventFieldRules.kindNamed($0) } == nil)
+  }
 }
 
 extension String {

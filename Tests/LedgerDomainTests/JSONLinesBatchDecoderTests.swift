@@ -99,4 +99,29 @@ import Testing
     }
     #expect(seen == 1)
   }
+
+  @Test func newlinesAreCountedExactlyInAnyRange() {
+    var random = SystemRandomNumberGenerator()
+    // Bytes next to 0x0A in value and in bits, so a word trick that borrows or carries between
+    // bytes would miscount.
+    let alphabet: [UInt8] = [0x0A, 0x0A, 0x0B, 0x09, 0x8A, 0x0A, 0x00, 0xFF, 0x61, 0x7F, 0x80, 0x1A, 0x4A]
+    for _ in 0..<400 {
+      let bytes = (0..<Int.random(in: 0...(Bool.random(using: &random) ? 80 : 9_000), using: &random)).map { _ in
+        alphabet.randomElement(using: &random)!
+      }
+      let lower = Int.random(in: 0...bytes.count, using: &random)
+      let upper = Int.random(in: lower...bytes.count, using: &random)
+      let expected = bytes[lower..<upper].filter { $0 == 0x0A }.count
+      bytes.withUnsafeBufferPointer { buffer in
+        #expect(
+          JSONLinesBatchDecoder.newlines(in: buffer, range: lower..<upper) == expected, "\(bytes) \(lower)..<\(upper)")
+      }
+    }
+    // Every byte a newline, past the point where one lane has counted 255 of them.
+    let allNewlines = [UInt8](repeating: 0x0A, count: 16 * 255 * 3 + 7)
+    allNewlines.withUnsafeBufferPointer { buffer in
+      #expect(JSONLinesBatchDecoder.newlines(in: buffer, range: 0..<buffer.count) == allNewlines.count)
+      #expect(JSONLinesBatchDecoder.newlines(in: buffer, range: 5..<buffer.count - 3) == allNewlines.count - 8)
+    }
+  }
 }

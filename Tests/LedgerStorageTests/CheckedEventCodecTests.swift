@@ -35,7 +35,12 @@ struct CheckedEventCodecTests {
         field(
           [#""ts":"2026-11-27T10:00:00Z""#, #""ts":"2026-11-27T10:00:00.123+01:00""#], broken: [#""ts":"soon""#]))
       fields.append(pick(["", #""entity":"acme-\#(n % 4)""#, #""entity":null"#]))
-      fields.append(pick(["", #""memo":"line\nbreak \u263A""#, #""memo":null"#, #""memo":"""#]))
+      fields.append(
+        pick([
+          "", #""memo":"line\nbreak \u263A""#, #""memo":null"#, #""memo":"""#,
+          // Longer than any event's scratch space on the stack.
+          #""memo":"\#(String(repeating: "long memo ", count: 900))""#,
+        ]))
       let correction = kind == "correction"
       fields.append(
         correction ? field([#""reason":"typo""#], broken: [#""reason":"""#, ""]) : pick(["", #""reason":"x""#]))

@@ -53,11 +53,11 @@ struct StatelessPartitionBuffer: Sendable {
     orderID.withUTF8 { record(start, key: $0) }
   }
 
-  /// Appends the event `checked` describes (line `line` of `file` of `source`), encoded as
-  /// `append(_:)` encodes the event.
-  mutating func append(_ checked: CheckedEvent, source: String, file: String, line: Int) {
+  /// Appends the event `checked` describes (line `line` of the input file `origin` encodes),
+  /// encoded as `append(_:)` encodes the event.
+  mutating func append(_ checked: CheckedEvent, origin: EncodedSource, line: Int) {
     let start = arena.count
-    ArtifactCodec.write(checked, source: source, file: file, line: line, to: &arena)
+    ArtifactCodec.write(checked, origin: origin, line: line, to: &arena)
     record(start, key: checked.orderID)
   }
 

@@ -156,6 +156,7 @@ public struct StatelessReducer: Sendable {
       return reduction
     }
     // JSON Lines: accepted lines are encoded from their checked fields, no `Event` built.
+    let origin = EncodedSource(source: batch.source, file: batch.name)
     reduction.blankLines = JSONLinesBatchDecoder(
       decoder: EventDecoder(defaultCurrency: context.defaultCurrency), source: batch.source, file: batch.name
     ).decodeChecked(
@@ -163,7 +164,7 @@ public struct StatelessReducer: Sendable {
       accepted: { checked, line in
         reduction.events += 1
         let partition = KeyPartition.of(hash: KeyPartition.hash(checked.orderID), partitions: partitions)
-        reduction.partitions[partition].append(checked, source: batch.source, file: batch.name, line: line)
+        reduction.partitions[partition].append(checked, origin: origin, line: line)
       },
       rejected: { reduction.rejections.append($0) })
     return reduction

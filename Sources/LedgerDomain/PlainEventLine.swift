@@ -1,0 +1,156 @@
+/// One pass over a JSON Lines line of the usual shape, straight to its field values: what
+/// ``EventDecoder`` does in three (UTF-8 validation, the strict scanner, then a table of the
+/// known fields), for the lines that need none of the scanner's generality.
+///
+/// The usual shape: one top-level object whose keys are known fields (SPEC §2), each at most
+/// once, written without escapes; values are strings without escapes or control characters,
+/// JSON numbers, `null`, `true` or `false`; JSON whitespace anywhere the grammar allows it. Bytes
+/// above ASCII appear only inside strings, and each such string is checked as UTF-8 on its own.
+///
+/// On such a line it returns exactly the table the general path builds (so the field rules see
+/// the same values and give the same event or the same reason). On anything else (an escape, an
+/// unknown or repeated key, a nested value, any syntax error, ill-formed UTF-8) it returns `nil`
+/// without judging the line, and the general path decides, with its precise reason.
+enum PlainEventLine {
+  /// The known fields' values of `line`, or `nil` when the line is not of the usual shape.
+  static func fields(_ line: UnsafeBufferPointer<UInt8>) -> FieldTable<FieldValue>? {
+    guard let base = line.baseAddress else { return nil }
+    let end = line.count
+    var values = FieldTable<FieldValue>(repeating: .absent)
+    var seen: UInt16 = 0
+    var i = skipWhitespace(base, 0, end)
+    guard i < end, base[i] == UInt8(ascii: "{") else { return nil }
+    i = skipWhitespace(base, i + 1, end)
+    while true {
+      // A key: a string without escapes naming a known field not seen before.
+      guard i < end, base[i] == UInt8(ascii: "\"") else { return nil }
+      let keyStart = i + 1
+      i = keyStart
+      while i < end, base[i] != UInt8(ascii: "\"") {
+        // Known field names are lowercase ASCII letters and `_`: anything else is not one.
+        guard base[i] >= UInt8(ascii: "_") && base[i] <= UInt8(ascii: "z") else { return nil }
+        i += 1
+      }
+      guard i < end else { return nil }
+      guard let field = KnownField.named(UnsafeBufferPointer(start: base + keyStart, count: i - keyStart)) else {
+        return nil
+      }
+      let bit: UInt16 = 1 << UInt16(field.rawValue)
+      guard seen & bit == 0 else { return nil }
+      seen |= bit
+      i = skipWhitespace(base, i + 1, end)
+      guard i < end, base[i] == UInt8(ascii: ":") else { return nil }
+      i = skipWhitespace(base, i + 1, end)
+      guard i < end else { return nil }
+      // Its value.
+      switch base[i] {
+      case UInt8(ascii: "\""):
+        let start = i + 1
+        guard let close = stringEnd(base, start, end) else { return nil }
+        values[field] = .text(UnsafeBufferPointer(start: base + start, count: close - start))
+        i = close + 1
+      case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        guard let after = numberEnd(base, i, end) else { return nil }
+        values[field] = .number(UnsafeBufferPointer(start: base + i, count: after - i))
+        i = after
+      case UInt8(ascii: "n"):
+        guard matches(base, i, end, "null") else { return nil }
+        values[field] = .null
+        i += 4
+      case UInt8(ascii: "t"):
+        guard matches(base, i, end, "true") else { return nil }
+        values[field] = .other
+        i += 4
+      case UInt8(ascii: "f"):
+        guard matches(base, i, end, "false") else { return nil }
+        values[field] = .other
+        i += 5
+      default:
+        return nil
+      }
+      i = skipWhitespace(base, i, end)
+      guard i < end else { return nil }
+      if base[i] == UInt8(ascii: "}") { break }
+      guard base[i] == UInt8(ascii: ",") else { return nil }
+      i = skipWhitespace(base, i + 1, end)
+    }
+    // Only whitespace may follow the object.
+    guard skipWhitespace(base, i + 1, end) == end else { return nil }
+    return values
+  }
+
+  /// The index of the closing quote of a string whose content starts at `start`, or `nil` when
+  /// the string holds an escape or a control character, is not closed, or holds bytes above
+  /// ASCII that are not well-formed UTF-8.
+  @inline(__always)
+  private static func stringEnd(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    var i = start
+    var high: UInt8 = 0
+    while i < end {
+      let byte = base[i]
+      if byte == UInt8(ascii: "\"") {
+        guard high & 0x80 != 0 else { return i }
+        let content = UnsafeBufferPointer(start: base + start, count: i - start)
+        return UTF8Validation.firstInvalidOffset(content) == nil ? i : nil
+      }
+      guard byte >= 0x20 && byte != UInt8(ascii: "\\") else { return nil }
+      high |= byte
+      i += 1
+    }
+    return nil
+  }
+
+  /// The index just after a JSON number starting at `start`
+  /// (`-? (0 | [1-9][0-9]*) (\.[0-9]+)? ([eE][+-]?[0-9]+)?`), or `nil` when it is not one.
+  @inline(__always)
+  private static func numberEnd(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    var i = start
+    if base[i] == UInt8(ascii: "-") { i += 1 }
+    guard i < end, isDigit(base[i]) else { return nil }
+    if base[i] == UInt8(ascii: "0") {
+      i += 1
+    } else {
+      while i < end, isDigit(base[i]) { i += 1 }
+    }
+    if i < end, base[i] == UInt8(ascii: ".") {
+      i += 1
+      guard i < end, isDigit(base[i]) else { return nil }
+      while i < end, isDigit(base[i]) { i += 1 }
+    }
+    if i < end, base[i] | 0x20 == UInt8(ascii: "e") {
+      i += 1
+      if i < end, base[i] == UInt8(ascii: "+") || base[i] == UInt8(ascii: "-") { i += 1 }
+      guard i < end, isDigit(base[i]) else { return nil }
+      while i < end, isDigit(base[i]) { i += 1 }
+    }
+    // A digit right after a leading zero (`01`) is not JSON; the separator check that follows
+    // refuses it, as it refuses any other byte glued to the number.
+    return i
+  }
+
+  @inline(__always)
+  private static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+
+  /// JSON whitespace: space, tab, `\r` and `\n` (a batch's lines hold no `\n`; a single line
+  /// decoded alone may).
+  @inline(__always)
+  private static func skipWhitespace(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+    var i = start
+    while i < end {
+      let byte = base[i]
+      guard byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A else { return i }
+      i += 1
+    }
+    return i
+  }
+
+  @inline(__always)
+  private static func matches(
+    _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ literal: StaticString
+  ) -> Bool {
+    let count = literal.utf8CodeUnitCount
+    guard start + count <= end else { return false }
+    for offset in 0..<count where base[start + offset] != literal.utf8Start[offset] { return false }
+    return true
+  }
+}
