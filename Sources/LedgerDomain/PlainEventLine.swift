@@ -85,6 +85,20 @@ enum PlainEventLine {
   @inline(__always)
   private static func stringEnd(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
     var i = start
+    // Eight bytes at a time while none is a quote, a backslash, a control character or above
+    // ASCII (each test flags at least the first such byte, and nothing in a word without one);
+    // the loop below then takes the word with the first such byte, and the rest.
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    while i + 8 <= end {
+      let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+      let quote = word ^ 0x2222_2222_2222_2222
+      let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+      let flagged =
+        ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x2020_2020_2020_2020) & ~word)
+        | word
+      if flagged & 0x8080_8080_8080_8080 != 0 { break }
+      i += 8
+    }
     var high: UInt8 = 0
     while i < end {
       let byte = base[i]

@@ -70,6 +70,28 @@ import Testing
     }
   }
 
+  @Test func aSpecialByteAnywhereInALongStringIsSeen() {
+    // Strings are scanned eight bytes at a time: put each byte that ends or spoils a plain
+    // string at every offset of a long memo, and both paths must agree on every line.
+    let specials: [[UInt8]] = [
+      [0x5C, 0x6E], [0x00], [0x1F], [0x7F], [0xC3, 0xA9], [0xFF], [0xE2, 0x82, 0xAC], [0x22],
+    ]
+    let memo = Array(repeating: UInt8(ascii: "m"), count: 40)
+    for special in specials {
+      for offset in 0...memo.count {
+        var value = memo
+        value.insert(contentsOf: special, at: offset)
+        let line = Array(eventLine(["memo": "\"#\""]).utf8)
+        let at = line.firstIndex(of: UInt8(ascii: "#"))!
+        var bytes = line
+        bytes.replaceSubrange(at...at, with: value)
+        let plain = special == [0x7F] || special == [0xC3, 0xA9] || special == [0xE2, 0x82, 0xAC]
+        #expect(takesOnePass(bytes) == plain, "\(special) at \(offset)")
+        #expect(outcome(bytes, general: false) == outcome(bytes, general: true), "\(special) at \(offset)")
+      }
+    }
+  }
+
   @Test func linesOutsideTheUsualShapeGoTheGeneralWay() {
     let lines: [[UInt8]] =
       [
