@@ -92,6 +92,9 @@ extension ConsoleState {
     }
     navigate(to: .batchDetail(seq: job.seq))
     selectedInput = 0
+    // The batch opened stays selected: Esc returns to it even if newer batches arrived meanwhile
+    // (following the newest row would have moved the selection away while the detail was open).
+    selectedSeq = job.seq
   }
 
   private mutating func cycleTheme() {

@@ -35,6 +35,23 @@ import Testing
     #expect(state.screen == .lines)
   }
 
+  /// Opening the newest batch (the followed row) and going back while newer batches arrived
+  /// returns to the batch that was opened, not to the newest one.
+  @Test func escFromTheNewestBatchReturnsToItAfterNewerBatchesArrive() {
+    var state = Fixtures.state()
+    #expect(state.selectedJob?.seq == 4)
+    _ = state.press(.enter)
+    #expect(state.screen == .batchDetail(seq: 4))
+    var later = Fixtures.snapshot
+    var fifth = Fixtures.runningJob
+    fifth.seq = 5
+    later.jobs.append(fifth)
+    _ = state.on(.snapshot(later))
+    _ = state.press(.escape)
+    #expect(state.screen == .lines)
+    #expect(state.selectedJob?.seq == 4)
+  }
+
   @Test func aMessageStaysOnItsScreen() {
     var state = Fixtures.state()
     _ = state.press(.up, .up, .up, .enter)  // batch #1, done
