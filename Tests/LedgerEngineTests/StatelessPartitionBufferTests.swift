@@ -77,6 +77,43 @@ struct StatelessPartitionBufferTests {
     for (key, ids) in got { #expect(ids == expected[key], "events of \(key.debugDescription)") }
   }
 
+  /// Thousands of keys whose bytes differ anywhere in their first 16 bytes and beyond (the
+  /// grouping sort works byte position by byte position): groups still come in byte order, each
+  /// with its events in buffer, then arrival order.
+  @Test(arguments: [UInt64(4), 5])
+  func manyKeysVaryingAtEveryBytePositionGroupInByteOrder(seed: UInt64) throws {
+    var random = SeededRandom(seed: seed)
+    let alphabet: [String] = ["\u{0}", "0", "1", "9", "-", "a", "b", "z", "é", "€", "\u{7F}"]
+    var keys: [String] = []
+    for _ in 0..<6_000 {
+      let length = 1 + random.next(below: 24)
+      let stem = random.next(below: 2) == 0 ? "ord-" : ""
+      keys.append(stem + (0..<length).map { _ in alphabet[random.next(below: alphabet.count)] }.joined())
+    }
+    // Repeat a tenth of the keys so that groups hold several events from several buffers.
+    for _ in 0..<3_000 { keys.append(keys[random.next(below: 600)]) }
+    var buffers = [StatelessPartitionBuffer(), StatelessPartitionBuffer()]
+    var expected: [String: [String]] = [:]
+    for (n, key) in keys.enumerated() { buffers[n % 2].append(Self.event("e\(n)", order: key, line: n + 1)) }
+    for b in 0..<2 {
+      for (n, key) in keys.enumerated() where n % 2 == b { expected[key, default: []].append("e\(n)") }
+    }
+    var got: [(String, [String])] = []
+    try StatelessPartitionBuffer.forEachGroup(in: buffers) { write in
+      var writer = ByteWriter()
+      write(&writer)
+      let group = try ArtifactCodec.decodeStatelessGroup(writer.bytes)
+      got.append((group.orderID, group.events.map(\.id)))
+    }
+    let want = Set(keys.map { Array($0.utf8) }).sorted { $0.lexicographicallyPrecedes($1) }
+    let order = got.map { Array($0.0.utf8) }
+    let firstWrong = order.indices.first { $0 >= want.count || order[$0] != want[$0] }
+    #expect(order.count == want.count && firstWrong == nil, "groups out of byte order from group \(firstWrong ?? -1)")
+    var mismatched = 0
+    for (key, ids) in got where ids != expected[key] { mismatched += 1 }
+    #expect(mismatched == 0)
+  }
+
   @Test func countsAndKeysArePerOrder() {
     var buffer = StatelessPartitionBuffer()
     buffer.append(Self.event("a", order: "O-1", line: 1))

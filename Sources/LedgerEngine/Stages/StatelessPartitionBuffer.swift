@@ -125,7 +125,7 @@ struct StatelessPartitionBuffer: Sendable {
                 index: Int32(truncatingIfNeeded: index)))
           }
         }
-        order.sort { GroupEntry.precedes($0, $1, views: views) }
+        sortByKey(&order, views: views)
         var distinct = 0
         var runStart = 0
         while runStart < order.count {
@@ -141,6 +141,85 @@ struct StatelessPartitionBuffer: Sendable {
         return distinct
       }
     }
+  }
+
+  /// Sorts `order` as `GroupEntry.precedes` does. Built in (buffer, arrival) order, the entries
+  /// are first sorted by their 16-byte prefix with a stable radix sort, one pass per byte position
+  /// at which the prefixes differ (order ids often share a stem such as `ord-`); that keeps the
+  /// (buffer, arrival) order among equal prefixes, so a run of equal prefixes needs a comparison
+  /// sort only when its keys may still differ (different lengths, or longer than 16 bytes).
+  /// A comparison sort of 500,000 entries per partition took a third of writing the groups.
+  private static func sortByKey(_ order: inout [GroupEntry], views: UnsafeBufferPointer<View>) {
+    guard order.count > 1 else { return }
+    var scratch = order
+    let sortedInScratch = order.withUnsafeMutableBufferPointer { items in
+      scratch.withUnsafeMutableBufferPointer { scratch in
+        radixSortByPrefix(items, scratch: scratch)
+      }
+    }
+    if sortedInScratch { swap(&order, &scratch) }
+    order.withUnsafeMutableBufferPointer { items in
+      var start = 0
+      while start < items.count {
+        var end = start + 1
+        var mayDiffer = items[start].keyLength > 16
+        while end < items.count, items[end].prefix == items[start].prefix {
+          mayDiffer = mayDiffer || items[end].keyLength != items[start].keyLength || items[end].keyLength > 16
+          end += 1
+        }
+        if mayDiffer && end - start > 1 {
+          var run = UnsafeMutableBufferPointer(rebasing: items[start..<end])
+          run.sort { GroupEntry.precedes($0, $1, views: views) }
+        }
+        start = end
+      }
+    }
+  }
+
+  /// Stable LSD radix sort of `items` by prefix, bytes that are the same in every prefix
+  /// skipped; returns whether the sorted entries ended in `scratch` (an odd number of passes).
+  private static func radixSortByPrefix(
+    _ items: UnsafeMutableBufferPointer<GroupEntry>, scratch: UnsafeMutableBufferPointer<GroupEntry>
+  ) -> Bool {
+    let first = items[0].prefix
+    var differs: (UInt64, UInt64) = (0, 0)
+    for item in items {
+      differs.0 |= item.prefix.0 ^ first.0
+      differs.1 |= item.prefix.1 ^ first.1
+    }
+    // Least significant byte first: the second word's bytes, then the first word's.
+    var passes: [(second: Bool, shift: UInt64)] = []
+    for shift in stride(from: UInt64(0), to: 64, by: 8) where (differs.1 >> shift) & 0xFF != 0 {
+      passes.append((true, shift))
+    }
+    for shift in stride(from: UInt64(0), to: 64, by: 8) where (differs.0 >> shift) & 0xFF != 0 {
+      passes.append((false, shift))
+    }
+    var source = items
+    var target = scratch
+    var counts = [Int](repeating: 0, count: 256)
+    counts.withUnsafeMutableBufferPointer { counts in
+      for pass in passes {
+        let digit = { (entry: GroupEntry) -> Int in
+          Int(truncatingIfNeeded: ((pass.second ? entry.prefix.1 : entry.prefix.0) >> pass.shift) & 0xFF)
+        }
+        counts.update(repeating: 0)
+        for entry in source { counts[digit(entry)] += 1 }
+        var offset = 0
+        for bucket in 0..<256 {
+          let count = counts[bucket]
+          counts[bucket] = offset
+          offset += count
+        }
+        for entry in source {
+          let bucket = digit(entry)
+          target[counts[bucket]] = entry
+          counts[bucket] += 1
+        }
+        swap(&source, &target)
+      }
+    }
+    return passes.count % 2 == 1
   }
 
   /// One buffer's arena, keys and entries as plain pointers: writing the groups reads them once
