@@ -11,6 +11,49 @@ public enum Timestamp {
     return reader.readDateTime()
   }
 
+  /// The same answer for bytes in memory (what the decoders hold): the usual shape, UTC
+  /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with a second below 60, is read by position in one pass;
+  /// anything else takes the reader above.
+  public static func isValidRFC3339(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    if let answer = plainUTC(bytes) { return answer }
+    var reader = Reader(iterator: bytes.makeIterator())
+    return reader.readDateTime()
+  }
+
+  /// The answer for `YYYY-MM-DDTHH:MM:SS[.digits]Z` (upper-case `T` and `Z`, second 00–59),
+  /// or nil when `bytes` has any other shape.
+  static func plainUTC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+    let count = bytes.count
+    guard count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+      bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+      bytes[count - 1] == UInt8(ascii: "Z")
+    else { return nil }
+    var notDigits: UInt8 = 0
+    func number(_ start: Int, _ digits: Int) -> Int64 {
+      var value: Int64 = 0
+      for index in start..<(start + digits) {
+        let digit = bytes[index] &- 48
+        notDigits |= digit >= 10 ? 1 : 0
+        value = value &* 10 &+ Int64(digit)
+      }
+      return value
+    }
+    let year = number(0, 4)
+    let month = number(5, 2)
+    let day = number(8, 2)
+    let hour = number(11, 2)
+    let minute = number(14, 2)
+    let second = number(17, 2)
+    if count > 20 {
+      // A fraction: `.` and at least one digit before the `Z`.
+      guard count > 21, bytes[19] == UInt8(ascii: ".") else { return nil }
+      _ = number(20, count - 21)
+    }
+    guard notDigits == 0, second <= 59 else { return nil }
+    return month >= 1 && month <= 12 && CivilCalendar.isValidDate(year: year, month: month, day: day)
+      && hour <= 23 && minute <= 59
+  }
+
   private struct Reader<Source: IteratorProtocol<UInt8>> {
     var iterator: Source
 

@@ -25,6 +25,47 @@ import Testing
     #expect(!Timestamp.isValidRFC3339(Array(text.utf8)))
   }
 
+  /// Bytes in memory take a positional fast path for the usual UTC shape: it gives the general
+  /// reader's answer for valid timestamps and for every near miss (each field out of range, each
+  /// byte replaced, dropped or doubled), and the usual shapes really take it.
+  @Test func theFastPathAnswersAsTheReaderDoes() {
+    var random = SeededRandom(seed: 3339)
+    let noise = Array("0123456789-:.TtZz+ /".utf8)
+    var checked = 0
+    var fast = 0
+    for _ in 0..<40_000 {
+      let fields = [
+        random.next(below: 10_000), 1 + random.next(below: 13), 1 + random.next(below: 31), random.next(below: 25),
+        random.next(below: 61), random.next(below: 62),
+      ]
+      let p = { (index: Int, width: Int) in CivilCalendar.padded(Int64(fields[index]), width: width) }
+      var text = "\(p(0, 4))-\(p(1, 2))-\(p(2, 2))T\(p(3, 2)):\(p(4, 2)):\(p(5, 2))"
+      if random.next(below: 2) == 0 { text += "." + String(repeating: "7", count: random.next(below: 10)) }
+      text += "Z"
+      var bytes = Array(text.utf8)
+      switch random.next(below: 4) {
+      case 0: bytes[random.next(below: bytes.count)] = noise[random.next(below: noise.count)]
+      case 1: bytes.remove(at: random.next(below: bytes.count))
+      case 2:
+        let at = random.next(below: bytes.count)
+        bytes.insert(bytes[at], at: at)
+      default: break
+      }
+      let general = Timestamp.isValidRFC3339(bytes)
+      bytes.withUnsafeBufferPointer { buffer in
+        #expect(
+          Timestamp.isValidRFC3339(buffer) == general, "\(String(decoding: buffer, as: UTF8.self)): general \(general)")
+        if Timestamp.plainUTC(buffer) != nil { fast += 1 }
+      }
+      checked += 1
+    }
+    #expect(checked == 40_000)
+    #expect(fast > 10_000, "the fast path answered \(fast) of \(checked)")
+    for usual in ["2026-11-27T09:59:56.373Z", "2026-11-27T10:00:00Z"] {
+      Array(usual.utf8).withUnsafeBufferPointer { #expect(Timestamp.plainUTC($0) == true) }
+    }
+  }
+
   /// RFC 3339 §5.7: a leap second is the last second of a month in UTC, so second 60 stands
   /// only at 23:59:60 UTC on a month's last day, written with any offset.
   @Test(arguments: [
