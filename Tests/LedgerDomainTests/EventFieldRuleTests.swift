@@ -191,6 +191,24 @@ import Testing
     #expect(rejection(line) == reason)
   }
 
+  @Test func everyFieldIsKnownByItsExactNameAndNothingElse() {
+    for field in KnownField.allCases {
+      let name = Array(field.name.utf8)
+      name.withUnsafeBufferPointer { #expect(KnownField.named($0) == field) }
+      let last = name[name.count - 1]
+      var near: [[UInt8]] = [Array(name.dropLast()), name + [0x73], Array(name.dropFirst()) + [name[0]]]
+      near.append([name[0] - 0x20] + name.dropFirst())
+      near.append(name.dropLast() + [last ^ 1])
+      near.append([name[0] ^ 1] + name.dropFirst())
+      for other in near {
+        other.withUnsafeBufferPointer {
+          #expect(KnownField.named($0) == nil, "\(String(decoding: $0, as: UTF8.self))")
+        }
+      }
+    }
+    #expect([UInt8]().withUnsafeBufferPointer { KnownField.named($0) } == nil)
+  }
+
   @Test func everyKindIsKnownByItsExactNameAndNothingElse() {
     for kind in EventKind.allCases {
       let name = Array(kind.rawValue.utf8)
