@@ -114,6 +114,27 @@ struct StatelessPartitionBufferTests {
     #expect(mismatched == 0)
   }
 
+  /// Order ids up to the 128 bytes SPEC §2 allows, alike but for their last byte or their
+  /// length: the key kept in the arena beside each event is the whole id, and groups still come
+  /// in byte order with every event of their key.
+  @Test func longestOrderIDsKeepTheirWholeKey() throws {
+    let stem = String(repeating: "k", count: 126)
+    let keys = [stem + "zz", stem + "za", stem + "z", stem + "a", stem + "zz", stem + "a", stem]
+    #expect(keys.allSatisfy { $0.utf8.count <= 128 })
+    var buffers = [StatelessPartitionBuffer(), StatelessPartitionBuffer()]
+    for (n, key) in keys.enumerated() { buffers[n % 2].append(Self.event("e\(n)", order: key, line: n + 1)) }
+    var got: [(String, [String])] = []
+    try StatelessPartitionBuffer.forEachGroup(in: buffers) { write in
+      var writer = ByteWriter()
+      write(&writer)
+      let group = try ArtifactCodec.decodeStatelessGroup(writer.bytes)
+      got.append((group.orderID, group.events.map(\.id)))
+    }
+    #expect(got.map(\.0) == [stem, stem + "a", stem + "z", stem + "za", stem + "zz"])
+    #expect(got.map(\.1) == [["e6"], ["e3", "e5"], ["e2"], ["e1"], ["e0", "e4"]])
+    #expect(buffers[0].count(of: stem + "zz") == 2 && buffers[1].keys == [stem + "za", stem + "a"])
+  }
+
   @Test func countsAndKeysArePerOrder() {
     var buffer = StatelessPartitionBuffer()
     buffer.append(Self.event("a", order: "O-1", line: 1))

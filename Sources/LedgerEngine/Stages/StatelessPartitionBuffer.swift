@@ -1,44 +1,32 @@
+import CLedgerPrefetch
 import LedgerDomain
 import LedgerStorage
 
 /// The accepted events of one partition of one input file, held as encoded bytes, not `Event`
-/// values: one arena of encoded events (each written with its order as container, so without the
-/// order id), and per event its order id's bytes and where its encoding lies.
+/// values: one arena holding, per event, its order id's bytes and then its encoding (written with
+/// its order as container, so without the order id), and per event one sort entry.
 ///
 /// Events are only appended here (no per-key structure: a hash table touched once per line
 /// missed the cache two or three times per event); they are grouped by order id when the
 /// partition is written, by one sort of all its events (`forEachGroup`).
 struct StatelessPartitionBuffer: Sendable {
-  /// One event: its key's first 16 bytes (for the sort), where its key's bytes are in
-  /// `keyBytes`, and where its encoding is in the arena.
-  private struct Entry: Sendable {
-    var prefix: (UInt64, UInt64)
-    var keyStart: Int32
-    var keyLength: Int32
-    var start: Int
-    var end: Int
-  }
-
   private var arena: ByteWriter
-  private var keyBytes: [UInt8] = []
-  private var entries: [Entry] = []
+  private var entries: [GroupEntry] = []
 
   /// An empty buffer with room for about `expectedBytes` of encoded events (reserved up front:
   /// growing a 100 MB arena by doubling copies it and faults its pages in twice).
   init(expectedBytes: Int = 1 << 12) {
     arena = ByteWriter(capacity: max(1 << 12, expectedBytes))
-    let expectedEvents = max(16, expectedBytes / 128)
-    entries.reserveCapacity(expectedEvents)
-    keyBytes.reserveCapacity(expectedEvents * 16)
+    entries.reserveCapacity(max(16, expectedBytes / 128))
   }
 
   /// The order ids with at least one event, in first-arrival order.
   var keys: [String] {
     var seen = Set<[UInt8]>()
     var keys: [String] = []
-    keyBytes.withUnsafeBufferPointer { keyBytes in
+    arena.bytes.withUnsafeBufferPointer { arena in
       for entry in entries {
-        let key = Array(Self.key(entry, in: keyBytes))
+        let key = Array(entry.key(in: arena))
         if seen.insert(key).inserted { keys.append(String(decoding: key, as: UTF8.self)) }
       }
     }
@@ -47,42 +35,44 @@ struct StatelessPartitionBuffer: Sendable {
 
   /// Appends `event` to the buffer.
   mutating func append(_ event: Event) {
-    let start = arena.count
-    ArtifactCodec.write(event, to: &arena, containerOrderID: event.orderID)
     var orderID = event.orderID
+    let start = orderID.withUTF8 { writeKey($0) }
+    ArtifactCodec.write(event, to: &arena, containerOrderID: event.orderID)
     orderID.withUTF8 { record(start, key: $0) }
   }
 
   /// Appends the event `checked` describes (line `line` of the input file `origin` encodes),
   /// encoded as `append(_:)` encodes the event.
   mutating func append(_ checked: CheckedEvent, origin: EncodedSource, line: Int) {
-    let start = arena.count
+    let start = writeKey(checked.orderID)
     ArtifactCodec.write(checked, origin: origin, line: line, to: &arena)
     record(start, key: checked.orderID)
   }
 
-  /// Records the event encoded from `start` to the end of the arena, of order `key`.
+  /// Writes `key` into the arena; returns where the event's encoding starts (right after it).
+  private mutating func writeKey(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+    // SPEC §2 caps an order id at 128 bytes and both decoders reject longer ones.
+    precondition(key.count <= Int(UInt8.max), "an order id of \(key.count) bytes reached reduce (at most 128)")
+    arena.writeBytes(key)
+    return arena.count
+  }
+
+  /// Records the event encoded from `start` to the end of the arena, of order `key` (written
+  /// just before `start`).
   private mutating func record(_ start: Int, key: UnsafeBufferPointer<UInt8>) {
-    precondition(
-      keyBytes.count + key.count <= Int(Int32.max) && entries.count < Int(Int32.max),
-      "one input unit holds more than 2 GiB of order ids or 2^31 events")
+    precondition(arena.count - start <= Int(UInt32.max), "one event's encoding exceeds 4 GiB")
     entries.append(
-      Entry(
-        prefix: Self.prefix(of: key), keyStart: Int32(truncatingIfNeeded: keyBytes.count),
-        keyLength: Int32(truncatingIfNeeded: key.count), start: start, end: arena.count))
-    keyBytes.append(contentsOf: key)
+      GroupEntry(
+        prefix: Self.prefix(of: key), start: start, length: UInt32(truncatingIfNeeded: arena.count - start),
+        buffer: 0, keyLength: UInt8(truncatingIfNeeded: key.count)))
   }
 
   /// How many events `key` has here.
   func count(of key: String) -> Int {
     let wanted = Array(key.utf8)
-    return keyBytes.withUnsafeBufferPointer { keyBytes in
-      entries.reduce(0) { $0 + (Self.key($1, in: keyBytes).elementsEqual(wanted) ? 1 : 0) }
+    return arena.bytes.withUnsafeBufferPointer { arena in
+      entries.reduce(0) { $0 + ($1.key(in: arena).elementsEqual(wanted) ? 1 : 0) }
     }
-  }
-
-  private static func key(_ entry: Entry, in keyBytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-    UnsafeBufferPointer(rebasing: keyBytes[Int(entry.keyStart)..<Int(entry.keyStart) + Int(entry.keyLength)])
   }
 
   /// The key's first 16 bytes as two big-endian words, zero-padded: comparing them orders keys
@@ -117,28 +107,28 @@ struct StatelessPartitionBuffer: Sendable {
         // adjacent, in input order, then line order.
         var order: [GroupEntry] = []
         order.reserveCapacity(views.reduce(0) { $0 + $1.entries.count })
+        precondition(views.count < 1 << 24, "one partition of one job is read from more than 2^24 input units")
         for (b, view) in views.enumerated() {
-          for (index, entry) in view.entries.enumerated() {
-            order.append(
-              GroupEntry(
-                prefix: entry.prefix, keyStart: entry.keyStart, keyLength: entry.keyLength, buffer: Int32(b),
-                index: Int32(truncatingIfNeeded: index)))
+          for var entry in view.entries {
+            entry.buffer = b
+            order.append(entry)
           }
         }
         sortByKey(&order, views: views)
-        var distinct = 0
-        var runStart = 0
-        while runStart < order.count {
-          var runEnd = runStart + 1
-          while runEnd < order.count, GroupEntry.sameKey(order[runStart], order[runEnd], views: views) {
-            runEnd += 1
+        return try order.withUnsafeBufferPointer { order in
+          var distinct = 0
+          var runStart = 0
+          while runStart < order.count {
+            var runEnd = runStart + 1
+            while runEnd < order.count, GroupEntry.sameKey(order[runStart], order[runEnd], views: views) {
+              runEnd += 1
+            }
+            try body { groupPayload(order, runStart..<runEnd, views: views, into: &$0) }
+            distinct += 1
+            runStart = runEnd
           }
-          let run = order[runStart..<runEnd]
-          try body { groupPayload(run, views: views, into: &$0) }
-          distinct += 1
-          runStart = runEnd
+          return distinct
         }
-        return distinct
       }
     }
   }
@@ -222,12 +212,11 @@ struct StatelessPartitionBuffer: Sendable {
     return passes.count % 2 == 1
   }
 
-  /// One buffer's arena, keys and entries as plain pointers: writing the groups reads them once
-  /// per event, and array accesses there cost a retain and a release each.
+  /// One buffer's arena and entries as plain pointers: writing the groups reads them once per
+  /// event, and array accesses there cost a retain and a release each.
   private struct View {
     var arena: UnsafeBufferPointer<UInt8>
-    var keyBytes: UnsafeBufferPointer<UInt8>
-    var entries: UnsafeBufferPointer<Entry>
+    var entries: UnsafeBufferPointer<GroupEntry>
   }
 
   /// Calls `body` with a view of each of `buffers`, valid inside `body` only.
@@ -236,29 +225,46 @@ struct StatelessPartitionBuffer: Sendable {
   ) rethrows -> R {
     guard let first = buffers.first else { return try body(collected) }
     return try first.arena.bytes.withUnsafeBufferPointer { arena in
-      try first.keyBytes.withUnsafeBufferPointer { keyBytes in
-        try first.entries.withUnsafeBufferPointer { entries in
-          try withViews(
-            buffers.dropFirst(), collected: collected + [View(arena: arena, keyBytes: keyBytes, entries: entries)],
-            body)
-        }
+      try first.entries.withUnsafeBufferPointer { entries in
+        try withViews(buffers.dropFirst(), collected: collected + [View(arena: arena, entries: entries)], body)
       }
     }
   }
 
-  /// One event of one buffer, for the sort: its key's prefix, where its key lies in its buffer's
-  /// key bytes, and the event (buffer, index). Most comparisons are two integer compares; bytes
-  /// are compared only when the prefixes tie.
+  /// One event, for the sort: its key's first 16 bytes, where its encoding lies in its buffer's
+  /// arena (its key's bytes lie just before), its key's length and its buffer. Most comparisons
+  /// are two integer compares; bytes are compared only when the prefixes tie. The gather that
+  /// writes the groups reads the encoding straight from here (32 bytes, no second lookup).
   private struct GroupEntry {
     var prefix: (UInt64, UInt64)
-    var keyStart: Int32
-    var keyLength: Int32
-    var buffer: Int32
-    var index: Int32
+    var start: Int
+    var length: UInt32
+    /// The buffer (high 24 bits) and the key's length (low 8).
+    private var packed: UInt32
+
+    init(prefix: (UInt64, UInt64), start: Int, length: UInt32, buffer: Int, keyLength: UInt8) {
+      self.prefix = prefix
+      self.start = start
+      self.length = length
+      packed = UInt32(truncatingIfNeeded: buffer) << 8 | UInt32(keyLength)
+    }
+
+    var keyLength: Int { Int(packed & 0xFF) }
+    var buffer: Int {
+      get { Int(packed >> 8) }
+      set { packed = UInt32(truncatingIfNeeded: newValue) << 8 | (packed & 0xFF) }
+    }
+
+    func key(in arena: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+      UnsafeBufferPointer(rebasing: arena[(start - keyLength)..<start])
+    }
 
     func key(_ views: UnsafeBufferPointer<View>) -> UnsafeBufferPointer<UInt8> {
-      UnsafeBufferPointer(
-        rebasing: views[Int(buffer)].keyBytes[Int(keyStart)..<Int(keyStart) + Int(keyLength)])
+      key(in: views[buffer].arena)
+    }
+
+    func encoding(_ views: UnsafeBufferPointer<View>) -> UnsafeBufferPointer<UInt8> {
+      UnsafeBufferPointer(rebasing: views[buffer].arena[start..<(start + Int(length))])
     }
 
     static func sameKey(_ a: GroupEntry, _ b: GroupEntry, views: UnsafeBufferPointer<View>) -> Bool {
@@ -272,23 +278,32 @@ struct StatelessPartitionBuffer: Sendable {
       // is a prefix of the longer, zero-padded: it sorts first, as its bytes do).
       let order =
         a.keyLength <= 16 && b.keyLength <= 16
-        ? Int(a.keyLength) - Int(b.keyLength) : KeyOrder.compare(a.key(views), b.key(views))
+        ? a.keyLength - b.keyLength : KeyOrder.compare(a.key(views), b.key(views))
       if order != 0 { return order < 0 }
-      return a.buffer != b.buffer ? a.buffer < b.buffer : a.index < b.index
+      return a.buffer != b.buffer ? a.buffer < b.buffer : a.start < b.start
     }
   }
 
+  /// How many events ahead the gather asks for the cache lines of the event it will copy (events
+  /// lie in the arenas in arrival order, so in key order each copy would otherwise wait for memory).
+  private static let prefetchDistance = 16
+
   private static func groupPayload(
-    _ run: ArraySlice<GroupEntry>, views: UnsafeBufferPointer<View>, into writer: inout ByteWriter
+    _ order: UnsafeBufferPointer<GroupEntry>, _ run: Range<Int>, views: UnsafeBufferPointer<View>,
+    into writer: inout ByteWriter
   ) {
-    let key = run[run.startIndex].key(views)
+    let key = order[run.lowerBound].key(views)
     writer.writeCount(key.count)
     writer.writeBytes(key)
     writer.writeCount(run.count)
-    for entry in run {
-      let view = views[Int(entry.buffer)]
-      let event = view.entries[Int(entry.index)]
-      writer.writeBytes(UnsafeBufferPointer(rebasing: view.arena[event.start..<event.end]))
+    for i in run {
+      if i + prefetchDistance < order.count {
+        let ahead = order[i + prefetchDistance].encoding(views)
+        ledger_prefetch(ahead.baseAddress)
+        ledger_prefetch(ahead.baseAddress.map { $0 + min(ahead.count - 1, 64) })
+        ledger_prefetch(ahead.baseAddress.map { $0 + min(ahead.count - 1, 128) })
+      }
+      writer.writeBytes(order[i].encoding(views))
     }
   }
 }
