@@ -67,31 +67,40 @@ extension ArtifactCodec {
       writeWithExtras(checked, origin: origin, line: line, to: &writer)
       return
     }
+    // Everything the encoding needs, as plain values first: the closures below then capture no
+    // `CheckedEvent` (copying one into a closure's context cost a retain and a release per event).
+    let flags = eventFlags(
+      entity: checked.entity != nil, memo: checked.memo != nil, reason: checked.reason != nil,
+      author: checked.author != nil, extras: false, ownOrderID: false)
+    let kind = kindCode(checked.kind)
+    let amount = checked.amount
+    let minorUnits = UInt8(clamping: checked.currency.minorUnits)
+    let optionals = (checked.entity, checked.memo, checked.reason, checked.author)
+    let ts = checked.ts
+    var code = checked.currency.code
     checked.id.withUTF8 { id in
-      checked.ts.withUTF8 { ts in
-        var currency = checked.currency.code
-        currency.withUTF8 { code in
-          let varint = RawByteCursor.maxVarIntBytes
-          let size = { (text: UnsafeBufferPointer<UInt8>?) in text.map { varint + $0.count } ?? 0 }
-          let optional = size(checked.entity) + size(checked.memo) + size(checked.reason) + size(checked.author)
-          let bound = 3 + 4 * varint + id.count + code.count + ts.count + optional + origin.bytes.count + varint
-          writer.writeRaw(maxCount: bound) { out in
-            out.writeUInt8(
-              eventFlags(
-                entity: checked.entity != nil, memo: checked.memo != nil, reason: checked.reason != nil,
-                author: checked.author != nil, extras: false, ownOrderID: false))
-            out.writeString(utf8: id)
-            out.writeUInt8(kindCode(checked.kind))
-            out.writeVarInt(checked.amount)
-            out.writeString(utf8: code)
-            out.writeUInt8(UInt8(clamping: checked.currency.minorUnits))
-            out.writeString(utf8: ts)
-            if let entity = checked.entity { out.writeString(utf8: entity) }
-            if let memo = checked.memo { out.writeString(utf8: memo) }
-            if let reason = checked.reason { out.writeString(utf8: reason) }
-            if let author = checked.author { out.writeString(utf8: author) }
-            origin.bytes.withUnsafeBufferPointer { out.writeBytes($0) }
-            out.writeCount(line)
+      ts.withUTF8 { ts in
+        code.withUTF8 { code in
+          origin.bytes.withUnsafeBufferPointer { origin in
+            let varint = RawByteCursor.maxVarIntBytes
+            let size = { (text: UnsafeBufferPointer<UInt8>?) in text.map { varint + $0.count } ?? 0 }
+            let optional = size(optionals.0) + size(optionals.1) + size(optionals.2) + size(optionals.3)
+            let bound = 3 + 4 * varint + id.count + code.count + ts.count + optional + origin.count + varint
+            writer.writeRaw(maxCount: bound) { out in
+              out.writeUInt8(flags)
+              out.writeString(utf8: id)
+              out.writeUInt8(kind)
+              out.writeVarInt(amount)
+              out.writeString(utf8: code)
+              out.writeUInt8(minorUnits)
+              out.writeString(utf8: ts)
+              if let entity = optionals.0 { out.writeString(utf8: entity) }
+              if let memo = optionals.1 { out.writeString(utf8: memo) }
+              if let reason = optionals.2 { out.writeString(utf8: reason) }
+              if let author = optionals.3 { out.writeString(utf8: author) }
+              out.writeBytes(origin)
+              out.writeCount(line)
+            }
           }
         }
       }

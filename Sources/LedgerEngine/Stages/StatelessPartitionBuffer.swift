@@ -105,13 +105,13 @@ struct StatelessPartitionBuffer: Sendable {
       try views.withUnsafeBufferPointer { views in
         // Every event, sorted by key bytes, then buffer, then arrival: a key's events end up
         // adjacent, in input order, then line order.
-        var order: [GroupEntry] = []
-        order.reserveCapacity(views.reduce(0) { $0 + $1.entries.count })
         precondition(views.count < 1 << 24, "one partition of one job is read from more than 2^24 input units")
-        for (b, view) in views.enumerated() {
-          for var entry in view.entries {
-            entry.buffer = b
-            order.append(entry)
+        var order = [GroupEntry](unsafeUninitializedCapacity: views.reduce(0) { $0 + $1.entries.count }) {
+          order, count in
+          for (b, view) in views.enumerated() {
+            let copied = UnsafeMutableBufferPointer(rebasing: order[count...]).initialize(fromContentsOf: view.entries)
+            for i in count..<count + copied { order[i].buffer = b }
+            count += copied
           }
         }
         sortByKey(&order, views: views)
@@ -141,7 +141,8 @@ struct StatelessPartitionBuffer: Sendable {
   /// A comparison sort of 500,000 entries per partition took a third of writing the groups.
   private static func sortByKey(_ order: inout [GroupEntry], views: UnsafeBufferPointer<View>) {
     guard order.count > 1 else { return }
-    var scratch = order
+    // Scratch space for the radix passes (each pass writes every entry before the next reads it).
+    var scratch = [GroupEntry](repeating: order[0], count: order.count)
     let sortedInScratch = order.withUnsafeMutableBufferPointer { items in
       scratch.withUnsafeMutableBufferPointer { scratch in
         radixSortByPrefix(items, scratch: scratch)
