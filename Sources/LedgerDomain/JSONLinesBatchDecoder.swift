@@ -152,13 +152,20 @@ public struct JSONLinesBatchDecoder {
   static func newline(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
     guard let base = bytes.baseAddress else { return start }
     var index = start
-    // Eight bytes at a time: a word has a 0x0A byte iff (w ^ 0x0A..) has a zero byte.
-    while index + 8 <= bytes.count {
-      let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
-      if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 { break }
-      index += 8
+    // Thirty-two bytes at a time: the lanes equal to `\n` are 0xFF, read back as four words, the
+    // first non-zero word's lowest set byte is the first newline.
+    let newline = SIMD32<UInt8>(repeating: 0x0A)
+    while index + 32 <= bytes.count {
+      let chunk = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD32<UInt8>.self)
+      let lanes = unsafeBitCast(chunk .== newline, to: SIMD32<UInt8>.self)
+      let words = unsafeBitCast(lanes, to: SIMD4<UInt64>.self)
+      for word in 0..<4 where words[word] != 0 {
+        return index + 8 * word + (UInt64(littleEndian: words[word]).trailingZeroBitCount >> 3)
+      }
+      index += 32
     }
     while index < bytes.count, bytes[index] != 0x0A { index += 1 }
     return index
   }
+
 }

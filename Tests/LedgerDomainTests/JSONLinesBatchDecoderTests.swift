@@ -14,6 +14,32 @@ import Testing
     return collect(bytes) { buffer, body in batch.decode(buffer, body) }
   }
 
+  /// The line splitter reads 32 bytes at a time: from every start, it finds the first `\n` at
+  /// or after it, wherever it falls in a block (first byte, last byte, several in one block,
+  /// none before the end), as a byte-by-byte search does.
+  @Test(arguments: [UInt64(1), 2, 3])
+  func findsTheNextNewlineFromEveryStart(seed: UInt64) {
+    var random = SeededRandom(seed: seed)
+    let bytes: [UInt8] = (0..<300).map { _ in
+      switch random.next(below: 10) {
+      case 0: 0x0A
+      case 1: 0x8A  // a newline with the high bit set: not one
+      default: UInt8(truncatingIfNeeded: 0x20 + random.next(below: 90))
+      }
+    }
+    bytes.withUnsafeBufferPointer { buffer in
+      for length in [0, 1, 31, 32, 33, 64, 299, 300] {
+        let prefix = UnsafeBufferPointer(rebasing: buffer[..<length])
+        var wrong: [Int] = []
+        for start in 0...length {
+          let expected = prefix[start...].firstIndex(of: 0x0A) ?? length
+          if JSONLinesBatchDecoder.newline(in: prefix, from: start) != expected { wrong.append(start) }
+        }
+        #expect(wrong.isEmpty, "length \(length): wrong from \(wrong.prefix(5))")
+      }
+    }
+  }
+
   @Test func decodesEveryLineWithItsPhysicalLineNumber() {
     let results = run(eventLine(["id": #""a""#]) + "\n" + eventLine(["id": #""b""#]) + "\n")
     #expect(results.map { $0.event?.id } == ["a", "b"])
