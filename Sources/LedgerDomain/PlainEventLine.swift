@@ -85,33 +85,47 @@ enum PlainEventLine {
   @inline(__always)
   private static func stringEnd(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
     var i = start
-    // Eight bytes at a time while none is a quote, a backslash, a control character or above
-    // ASCII (each test flags at least the first such byte, and nothing in a word without one);
-    // the loop below then takes the word with the first such byte, and the rest.
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    while i + 8 <= end {
-      let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-      let quote = word ^ 0x2222_2222_2222_2222
-      let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
-      let flagged =
-        ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x2020_2020_2020_2020) & ~word)
-        | word
-      if flagged & 0x8080_8080_8080_8080 != 0 { break }
-      i += 8
+    var high = false
+    // Sixteen bytes at a time: the lanes holding a quote, a backslash, a control character or a
+    // byte above ASCII are 0xFF; the first such byte decides (a quote ends the string, a byte
+    // above ASCII is noted and the scan goes on after it, anything else is not plain).
+    let quote = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
+    let backslash = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
+    let space = SIMD16<UInt8>(repeating: 0x20)
+    let ascii = SIMD16<UInt8>(repeating: 0x7F)
+    while i + 16 <= end {
+      let chunk = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+      let special = (chunk .== quote) .| (chunk .== backslash) .| (chunk .< space) .| (chunk .> ascii)
+      let words = unsafeBitCast(unsafeBitCast(special, to: SIMD16<UInt8>.self), to: SIMD2<UInt64>.self)
+      guard words[0] != 0 || words[1] != 0 else {
+        i += 16
+        continue
+      }
+      let word = words[0] != 0 ? 0 : 1
+      i += 8 * word + UInt64(littleEndian: words[word]).trailingZeroBitCount >> 3
+      let byte = base[i]
+      if byte == UInt8(ascii: "\"") { return closed(base, start, i, high: high) }
+      guard byte >= 0x80 else { return nil }
+      high = true
+      i += 1
     }
-    var high: UInt8 = 0
     while i < end {
       let byte = base[i]
-      if byte == UInt8(ascii: "\"") {
-        guard high & 0x80 != 0 else { return i }
-        let content = UnsafeBufferPointer(start: base + start, count: i - start)
-        return UTF8Validation.firstInvalidOffset(content) == nil ? i : nil
-      }
+      if byte == UInt8(ascii: "\"") { return closed(base, start, i, high: high) }
       guard byte >= 0x20 && byte != UInt8(ascii: "\\") else { return nil }
-      high |= byte
+      high = high || byte >= 0x80
       i += 1
     }
     return nil
+  }
+
+  /// `close`, the quote that ends a string whose content starts at `start`, unless the content
+  /// holds bytes above ASCII that are not well-formed UTF-8.
+  @inline(__always)
+  private static func closed(_ base: UnsafePointer<UInt8>, _ start: Int, _ close: Int, high: Bool) -> Int? {
+    guard high else { return close }
+    return UTF8Validation.firstInvalidOffset(UnsafeBufferPointer(start: base + start, count: close - start)) == nil
+      ? close : nil
   }
 
   /// The index just after a JSON number starting at `start`

@@ -71,7 +71,7 @@ import Testing
   }
 
   @Test func aSpecialByteAnywhereInALongStringIsSeen() {
-    // Strings are scanned eight bytes at a time: put each byte that ends or spoils a plain
+    // Strings are scanned sixteen bytes at a time: put each byte that ends or spoils a plain
     // string at every offset of a long memo, and both paths must agree on every line.
     let specials: [[UInt8]] = [
       [0x5C, 0x6E], [0x00], [0x1F], [0x7F], [0xC3, 0xA9], [0xFF], [0xE2, 0x82, 0xAC], [0x22],
