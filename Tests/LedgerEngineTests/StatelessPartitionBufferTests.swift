@@ -13,6 +13,18 @@ struct StatelessPartitionBufferTests {
       origin: EventOrigin(source: "shop", file: "f\(line / 10).jsonl", line: line))
   }
 
+  /// The groups `forEachGroup` writes over `buffers`, decoded: each order id with its event ids.
+  static func groups(_ buffers: [StatelessPartitionBuffer]) throws -> [(String, [String])] {
+    var got: [(String, [String])] = []
+    try StatelessPartitionBuffer.forEachGroup(in: buffers) { write in
+      var writer = ByteWriter()
+      write(&writer)
+      let group = try ArtifactCodec.decodeStatelessGroup(writer.bytes)
+      got.append((group.orderID, group.events.map(\.id)))
+    }
+    return got
+  }
+
   @Test func groupPayloadEqualsTheCodecsEncodingOfTheEventsInFileThenLineOrder() throws {
     var first = StatelessPartitionBuffer()
     var second = StatelessPartitionBuffer()
@@ -98,13 +110,7 @@ struct StatelessPartitionBufferTests {
     for b in 0..<2 {
       for (n, key) in keys.enumerated() where n % 2 == b { expected[key, default: []].append("e\(n)") }
     }
-    var got: [(String, [String])] = []
-    try StatelessPartitionBuffer.forEachGroup(in: buffers) { write in
-      var writer = ByteWriter()
-      write(&writer)
-      let group = try ArtifactCodec.decodeStatelessGroup(writer.bytes)
-      got.append((group.orderID, group.events.map(\.id)))
-    }
+    let got = try Self.groups(buffers)
     let want = Set(keys.map { Array($0.utf8) }).sorted { $0.lexicographicallyPrecedes($1) }
     let order = got.map { Array($0.0.utf8) }
     let firstWrong = order.indices.first { $0 >= want.count || order[$0] != want[$0] }
@@ -123,13 +129,7 @@ struct StatelessPartitionBufferTests {
     #expect(keys.allSatisfy { $0.utf8.count <= 128 })
     var buffers = [StatelessPartitionBuffer(), StatelessPartitionBuffer()]
     for (n, key) in keys.enumerated() { buffers[n % 2].append(Self.event("e\(n)", order: key, line: n + 1)) }
-    var got: [(String, [String])] = []
-    try StatelessPartitionBuffer.forEachGroup(in: buffers) { write in
-      var writer = ByteWriter()
-      write(&writer)
-      let group = try ArtifactCodec.decodeStatelessGroup(writer.bytes)
-      got.append((group.orderID, group.events.map(\.id)))
-    }
+    let got = try Self.groups(buffers)
     #expect(got.map(\.0) == [stem, stem + "a", stem + "z", stem + "za", stem + "zz"])
     #expect(got.map(\.1) == [["e6"], ["e3", "e5"], ["e2"], ["e1"], ["e0", "e4"]])
     #expect(buffers[0].count(of: stem + "zz") == 2 && buffers[1].keys == [stem + "za", stem + "a"])
