@@ -167,5 +167,4 @@ public struct JSONLinesBatchDecoder {
     while index < bytes.count, bytes[index] != 0x0A { index += 1 }
     return index
   }
-
 }

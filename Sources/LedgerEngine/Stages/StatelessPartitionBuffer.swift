@@ -299,10 +299,15 @@ struct StatelessPartitionBuffer: Sendable {
     writer.writeCount(run.count)
     for i in run {
       if i + prefetchDistance < order.count {
-        let ahead = order[i + prefetchDistance].encoding(views)
-        ledger_prefetch(ahead.baseAddress)
-        ledger_prefetch(ahead.baseAddress.map { $0 + min(ahead.count - 1, 64) })
-        ledger_prefetch(ahead.baseAddress.map { $0 + min(ahead.count - 1, 128) })
+        // Its first three cache lines (an event is usually under 192 bytes; a prefetch past the
+        // arena's end is only an unused hint: it never faults).
+        let ahead = order[i + prefetchDistance]
+        if let arena = views[ahead.buffer].arena.baseAddress {
+          let address = UnsafeRawPointer(arena + ahead.start)
+          ledger_prefetch(address)
+          ledger_prefetch(address + 64)
+          ledger_prefetch(address + 128)
+        }
       }
       writer.writeBytes(order[i].encoding(views))
     }
