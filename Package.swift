@@ -23,11 +23,14 @@ let package = Package(
     // A cache prefetch hint (`__builtin_prefetch`), which Swift cannot emit: reduce's gather of
     // each key's events from the arenas.
     .target(name: "CLedgerPrefetch"),
+    // Starting writeback of a file's dirty pages early (`sync_file_range`, a GNU extension Swift's
+    // Glibc module does not declare): part files reach the disk while they are still being written.
+    .target(name: "CLedgerWriteback"),
 
     // Pure domain: events, strict JSON/CSV decoding, money, ISO 4217, the artifact fold. No I/O.
     .target(name: "LedgerDomain"),
     // Operating-system services: the one file-system layer and the fork-join helper.
-    .target(name: "LedgerSystem", dependencies: ["COpenSSL"]),
+    .target(name: "LedgerSystem", dependencies: ["COpenSSL", "CLedgerWriteback"]),
     // Storage: part files, codecs, cache, data directory, and the ports (KeyIndex,
     // WorkflowLedger) with their record types.
     .target(name: "LedgerStorage", dependencies: ["LedgerDomain", "LedgerSystem", "CLedgerCRC"]),

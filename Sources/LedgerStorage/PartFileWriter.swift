@@ -31,6 +31,14 @@ public final class PartFileWriter {
   private var buffer: [UInt8] = []
   private let bufferCapacity: Int
   private var isOpen = true
+  /// Bytes written to the file so far (the rest of `length` is in `buffer`).
+  private var written: Int64 = 0
+  /// Bytes of the file before this offset have been handed to the kernel's writeback.
+  private var writebackStart: Int64 = 0
+  /// Once this many written bytes are not yet handed to writeback, they are: the disk writes
+  /// while the rest of the part is built, and `finish()`'s fsync waits only for the tail (it
+  /// waited 30-50 ms per 85 MB part, a core idle each time).
+  private static let writebackChunk: Int64 = 8 << 20
 
   /// Creates `<partsDirectory>/tmp/<name>.<pid>.<n>` for writing (truncating a leftover). With
   /// `storeID`, the part's first record is a ``RecordType/storeStamp`` naming the store.
@@ -69,6 +77,7 @@ public final class PartFileWriter {
     if frameLength > bufferCapacity {
       try flush()
       try guarded { try FileSystem.writeAll(fd, payload, path: temporaryPath) }
+      written += Int64(payload.count)
     } else {
       buffer.append(contentsOf: payload)
     }
@@ -158,7 +167,13 @@ public final class PartFileWriter {
         try FileSystem.writeAll(fd, raw, path: temporaryPath)
       }
     }
+    written += Int64(buffer.count)
     buffer.removeAll(keepingCapacity: true)
+    if written - writebackStart >= Self.writebackChunk {
+      // A head start only: should it fail, `finish()`'s fsync still writes and reports.
+      try? FileSystem.startWriteback(fd, offset: writebackStart, count: written - writebackStart, path: temporaryPath)
+      writebackStart = written
+    }
   }
 
   /// Runs `body`; on failure abandons the part, since the file no longer matches `length`.

@@ -1,3 +1,5 @@
+import CLedgerWriteback
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -62,6 +64,16 @@ public enum FileSystem {
       done += count
     }
     return done
+  }
+
+  /// Starts writing the dirty pages of `fd` in `offset..<offset + count` to disk without waiting
+  /// for them, so a later ``sync(_:path:)`` waits only for what is still in flight. Durability
+  /// still comes from that sync alone: this is a head start (Linux `sync_file_range`; elsewhere it
+  /// does nothing).
+  public static func startWriteback(_ fd: Int32, offset: Int64, count: Int64, path: String) throws(FileSystemError) {
+    guard ledger_start_writeback(fd, offset, count) == 0 else {
+      throw FileSystemError(operation: "sync_file_range", path: path, errno: errno)
+    }
   }
 
   /// Flushes `fd` to stable storage.

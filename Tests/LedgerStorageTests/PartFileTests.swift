@@ -45,6 +45,24 @@ struct PartFileTests {
   /// SPEC §5: a part carries its store's id. Read by its own store, the stamp is invisible; a
   /// part copied in from another store is refused before any record of it is returned; a part
   /// without a stamp (written before stamps) is read by any.
+  /// A part past the size at which the writer hands its written bytes to the kernel's writeback
+  /// (several times over, with records larger than the buffer among them) reads back whole.
+  @Test func aPartLargerThanTheWritebackChunkReadsBackWhole() throws {
+    let writer = try PartFileWriter(partsDirectory: parts, name: "s/0000000002-a-1.part", bufferCapacity: 1 << 16)
+    var written: [(ArtifactLocation, [UInt8])] = []
+    for n in 0..<600 {
+      let payload = [UInt8](repeating: UInt8(truncatingIfNeeded: n), count: n % 7 == 0 ? 200_000 : 50_000 + n)
+      written.append((try writer.append(type: .lineSegment, payload: payload), payload))
+    }
+    try writer.finish()
+    #expect(writer.length > 3 * (8 << 20))
+    #expect(try FileSystem.size(of: "\(parts)/s/0000000002-a-1.part") == writer.length)
+    let reader = PartFileReader(partsDirectory: parts)
+    for (location, payload) in written {
+      #expect(try reader.read(location).payload == payload)
+    }
+  }
+
   @Test func aPartStampedForAnotherStoreIsRefusedBeforeAnyRecordIsRead() throws {
     let writer = try PartFileWriter(partsDirectory: parts, name: "a-1.part", storeID: "store-a")
     let location = try writer.append(type: .lineSegment, payload: [1, 2, 3])

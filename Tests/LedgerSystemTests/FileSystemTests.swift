@@ -33,6 +33,21 @@ import Testing
     FileSystem.close(otherReader)
   }
 
+  /// Starting writeback is a hint on an open file, and an error naming the call and the path on
+  /// a descriptor that is not open (never silently nothing).
+  @Test func startingWritebackOfAClosedFileThrowsNamingIt() throws {
+    let path = "\(root)/part.tmp"
+    let fd = try FileSystem.open(path, O_WRONLY | O_CREAT)
+    try FileSystem.writeAll(fd, UnsafeRawBufferPointer(start: nil, count: 0), path: path)
+    try FileSystem.startWriteback(fd, offset: 0, count: 0, path: path)
+    FileSystem.close(fd)
+    #expect {
+      try FileSystem.startWriteback(fd, offset: 0, count: 0, path: path)
+    } throws: { error in
+      "\(error)".contains("sync_file_range") && "\(error)".contains(path)
+    }
+  }
+
   @Test func listingAMissingDirectoryThrowsNamingIt() {
     let missing = root + "/nope"
     #expect(throws: FileSystemError(operation: "list", path: missing, errno: ENOENT)) {
