@@ -104,11 +104,19 @@ public struct JSONLinesBatchDecoder {
   /// Splits `bytes` into at most `count` ranges of about equal size, each starting at the file's
   /// start or just after a `\n`, together covering every byte once, in order.
   public static func lineAlignedRanges(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) -> [Range<Int>] {
-    guard count > 1, bytes.count > 0 else { return [0..<bytes.count] }
+    guard count > 1 else { return [0..<bytes.count] }
+    return lineAlignedRanges(bytes, cuts: (1..<count).map { bytes.count * $0 / count })
+  }
+
+  /// Splits `bytes` at the first line start at or after each of `cuts` (ascending offsets), each
+  /// range starting at the file's start or just after a `\n`, together covering every byte once,
+  /// in order; cuts that fall in the same line give one range.
+  public static func lineAlignedRanges(_ bytes: UnsafeBufferPointer<UInt8>, cuts: [Int]) -> [Range<Int>] {
+    guard bytes.count > 0 else { return [0..<0] }
     var ranges: [Range<Int>] = []
     var start = 0
-    for n in 1..<count {
-      let target = max(start, bytes.count * n / count)
+    for cut in cuts {
+      let target = max(start, cut)
       guard target < bytes.count else { break }
       let end = min(bytes.count, newline(in: bytes, from: target) + 1)
       if end > start && end < bytes.count {

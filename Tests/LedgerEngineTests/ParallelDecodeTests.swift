@@ -40,7 +40,7 @@ import Testing
 
   /// Reduces the same two inputs with `reducer`'s settings; returns every stateless part's bytes
   /// and the rejects file.
-  static func reduce(rangeBytes: Int, maxRanges: Int) throws -> (
+  static func reduce(rangeBytes: Int, maxRanges: Int, workers: Int = 2) throws -> (
     parts: [String: [UInt8]], rejects: String, counts: JobCounts, units: Int
   ) {
     let h = try EngineHarness(storage: .inMemory)
@@ -53,7 +53,8 @@ import Testing
     ).scan()
     let job = try context.ledger.createJob(
       inputs: scanned.registered.map(\.id), partitions: context.partitions, at: h.clock.nowMillis())
-    let reducer = StatelessReducer(context: context, rangeBytes: rangeBytes, maxRanges: maxRanges)
+    let reducer = StatelessReducer(
+      context: context, rangeBytes: rangeBytes, maxRanges: maxRanges, workers: workers)
     let files = try scanned.registered.map { try MappedFile(path: "\(h.root)/\($0.batch.archivePath)") }
     let units = try reducer.units(scanned.registered, files).count
     let output = try reducer.run(job: job)
@@ -76,6 +77,22 @@ import Testing
     #expect(whole.counts.events == 400 - 11 - 11 - 11 + 0 - 11 + 60)
     // Physical line numbers survive the split: line 6 is "not json 5" (the BOM is on line 1).
     #expect(split.rejects.contains(#""file":"20261127T100000Z_20261127T101500Z.jsonl","line":6,"#))
+  }
+
+  /// Ranges shrink towards the end of the file (each a share of what is left), none is planned
+  /// under the minimum, and there are never more than `maxRanges`.
+  @Test(arguments: [
+    (1_000_000, 2, 1000, 16), (1_000_000, 8, 1000, 64), (10_000, 2, 4000, 16), (1 << 30, 2, 1 << 22, 16),
+  ])
+  func guidedCutsShrinkAndStayWithinTheLimits(total: Int, workers: Int, minimum: Int, maxRanges: Int) {
+    let cuts = StatelessReducer.guidedCuts(total: total, workers: workers, minimum: minimum, maxRanges: maxRanges)
+    let sizes = zip([0] + cuts, cuts + [total]).map { $1 - $0 }
+    #expect(sizes.count <= maxRanges)
+    #expect(sizes.allSatisfy { $0 > 0 })
+    #expect(sizes.dropLast().allSatisfy { $0 >= minimum })
+    #expect(zip(sizes.dropLast(), sizes.dropLast().dropFirst()).allSatisfy { $0 >= $1 })
+    #expect(sizes.first.map { $0 <= max(minimum, total / (2 * workers)) } == true)
+    if sizes.count < maxRanges { #expect(sizes.last.map { $0 <= minimum } == true) }
   }
 
   @Test func rangesStartAtALineAndCoverEveryByteOnce() {
