@@ -46,8 +46,18 @@ public struct EventDecoder: Sendable {
     _ line: UnsafeBufferPointer<UInt8>, reusing members: inout [JSONScanner.Member],
     _ accept: (CheckedEvent) -> Void
   ) -> RejectReason? {
+    var keys = PlainEventLine.KeyOrder()
+    return checkJSONLine(line, reusing: &members, keys: &keys, accept)
+  }
+
+  /// `checkJSONLine(_:reusing:_:)` with the key order of the batch's last line of the usual shape
+  /// (`PlainEventLine.KeyOrder`), kept by the caller from line to line.
+  func checkJSONLine(
+    _ line: UnsafeBufferPointer<UInt8>, reusing members: inout [JSONScanner.Member],
+    keys: inout PlainEventLine.KeyOrder, _ accept: (CheckedEvent) -> Void
+  ) -> RejectReason? {
     guard line.count <= Self.maxLineBytes else { return .lineTooLong(bytes: line.count) }
-    if let values = PlainEventLine.fields(line) {
+    if let values = PlainEventLine.fields(line, order: &keys) {
       return Self.check(values, accept)
     }
     return checkInGeneral(line, reusing: &members, accept)

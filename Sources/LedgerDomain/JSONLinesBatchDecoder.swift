@@ -51,8 +51,9 @@ public struct JSONLinesBatchDecoder {
   ) -> Int {
     var members: [JSONScanner.Member] = []
     members.reserveCapacity(16)
+    var keys = PlainEventLine.KeyOrder()
     return forEachLine(bytes, range: range, firstLine: firstLine) { line, number in
-      if let reason = decoder.checkJSONLine(line, reusing: &members, { accepted($0, number) }) {
+      if let reason = decoder.checkJSONLine(line, reusing: &members, keys: &keys, { accepted($0, number) }) {
         let origin = EventOrigin(source: source, file: file, line: number)
         rejected(Rejection(origin: origin, reason: reason, excerpt: RejectExcerpt.excerpt(line)))
       }

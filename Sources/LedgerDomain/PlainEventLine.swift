@@ -12,32 +12,82 @@
 /// unknown or repeated key, a nested value, any syntax error, ill-formed UTF-8) it returns `nil`
 /// without judging the line, and the general path decides, with its precise reason.
 enum PlainEventLine {
+  /// The order of the keys of the last line read in one pass: a producer writes its lines' keys
+  /// in one order, so the next line's k-th key is first compared, as a whole, with the k-th key of
+  /// the last one (one load and one compare instead of a scan and a lookup). A wrong guess only
+  /// costs that compare; the result never depends on it.
+  struct KeyOrder {
+    /// Four bits per key position: the field's raw value + 1 (0: no key there; `field(at:)`
+    /// spells the cases out, so a field added to `KnownField` is added there too:
+    /// `PlainEventLineTests.aKeyOrderGivesBackEveryField` fails until it is).
+    var codes: UInt64 = 0
+
+    init() {}
+
+    @inline(__always)
+    func field(at position: Int) -> KnownField? {
+      guard position < 16 else { return nil }
+      switch (codes >> UInt64(4 * position)) & 0xF {
+      case 1: return .id
+      case 2: return .orderID
+      case 3: return .kind
+      case 4: return .amount
+      case 5: return .currency
+      case 6: return .ts
+      case 7: return .entity
+      case 8: return .memo
+      case 9: return .reason
+      case 10: return .author
+      default: return nil
+      }
+    }
+  }
+
   /// The known fields' values of `line`, or `nil` when the line is not of the usual shape.
   static func fields(_ line: UnsafeBufferPointer<UInt8>) -> FieldTable<FieldValue>? {
+    var order = KeyOrder()
+    return fields(line, order: &order)
+  }
+
+  /// `fields(_:)`, guessing each key from `order` (the key order of the last line read in one
+  /// pass), which it then sets to this line's when the line is of the usual shape.
+  static func fields(_ line: UnsafeBufferPointer<UInt8>, order: inout KeyOrder) -> FieldTable<FieldValue>? {
     guard let base = line.baseAddress else { return nil }
     let end = line.count
     var values = FieldTable<FieldValue>(repeating: .absent)
     var seen: UInt16 = 0
+    var codes: UInt64 = 0
+    var position = 0
     var i = skipWhitespace(base, 0, end)
     guard i < end, base[i] == UInt8(ascii: "{") else { return nil }
     i = skipWhitespace(base, i + 1, end)
     while true {
       // A key: a string without escapes naming a known field not seen before.
       guard i < end, base[i] == UInt8(ascii: "\"") else { return nil }
-      let keyStart = i + 1
-      i = keyStart
-      while i < end, base[i] != UInt8(ascii: "\"") {
-        // Known field names are lowercase ASCII letters and `_`: anything else is not one.
-        guard base[i] >= UInt8(ascii: "_") && base[i] <= UInt8(ascii: "z") else { return nil }
-        i += 1
-      }
-      guard i < end else { return nil }
-      guard let field = KnownField.named(UnsafeBufferPointer(start: base + keyStart, count: i - keyStart)) else {
-        return nil
+      let field: KnownField
+      if let guess = order.field(at: position), let close = quotedName(guess, base, i, end) {
+        field = guess
+        i = close
+      } else {
+        let keyStart = i + 1
+        i = keyStart
+        while i < end, base[i] != UInt8(ascii: "\"") {
+          // Known field names are lowercase ASCII letters and `_`: anything else is not one.
+          guard base[i] >= UInt8(ascii: "_") && base[i] <= UInt8(ascii: "z") else { return nil }
+          i += 1
+        }
+        guard i < end else { return nil }
+        guard let named = KnownField.named(UnsafeBufferPointer(start: base + keyStart, count: i - keyStart)) else {
+          return nil
+        }
+        field = named
       }
       let bit: UInt16 = 1 << UInt16(field.rawValue)
       guard seen & bit == 0 else { return nil }
       seen |= bit
+      // At most ten keys, each a different known field, reach here: the position fits.
+      codes |= UInt64(field.rawValue + 1) << UInt64(4 * position)
+      position += 1
       i = skipWhitespace(base, i + 1, end)
       guard i < end, base[i] == UInt8(ascii: ":") else { return nil }
       i = skipWhitespace(base, i + 1, end)
@@ -76,7 +126,43 @@ enum PlainEventLine {
     }
     // Only whitespace may follow the object.
     guard skipWhitespace(base, i + 1, end) == end else { return nil }
+    order.codes = codes
     return values
+  }
+
+  /// The index of the closing quote when the bytes at `start` are `field`'s name between quotes
+  /// (the quote at `start` already seen), else `nil` (then the key is read the long way). Eight
+  /// bytes after the opening quote are compared at once: the name and its closing quote (the two
+  /// eight-letter names: the name, then the quote).
+  @inline(__always)
+  private static func quotedName(_ field: KnownField, _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int)
+    -> Int?
+  {
+    let (word, mask, count) = quotedNameWord(field)
+    let close = start + 1 + count
+    guard start + 9 <= end, close < end else { return nil }
+    let bytes = UInt64(littleEndian: UnsafeRawPointer(base + start + 1).loadUnaligned(as: UInt64.self))
+    guard bytes & mask == word, base[close] == UInt8(ascii: "\"") else { return nil }
+    return close
+  }
+
+  /// `field`'s name and, when it is shorter than eight bytes, its closing quote, as the
+  /// little-endian word those bytes load as; the mask of the bytes that count; the name's length.
+  /// (`PlainEventLineTests.quotedNameWordsSpellTheNames` checks every one against the name.)
+  @inline(__always)
+  static func quotedNameWord(_ field: KnownField) -> (word: UInt64, mask: UInt64, count: Int) {
+    switch field {
+    case .id: (0x22_6469, 0xFF_FFFF, 2)  // id"
+    case .orderID: (0x6469_5F72_6564_726F, ~0, 8)  // order_id
+    case .kind: (0x22_646E_696B, 0xFF_FFFF_FFFF, 4)  // kind"
+    case .amount: (0x22_746E_756F_6D61, 0xFF_FFFF_FFFF_FFFF, 6)  // amount"
+    case .currency: (0x7963_6E65_7272_7563, ~0, 8)  // currency
+    case .ts: (0x22_7374, 0xFF_FFFF, 2)  // ts"
+    case .entity: (0x22_7974_6974_6E65, 0xFF_FFFF_FFFF_FFFF, 6)  // entity"
+    case .memo: (0x22_6F6D_656D, 0xFF_FFFF_FFFF, 4)  // memo"
+    case .reason: (0x22_6E6F_7361_6572, 0xFF_FFFF_FFFF_FFFF, 6)  // reason"
+    case .author: (0x22_726F_6874_7561, 0xFF_FFFF_FFFF_FFFF, 6)  // author"
+    }
   }
 
   /// The index of the closing quote of a string whose content starts at `start`, or `nil` when

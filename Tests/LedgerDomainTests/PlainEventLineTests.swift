@@ -13,13 +13,20 @@ import Testing
   }
 
   func outcome(_ bytes: [UInt8], general: Bool) -> Outcome {
+    var keys = PlainEventLine.KeyOrder()
+    return outcome(bytes, general: general, keys: &keys)
+  }
+
+  /// The outcome on one path, the one-pass reading guessing keys from `keys` (the order of the
+  /// last line it read, as a batch decoder keeps it).
+  func outcome(_ bytes: [UInt8], general: Bool, keys: inout PlainEventLine.KeyOrder) -> Outcome {
     let decoder = EventDecoder()
     var members: [JSONScanner.Member] = []
     var event: Event?
     let reason = bytes.withUnsafeBufferPointer { line in
       general
         ? decoder.checkInGeneral(line, reusing: &members) { event = $0.event(origin: testOrigin) }
-        : decoder.checkJSONLine(line, reusing: &members) { event = $0.event(origin: testOrigin) }
+        : decoder.checkJSONLine(line, reusing: &members, keys: &keys) { event = $0.event(origin: testOrigin) }
     }
     if let reason { return .rejected(reason) }
     guard let event else {
@@ -37,9 +44,11 @@ import Testing
     var generator = EventLineGenerator(seed: 0x0AE5_11AE)
     var onePass = (accepted: 0, rejected: 0)
     var general = 0
+    // The key order carries from line to line, as in a batch: guesses right and wrong.
+    var keys = PlainEventLine.KeyOrder()
     for _ in 0..<20_000 {
       let bytes = generator.line()
-      let fast = outcome(bytes, general: false)
+      let fast = outcome(bytes, general: false, keys: &keys)
       let slow = outcome(bytes, general: true)
       #expect(fast == slow, "\(String(decoding: bytes, as: UTF8.self))")
       if takesOnePass(bytes) {
@@ -53,6 +62,59 @@ import Testing
     #expect(onePass.accepted >= 3_000)
     #expect(onePass.rejected >= 1_000)
     #expect(general >= 3_000)
+  }
+
+  /// Every guessed key's word spells its name (then its closing quote, for names under eight
+  /// bytes), as the bytes of a line load.
+  @Test(arguments: KnownField.allCases)
+  func quotedNameWordsSpellTheNames(field: KnownField) {
+    let name = Array(field.name.utf8)
+    let spelled = Array((name + [UInt8(ascii: "\"")]).prefix(8))
+    var word: UInt64 = 0
+    var mask: UInt64 = 0
+    for (i, byte) in spelled.enumerated() {
+      word |= UInt64(byte) << UInt64(8 * i)
+      mask |= 0xFF << UInt64(8 * i)
+    }
+    let table = PlainEventLine.quotedNameWord(field)
+    #expect(table.word == word && table.mask == mask && table.count == name.count)
+  }
+
+  /// The key order records every field at every position it can hold one.
+  @Test func aKeyOrderGivesBackEveryField() {
+    for field in KnownField.allCases {
+      for position in 0..<KnownField.allCases.count {
+        var order = PlainEventLine.KeyOrder()
+        order.codes = UInt64(field.rawValue + 1) << UInt64(4 * position)
+        #expect(order.field(at: position) == field)
+        #expect(position == 0 || order.field(at: position - 1) == nil)
+      }
+    }
+  }
+
+  /// A guess from the last line's key order never changes what a line decodes to: keys in
+  /// another order, a key that starts with a guessed name, a repeated key, a key cut by the end
+  /// of the line, each read right after a line that set the guess.
+  @Test func aWrongGuessOfTheNextKeyChangesNothing() {
+    let previous = Array(eventLine(["entity": #""acme""#, "memo": #""m""#]).utf8)
+    let lines = [
+      #"{"order_id":"o1","id":"e1","kind":"charge","amount":"1.00","currency":"USD","ts":"2026-11-27T10:00:00Z"}"#,
+      #"{"idx":"e1","order_id":"o1","kind":"charge","amount":"1.00","currency":"USD","ts":"2026-11-27T10:00:00Z"}"#,
+      #"{"id":"e1","order_idd":"o1","kind":"charge","amount":"1.00","currency":"USD","ts":"2026-11-27T10:00:00Z"}"#,
+      #"{"id":"e1","id":"e2","kind":"charge","amount":"1.00","currency":"USD","ts":"2026-11-27T10:00:00Z"}"#,
+      #"{"id":"e1","order_id":"o1","kind":"charge","amount":"1.00","currency":"USD","ts":"2026-11-27T10:00:00Z","memos":"x"}"#,
+      #"{"id":"e1","order_id":"o1","kind":"charge","amount":"1.00","currency":"USD","ts":"2026-11-27T10:00:00Z","memo"#,
+      #"{"id":"e1","order_id":"o1","kind":"charge","amount":"1.00","currency":"USD","ts":"2026-11-27T10:00:00Z","me"#,
+      #"{"id":"e1","order_id":"o1","kind":"charge","amount":"1.00","currency":"USD","ts":"2026-11-27T10:00:00Z","memo":"m","memo":"n"}"#,
+      #"{"id" :"e1","order_id":"o1","kind":"charge","amount":"1.00","currency":"USD","ts":"2026-11-27T10:00:00Z"}"#,
+    ]
+    for line in lines {
+      var keys = PlainEventLine.KeyOrder()
+      #expect(outcome(previous, general: false, keys: &keys) == outcome(previous, general: true))
+      #expect(keys.field(at: 6) == .entity && keys.field(at: 7) == .memo)
+      let bytes = Array(line.utf8)
+      #expect(outcome(bytes, general: false, keys: &keys) == outcome(bytes, general: true), "\(line)")
+    }
   }
 
   @Test func theUsualLinesTakeOnePass() {
