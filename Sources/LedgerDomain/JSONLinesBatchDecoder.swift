@@ -30,7 +30,7 @@ public struct JSONLinesBatchDecoder {
   }
 
   /// Decodes the lines of `bytes[range]`, whose first line is physical line `firstLine` of the
-  /// file; `range` starts at the file's start or just after a `\n` (see ``lineAlignedRanges(_:count:)``),
+  /// file; `range` starts at the file's start or just after a `\n` (see ``lineAlignedRanges(_:cuts:)``),
   /// so several ranges of one file decode in parallel to exactly what one pass gives. The byte
   /// order mark is skipped only at the file's start. Returns how many blank lines it skipped.
   @discardableResult
@@ -100,13 +100,6 @@ public struct JSONLinesBatchDecoder {
       lineNumber += 1
     }
     return blank
-  }
-
-  /// Splits `bytes` into at most `count` ranges of about equal size, each starting at the file's
-  /// start or just after a `\n`, together covering every byte once, in order.
-  public static func lineAlignedRanges(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) -> [Range<Int>] {
-    guard count > 1 else { return [0..<bytes.count] }
-    return lineAlignedRanges(bytes, cuts: (1..<count).map { bytes.count * $0 / count })
   }
 
   /// Splits `bytes` at the first line start at or after each of `cuts` (ascending offsets), each

@@ -43,14 +43,9 @@ enum PlainEventLine {
     }
   }
 
-  /// The known fields' values of `line`, or `nil` when the line is not of the usual shape.
-  static func fields(_ line: UnsafeBufferPointer<UInt8>) -> FieldTable<FieldValue>? {
-    var order = KeyOrder()
-    return fields(line, order: &order)
-  }
-
-  /// `fields(_:)`, guessing each key from `order` (the key order of the last line read in one
-  /// pass), which it then sets to this line's when the line is of the usual shape.
+  /// The known fields' values of `line`, or `nil` when the line is not of the usual shape. Each
+  /// key is first guessed from `order` (the key order of the last line read in one pass), which
+  /// is then set to this line's when the line is of the usual shape.
   static func fields(_ line: UnsafeBufferPointer<UInt8>, order: inout KeyOrder) -> FieldTable<FieldValue>? {
     guard let base = line.baseAddress else { return nil }
     let end = line.count

@@ -37,7 +37,8 @@ import Testing
   }
 
   func takesOnePass(_ bytes: [UInt8]) -> Bool {
-    bytes.withUnsafeBufferPointer { PlainEventLine.fields($0) != nil }
+    var order = PlainEventLine.KeyOrder()
+    return bytes.withUnsafeBufferPointer { PlainEventLine.fields($0, order: &order) != nil }
   }
 
   @Test func everyLineDecodesAsTheGeneralPathDecodesIt() {

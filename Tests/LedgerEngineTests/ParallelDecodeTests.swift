@@ -99,7 +99,8 @@ import Testing
     let bytes = Array("a\nbb\n\nccc\ndddd".utf8)
     bytes.withUnsafeBufferPointer { buffer in
       for count in 1...8 {
-        let ranges = JSONLinesBatchDecoder.lineAlignedRanges(buffer, count: count)
+        let cuts = (1..<count).map { bytes.count * $0 / count }
+        let ranges = JSONLinesBatchDecoder.lineAlignedRanges(buffer, cuts: cuts)
         #expect(ranges.first?.lowerBound == 0)
         #expect(ranges.last?.upperBound == bytes.count)
         for (a, b) in zip(ranges, ranges.dropFirst()) {
