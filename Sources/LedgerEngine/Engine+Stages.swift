@@ -53,6 +53,10 @@ extension Engine {
       state.withLock { $0.running[task] = fraction }
     }
     guard let p = task.partition else {
+      guard task.range == 0 else {
+        throw StageFailure(
+          kind: .internalError, stage: .reduce, message: "\(task): this build reduces a batch as one range, range 0")
+      }
       let output = try StatelessReducer(context: context, rangeBytes: options.decodeRangeBytes).run(
         job: work.job, run: PartNames.run(process: processID, attempt: work.attempt), progress: progress)
       if output.counts.rejects > 0 {

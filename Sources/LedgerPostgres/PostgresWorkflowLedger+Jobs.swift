@@ -120,9 +120,28 @@ extension PostgresWorkflowLedger {
     try db.withSession { try partitionTasks($0, where: "WHERE status <> 'done'", []) }
   }
 
-  /// The state of `task`'s row, locked for the rest of the transaction: the job's own row before
-  /// partitions exist, else the job's row and then the partition's (always in that order, so
-  /// transitions of one job never deadlock, and the aggregate is written from a current view).
+  private func reduceRanges(_ session: PGSession, where clause: String, _ values: [PGValue]) throws
+    -> [ReduceRangeRecord]
+  {
+    try session.query(
+      "SELECT job, range_no, \(Self.taskColumns) FROM reduce_ranges \(clause) ORDER BY job, range_no", values
+    ).map { r in
+      ReduceRangeRecord(
+        job: UInt64(try r.int64(0)), range: try r.int(1), state: try Self.taskState(r, at: 2, table: "reduce_ranges"))
+    }
+  }
+
+  public func reduceRanges(job: UInt64) throws -> [ReduceRangeRecord] {
+    try db.withSession { try reduceRanges($0, where: "WHERE job = $1", [.int(Int64(job))]) }
+  }
+
+  public func unfinishedReduceRanges() throws -> [ReduceRangeRecord] {
+    try db.withSession { try reduceRanges($0, where: "WHERE status <> 'done'", []) }
+  }
+
+  /// The state of `task`'s row, locked for the rest of the transaction: the job's row and then
+  /// the range's (reduce) or the partition's (always in that order, so transitions of one job
+  /// never deadlock, and the aggregate is written from a current view).
   /// With `skippingLocked`, a job row another transaction holds is not waited for: it counts as
   /// missing (``LedgerError/unknownJob(_:)``); a row this transaction holds is returned again.
   private func lockedState(_ session: PGSession, of task: TaskRef, skippingLocked: Bool = false) throws -> TaskState {
@@ -130,8 +149,17 @@ extension PostgresWorkflowLedger {
       "SELECT \(Self.taskColumns) FROM jobs WHERE seq = $1 FOR UPDATE\(skippingLocked ? " SKIP LOCKED" : "")",
       [.int(Int64(task.job))]
     ).first
-    guard let job else { throw LedgerError.unknownJob(task.job) }
-    guard let p = task.partition else { return try Self.taskState(job, at: 0, table: "jobs") }
+    guard job != nil else { throw LedgerError.unknownJob(task.job) }
+    guard let p = task.partition else {
+      let k = task.range ?? 0
+      guard
+        let row = try session.query(
+          "SELECT \(Self.taskColumns) FROM reduce_ranges WHERE job = $1 AND range_no = $2 FOR UPDATE",
+          [.int(Int64(task.job)), .int(Int64(k))]
+        ).first
+      else { throw LedgerError.unknownRange(job: task.job, range: k) }
+      return try Self.taskState(row, at: 0, table: "reduce_ranges")
+    }
     guard
       let row = try session.query(
         "SELECT \(Self.taskColumns) FROM partition_tasks WHERE job = $1 AND partition_no = $2 FOR UPDATE",
@@ -151,31 +179,46 @@ extension PostgresWorkflowLedger {
   private static let setTask =
     "stage = $1, status = $2, attempts = $3, next_attempt_at = $4, last_error = $5, last_error_kind = $6"
 
-  /// Writes `state` to `task`'s row (a partition's row also refreshes its job's aggregate).
+  /// Writes `state` to `task`'s row and refreshes its job's aggregate.
   private func write(_ session: PGSession, _ state: TaskState, to task: TaskRef) throws {
     if let p = task.partition {
       try session.execute(
         "UPDATE partition_tasks SET \(Self.setTask) WHERE job = $7 AND partition_no = $8",
         Self.values(state) + [.int(Int64(task.job)), .int(Int64(p))])
-      try refreshJob(session, task.job)
     } else {
       try session.execute(
-        "UPDATE jobs SET \(Self.setTask) WHERE seq = $7", Self.values(state) + [.int(Int64(task.job))])
+        "UPDATE reduce_ranges SET \(Self.setTask) WHERE job = $7 AND range_no = $8",
+        Self.values(state) + [.int(Int64(task.job)), .int(Int64(task.range ?? 0))])
     }
+    try refreshJob(session, task.job)
   }
 
-  /// The job's row shows the aggregate of its partitions. Callers hold the job's row lock.
+  /// The job's row shows the aggregate of its partitions, or of its ranges before it has any.
+  /// Callers hold the job's row lock.
   private func refreshJob(_ session: PGSession, _ job: UInt64) throws {
     let states = try partitionTasks(session, where: "WHERE job = $1", [.int(Int64(job))]).map(\.state)
-    guard !states.isEmpty else { return }
+    let aggregate: TaskState
+    if states.isEmpty {
+      let ranges = try reduceRanges(session, where: "WHERE job = $1", [.int(Int64(job))]).map(\.state)
+      guard !ranges.isEmpty else { return }
+      aggregate = TaskState.reducing(ranges)
+    } else {
+      aggregate = TaskState.aggregate(states)
+    }
     try session.execute(
-      "UPDATE jobs SET \(Self.setTask) WHERE seq = $7", Self.values(TaskState.aggregate(states)) + [.int(Int64(job))])
+      "UPDATE jobs SET \(Self.setTask) WHERE seq = $7", Self.values(aggregate) + [.int(Int64(job))])
+  }
+
+  /// `event` applied to `current`, the state of `task`, under the lifecycle of its row (a
+  /// range's, for reduce).
+  private static func applying(_ event: TaskState.Event, to current: TaskState, of task: TaskRef) throws -> TaskState {
+    try task.partition == nil ? current.applyingToRange(event) : current.applying(event)
   }
 
   /// Applies `event` to `task` under the shared lifecycle rules; returns the new state.
   @discardableResult
   private func transition(_ session: PGSession, _ task: TaskRef, _ event: TaskState.Event) throws -> TaskState {
-    let next = try lockedState(session, of: task).applying(event)
+    let next = try Self.applying(event, to: try lockedState(session, of: task), of: task)
     try write(session, next, to: task)
     return next
   }
@@ -211,7 +254,7 @@ extension PostgresWorkflowLedger {
         } catch LedgerError.unknownJob {
           busy.insert(task.job)
           continue
-        } catch LedgerError.unknownPartition {
+        } catch LedgerError.unknownPartition, LedgerError.unknownRange {
           continue
         }
         if let attempt = try begin(session, task, from: current, at: now, by: process) {
@@ -238,7 +281,7 @@ extension PostgresWorkflowLedger {
   private func begin(_ session: PGSession, _ task: TaskRef, from current: TaskState, at now: Int64, by process: Int64?)
     throws -> Int?
   {
-    guard let next = try? current.applying(.begin(task.stage)) else { return nil }
+    guard let next = try? Self.applying(.begin(task.stage), to: current, of: task) else { return nil }
     try write(session, next, to: task)
     try session.execute(
       """
@@ -266,10 +309,11 @@ extension PostgresWorkflowLedger {
         throw Self.notRunning(task)
       }
       try endRun(session, task: task, outcome: "ok", error: nil, next: nil, now: now)
-      try mergeCounts(
-        session, job: task.job, counts: counts, add: task.partition != nil,
-        all: task.partition == nil && task.stage == .reduce)
       if task.partition == nil {
+        let open = try session.scalarInt64(
+          "SELECT COUNT(*) FROM reduce_ranges WHERE job = $1 AND status <> 'done'", [.int(Int64(task.job))])
+        guard open == 0 else { return }
+        try mergeCounts(session, job: task.job, counts: counts, add: false, all: true)
         let partitions =
           try session.scalarInt64("SELECT partitions FROM jobs WHERE seq = $1", [.int(Int64(task.job))]) ?? 1
         try session.execute(
@@ -278,13 +322,14 @@ extension PostgresWorkflowLedger {
           SELECT $1, p, 'prefetch', 'pending' FROM generate_series(0, $2::BIGINT - 1) AS p
           """, [.int(Int64(task.job)), .int(max(1, partitions))])
         try refreshJob(session, task.job)
+      } else {
+        try mergeCounts(session, job: task.job, counts: counts, add: true)
       }
     }
   }
 
-  /// A partition's counts are added to the job's; a job-level task's replace its non-zero
-  /// fields, and reduce's (`all`) replace every field: a batch run again from reduce (an input set
-  /// aside) starts its counts over, its partitions' included.
+  /// A partition's counts are added to the job's; reduce's (`all`) replace every field: a batch
+  /// run again from reduce (an input set aside) starts its counts over, its partitions' included.
   private func mergeCounts(_ session: PGSession, job: UInt64, counts: JobCounts, add: Bool, all: Bool = false)
     throws
   {
@@ -338,17 +383,17 @@ extension PostgresWorkflowLedger {
       guard try session.scalarInt64("SELECT 1 FROM jobs WHERE seq = $1 FOR UPDATE", [.int(Int64(job))]) != nil else {
         return false
       }
-      // The job's row lock covers its partitions: every transition takes it first.
+      // The job's row lock covers its ranges and partitions: every transition takes it first.
       let partitions = try partitionTasks(session, where: "WHERE job = $1", [.int(Int64(job))])
-      if partitions.isEmpty {
-        do {
-          try transition(session, .reduce(job), .operatorRetry)
-          return true
-        } catch is TaskState.IllegalTransition {
-          return false
-        }
-      }
       var any = false
+      if partitions.isEmpty {
+        for range in try reduceRanges(session, where: "WHERE job = $1", [.int(Int64(job))])
+        where range.state.status == .failed || range.state.status == .retrying {
+          try transition(session, range.task, .operatorRetry)
+          any = true
+        }
+        return any
+      }
       for task in partitions where task.state.status == .failed || task.state.status == .retrying {
         try transition(session, task.task, .operatorRetry)
         any = true
@@ -359,10 +404,11 @@ extension PostgresWorkflowLedger {
 
   public func resetInterruptedStages(at now: Int64) throws {
     try db.transaction { session in
-      // Job rows first, as every transition takes them, then their partitions.
+      // Job rows first, as every transition takes them, then their ranges and partitions.
       let open = try session.query(
         """
-        SELECT seq FROM jobs WHERE seq IN (SELECT job FROM partition_tasks WHERE status <> 'done')
+        SELECT seq FROM jobs WHERE seq IN (SELECT job FROM partition_tasks WHERE status <> 'done'
+          UNION SELECT job FROM reduce_ranges WHERE status <> 'done')
         ORDER BY seq FOR UPDATE
         """
       ).map { UInt64(try $0.int64(0)) }
@@ -373,6 +419,7 @@ extension PostgresWorkflowLedger {
         WHERE ended_at IS NULL
         """, [.int(now)])
       try session.execute("UPDATE partition_tasks SET status = 'pending' WHERE status = 'running'")
+      try session.execute("UPDATE reduce_ranges SET status = 'pending' WHERE status = 'running'")
       try session.execute("UPDATE jobs SET status = 'pending' WHERE status = 'running'")
       for job in open { try refreshJob(session, job) }
     }
@@ -406,15 +453,14 @@ extension PostgresWorkflowLedger {
             UPDATE partition_tasks SET status = 'pending'
             WHERE job = $1 AND partition_no = $2 AND stage = $3 AND status = 'running'
             """, [.int(attempt.job), .int(p), .text(attempt.stage)])
-        } else {
+        } else if attempt.stage == Stage.reduce.rawValue {
+          // This build runs one range per job: the attempt was range 0's.
           try session.execute(
-            "UPDATE jobs SET status = 'pending' WHERE seq = $1 AND stage = $2 AND status = 'running'",
-            [.int(attempt.job), .text(attempt.stage)])
+            "UPDATE reduce_ranges SET status = 'pending' WHERE job = $1 AND range_no = 0 AND status = 'running'",
+            [.int(attempt.job)])
         }
       }
-      for job in Set(attempts.map(\.job)) where attempts.contains(where: { $0.job == job && $0.partition != nil }) {
-        try refreshJob(session, UInt64(job))
-      }
+      for job in Set(attempts.map(\.job)) { try refreshJob(session, UInt64(job)) }
       return true
     }
   }

@@ -109,6 +109,27 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
     ],
     // 3: blank lines skipped by reduce, counted per job (SPEC §2); 0 for jobs made before.
     ["ALTER TABLE jobs ADD COLUMN blank_lines BIGINT NOT NULL DEFAULT 0"],
+    // 4: reduce by input range, each range a task of its own. Every job made before had one,
+    // range 0, in the state of the job's own reduce (done once the job was past it).
+    [
+      """
+      CREATE TABLE reduce_ranges (
+        job BIGINT NOT NULL, range_no BIGINT NOT NULL, stage TEXT NOT NULL,
+        status TEXT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0, next_attempt_at BIGINT,
+        last_error BYTEA, last_error_kind TEXT, PRIMARY KEY (job, range_no))
+      """,
+      "CREATE INDEX reduce_ranges_open ON reduce_ranges (job) WHERE status <> 'done'",
+      """
+      INSERT INTO reduce_ranges (job, range_no, stage, status, attempts, next_attempt_at, last_error,
+        last_error_kind)
+      SELECT seq, 0, 'reduce', CASE WHEN stage <> 'reduce' THEN 'done' ELSE status END,
+        CASE WHEN stage <> 'reduce' THEN 0 ELSE attempts END,
+        CASE WHEN stage <> 'reduce' THEN NULL ELSE next_attempt_at END,
+        CASE WHEN stage <> 'reduce' THEN NULL ELSE last_error END,
+        CASE WHEN stage <> 'reduce' THEN NULL ELSE last_error_kind END
+      FROM jobs
+      """,
+    ],
   ]
 
   /// Serialises the writers of gap-free numbers (`purpose`: "inputs", "jobs") across processes,
@@ -232,7 +253,16 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
         "UPDATE jobs SET stage = 'reduce', status = 'pending', attempts = 0, next_attempt_at = NULL WHERE seq = $1",
         [.int(Int64(job))])
       try session.execute("DELETE FROM partition_tasks WHERE job = $1", [.int(Int64(job))])
+      try session.execute("DELETE FROM reduce_ranges WHERE job = $1", [.int(Int64(job))])
+      try planRanges(session, job: Int64(job))
     }
+  }
+
+  /// Plans the reduce of `job` as input ranges, each a pending task: this build plans one, range
+  /// 0, over every input of the job.
+  func planRanges(_ session: PGSession, job: Int64) throws {
+    try session.execute(
+      "INSERT INTO reduce_ranges (job, range_no, stage, status) VALUES ($1, 0, 'reduce', 'pending')", [.int(job)])
   }
 
   public func holdBack(input: Int64, at now: Int64) throws -> Bool {
@@ -259,6 +289,7 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
       try session.execute(
         "INSERT INTO jobs (seq, stage, status, created_at, partitions) VALUES ($1, 'reduce', 'pending', $2, $3)",
         [.int(next), .int(now), .int(Int64(partitions))])
+      try planRanges(session, job: next)
       for id in inputs {
         let changed = try session.execute(
           "UPDATE input_batches SET job = $1 WHERE id = $2 AND job IS NULL AND quarantined_at IS NULL",

@@ -136,7 +136,30 @@ extension SQLiteWorkflowLedger {
     try db.withConnection { try partitionTasks($0, where: "WHERE status != 'done'", []) }
   }
 
-  /// The state of `task`'s row: the job's own before partitions exist, else the partition's.
+  private func reduceRanges(_ conn: SQLiteConnection, where clause: String, _ values: [SQLiteValue]) throws
+    -> [ReduceRangeRecord]
+  {
+    var out: [ReduceRangeRecord] = []
+    try conn.query(
+      "SELECT job, range_no, \(Self.taskColumns) FROM reduce_ranges \(clause) ORDER BY job, range_no", values
+    ) { s in
+      out.append(
+        ReduceRangeRecord(
+          job: UInt64(s.int64(at: 0)), range: s.int(at: 1), state: try Self.taskState(s, at: 2, table: "reduce_ranges")
+        ))
+    }
+    return out
+  }
+
+  public func reduceRanges(job: UInt64) throws -> [ReduceRangeRecord] {
+    try db.withConnection { try reduceRanges($0, where: "WHERE job = ?", [.integer(Int64(job))]) }
+  }
+
+  public func unfinishedReduceRanges() throws -> [ReduceRangeRecord] {
+    try db.withConnection { try reduceRanges($0, where: "WHERE status != 'done'", []) }
+  }
+
+  /// The state of `task`'s row: a range's for reduce, else the partition's.
   private func state(_ conn: SQLiteConnection, of task: TaskRef) throws -> TaskState {
     var found: TaskState?
     if let p = task.partition {
@@ -152,10 +175,17 @@ extension SQLiteWorkflowLedger {
       }
       return found
     }
-    try conn.query("SELECT \(Self.taskColumns) FROM jobs WHERE seq = ?", [.integer(Int64(task.job))]) {
-      found = try Self.taskState($0, at: 0, table: "jobs")
+    let k = task.range ?? 0
+    try conn.query(
+      "SELECT \(Self.taskColumns) FROM reduce_ranges WHERE job = ? AND range_no = ?",
+      [.integer(Int64(task.job)), .integer(Int64(k))]
+    ) { found = try Self.taskState($0, at: 0, table: "reduce_ranges") }
+    guard let found else {
+      guard try conn.scalarInt64("SELECT 1 FROM jobs WHERE seq = ?", [.integer(Int64(task.job))]) != nil else {
+        throw LedgerError.unknownJob(task.job)
+      }
+      throw LedgerError.unknownRange(job: task.job, range: k)
     }
-    guard let found else { throw LedgerError.unknownJob(task.job) }
     return found
   }
 
@@ -170,31 +200,40 @@ extension SQLiteWorkflowLedger {
   private static let setTask =
     "stage = ?, status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, last_error_kind = ?"
 
-  /// Writes `state` to `task`'s row (a partition's row also refreshes its job's aggregate).
+  /// Writes `state` to `task`'s row and refreshes its job's aggregate.
   private func write(_ conn: SQLiteConnection, _ state: TaskState, to task: TaskRef) throws {
     if let p = task.partition {
       try conn.run(
         "UPDATE partition_tasks SET \(Self.setTask) WHERE job = ? AND partition_no = ?",
         Self.values(state) + [.integer(Int64(task.job)), .integer(Int64(p))])
-      try refreshJob(conn, task.job)
     } else {
-      try conn.run("UPDATE jobs SET \(Self.setTask) WHERE seq = ?", Self.values(state) + [.integer(Int64(task.job))])
+      try conn.run(
+        "UPDATE reduce_ranges SET \(Self.setTask) WHERE job = ? AND range_no = ?",
+        Self.values(state) + [.integer(Int64(task.job)), .integer(Int64(task.range ?? 0))])
     }
+    try refreshJob(conn, task.job)
   }
 
-  /// The job's row shows the aggregate of its partitions.
+  /// The job's row shows the aggregate of its partitions, or of its ranges before it has any.
   private func refreshJob(_ conn: SQLiteConnection, _ job: UInt64) throws {
     let states = try partitionTasks(conn, where: "WHERE job = ?", [.integer(Int64(job))]).map(\.state)
-    guard !states.isEmpty else { return }
-    try conn.run(
-      "UPDATE jobs SET \(Self.setTask) WHERE seq = ?", Self.values(TaskState.aggregate(states)) + [.integer(Int64(job))]
-    )
+    let aggregate: TaskState
+    if states.isEmpty {
+      let ranges = try reduceRanges(conn, where: "WHERE job = ?", [.integer(Int64(job))]).map(\.state)
+      guard !ranges.isEmpty else { return }
+      aggregate = TaskState.reducing(ranges)
+    } else {
+      aggregate = TaskState.aggregate(states)
+    }
+    try conn.run("UPDATE jobs SET \(Self.setTask) WHERE seq = ?", Self.values(aggregate) + [.integer(Int64(job))])
   }
 
-  /// Applies `event` to `task` under the shared lifecycle rules; returns the new state.
+  /// Applies `event` to `task` under the shared lifecycle rules (a range's, for reduce); returns
+  /// the new state.
   @discardableResult
   private func transition(_ conn: SQLiteConnection, _ task: TaskRef, _ event: TaskState.Event) throws -> TaskState {
-    let next = try state(conn, of: task).applying(event)
+    let current = try state(conn, of: task)
+    let next = try task.partition == nil ? current.applyingToRange(event) : current.applying(event)
     try write(conn, next, to: task)
     return next
   }
@@ -209,12 +248,11 @@ extension SQLiteWorkflowLedger {
       let current = try state(conn, of: task)
       let next: TaskState
       do {
-        next = try current.applying(.begin(task.stage))
+        next = try transition(conn, task, .begin(task.stage))
       } catch is TaskState.IllegalTransition {
         throw LedgerError.notRunnable(
           task: task.description, status: "\(current.status.rawValue) at \(current.stage.rawValue)")
       }
-      try write(conn, next, to: task)
       try conn.run(
         "INSERT INTO stage_runs(job, stage, partition_no, attempt, started_at, process) VALUES (?,?,?,?,?,?)",
         [
@@ -240,7 +278,10 @@ extension SQLiteWorkflowLedger {
       }
       try endRun(conn, task: task, outcome: "ok", error: nil, next: nil, now: now)
       if task.partition == nil {
-        try mergeCounts(conn, job: task.job, counts: counts, add: false, all: task.stage == .reduce)
+        let open = try conn.scalarInt64(
+          "SELECT COUNT(*) FROM reduce_ranges WHERE job = ? AND status != 'done'", [.integer(Int64(task.job))])
+        guard open == 0 else { return }
+        try mergeCounts(conn, job: task.job, counts: counts, add: false, all: true)
         let partitions =
           try conn.scalarInt64("SELECT partitions FROM jobs WHERE seq = ?", [.integer(Int64(task.job))]) ?? 1
         for p in 0..<max(1, partitions) {
@@ -255,9 +296,8 @@ extension SQLiteWorkflowLedger {
     }
   }
 
-  /// A partition's counts are added to the job's; a job-level task's replace its non-zero
-  /// fields, and reduce's (`all`) replace every field: a batch run again from reduce (an input set
-  /// aside) starts its counts over, its partitions' included.
+  /// A partition's counts are added to the job's; reduce's (`all`) replace every field: a batch
+  /// run again from reduce (an input set aside) starts its counts over, its partitions' included.
   private func mergeCounts(_ conn: SQLiteConnection, job: UInt64, counts: JobCounts, add: Bool, all: Bool = false)
     throws
   {
@@ -307,18 +347,15 @@ extension SQLiteWorkflowLedger {
   public func retry(job: UInt64, at now: Int64) throws -> Bool {
     try db.transaction { conn in
       let partitions = try partitionTasks(conn, where: "WHERE job = ?", [.integer(Int64(job))])
-      if partitions.isEmpty {
-        guard try conn.scalarInt64("SELECT 1 FROM jobs WHERE seq = ?", [.integer(Int64(job))]) != nil else {
-          return false
-        }
-        do {
-          try transition(conn, .reduce(job), .operatorRetry)
-          return true
-        } catch is TaskState.IllegalTransition {
-          return false
-        }
-      }
       var any = false
+      if partitions.isEmpty {
+        for range in try reduceRanges(conn, where: "WHERE job = ?", [.integer(Int64(job))])
+        where range.state.status == .failed || range.state.status == .retrying {
+          try transition(conn, range.task, .operatorRetry)
+          any = true
+        }
+        return any
+      }
       for task in partitions where task.state.status == .failed || task.state.status == .retrying {
         try transition(conn, task.task, .operatorRetry)
         any = true
@@ -336,9 +373,15 @@ extension SQLiteWorkflowLedger {
         WHERE ended_at IS NULL
         """, [.integer(now)])
       try conn.run("UPDATE partition_tasks SET status = 'pending' WHERE status = 'running'")
+      try conn.run("UPDATE reduce_ranges SET status = 'pending' WHERE status = 'running'")
       try conn.run("UPDATE jobs SET status = 'pending' WHERE status = 'running'")
       var open: [UInt64] = []
-      try conn.query("SELECT DISTINCT job FROM partition_tasks WHERE status != 'done'") {
+      try conn.query(
+        """
+        SELECT job FROM partition_tasks WHERE status != 'done'
+        UNION SELECT job FROM reduce_ranges WHERE status != 'done'
+        """
+      ) {
         open.append(UInt64($0.int64(at: 0)))
       }
       for job in open { try refreshJob(conn, job) }
@@ -371,15 +414,14 @@ extension SQLiteWorkflowLedger {
             UPDATE partition_tasks SET status = 'pending'
             WHERE job = ? AND partition_no = ? AND stage = ? AND status = 'running'
             """, [.integer(attempt.job), .integer(p), .text(attempt.stage)])
-        } else {
+        } else if attempt.stage == Stage.reduce.rawValue {
+          // This build runs one range per job: the attempt was range 0's.
           try conn.run(
-            "UPDATE jobs SET status = 'pending' WHERE seq = ? AND stage = ? AND status = 'running'",
-            [.integer(attempt.job), .text(attempt.stage)])
+            "UPDATE reduce_ranges SET status = 'pending' WHERE job = ? AND range_no = 0 AND status = 'running'",
+            [.integer(attempt.job)])
         }
       }
-      for job in Set(attempts.map(\.job)) where attempts.contains(where: { $0.job == job && $0.partition != nil }) {
-        try refreshJob(conn, UInt64(job))
-      }
+      for job in Set(attempts.map(\.job)) { try refreshJob(conn, UInt64(job)) }
       return true
     }
   }

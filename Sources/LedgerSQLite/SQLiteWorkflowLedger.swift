@@ -23,7 +23,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   }
 
   /// The schema version this build writes (`PRAGMA user_version`).
-  static let schemaVersion: Int64 = 6
+  static let schemaVersion: Int64 = 7
 
   /// Checkpoints the write-ahead log into `ledger.sqlite` and truncates it.
   public func settle() throws {
@@ -108,6 +108,28 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
           try conn.execute("ALTER TABLE jobs ADD COLUMN blank_lines INTEGER NOT NULL DEFAULT 0")
         }
         version = 6
+      }
+      if version < 7 {
+        // Reduce by input range: each range of a job is a task of its own. Every job made before
+        // had one, range 0, in the state of the job's own reduce (done once the job was past it).
+        try conn.execute(
+          """
+          CREATE TABLE IF NOT EXISTS reduce_ranges(
+            job INTEGER NOT NULL, range_no INTEGER NOT NULL, stage TEXT NOT NULL,
+            status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER,
+            last_error TEXT, last_error_kind TEXT, PRIMARY KEY(job, range_no)) WITHOUT ROWID;
+          CREATE INDEX IF NOT EXISTS reduce_ranges_open ON reduce_ranges(job) WHERE status != 'done';
+          INSERT OR IGNORE INTO reduce_ranges(job, range_no, stage, status, attempts, next_attempt_at,
+            last_error, last_error_kind)
+          SELECT seq, 0, 'reduce',
+            CASE WHEN stage != 'reduce' THEN 'done' WHEN status = 'running' THEN 'pending' ELSE status END,
+            CASE WHEN stage != 'reduce' THEN 0 ELSE attempts END,
+            CASE WHEN stage != 'reduce' THEN NULL ELSE next_attempt_at END,
+            CASE WHEN stage != 'reduce' THEN NULL ELSE last_error END,
+            CASE WHEN stage != 'reduce' THEN NULL ELSE last_error_kind END
+          FROM jobs;
+          """)
+        version = 7
       }
       try conn.execute("PRAGMA user_version = \(version)")
     }
@@ -264,7 +286,16 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
         WHERE seq = ?
         """, [.integer(Int64(job))])
       try conn.run("DELETE FROM partition_tasks WHERE job = ?", [.integer(Int64(job))])
+      try conn.run("DELETE FROM reduce_ranges WHERE job = ?", [.integer(Int64(job))])
+      try planRanges(conn, job: Int64(job))
     }
+  }
+
+  /// Plans the reduce of `job` as input ranges, each a pending task: this build plans one, range
+  /// 0, over every input of the job.
+  func planRanges(_ conn: SQLiteConnection, job: Int64) throws {
+    try conn.run(
+      "INSERT INTO reduce_ranges(job, range_no, stage, status) VALUES (?, 0, 'reduce', 'pending')", [.integer(job)])
   }
 
   public func holdBack(input: Int64, at now: Int64) throws -> Bool {
@@ -292,6 +323,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
       try conn.run(
         "INSERT INTO jobs(seq, stage, status, created_at, partitions) VALUES (?, 'reduce', 'pending', ?, ?)",
         [.integer(next), .integer(now), .integer(Int64(partitions))])
+      try planRanges(conn, job: next)
       for id in inputs {
         try conn.run(
           "UPDATE input_batches SET job = ? WHERE id = ? AND job IS NULL AND quarantined_at IS NULL",

@@ -15,6 +15,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
   case processEnded(Int64)
   /// `job` has no partition `partition` (its reduce has not finished, or there are fewer).
   case unknownPartition(job: UInt64, partition: Int)
+  /// Job `job`'s reduce has no input range `range`.
+  case unknownRange(job: UInt64, range: Int)
   /// `input` is not an input of job `job`.
   case notAnInput(input: Int64, job: UInt64)
   /// Job `job` is `status` at `stage`: an input can be set aside only while it failed before
@@ -39,6 +41,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
       "process \(process) has ended in the store's registry (it stopped, or the others presumed it gone after it went silent past its lease), so it may not begin a task; start the engine again"
     case .unknownPartition(let job, let partition):
       "batch \(job) has no partition \(partition) (yet); `ledgerline status --json` shows its partitions"
+    case .unknownRange(let job, let range):
+      "batch \(job) has no input range \(range) to reduce; `ledgerline status --json` shows the batch"
     case .notAnInput(let input, let job):
       "input \(input) is not an input of batch \(job); `ledgerline status --json` lists each batch's inputs"
     case .cannotQuarantine(let job, let status, let stage):

@@ -1,24 +1,30 @@
-/// One unit of work of the assembly line: the reduce of a whole job, or one stage of one of its
-/// partitions. Keys never cross partitions, so after reduce each partition moves on its own.
+/// One unit of work of the assembly line: the reduce of one input range of a job, or one stage
+/// of one of its partitions. Keys never cross partitions, so after reduce each partition moves
+/// on its own.
 public struct TaskRef: Hashable, Sendable, CustomStringConvertible {
   public var job: UInt64
   public var stage: Stage
-  /// `nil` for reduce (the job's own task); the partition for prefetch, process and index.
+  /// `nil` for reduce; the partition for prefetch, process and index.
   public var partition: Int?
+  /// The input range for reduce (every job has range 0); `nil` for a partition's stages.
+  public var range: Int?
 
-  /// The reduce of job `job`.
-  public static func reduce(_ job: UInt64) -> TaskRef {
-    TaskRef(job: job, stage: .reduce, partition: nil)
+  /// The reduce of range `range` of job `job`.
+  public static func reduce(_ job: UInt64, range: Int = 0) -> TaskRef {
+    TaskRef(job: job, stage: .reduce, partition: nil, range: range)
   }
 
   /// `stage` of partition `partition` of job `job`.
   public static func partition(_ partition: Int, of job: UInt64, _ stage: Stage) -> TaskRef {
-    TaskRef(job: job, stage: stage, partition: partition)
+    TaskRef(job: job, stage: stage, partition: partition, range: nil)
   }
 
-  /// "batch 3 reduce", "batch 3 partition 2 prefetch".
+  /// "batch 3 reduce", "batch 3 reduce range 2", "batch 3 partition 2 prefetch". Range 0 goes
+  /// without its number: every job has it, and most have only it.
   public var description: String {
-    partition.map { "batch \(job) partition \($0) \(stage.rawValue)" } ?? "batch \(job) \(stage.rawValue)"
+    if let partition { return "batch \(job) partition \(partition) \(stage.rawValue)" }
+    if let range, range > 0 { return "batch \(job) \(stage.rawValue) range \(range)" }
+    return "batch \(job) \(stage.rawValue)"
   }
 }
 
@@ -148,6 +154,52 @@ public struct TaskState: Sendable, Equatable {
       nextAttemptAt: failed == nil ? retrying.compactMap(\.nextAttemptAt).min() : nil,
       lastError: blame?.lastError, lastErrorKind: blame?.lastErrorKind)
   }
+}
+
+extension TaskState {
+  /// The state of an input range after `event`: as ``applying(_:)``, except that a range's
+  /// success ends it (`done` at reduce) instead of moving it on; its job moves on when every
+  /// range has succeeded.
+  public func applyingToRange(_ event: Event) throws -> TaskState {
+    guard stage == .reduce else { throw IllegalTransition(from: self, event: event) }
+    var next = try applying(event)
+    if next.stage != .reduce {
+      next.stage = .reduce
+      next.status = .done
+    }
+    return next
+  }
+
+  /// A job's standing while it reduces: the aggregate of its ranges (``aggregate(_:)``), at
+  /// reduce, keeping the last error of a range that runs again (or waits to) after a failure, as
+  /// a job's own reduce did; so the standing of a job with one range is that range's. All of them
+  /// done is `done` at reduce, a moment no ledger keeps: the success of the last range opens the
+  /// job's partitions in the same step.
+  public static func reducing(_ ranges: [TaskState]) -> TaskState {
+    var state = aggregate(ranges)
+    state.stage = .reduce
+    if state.lastError == nil, let blame = ranges.first(where: { $0.status != .done && $0.lastError != nil }) {
+      state.lastError = blame.lastError
+      state.lastErrorKind = blame.lastErrorKind
+    }
+    return state
+  }
+}
+
+/// One input range of a job, while the job reduces: its own status and attempts.
+public struct ReduceRangeRecord: Sendable, Equatable {
+  public var job: UInt64
+  public var range: Int
+  public var state: TaskState
+
+  public init(job: UInt64, range: Int, state: TaskState) {
+    self.job = job
+    self.range = range
+    self.state = state
+  }
+
+  /// The task of this range.
+  public var task: TaskRef { .reduce(job, range: range) }
 }
 
 /// One partition of a job, after its reduce: its own stage, status and attempts.

@@ -15,9 +15,9 @@ public protocol WorkflowLedger: StoreStamped {
   /// The first registered input batch whose content has this SHA-256, if any.
   func inputBatch(sha256: String) throws -> InputBatchRecord?
   /// Sets input `input` of failed job `job` aside: the input leaves the job (it is kept,
-  /// quarantined, and no job takes it), and the job starts again from reduce without it. Only
-  /// before any of the job's output was written: the job must be `failed` or `retrying` at
-  /// `reduce` or `prefetch`. Throws ``LedgerError`` otherwise.
+  /// quarantined, and no job takes it), and the job starts again from reduce without it, its
+  /// ranges planned anew. Only before any of the job's output was written: the job must be
+  /// `failed` or `retrying` at `reduce` or `prefetch`. Throws ``LedgerError`` otherwise.
   func quarantine(input: Int64, job: UInt64, at now: Int64) throws
   /// Marks the ungrouped input `input` as set aside (a rebuild restoring a quarantine); false
   /// when it is grouped or unknown.
@@ -30,7 +30,8 @@ public protocol WorkflowLedger: StoreStamped {
   /// Registered input batches not yet taken by a job (and not quarantined), in id order.
   func ungroupedInputBatches() throws -> [InputBatchRecord]
   /// Creates the next job from `inputs` (ids, in order), split into `partitions` partitions
-  /// (≥ 1) after its reduce, and assigns the inputs to it.
+  /// (≥ 1) after its reduce, and assigns the inputs to it. Its reduce is planned as input ranges,
+  /// each a task of its own; this build plans one, range 0, over every input.
   func createJob(inputs: [Int64], partitions: Int, at now: Int64) throws -> JobRecord
   /// One job.
   func job(_ seq: UInt64) throws -> JobRecord?
@@ -43,6 +44,10 @@ public protocol WorkflowLedger: StoreStamped {
   func partitionTasks(job: UInt64) throws -> [PartitionTaskRecord]
   /// Every partition not yet `done`, by job then partition.
   func unfinishedPartitionTasks() throws -> [PartitionTaskRecord]
+  /// The input ranges of `job`'s reduce, by range number (done ones included).
+  func reduceRanges(job: UInt64) throws -> [ReduceRangeRecord]
+  /// Every range not yet `done`, by job then range.
+  func unfinishedReduceRanges() throws -> [ReduceRangeRecord]
   /// Claims `task` for process `process` (its registry id; nil for none): it must be `pending`
   /// or `retrying` at `task.stage`. Marks it running as attempt `attempts + 1`, records the
   /// attempt and who runs it, and returns its number: the fencing token the outcome must carry.
@@ -58,8 +63,10 @@ public protocol WorkflowLedger: StoreStamped {
     task: TaskRef, attempt: Int
   )?
   /// Records success of attempt `attempt` of `task` and moves it to its next stage (`pending`),
-  /// or to `done` after index. Reduce's `counts` replace the job's non-zero fields, and its
-  /// success opens the job's partitions at prefetch; a partition's counts are added. Guarded:
+  /// or to `done` after index. A range of a reduce is `done` when it succeeds; the success of
+  /// the job's last range sets the job's counts to its `counts` (a batch reduced again starts
+  /// its counts over) and opens the job's partitions at prefetch. A partition's counts are added.
+  /// Guarded:
   /// throws ``LedgerError/notRunning(job:stage:)`` unless `task` is running under `attempt`.
   func completeTask(_ task: TaskRef, attempt: Int, counts: JobCounts, at now: Int64) throws
   /// Records failed attempt `attempt` of `task`: `retrying` until `nextAttemptAt`, or `failed`
@@ -67,8 +74,9 @@ public protocol WorkflowLedger: StoreStamped {
   func failTask(
     _ task: TaskRef, attempt: Int, kind: FailureKind, message: String, nextAttemptAt: Int64?,
     at now: Int64) throws
-  /// Operator retry: every `failed` (or `retrying`) task of the job goes back to `pending` with
-  /// attempts reset. Returns false when the job is not failed or retrying.
+  /// Operator retry: every `failed` (or `retrying`) task of the job (its ranges while it reduces,
+  /// else its partitions) goes back to `pending` with attempts reset. Returns false when the job
+  /// is not failed or retrying.
   func retry(job: UInt64, at now: Int64) throws -> Bool
   /// Moves `running` tasks back to `pending` (after a crash: their attempt was interrupted).
   func resetInterruptedStages(at now: Int64) throws

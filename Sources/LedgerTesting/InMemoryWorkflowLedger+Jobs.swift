@@ -31,28 +31,56 @@ extension InMemoryWorkflowLedger {
     state.withLock { s in s.jobs.flatMap { Self.partitions(of: $0) }.filter { $0.state.status != .done } }
   }
 
+  /// The input ranges of `job`'s reduce, by number (none for no job).
+  public func reduceRanges(job: UInt64) throws -> [ReduceRangeRecord] {
+    state.withLock { s in s.jobIndex(job).map { Self.ranges(of: s.jobs[$0]) } ?? [] }
+  }
+
+  /// Every range not yet `done`, by job then range.
+  public func unfinishedReduceRanges() throws -> [ReduceRangeRecord] {
+    state.withLock { s in s.jobs.flatMap { Self.ranges(of: $0) }.filter { $0.state.status != .done } }
+  }
+
+  private static func ranges(of row: JobRow) -> [ReduceRangeRecord] {
+    row.ranges.enumerated().map { ReduceRangeRecord(job: row.record.seq, range: $0, state: $1) }
+  }
+
   private static func partitions(of row: JobRow) -> [PartitionTaskRecord] {
     row.partitions.enumerated().map { PartitionTaskRecord(job: row.record.seq, partition: $0, state: $1) }
   }
 
-  /// The state of `task`'s row: the job's own before its partitions exist, else the partition's.
+  /// The state of `task`'s row: a range's while its job reduces, else the partition's.
   private static func taskState(_ s: State, _ task: TaskRef) throws -> TaskState {
     guard let i = s.jobIndex(task.job) else { throw LedgerError.unknownJob(task.job) }
-    guard let p = task.partition else { return s.jobs[i].record.taskState }
+    guard let p = task.partition else {
+      let k = task.range ?? 0
+      guard s.jobs[i].ranges.indices.contains(k) else {
+        throw LedgerError.unknownRange(job: task.job, range: k)
+      }
+      return s.jobs[i].ranges[k]
+    }
     guard s.jobs[i].partitions.indices.contains(p) else {
       throw LedgerError.unknownPartition(job: task.job, partition: p)
     }
     return s.jobs[i].partitions[p]
   }
 
-  /// Stores `new` as `task`'s state; a partition's change refreshes its job's aggregate.
+  /// `event` applied to `task`'s state, under the lifecycle of its row (a range's or a
+  /// partition's); nil when illegal.
+  private static func applying(_ event: TaskState.Event, to task: TaskRef, in s: State) throws -> TaskState? {
+    let current = try taskState(s, task)
+    return task.partition == nil ? try? current.applyingToRange(event) : try? current.applying(event)
+  }
+
+  /// Stores `new` as `task`'s state and refreshes its job's aggregate.
   private static func store(_ new: TaskState, _ task: TaskRef, in s: inout State) {
     guard let i = s.jobIndex(task.job) else { return }
     if let p = task.partition {
       s.jobs[i].partitions[p] = new
       s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
     } else {
-      s.jobs[i].record.taskState = new
+      s.jobs[i].ranges[task.range ?? 0] = new
+      s.jobs[i].record.taskState = TaskState.reducing(s.jobs[i].ranges)
     }
   }
 
@@ -64,7 +92,7 @@ extension InMemoryWorkflowLedger {
         throw LedgerError.processEnded(process)
       }
       let current = try Self.taskState(s, task)
-      guard let next = try? current.applying(.begin(task.stage)) else {
+      guard let next = try Self.applying(.begin(task.stage), to: task, in: s) else {
         throw LedgerError.notRunnable(
           task: task.description, status: "\(current.status.rawValue) at \(current.stage.rawValue)")
       }
@@ -88,18 +116,15 @@ extension InMemoryWorkflowLedger {
   /// job's and open its partitions at prefetch; a partition's counts are added.
   public func completeTask(_ task: TaskRef, attempt: Int, counts: JobCounts, at now: Int64) throws {
     try state.withLock { s in
-      guard let next = try? Self.taskState(s, task).applying(.succeed(task.stage, attempt: attempt)) else {
+      guard let next = try Self.applying(.succeed(task.stage, attempt: attempt), to: task, in: s) else {
         throw Self.notRunning(task)
       }
       Self.store(next, task, in: &s)
       Self.endRun(&s, task, outcome: "ok", error: nil, next: nil, now: now)
       guard let i = s.jobIndex(task.job) else { return }
       if task.partition == nil {
-        if task.stage == .reduce {
-          s.jobs[i].record.counts = counts  // a batch run again from reduce starts its counts over
-        } else {
-          Self.merge(counts, into: &s.jobs[i].record.counts, add: false)
-        }
+        guard s.jobs[i].ranges.allSatisfy({ $0.status == .done }) else { return }
+        s.jobs[i].record.counts = counts  // a batch run again from reduce starts its counts over
         s.jobs[i].partitions = Array(repeating: TaskState(stage: .prefetch), count: max(1, s.jobs[i].record.partitions))
         s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
       } else {
@@ -118,7 +143,7 @@ extension InMemoryWorkflowLedger {
     try state.withLock { s in
       let event = TaskState.Event.fail(
         task.stage, attempt: attempt, kind: kind, message: message, retryAt: nextAttemptAt)
-      guard let next = try? Self.taskState(s, task).applying(event) else { throw Self.notRunning(task) }
+      guard let next = try Self.applying(event, to: task, in: s) else { throw Self.notRunning(task) }
       Self.store(next, task, in: &s)
       Self.endRun(&s, task, outcome: kind.rawValue, error: message, next: nextAttemptAt, now: now)
     }
@@ -129,12 +154,17 @@ extension InMemoryWorkflowLedger {
   public func retry(job: UInt64, at now: Int64) throws -> Bool {
     state.withLock { s in
       guard let i = s.jobIndex(job) else { return false }
-      if s.jobs[i].partitions.isEmpty {
-        guard let next = try? s.jobs[i].record.taskState.applying(.operatorRetry) else { return false }
-        s.jobs[i].record.taskState = next
-        return true
-      }
       var any = false
+      if s.jobs[i].partitions.isEmpty {
+        for k in s.jobs[i].ranges.indices {
+          if let next = try? s.jobs[i].ranges[k].applyingToRange(.operatorRetry) {
+            s.jobs[i].ranges[k] = next
+            any = true
+          }
+        }
+        s.jobs[i].record.taskState = TaskState.reducing(s.jobs[i].ranges)
+        return any
+      }
       for p in s.jobs[i].partitions.indices {
         if let next = try? s.jobs[i].partitions[p].applying(.operatorRetry) {
           s.jobs[i].partitions[p] = next
@@ -157,7 +187,10 @@ extension InMemoryWorkflowLedger {
           s.jobs[i].runs[r].error = "the engine stopped during this attempt"
         }
         if s.jobs[i].partitions.isEmpty {
-          if let next = try? s.jobs[i].record.taskState.applying(.interrupt) { s.jobs[i].record.taskState = next }
+          for k in s.jobs[i].ranges.indices {
+            if let next = try? s.jobs[i].ranges[k].applyingToRange(.interrupt) { s.jobs[i].ranges[k] = next }
+          }
+          s.jobs[i].record.taskState = TaskState.reducing(s.jobs[i].ranges)
         } else {
           for p in s.jobs[i].partitions.indices {
             if let next = try? s.jobs[i].partitions[p].applying(.interrupt) { s.jobs[i].partitions[p] = next }
@@ -189,10 +222,11 @@ extension InMemoryWorkflowLedger {
             else { continue }
             s.jobs[i].partitions[p] = next
             s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
-          } else if s.jobs[i].partitions.isEmpty, s.jobs[i].record.taskState.stage == run.stage,
-            let next = try? s.jobs[i].record.taskState.applying(.interrupt)
-          {
-            s.jobs[i].record.taskState = next
+          } else if s.jobs[i].partitions.isEmpty, run.stage == .reduce {
+            // This build runs one range per job: the attempt was range 0's.
+            guard let next = try? s.jobs[i].ranges[0].applyingToRange(.interrupt) else { continue }
+            s.jobs[i].ranges[0] = next
+            s.jobs[i].record.taskState = TaskState.reducing(s.jobs[i].ranges)
           }
         }
       }

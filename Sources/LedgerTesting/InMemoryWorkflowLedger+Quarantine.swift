@@ -24,6 +24,7 @@ extension InMemoryWorkflowLedger {
       s.jobs[j].record.attempts = 0
       s.jobs[j].record.nextAttemptAt = nil
       s.jobs[j].partitions = []
+      s.jobs[j].ranges = [TaskState(stage: .reduce)]
     }
   }
 

@@ -19,6 +19,8 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
     var runs: [StageRunRecord] = []
     /// The job's partitions, once its reduce finished (by partition number).
     var partitions: [TaskState] = []
+    /// The input ranges of its reduce (by range number): one, range 0.
+    var ranges: [TaskState] = [TaskState(stage: .reduce)]
   }
 
   /// A registered (source, name) pair, by UTF-8 bytes (`UNIQUE(source, name)`).

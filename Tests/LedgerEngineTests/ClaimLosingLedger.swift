@@ -80,6 +80,14 @@ final class ClaimLosingLedger: WorkflowLedger {
     try inner.unfinishedPartitionTasks()
   }
 
+  func reduceRanges(job: UInt64) throws -> [ReduceRangeRecord] {
+    try inner.reduceRanges(job: job)
+  }
+
+  func unfinishedReduceRanges() throws -> [ReduceRangeRecord] {
+    try inner.unfinishedReduceRanges()
+  }
+
   func beginTask(_ task: TaskRef, at now: Int64, by process: Int64?) throws -> Int {
     if losses.withLock({ lost in
       guard lost < lose else { return false }

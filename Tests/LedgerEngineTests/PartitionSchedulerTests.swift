@@ -29,7 +29,7 @@ import Testing
 
   static func attempt(_ task: TaskRef, _ s: S) -> Int {
     guard let job = s.jobs.first(where: { $0.seq == task.job }) else { return 0 }
-    return task.partition.map { job.partitions[$0].attempts } ?? job.state.attempts
+    return task.partition.map { job.partitions[$0].attempts } ?? job.ranges[task.range ?? 0].attempts
   }
 
   @Test func aJobGoesFromReduceThroughEachPartitionToDone() throws {
@@ -195,7 +195,7 @@ import Testing
       PartitionTaskRecord(job: 7, partition: 2, state: TaskState(stage: .prefetch)),
     ]
     let s = S(
-      ledgerJobs: [record], partitions: tasks, waitingInputs: 0, held: [], compacting: false, now: 0,
+      ledgerJobs: [record], ranges: [], partitions: tasks, waitingInputs: 0, held: [], compacting: false, now: 0,
       limits: S.Limits())
     // Partition 1 is not listed: done.
     #expect(s.jobs[0].partitions.map(\.status) == [.pending, .done, .pending])
@@ -217,7 +217,7 @@ import Testing
     ]
     let elsewhere = PartitionKey(job: 7, partition: 0)
     var s = S(
-      ledgerJobs: [record], partitions: tasks, waitingInputs: 0, held: [PartitionKey(job: 7, partition: 1)],
+      ledgerJobs: [record], ranges: [], partitions: tasks, waitingInputs: 0, held: [PartitionKey(job: 7, partition: 1)],
       heldElsewhere: [elsewhere], compacting: false, now: 0, limits: S.Limits())
     #expect(s.decide() == [.start(.partition(1, of: 7, .process))])
     try s.handle(.started(.partition(1, of: 7, .process)))
@@ -231,7 +231,8 @@ import Testing
     #expect(s.decide() == [.rewind(elsewhere)])
     // What this process holds is never "held elsewhere".
     var mine = S(
-      ledgerJobs: [record], partitions: tasks, waitingInputs: 0, held: [elsewhere], heldElsewhere: [elsewhere],
+      ledgerJobs: [record], ranges: [], partitions: tasks, waitingInputs: 0, held: [elsewhere],
+      heldElsewhere: [elsewhere],
       compacting: false, now: 0, limits: S.Limits())
     #expect(mine.heldElsewhere.isEmpty)
     let before = mine
@@ -255,7 +256,7 @@ import Testing
     ]
     func scheduler(now: Int64) -> S {
       S(
-        ledgerJobs: [record], partitions: tasks, waitingInputs: 0, held: [], compacting: false, now: now,
+        ledgerJobs: [record], ranges: [], partitions: tasks, waitingInputs: 0, held: [], compacting: false, now: now,
         limits: S.Limits())
     }
     #expect(scheduler(now: 100).decide() == [.wait(until: 500)])

@@ -62,6 +62,44 @@ import Testing
     #expect(version == SQLiteWorkflowLedger.schemaVersion)
   }
 
+  /// A schema-6 ledger (before reduce ranges had rows): each job gains range 0, in the state of
+  /// its own reduce while it reduces (an interrupted attempt pending again), done once past it.
+  @Test func aSchema6LedgerGivesEachJobItsFirstRange() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("ledger.sqlite")
+    do {
+      let (ledger, job) = try Self.ledgerReducingOneJob(at: path)
+      try ledger.completeTask(.reduce(job.seq), attempt: 1, counts: JobCounts(), at: 4)
+      _ = try ledger.register(
+        [
+          NewInputBatch(
+            source: "web", name: "b.jsonl", from: 60, to: 120, bytes: 5, archivePath: "archive/web/b.jsonl", scan: 2),
+          NewInputBatch(
+            source: "web", name: "c.jsonl", from: 120, to: 180, bytes: 5, archivePath: "archive/web/c.jsonl", scan: 2),
+        ],
+        at: 5)
+      _ = try ledger.createJob(inputs: [2], partitions: 1, at: 6)
+      _ = try ledger.beginTask(.reduce(2), at: 7)
+      try ledger.failTask(.reduce(2), attempt: 1, kind: .contention, message: "busy", nextAttemptAt: 90, at: 8)
+      _ = try ledger.createJob(inputs: [3], partitions: 1, at: 9)
+      _ = try ledger.beginTask(.reduce(3), at: 10)
+      try ledger.db.execute("DROP TABLE reduce_ranges; PRAGMA user_version = 6;")
+    }
+    let ledger = try SQLiteWorkflowLedger(path: path)
+    #expect(try ledger.reduceRanges(job: 1).map(\.state) == [TaskState(stage: .reduce, status: .done)])
+    #expect(
+      try ledger.reduceRanges(job: 2).map(\.state) == [
+        TaskState(
+          stage: .reduce, status: .retrying, attempts: 1, nextAttemptAt: 90, lastError: "busy",
+          lastErrorKind: .contention)
+      ])
+    #expect(try ledger.reduceRanges(job: 3).map(\.state) == [TaskState(stage: .reduce, status: .pending, attempts: 1)])
+    try ledger.resetInterruptedStages(at: 20)
+    #expect(try ledger.beginTask(.reduce(3), at: 21) == 2)
+    let version = try ledger.db.withConnection { try $0.scalarInt64("PRAGMA user_version") }
+    #expect(version == SQLiteWorkflowLedger.schemaVersion)
+  }
+
   /// A schema-4 ledger (before the process registry): its attempts keep no process, and it
   /// gains the registry on opening; a reader refuses it until then.
   @Test func aSchema4LedgerGainsTheProcessRegistry() throws {

@@ -21,7 +21,7 @@ extension WorkflowLedger {
     if let p = task.partition {
       return try partitionTasks(job: task.job).first { $0.partition == p }?.state.attempts ?? 0
     }
-    return try job(task.job)?.attempts ?? 0
+    return try reduceRanges(job: task.job).first { $0.range == (task.range ?? 0) }?.state.attempts ?? 0
   }
 
   func completeStage(_ stage: Stage, job: UInt64, counts: JobCounts, at now: Int64) throws {

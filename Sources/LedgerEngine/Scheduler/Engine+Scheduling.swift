@@ -26,6 +26,7 @@ extension Engine {
     if fleet { try sweepIfDue(now: now) }
     let (jobs, lastJob) = try unfinishedJobs(readingNewest: fleet)
     let partitions = jobs.contains { $0.stage != .reduce } ? try context.ledger.unfinishedPartitionTasks() : []
+    let ranges = jobs.contains { $0.stage == .reduce } ? try context.ledger.unfinishedReduceRanges() : []
     let waiting = try context.ledger.ungroupedInputBatches().count
     if fleet { followIndexing(jobs: jobs, partitions: partitions, lastJob: lastJob) }
     let (held, compacting, here) = state.withLock { s in
@@ -33,10 +34,10 @@ extension Engine {
     }
     let running = (
       indexing: partitions.filter { $0.state.stage == .index && $0.state.status == .running }.count,
-      reducing: jobs.filter { $0.stage == .reduce && $0.status == .running }.count
+      reducing: ranges.filter { $0.state.status == .running }.count
     )
     return PartitionScheduler(
-      ledgerJobs: jobs, partitions: partitions, waitingInputs: waiting, held: held,
+      ledgerJobs: jobs, ranges: ranges, partitions: partitions, waitingInputs: waiting, held: held,
       heldElsewhere: try heldElsewhere(partitions, held: held, now: now), compacting: compacting, now: now,
       limits: schedulerLimits(
         indexing: running.indexing, indexingHere: here.filter { $0.stage == .index }.count,

@@ -17,8 +17,8 @@ public struct PartitionKey: Hashable, Sendable, Comparable {
 
 /// The scheduler of the assembly line as a pure state machine: events in, actions out, no I/O.
 ///
-/// The unit of work is a task: the reduce of a job, then for each of its partitions prefetch,
-/// process and index. Keys never cross partitions, so order is kept per partition: partition p
+/// The unit of work is a task: the reduce of each input range of a job, then for each of its
+/// partitions prefetch, process and index. Keys never cross partitions, so order is kept per partition: partition p
 /// of job N+1 is prefetched once partition p of every earlier job is processed, and indexed once
 /// theirs is indexed; other partitions do not wait. A job is done when all its partitions are.
 ///
@@ -52,18 +52,27 @@ public struct PartitionScheduler: Sendable, Equatable {
   /// A job as the scheduler sees it.
   public struct Job: Sendable, Equatable {
     public var seq: UInt64
-    /// The job's own task (reduce) while it has no partitions; afterwards their aggregate.
+    /// The aggregate of its ranges while it has no partitions (at reduce); afterwards of its
+    /// partitions.
     public var state: TaskState
     /// How many partitions its reduce opens.
     public var partitionCount: Int
     /// The partitions' states once reduce finished (empty before).
     public var partitions: [TaskState]
+    /// The states of its reduce's input ranges (each `done` once reduce finished).
+    public var ranges: [TaskState]
 
-    public init(seq: UInt64, state: TaskState, partitionCount: Int, partitions: [TaskState] = []) {
+    /// A job whose reduce has `ranges` (default: one, range 0, in the state `state`).
+    public init(
+      seq: UInt64, state: TaskState, partitionCount: Int, partitions: [TaskState] = [], ranges: [TaskState]? = nil
+    ) {
       self.seq = seq
-      self.state = state
       self.partitionCount = partitionCount
       self.partitions = partitions
+      let ranges =
+        ranges ?? [partitions.isEmpty ? state : TaskState(stage: .reduce, status: .done)]
+      self.ranges = ranges
+      self.state = partitions.isEmpty ? TaskState.reducing(ranges) : state
     }
 
     var reduced: Bool { !partitions.isEmpty }
@@ -152,14 +161,16 @@ public struct PartitionScheduler: Sendable, Equatable {
     self.limits = limits
   }
 
-  /// A scheduler for the ledger's unfinished jobs and partitions: `running` are the tasks the
-  /// ledger says are running.
+  /// A scheduler for the ledger's unfinished jobs, ranges and partitions: `running` are the tasks
+  /// the ledger says are running.
   public init(
-    ledgerJobs: [JobRecord], partitions: [PartitionTaskRecord], waitingInputs: Int, held: Set<PartitionKey>,
-    heldElsewhere: Set<PartitionKey> = [], compacting: Bool, now: Int64, limits: Limits
+    ledgerJobs: [JobRecord], ranges: [ReduceRangeRecord], partitions: [PartitionTaskRecord], waitingInputs: Int,
+    held: Set<PartitionKey>, heldElsewhere: Set<PartitionKey> = [], compacting: Bool, now: Int64, limits: Limits
   ) {
     var byJob: [UInt64: [PartitionTaskRecord]] = [:]
     for task in partitions { byJob[task.job, default: []].append(task) }
+    var rangesByJob: [UInt64: [ReduceRangeRecord]] = [:]
+    for range in ranges { rangesByJob[range.job, default: []].append(range) }
     var running: Set<TaskRef> = []
     let jobs = ledgerJobs.map { record -> Job in
       let tasks = (byJob[record.seq] ?? []).sorted { $0.partition < $1.partition }
@@ -176,8 +187,21 @@ public struct PartitionScheduler: Sendable, Equatable {
       for (p, state) in states.enumerated() where state.status == .running {
         running.insert(.partition(p, of: record.seq, state.stage))
       }
-      if states.isEmpty, record.status == .running { running.insert(.reduce(record.seq)) }
-      return Job(seq: record.seq, state: record.taskState, partitionCount: record.partitions, partitions: states)
+      guard states.isEmpty else {
+        return Job(seq: record.seq, state: record.taskState, partitionCount: record.partitions, partitions: states)
+      }
+      // Done ranges of a reducing job are not listed: they are done. A job at reduce with none
+      // listed (a ledger from before ranges had rows) reduces as range 0, in the job's state.
+      let listed = rangesByJob[record.seq] ?? []
+      var rangeStates = [record.taskState]
+      if let last = listed.map(\.range).max() {
+        rangeStates = Array(repeating: TaskState(stage: .reduce, status: .done), count: last + 1)
+        for range in listed { rangeStates[range.range] = range.state }
+      }
+      for (k, state) in rangeStates.enumerated() where state.status == .running {
+        running.insert(.reduce(record.seq, range: k))
+      }
+      return Job(seq: record.seq, state: record.taskState, partitionCount: record.partitions, ranges: rangeStates)
     }
     self.init(
       jobs: jobs, waitingInputs: waitingInputs, held: held, heldElsewhere: heldElsewhere, running: running,
@@ -242,9 +266,14 @@ public struct PartitionScheduler: Sendable, Equatable {
           }
         }
         job.state = TaskState.aggregate(job.partitions)
-      } else if let next = try? job.state.applying(.operatorRetry) {
-        job.state = next
-        any = true
+      } else {
+        for k in job.ranges.indices {
+          if let next = try? job.ranges[k].applyingToRange(.operatorRetry) {
+            job.ranges[k] = next
+            any = true
+          }
+        }
+        job.state = TaskState.reducing(job.ranges)
       }
       guard any else {
         throw Refusal.illegal(.reduce(seq), TaskState.IllegalTransition(from: job.state, event: .operatorRetry))
@@ -282,8 +311,8 @@ public struct PartitionScheduler: Sendable, Equatable {
     }
   }
 
-  /// Applies a task transition to the job's row or partition; `task` names the stage the
-  /// partition is in.
+  /// Applies a task transition to one of the job's ranges or partitions; `task` names the stage
+  /// the partition is in.
   private mutating func transition(_ task: TaskRef, _ event: TaskState.Event) throws {
     guard let j = jobs.firstIndex(where: { $0.seq == task.job }) else { throw Refusal.unknownJob(task.job) }
     var job = jobs[j]
@@ -295,9 +324,11 @@ public struct PartitionScheduler: Sendable, Equatable {
         job.partitions[p] = try job.partitions[p].applying(event)
         job.state = TaskState.aggregate(job.partitions)
       } else {
-        guard !job.reduced else { throw Refusal.unknownTask(task) }
-        job.state = try job.state.applying(event)
-        if job.state.stage == .prefetch {
+        let k = task.range ?? 0
+        guard !job.reduced, job.ranges.indices.contains(k) else { throw Refusal.unknownTask(task) }
+        job.ranges[k] = try job.ranges[k].applyingToRange(event)
+        job.state = TaskState.reducing(job.ranges)
+        if job.ranges.allSatisfy({ $0.status == .done }) {
           job.partitions = Array(repeating: TaskState(stage: .prefetch), count: job.partitionCount)
           job.state = TaskState.aggregate(job.partitions)
         }
@@ -318,7 +349,7 @@ public struct PartitionScheduler: Sendable, Equatable {
     if mayCreateJob { actions.append(.createJob) }
     actions += startable().map(Action.start)
     if !actions.isEmpty { return actions }
-    let due = jobs.flatMap { job in (job.reduced ? job.partitions : [job.state]) }
+    let due = jobs.flatMap { job in (job.reduced ? job.partitions : job.ranges) }
       .filter { $0.status == .retrying }.compactMap(\.nextAttemptAt).min()
     // A partition another process holds for its process stage is work the line still has.
     if !running.isEmpty || due != nil || processingElsewhere { return [.wait(until: due)] }
@@ -369,25 +400,34 @@ public struct PartitionScheduler: Sendable, Equatable {
     var processedThrough: [Int: Bool] = [:]  // p → every earlier job's p is processed
     var indexedThrough: [Int: Bool] = [:]  // p → every earlier job's p is indexed
     var heldOrLoading = held.count + running.filter { $0.stage == .prefetch }.count
-    // A later job's reduce may start only while every earlier unreduced job's reduce runs.
+    // A later job's ranges may start only while every unfinished range of each earlier unreduced
+    // job runs.
     var reduceBlocked = false
     var indexing = running.filter { $0.stage == .index }.count
-    var reducing = running.filter { $0.stage == .reduce }.count
+    let reducingTasks = running.filter { $0.stage == .reduce }
+    var reducing = reducingTasks.count
     var reducedAhead =
-      jobs.filter { $0.reduced && $0.partitions.contains { $0.stage == .prefetch } }.count + reducing
+      jobs.filter { $0.reduced && $0.partitions.contains { $0.stage == .prefetch } }.count
+      + Set(reducingTasks.map(\.job)).count
     for job in jobs {
       guard job.reduced else {
-        // Reduce runs in job order, at most `reducers` at once, and no further ahead than the
-        // limit.
-        let runningHere = running.contains(.reduce(job.seq))
-        if !reduceBlocked, !runningHere, claimable(job.state), reducing < limits.reducers,
-          reducedAhead < limits.reducedAhead
-        {
-          byStage[.reduce, default: []].append(.reduce(job.seq))
-          reducedAhead += 1
+        // Reduce runs in job order, at most `reducers` ranges at once, and no further ahead than
+        // the limit (jobs reducing count once, whatever their ranges running).
+        var counted = reducingTasks.contains { $0.job == job.seq }
+        var allRunning = true
+        for (k, range) in job.ranges.enumerated() where range.status != .done {
+          let task = TaskRef.reduce(job.seq, range: k)
+          if running.contains(task) { continue }
+          allRunning = false
+          guard !reduceBlocked, claimable(range), reducing < limits.reducers,
+            counted || reducedAhead < limits.reducedAhead
+          else { continue }
+          byStage[.reduce, default: []].append(task)
           reducing += 1
+          if !counted { reducedAhead += 1 }
+          counted = true
         }
-        reduceBlocked = reduceBlocked || !runningHere
+        reduceBlocked = reduceBlocked || !allRunning
         // A later job's partitions wait for this one's (it may have been sent back to reduce).
         for p in 0..<max(job.partitionCount, processedThrough.count) {
           processedThrough[p] = false

@@ -1,0 +1,90 @@
+import LedgerStorage
+import LedgerTesting
+import Testing
+
+/// The input ranges of a job's reduce, on every backend: each range is a task row of its own,
+/// and the job's row shows their aggregate until the last one opens its partitions.
+extension WorkflowLedgerContractTests {
+  /// A job is planned as one range, range 0, pending; its success ends it as `done` (kept, not
+  /// listed as unfinished), and opens the job's partitions in the same step.
+  @Test(arguments: Backend.available)
+  func aJobReducesAsOneRangeWhoseSuccessOpensItsPartitions(backend: Backend) throws {
+    let ledger = try Self.ledger(backend, in: directory, batches: 2, jobs: 0)
+    _ = try ledger.createJob(inputs: [1, 2], partitions: 3, at: 50)
+    #expect(try ledger.reduceRanges(job: 1) == [ReduceRangeRecord(job: 1, range: 0, state: TaskState(stage: .reduce))])
+    #expect(try ledger.unfinishedReduceRanges().map(\.task) == [.reduce(1)])
+    #expect(try ledger.reduceRanges(job: 2) == [])
+    #expect(
+      Self.refusal { _ = try ledger.beginTask(.reduce(1, range: 1), at: 55) }
+        == "\(LedgerError.unknownRange(job: 1, range: 1))")
+    #expect(Self.refusal { _ = try ledger.beginTask(.reduce(2), at: 55) } == "\(LedgerError.unknownJob(2))")
+
+    let attempt = try ledger.beginTask(.reduce(1), at: 60)
+    #expect(try ledger.reduceRanges(job: 1).map(\.state) == [TaskState(stage: .reduce, status: .running, attempts: 1)])
+    var job = try #require(try ledger.job(1))
+    #expect(job.stage == .reduce && job.status == .running && job.attempts == 1)
+    #expect(try ledger.partitionTasks(job: 1).isEmpty)
+
+    try ledger.completeTask(.reduce(1), attempt: attempt, counts: Self.counts { $0.events = 12 }, at: 70)
+    #expect(try ledger.reduceRanges(job: 1).map(\.state) == [TaskState(stage: .reduce, status: .done)])
+    #expect(try ledger.unfinishedReduceRanges().isEmpty)
+    #expect(try ledger.partitionTasks(job: 1).map(\.state) == Array(repeating: TaskState(stage: .prefetch), count: 3))
+    job = try #require(try ledger.job(1))
+    #expect(job.stage == .prefetch && job.status == .pending && job.counts.events == 12)
+    // A reduced job's range cannot begin again, nor its late outcome count.
+    #expect(throws: LedgerError.self) { try ledger.beginTask(.reduce(1), at: 80) }
+    #expect(
+      Self.refusal { try ledger.completeTask(.reduce(1), attempt: attempt, counts: JobCounts(), at: 80) }
+        == "\(LedgerError.notRunning(job: 1, stage: "reduce"))")
+    #expect(
+      try ledger.beginFirstTask(of: [.reduce(1), .partition(1, of: 1, .prefetch)], at: 80, by: nil)?.task
+        == .partition(1, of: 1, .prefetch))
+  }
+
+  /// The description of the ``LedgerError`` that `body` throws; nil when it throws none (or
+  /// another error).
+  static func refusal(_ body: () throws -> Void) -> String? {
+    do {
+      try body()
+      return nil
+    } catch let error as LedgerError {
+      return "\(error)"
+    } catch {
+      return nil
+    }
+  }
+
+  /// A range interrupted by a restart, or by its process found gone, is pending again with its
+  /// attempt counted; a failed one is what the operator's retry sends back.
+  @Test(arguments: Backend.available)
+  func aRangeIsInterruptedRetriedAndPlannedAnewWhenAnInputIsSetAside(backend: Backend) throws {
+    let ledger = try Self.ledger(backend, in: directory, batches: 2, jobs: 0)
+    _ = try ledger.createJob(inputs: [1, 2], partitions: 2, at: 50)
+    _ = try ledger.beginTask(.reduce(1), at: 60)
+    try ledger.resetInterruptedStages(at: 70)
+    #expect(try ledger.reduceRanges(job: 1).map(\.state) == [TaskState(stage: .reduce, status: .pending, attempts: 1)])
+    #expect(try ledger.job(1)?.status == .pending)
+
+    let gone = try ledger.registerProcess(NewProcess(host: "h", pid: 1, osUser: "u"), at: 75)
+    #expect(try ledger.beginTask(.reduce(1), at: 80, by: gone.id) == 2)
+    #expect(try ledger.expireProcess(gone.id, silentBefore: 1_000, note: "silent", at: 1_000))
+    #expect(try ledger.reduceRanges(job: 1).map(\.state.status) == [.pending])
+    #expect(try ledger.job(1)?.status == .pending)
+
+    #expect(try ledger.beginTask(.reduce(1), at: 1_010) == 3)
+    try ledger.failTask(.reduce(1), attempt: 3, kind: .corruptData, message: "bad line", nextAttemptAt: nil, at: 1_020)
+    var job = try #require(try ledger.job(1))
+    #expect(job.status == .failed && job.lastError == "bad line" && job.lastErrorKind == .corruptData)
+    #expect(try ledger.reduceRanges(job: 1).map(\.state.status) == [.failed])
+    #expect(try ledger.retry(job: 1, at: 1_030))
+    #expect(try ledger.reduceRanges(job: 1).map(\.state.attempts) == [0])
+    #expect(try !ledger.retry(job: 1, at: 1_031))
+
+    #expect(try ledger.beginTask(.reduce(1), at: 1_040) == 1)
+    try ledger.failTask(.reduce(1), attempt: 1, kind: .corruptData, message: "bad line", nextAttemptAt: nil, at: 1_050)
+    try ledger.quarantine(input: 2, job: 1, at: 1_060)
+    #expect(try ledger.reduceRanges(job: 1) == [ReduceRangeRecord(job: 1, range: 0, state: TaskState(stage: .reduce))])
+    job = try #require(try ledger.job(1))
+    #expect(job.inputs == [1] && job.stage == .reduce && job.status == .pending && job.attempts == 0)
+  }
+}
