@@ -33,8 +33,13 @@ final class ConsoleEndToEndDemo {
     }
   }
 
-  /// Selects batch `job` in the line view with `g` (first row) and `j` (down).
+  /// Selects batch `job` in the line view with `g` (first row) and `j` (down). Waits first for a
+  /// batch after it: reaching the newest row resumes following, so a selection that lands on
+  /// the newest row moves on with the next batch the demo makes.
   func select(job: UInt64) throws {
+    try tmux.waitFor("a batch after #\(job)", timeout: 40) { pane in
+      (pane.jobStates.keys.max() ?? 0) > job ? true : nil
+    }
     try tmux.press("g")
     try tmux.waitFor("batch #1 selected after g") { $0.selectedJob == 1 ? true : nil }
     for _ in 1..<job { try tmux.press("j") }
