@@ -11,7 +11,8 @@ extension PostgresWorkflowLedger {
       var runs: [UInt64: [StageRunRecord]] = [:]
       for r in try session.query(
         """
-        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no, process, job
+        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no, process, job,
+          range_no
         FROM stage_runs WHERE job = ANY($1::BIGINT[]) ORDER BY job, id
         """, [.ints(jobs.map { Int64($0) })])
       {
@@ -22,7 +23,8 @@ extension PostgresWorkflowLedger {
         }
         runs[job, default: []].append(
           StageRunRecord(
-            job: job, stage: stage, partition: try r.optionalInt64(7).map { Int($0) }, attempt: try r.int(1),
+            job: job, stage: stage, partition: try r.optionalInt64(7).map { Int($0) },
+            range: try r.optionalInt64(10).map { Int($0) }, attempt: try r.int(1),
             startedAt: try r.int64(2), endedAt: try r.optionalInt64(3), outcome: try r.optionalText(4),
             error: try r.optionalBytes(5), nextAttemptAt: try r.optionalInt64(6), process: try r.optionalInt64(8)))
       }

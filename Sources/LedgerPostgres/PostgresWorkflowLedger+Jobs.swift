@@ -124,10 +124,20 @@ extension PostgresWorkflowLedger {
     -> [ReduceRangeRecord]
   {
     try session.query(
-      "SELECT job, range_no, \(Self.taskColumns) FROM reduce_ranges \(clause) ORDER BY job, range_no", values
+      """
+      SELECT job, range_no, \(Self.taskColumns), input_bytes, events, rejects, keys, blank_lines
+      FROM reduce_ranges \(clause) ORDER BY job, range_no
+      """, values
     ).map { r in
-      ReduceRangeRecord(
-        job: UInt64(try r.int64(0)), range: try r.int(1), state: try Self.taskState(r, at: 2, table: "reduce_ranges"))
+      var counts = JobCounts()
+      counts.inputBytes = try r.int64(8)
+      counts.events = try r.int64(9)
+      counts.rejects = try r.int64(10)
+      counts.keys = try r.int64(11)
+      counts.blankLines = try r.int64(12)
+      return ReduceRangeRecord(
+        job: UInt64(try r.int64(0)), range: try r.int(1), state: try Self.taskState(r, at: 2, table: "reduce_ranges"),
+        counts: counts)
     }
   }
 
@@ -285,12 +295,12 @@ extension PostgresWorkflowLedger {
     try write(session, next, to: task)
     try session.execute(
       """
-      INSERT INTO stage_runs (job, stage, partition_no, attempt, started_at, process)
-      VALUES ($1, $2, $3, $4, $5, $6)
+      INSERT INTO stage_runs (job, stage, partition_no, range_no, attempt, started_at, process)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
       """,
       [
         .int(Int64(task.job)), .text(task.stage.rawValue), .int(task.partition.map { Int64($0) }),
-        .int(Int64(next.attempts)), .int(now), .int(process),
+        .int(task.range.map { Int64($0) }), .int(Int64(next.attempts)), .int(now), .int(process),
       ])
     return next.attempts
   }
@@ -310,10 +320,19 @@ extension PostgresWorkflowLedger {
       }
       try endRun(session, task: task, outcome: "ok", error: nil, next: nil, now: now)
       if task.partition == nil {
-        let open = try session.scalarInt64(
-          "SELECT COUNT(*) FROM reduce_ranges WHERE job = $1 AND status <> 'done'", [.int(Int64(task.job))])
-        guard open == 0 else { return }
-        try mergeCounts(session, job: task.job, counts: counts, add: false, all: true)
+        try session.execute(
+          """
+          UPDATE reduce_ranges SET input_bytes = $3, events = $4, rejects = $5, keys = $6, blank_lines = $7
+          WHERE job = $1 AND range_no = $2
+          """,
+          [
+            .int(Int64(task.job)), .int(Int64(task.range ?? 0)), .int(counts.inputBytes), .int(counts.events),
+            .int(counts.rejects), .int(counts.keys), .int(counts.blankLines),
+          ])
+        let ranges = try reduceRanges(session, where: "WHERE job = $1", [.int(Int64(task.job))])
+        guard ranges.allSatisfy({ $0.state.status == .done }) else { return }
+        try mergeCounts(
+          session, job: task.job, counts: JobCounts.summing(ranges.map(\.counts)), add: false, all: true)
         let partitions =
           try session.scalarInt64("SELECT partitions FROM jobs WHERE seq = $1", [.int(Int64(task.job))]) ?? 1
         try session.execute(
@@ -355,11 +374,11 @@ extension PostgresWorkflowLedger {
       """
       UPDATE stage_runs SET ended_at = $1, outcome = $2, error = $3, next_attempt_at = $4
       WHERE id = (SELECT MAX(id) FROM stage_runs WHERE job = $5 AND stage = $6
-        AND partition_no IS NOT DISTINCT FROM $7::BIGINT)
+        AND partition_no IS NOT DISTINCT FROM $7::BIGINT AND range_no IS NOT DISTINCT FROM $8::BIGINT)
       """,
       [
         .int(now), .text(outcome), .bytes(error), .int(next), .int(Int64(task.job)), .text(task.stage.rawValue),
-        .int(task.partition.map { Int64($0) }),
+        .int(task.partition.map { Int64($0) }), .int(task.range.map { Int64($0) }),
       ])
   }
 
@@ -433,8 +452,14 @@ extension PostgresWorkflowLedger {
           [.int(id), .int(silentBefore)]) != nil
       else { return false }
       let attempts = try session.query(
-        "SELECT job, stage, partition_no FROM stage_runs WHERE ended_at IS NULL AND process = $1", [.int(id)]
-      ).map { (job: try $0.int64(0), stage: try $0.text(1), partition: try $0.optionalInt64(2)) }
+        "SELECT job, stage, partition_no, range_no FROM stage_runs WHERE ended_at IS NULL AND process = $1",
+        [.int(id)]
+      ).map {
+        (
+          job: try $0.int64(0), stage: try $0.text(1), partition: try $0.optionalInt64(2),
+          range: try $0.optionalInt64(3)
+        )
+      }
       // Job rows first, in order, as every transition takes them; then their partitions.
       for job in Set(attempts.map(\.job)).sorted() {
         _ = try session.query("SELECT 1 FROM jobs WHERE seq = $1 FOR UPDATE", [.int(job)])
@@ -454,10 +479,9 @@ extension PostgresWorkflowLedger {
             WHERE job = $1 AND partition_no = $2 AND stage = $3 AND status = 'running'
             """, [.int(attempt.job), .int(p), .text(attempt.stage)])
         } else if attempt.stage == Stage.reduce.rawValue {
-          // This build runs one range per job: the attempt was range 0's.
           try session.execute(
-            "UPDATE reduce_ranges SET status = 'pending' WHERE job = $1 AND range_no = 0 AND status = 'running'",
-            [.int(attempt.job)])
+            "UPDATE reduce_ranges SET status = 'pending' WHERE job = $1 AND range_no = $2 AND status = 'running'",
+            [.int(attempt.job), .int(attempt.range ?? 0)])
         }
       }
       for job in Set(attempts.map(\.job)) { try refreshJob(session, UInt64(job)) }

@@ -109,24 +109,35 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
     ],
     // 3: blank lines skipped by reduce, counted per job (SPEC §2); 0 for jobs made before.
     ["ALTER TABLE jobs ADD COLUMN blank_lines BIGINT NOT NULL DEFAULT 0"],
-    // 4: reduce by input range, each range a task of its own. Every job made before had one,
-    // range 0, in the state of the job's own reduce (done once the job was past it).
+    // 4: reduce by input range, each range a task of its own with the counts of its success, and
+    // each reduce attempt naming its range. Every job made before had one, range 0, in the state
+    // of the job's own reduce (done once the job was past it, its counts the job's reduce
+    // counts), and every reduce attempt was range 0's.
     [
+      "ALTER TABLE stage_runs ADD COLUMN range_no BIGINT",
+      "UPDATE stage_runs SET range_no = 0 WHERE stage = 'reduce'",
       """
       CREATE TABLE reduce_ranges (
         job BIGINT NOT NULL, range_no BIGINT NOT NULL, stage TEXT NOT NULL,
         status TEXT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0, next_attempt_at BIGINT,
-        last_error BYTEA, last_error_kind TEXT, PRIMARY KEY (job, range_no))
+        last_error BYTEA, last_error_kind TEXT, input_bytes BIGINT NOT NULL DEFAULT 0,
+        events BIGINT NOT NULL DEFAULT 0, rejects BIGINT NOT NULL DEFAULT 0, keys BIGINT NOT NULL DEFAULT 0,
+        blank_lines BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (job, range_no))
       """,
       "CREATE INDEX reduce_ranges_open ON reduce_ranges (job) WHERE status <> 'done'",
       """
       INSERT INTO reduce_ranges (job, range_no, stage, status, attempts, next_attempt_at, last_error,
-        last_error_kind)
+        last_error_kind, input_bytes, events, rejects, keys, blank_lines)
       SELECT seq, 0, 'reduce', CASE WHEN stage <> 'reduce' THEN 'done' ELSE status END,
         CASE WHEN stage <> 'reduce' THEN 0 ELSE attempts END,
         CASE WHEN stage <> 'reduce' THEN NULL ELSE next_attempt_at END,
         CASE WHEN stage <> 'reduce' THEN NULL ELSE last_error END,
-        CASE WHEN stage <> 'reduce' THEN NULL ELSE last_error_kind END
+        CASE WHEN stage <> 'reduce' THEN NULL ELSE last_error_kind END,
+        CASE WHEN stage <> 'reduce' THEN input_bytes ELSE 0 END,
+        CASE WHEN stage <> 'reduce' THEN events ELSE 0 END,
+        CASE WHEN stage <> 'reduce' THEN rejects ELSE 0 END,
+        CASE WHEN stage <> 'reduce' THEN keys ELSE 0 END,
+        CASE WHEN stage <> 'reduce' THEN blank_lines ELSE 0 END
       FROM jobs
       """,
     ],

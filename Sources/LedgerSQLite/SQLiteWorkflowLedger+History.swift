@@ -14,7 +14,8 @@ extension SQLiteWorkflowLedger {
       var runs: [UInt64: [StageRunRecord]] = [:]
       try conn.query(
         """
-        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no, process, job
+        SELECT stage, attempt, started_at, ended_at, outcome, error, next_attempt_at, partition_no, process, job,
+          range_no
         FROM stage_runs WHERE job BETWEEN ? AND ? ORDER BY job, id
         """, [.integer(Int64(low)), .integer(Int64(high))]
       ) { s in
@@ -26,7 +27,8 @@ extension SQLiteWorkflowLedger {
         }
         runs[job, default: []].append(
           StageRunRecord(
-            job: job, stage: stage, partition: s.isNull(at: 7) ? nil : s.int(at: 7), attempt: s.int(at: 1),
+            job: job, stage: stage, partition: s.isNull(at: 7) ? nil : s.int(at: 7),
+            range: s.isNull(at: 10) ? nil : s.int(at: 10), attempt: s.int(at: 1),
             startedAt: s.int64(at: 2),
             endedAt: s.isNull(at: 3) ? nil : s.int64(at: 3), outcome: s.optionalString(at: 4),
             error: s.optionalString(at: 5), nextAttemptAt: s.isNull(at: 6) ? nil : s.int64(at: 6),

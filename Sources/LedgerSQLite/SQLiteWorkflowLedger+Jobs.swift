@@ -141,12 +141,21 @@ extension SQLiteWorkflowLedger {
   {
     var out: [ReduceRangeRecord] = []
     try conn.query(
-      "SELECT job, range_no, \(Self.taskColumns) FROM reduce_ranges \(clause) ORDER BY job, range_no", values
+      """
+      SELECT job, range_no, \(Self.taskColumns), input_bytes, events, rejects, keys, blank_lines
+      FROM reduce_ranges \(clause) ORDER BY job, range_no
+      """, values
     ) { s in
+      var counts = JobCounts()
+      counts.inputBytes = s.int64(at: 8)
+      counts.events = s.int64(at: 9)
+      counts.rejects = s.int64(at: 10)
+      counts.keys = s.int64(at: 11)
+      counts.blankLines = s.int64(at: 12)
       out.append(
         ReduceRangeRecord(
-          job: UInt64(s.int64(at: 0)), range: s.int(at: 1), state: try Self.taskState(s, at: 2, table: "reduce_ranges")
-        ))
+          job: UInt64(s.int64(at: 0)), range: s.int(at: 1), state: try Self.taskState(s, at: 2, table: "reduce_ranges"),
+          counts: counts))
     }
     return out
   }
@@ -254,10 +263,14 @@ extension SQLiteWorkflowLedger {
           task: task.description, status: "\(current.status.rawValue) at \(current.stage.rawValue)")
       }
       try conn.run(
-        "INSERT INTO stage_runs(job, stage, partition_no, attempt, started_at, process) VALUES (?,?,?,?,?,?)",
+        """
+        INSERT INTO stage_runs(job, stage, partition_no, range_no, attempt, started_at, process)
+        VALUES (?,?,?,?,?,?,?)
+        """,
         [
           .integer(Int64(task.job)), .text(task.stage.rawValue), task.partition.map { .integer(Int64($0)) } ?? .null,
-          .integer(Int64(next.attempts)), .integer(now), process.map { .integer($0) } ?? .null,
+          task.range.map { .integer(Int64($0)) } ?? .null, .integer(Int64(next.attempts)), .integer(now),
+          process.map { .integer($0) } ?? .null,
         ])
       return next.attempts
     }
@@ -278,10 +291,18 @@ extension SQLiteWorkflowLedger {
       }
       try endRun(conn, task: task, outcome: "ok", error: nil, next: nil, now: now)
       if task.partition == nil {
-        let open = try conn.scalarInt64(
-          "SELECT COUNT(*) FROM reduce_ranges WHERE job = ? AND status != 'done'", [.integer(Int64(task.job))])
-        guard open == 0 else { return }
-        try mergeCounts(conn, job: task.job, counts: counts, add: false, all: true)
+        try conn.run(
+          """
+          UPDATE reduce_ranges SET input_bytes = ?, events = ?, rejects = ?, keys = ?, blank_lines = ?
+          WHERE job = ? AND range_no = ?
+          """,
+          [
+            .integer(counts.inputBytes), .integer(counts.events), .integer(counts.rejects), .integer(counts.keys),
+            .integer(counts.blankLines), .integer(Int64(task.job)), .integer(Int64(task.range ?? 0)),
+          ])
+        let ranges = try reduceRanges(conn, where: "WHERE job = ?", [.integer(Int64(task.job))])
+        guard ranges.allSatisfy({ $0.state.status == .done }) else { return }
+        try mergeCounts(conn, job: task.job, counts: JobCounts.summing(ranges.map(\.counts)), add: false, all: true)
         let partitions =
           try conn.scalarInt64("SELECT partitions FROM jobs WHERE seq = ?", [.integer(Int64(task.job))]) ?? 1
         for p in 0..<max(1, partitions) {
@@ -320,12 +341,13 @@ extension SQLiteWorkflowLedger {
     try conn.run(
       """
       UPDATE stage_runs SET ended_at = ?, outcome = ?, error = ?, next_attempt_at = ?
-      WHERE id = (SELECT MAX(id) FROM stage_runs WHERE job = ? AND stage = ? AND partition_no IS ?)
+      WHERE id = (
+        SELECT MAX(id) FROM stage_runs WHERE job = ? AND stage = ? AND partition_no IS ? AND range_no IS ?)
       """,
       [
         .integer(now), .text(outcome), error.map(SQLiteValue.text) ?? .null,
         next.map(SQLiteValue.integer) ?? .null, .integer(Int64(task.job)), .text(task.stage.rawValue),
-        task.partition.map { .integer(Int64($0)) } ?? .null,
+        task.partition.map { .integer(Int64($0)) } ?? .null, task.range.map { .integer(Int64($0)) } ?? .null,
       ])
   }
 
@@ -397,13 +419,17 @@ extension SQLiteWorkflowLedger {
       else { return false }
       try conn.run(
         "UPDATE processes SET stopped_at = ?, end_note = ? WHERE id = ?", [.integer(now), .text(note), .integer(id)])
-      var attempts: [(job: Int64, stage: String, partition: Int64?)] = []
+      var attempts: [(job: Int64, stage: String, partition: Int64?, range: Int64?)] = []
       try conn.query(
-        "SELECT job, stage, partition_no FROM stage_runs WHERE ended_at IS NULL AND process = ?",
-        [
-          .integer(id)
-        ]
-      ) { attempts.append(($0.int64(at: 0), try $0.string(at: 1), $0.isNull(at: 2) ? nil : $0.int64(at: 2))) }
+        "SELECT job, stage, partition_no, range_no FROM stage_runs WHERE ended_at IS NULL AND process = ?",
+        [.integer(id)]
+      ) {
+        attempts.append(
+          (
+            $0.int64(at: 0), try $0.string(at: 1), $0.isNull(at: 2) ? nil : $0.int64(at: 2),
+            $0.isNull(at: 3) ? nil : $0.int64(at: 3)
+          ))
+      }
       try conn.run(
         "UPDATE stage_runs SET ended_at = ?, outcome = 'interrupted', error = ? WHERE ended_at IS NULL AND process = ?",
         [.integer(now), .text("the process running this attempt was found gone: \(note)"), .integer(id)])
@@ -415,10 +441,9 @@ extension SQLiteWorkflowLedger {
             WHERE job = ? AND partition_no = ? AND stage = ? AND status = 'running'
             """, [.integer(attempt.job), .integer(p), .text(attempt.stage)])
         } else if attempt.stage == Stage.reduce.rawValue {
-          // This build runs one range per job: the attempt was range 0's.
           try conn.run(
-            "UPDATE reduce_ranges SET status = 'pending' WHERE job = ? AND range_no = 0 AND status = 'running'",
-            [.integer(attempt.job)])
+            "UPDATE reduce_ranges SET status = 'pending' WHERE job = ? AND range_no = ? AND status = 'running'",
+            [.integer(attempt.job), .integer(attempt.range ?? 0)])
         }
       }
       for job in Set(attempts.map(\.job)) { try refreshJob(conn, UInt64(job)) }

@@ -110,23 +110,37 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
         version = 6
       }
       if version < 7 {
-        // Reduce by input range: each range of a job is a task of its own. Every job made before
-        // had one, range 0, in the state of the job's own reduce (done once the job was past it).
+        // Reduce by input range: each range of a job is a task of its own, with the counts of its
+        // success, and each reduce attempt names its range. Every job made before had one, range
+        // 0, in the state of the job's own reduce (done once the job was past it, its counts the
+        // job's reduce counts), and every reduce attempt was range 0's.
+        if try !conn.hasColumn(table: "stage_runs", column: "range_no") {
+          try conn.execute("ALTER TABLE stage_runs ADD COLUMN range_no INTEGER")
+        }
         try conn.execute(
           """
+          UPDATE stage_runs SET range_no = 0 WHERE stage = 'reduce' AND range_no IS NULL;
           CREATE TABLE IF NOT EXISTS reduce_ranges(
             job INTEGER NOT NULL, range_no INTEGER NOT NULL, stage TEXT NOT NULL,
             status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER,
-            last_error TEXT, last_error_kind TEXT, PRIMARY KEY(job, range_no)) WITHOUT ROWID;
+            last_error TEXT, last_error_kind TEXT, input_bytes INTEGER NOT NULL DEFAULT 0,
+            events INTEGER NOT NULL DEFAULT 0, rejects INTEGER NOT NULL DEFAULT 0,
+            keys INTEGER NOT NULL DEFAULT 0, blank_lines INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY(job, range_no)) WITHOUT ROWID;
           CREATE INDEX IF NOT EXISTS reduce_ranges_open ON reduce_ranges(job) WHERE status != 'done';
           INSERT OR IGNORE INTO reduce_ranges(job, range_no, stage, status, attempts, next_attempt_at,
-            last_error, last_error_kind)
+            last_error, last_error_kind, input_bytes, events, rejects, keys, blank_lines)
           SELECT seq, 0, 'reduce',
             CASE WHEN stage != 'reduce' THEN 'done' WHEN status = 'running' THEN 'pending' ELSE status END,
             CASE WHEN stage != 'reduce' THEN 0 ELSE attempts END,
             CASE WHEN stage != 'reduce' THEN NULL ELSE next_attempt_at END,
             CASE WHEN stage != 'reduce' THEN NULL ELSE last_error END,
-            CASE WHEN stage != 'reduce' THEN NULL ELSE last_error_kind END
+            CASE WHEN stage != 'reduce' THEN NULL ELSE last_error_kind END,
+            CASE WHEN stage != 'reduce' THEN input_bytes ELSE 0 END,
+            CASE WHEN stage != 'reduce' THEN events ELSE 0 END,
+            CASE WHEN stage != 'reduce' THEN rejects ELSE 0 END,
+            CASE WHEN stage != 'reduce' THEN keys ELSE 0 END,
+            CASE WHEN stage != 'reduce' THEN blank_lines ELSE 0 END
           FROM jobs;
           """)
         version = 7

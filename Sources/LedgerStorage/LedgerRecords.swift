@@ -93,6 +93,23 @@ public struct JobCounts: Sendable, Equatable {
   /// Blank lines of the inputs, skipped (SPEC §2: skipped and counted).
   public var blankLines: Int64 = 0
 
+  /// The counts of a job's reduce from those of its ranges: each field the sum of theirs.
+  public static func summing(_ ranges: [JobCounts]) -> JobCounts {
+    var total = JobCounts()
+    for c in ranges {
+      total.inputBytes += c.inputBytes
+      total.events += c.events
+      total.rejects += c.rejects
+      total.keys += c.keys
+      total.duplicates += c.duplicates
+      total.linesApplied += c.linesApplied
+      total.artifactsWritten += c.artifactsWritten
+      total.bytesWritten += c.bytesWritten
+      total.blankLines += c.blankLines
+    }
+    return total
+  }
+
   public init() {}
 }
 
@@ -213,8 +230,11 @@ public struct JobRecord: Sendable, Equatable {
 public struct StageRunRecord: Sendable, Equatable {
   public var job: UInt64
   public var stage: Stage
-  /// The partition the attempt worked on; `nil` for reduce, which works on the whole job.
+  /// The partition the attempt worked on; `nil` for reduce.
   public var partition: Int?
+  /// The input range a reduce attempt worked on (reduce attempts recorded before ranges had
+  /// rows were range 0's); `nil` for a partition's stages.
+  public var range: Int?
   public var attempt: Int
   public var startedAt: Int64
   public var endedAt: Int64?
@@ -227,12 +247,13 @@ public struct StageRunRecord: Sendable, Equatable {
   public var process: Int64?
 
   public init(
-    job: UInt64, stage: Stage, partition: Int? = nil, attempt: Int, startedAt: Int64, endedAt: Int64?,
-    outcome: String?, error: String?, nextAttemptAt: Int64?, process: Int64? = nil
+    job: UInt64, stage: Stage, partition: Int? = nil, range: Int? = nil, attempt: Int, startedAt: Int64,
+    endedAt: Int64?, outcome: String?, error: String?, nextAttemptAt: Int64?, process: Int64? = nil
   ) {
     self.job = job
     self.stage = stage
     self.partition = partition
+    self.range = range
     self.process = process
     self.attempt = attempt
     self.startedAt = startedAt

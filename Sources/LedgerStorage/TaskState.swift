@@ -186,16 +186,21 @@ extension TaskState {
   }
 }
 
-/// One input range of a job, while the job reduces: its own status and attempts.
+/// One input range of a job's reduce: its own status and attempts, and once it succeeded, its
+/// counts (the job's reduce counts are their sum).
 public struct ReduceRangeRecord: Sendable, Equatable {
   public var job: UInt64
   public var range: Int
   public var state: TaskState
+  /// What its successful attempt counted (input bytes, events, rejects, keys, blank lines); zero
+  /// before.
+  public var counts: JobCounts
 
-  public init(job: UInt64, range: Int, state: TaskState) {
+  public init(job: UInt64, range: Int, state: TaskState, counts: JobCounts = JobCounts()) {
     self.job = job
     self.range = range
     self.state = state
+    self.counts = counts
   }
 
   /// The task of this range.

@@ -63,9 +63,10 @@ public protocol WorkflowLedger: StoreStamped {
     task: TaskRef, attempt: Int
   )?
   /// Records success of attempt `attempt` of `task` and moves it to its next stage (`pending`),
-  /// or to `done` after index. A range of a reduce is `done` when it succeeds; the success of
-  /// the job's last range sets the job's counts to its `counts` (a batch reduced again starts
-  /// its counts over) and opens the job's partitions at prefetch. A partition's counts are added.
+  /// or to `done` after index. A range of a reduce is `done` when it succeeds, keeping its
+  /// `counts`; the success of the job's last range sets the job's counts to the sum of its
+  /// ranges' (a batch reduced again starts its counts over) and opens the job's partitions at
+  /// prefetch. A partition's counts are added.
   /// Guarded:
   /// throws ``LedgerError/notRunning(job:stage:)`` unless `task` is running under `attempt`.
   func completeTask(_ task: TaskRef, attempt: Int, counts: JobCounts, at now: Int64) throws

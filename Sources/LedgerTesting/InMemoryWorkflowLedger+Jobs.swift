@@ -42,7 +42,9 @@ extension InMemoryWorkflowLedger {
   }
 
   private static func ranges(of row: JobRow) -> [ReduceRangeRecord] {
-    row.ranges.enumerated().map { ReduceRangeRecord(job: row.record.seq, range: $0, state: $1) }
+    row.ranges.indices.map {
+      ReduceRangeRecord(job: row.record.seq, range: $0, state: row.ranges[$0], counts: row.rangeCounts[$0])
+    }
   }
 
   private static func partitions(of row: JobRow) -> [PartitionTaskRecord] {
@@ -100,7 +102,8 @@ extension InMemoryWorkflowLedger {
       guard let i = s.jobIndex(task.job) else { throw LedgerError.unknownJob(task.job) }
       s.jobs[i].runs.append(
         StageRunRecord(
-          job: task.job, stage: task.stage, partition: task.partition, attempt: next.attempts, startedAt: now,
+          job: task.job, stage: task.stage, partition: task.partition, range: task.range, attempt: next.attempts,
+          startedAt: now,
           endedAt: nil, outcome: nil, error: nil, nextAttemptAt: nil, process: process))
       return next.attempts
     }
@@ -123,8 +126,16 @@ extension InMemoryWorkflowLedger {
       Self.endRun(&s, task, outcome: "ok", error: nil, next: nil, now: now)
       guard let i = s.jobIndex(task.job) else { return }
       if task.partition == nil {
+        var kept = JobCounts()
+        kept.inputBytes = counts.inputBytes
+        kept.events = counts.events
+        kept.rejects = counts.rejects
+        kept.keys = counts.keys
+        kept.blankLines = counts.blankLines
+        s.jobs[i].rangeCounts[task.range ?? 0] = kept
         guard s.jobs[i].ranges.allSatisfy({ $0.status == .done }) else { return }
-        s.jobs[i].record.counts = counts  // a batch run again from reduce starts its counts over
+        // A batch run again from reduce starts its counts over.
+        s.jobs[i].record.counts = JobCounts.summing(s.jobs[i].rangeCounts)
         s.jobs[i].partitions = Array(repeating: TaskState(stage: .prefetch), count: max(1, s.jobs[i].record.partitions))
         s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
       } else {
@@ -223,9 +234,10 @@ extension InMemoryWorkflowLedger {
             s.jobs[i].partitions[p] = next
             s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
           } else if s.jobs[i].partitions.isEmpty, run.stage == .reduce {
-            // This build runs one range per job: the attempt was range 0's.
-            guard let next = try? s.jobs[i].ranges[0].applyingToRange(.interrupt) else { continue }
-            s.jobs[i].ranges[0] = next
+            let k = run.range ?? 0
+            guard s.jobs[i].ranges.indices.contains(k), let next = try? s.jobs[i].ranges[k].applyingToRange(.interrupt)
+            else { continue }
+            s.jobs[i].ranges[k] = next
             s.jobs[i].record.taskState = TaskState.reducing(s.jobs[i].ranges)
           }
         }
@@ -253,7 +265,9 @@ extension InMemoryWorkflowLedger {
     _ s: inout State, _ task: TaskRef, outcome: String, error: String?, next: Int64?, now: Int64
   ) {
     guard let i = s.jobIndex(task.job),
-      let r = s.jobs[i].runs.lastIndex(where: { $0.stage == task.stage && $0.partition == task.partition })
+      let r = s.jobs[i].runs.lastIndex(where: {
+        $0.stage == task.stage && $0.partition == task.partition && $0.range == task.range
+      })
     else { return }
     s.jobs[i].runs[r].endedAt = now
     s.jobs[i].runs[r].outcome = outcome

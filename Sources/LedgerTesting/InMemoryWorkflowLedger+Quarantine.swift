@@ -25,6 +25,7 @@ extension InMemoryWorkflowLedger {
       s.jobs[j].record.nextAttemptAt = nil
       s.jobs[j].partitions = []
       s.jobs[j].ranges = [TaskState(stage: .reduce)]
+      s.jobs[j].rangeCounts = [JobCounts()]
     }
   }
 

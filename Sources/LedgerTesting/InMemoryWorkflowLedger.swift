@@ -21,6 +21,8 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
     var partitions: [TaskState] = []
     /// The input ranges of its reduce (by range number): one, range 0.
     var ranges: [TaskState] = [TaskState(stage: .reduce)]
+    /// What each range's success counted (by range number).
+    var rangeCounts: [JobCounts] = [JobCounts()]
   }
 
   /// A registered (source, name) pair, by UTF-8 bytes (`UNIQUE(source, name)`).

@@ -69,7 +69,10 @@ import Testing
     let path = directory.file("ledger.sqlite")
     do {
       let (ledger, job) = try Self.ledgerReducingOneJob(at: path)
-      try ledger.completeTask(.reduce(job.seq), attempt: 1, counts: JobCounts(), at: 4)
+      var counts = JobCounts()
+      counts.events = 7
+      counts.keys = 3
+      try ledger.completeTask(.reduce(job.seq), attempt: 1, counts: counts, at: 4)
       _ = try ledger.register(
         [
           NewInputBatch(
@@ -83,10 +86,18 @@ import Testing
       try ledger.failTask(.reduce(2), attempt: 1, kind: .contention, message: "busy", nextAttemptAt: 90, at: 8)
       _ = try ledger.createJob(inputs: [3], partitions: 1, at: 9)
       _ = try ledger.beginTask(.reduce(3), at: 10)
-      try ledger.db.execute("DROP TABLE reduce_ranges; PRAGMA user_version = 6;")
+      try ledger.db.execute(
+        "DROP TABLE reduce_ranges; ALTER TABLE stage_runs DROP COLUMN range_no; PRAGMA user_version = 6;")
     }
     let ledger = try SQLiteWorkflowLedger(path: path)
-    #expect(try ledger.reduceRanges(job: 1).map(\.state) == [TaskState(stage: .reduce, status: .done)])
+    var counts = JobCounts()
+    counts.events = 7
+    counts.keys = 3
+    #expect(
+      try ledger.reduceRanges(job: 1) == [
+        ReduceRangeRecord(job: 1, range: 0, state: TaskState(stage: .reduce, status: .done), counts: counts)
+      ])
+    #expect(try ledger.stageRuns(jobs: [1, 2, 3]).values.flatMap { $0 }.map(\.range) == [0, 0, 0])
     #expect(
       try ledger.reduceRanges(job: 2).map(\.state) == [
         TaskState(

@@ -25,12 +25,23 @@ extension WorkflowLedgerContractTests {
     #expect(job.stage == .reduce && job.status == .running && job.attempts == 1)
     #expect(try ledger.partitionTasks(job: 1).isEmpty)
 
-    try ledger.completeTask(.reduce(1), attempt: attempt, counts: Self.counts { $0.events = 12 }, at: 70)
-    #expect(try ledger.reduceRanges(job: 1).map(\.state) == [TaskState(stage: .reduce, status: .done)])
+    let counts = Self.counts {
+      $0.inputBytes = 900
+      $0.events = 12
+      $0.rejects = 2
+      $0.keys = 5
+      $0.blankLines = 1
+    }
+    try ledger.completeTask(.reduce(1), attempt: attempt, counts: counts, at: 70)
+    #expect(
+      try ledger.reduceRanges(job: 1) == [
+        ReduceRangeRecord(job: 1, range: 0, state: TaskState(stage: .reduce, status: .done), counts: counts)
+      ])
+    #expect(try ledger.stageRuns(job: 1).map(\.range) == [0])
     #expect(try ledger.unfinishedReduceRanges().isEmpty)
     #expect(try ledger.partitionTasks(job: 1).map(\.state) == Array(repeating: TaskState(stage: .prefetch), count: 3))
     job = try #require(try ledger.job(1))
-    #expect(job.stage == .prefetch && job.status == .pending && job.counts.events == 12)
+    #expect(job.stage == .prefetch && job.status == .pending && job.counts == counts)
     // A reduced job's range cannot begin again, nor its late outcome count.
     #expect(throws: LedgerError.self) { try ledger.beginTask(.reduce(1), at: 80) }
     #expect(
@@ -70,6 +81,7 @@ extension WorkflowLedgerContractTests {
     #expect(try ledger.expireProcess(gone.id, silentBefore: 1_000, note: "silent", at: 1_000))
     #expect(try ledger.reduceRanges(job: 1).map(\.state.status) == [.pending])
     #expect(try ledger.job(1)?.status == .pending)
+    #expect(try ledger.stageRuns(job: 1).map(\.outcome) == ["interrupted", "interrupted"])
 
     #expect(try ledger.beginTask(.reduce(1), at: 1_010) == 3)
     try ledger.failTask(.reduce(1), attempt: 3, kind: .corruptData, message: "bad line", nextAttemptAt: nil, at: 1_020)

@@ -32,7 +32,8 @@ import Testing
     outcome: String? = nil, error: String? = nil, next: Int64? = nil
   ) -> StageRunRecord {
     StageRunRecord(
-      job: job, stage: stage, partition: stage == .reduce ? nil : 0, attempt: attempt, startedAt: startedAt,
+      job: job, stage: stage, partition: stage == .reduce ? nil : 0, range: stage == .reduce ? 0 : nil,
+      attempt: attempt, startedAt: startedAt,
       endedAt: endedAt, outcome: outcome,
       error: error, nextAttemptAt: next)
   }
