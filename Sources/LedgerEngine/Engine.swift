@@ -25,6 +25,8 @@ public final class Engine: Sendable {
   let scanning = Mutex<Int64>(0)
   /// This process in the store's registry while it runs (`run`, `runUntilIdle`).
   let registration = Mutex<ProcessRecord?>(nil)
+  /// Held while an operator-feed event is appended and logged (``note(_:)``).
+  let noting = Mutex(())
 
   public init(context: EngineContext, options: EngineOptions = EngineOptions()) {
     self.context = context
@@ -280,10 +282,14 @@ public final class Engine: Sendable {
   /// Appends `event` to the ledger's operator feed (what the console shows) and logs it: the
   /// one path for every event the engine reports.
   func note(_ event: LedgerEvent) throws {
-    try context.ledger.appendEvent(event)
     var metadata: Logger.Metadata = ["kind": "\(event.kind.rawValue)"]
     if let job = event.job { metadata["batch"] = "\(job)" }
-    options.logger.log(level: Self.logLevel(event.kind), "\(event.text)", metadata: metadata)
+    // One at a time, so the log lists this process's events in the feed's order (two workers
+    // failing at once wrote them in either order).
+    try noting.withLock { _ in
+      try context.ledger.appendEvent(event)
+      options.logger.log(level: Self.logLevel(event.kind), "\(event.text)", metadata: metadata)
+    }
   }
 
   static func logLevel(_ kind: LedgerEvent.Kind) -> Logger.Level {
