@@ -165,26 +165,28 @@ extension InMemoryWorkflowLedger {
   public func retry(job: UInt64, at now: Int64) throws -> Bool {
     state.withLock { s in
       guard let i = s.jobIndex(job) else { return false }
-      var any = false
       if s.jobs[i].partitions.isEmpty {
-        for k in s.jobs[i].ranges.indices {
-          if let next = try? s.jobs[i].ranges[k].applyingToRange(.operatorRetry) {
-            s.jobs[i].ranges[k] = next
-            any = true
-          }
-        }
+        let any = Self.retryEach(&s.jobs[i].ranges) { try $0.applyingToRange(.operatorRetry) }
         s.jobs[i].record.taskState = TaskState.reducing(s.jobs[i].ranges)
         return any
       }
-      for p in s.jobs[i].partitions.indices {
-        if let next = try? s.jobs[i].partitions[p].applying(.operatorRetry) {
-          s.jobs[i].partitions[p] = next
-          any = true
-        }
-      }
+      let any = Self.retryEach(&s.jobs[i].partitions) { try $0.applying(.operatorRetry) }
       s.jobs[i].record.taskState = TaskState.aggregate(s.jobs[i].partitions)
       return any
     }
+  }
+
+  /// Replaces each of `states` that `retried` accepts (a failed or retrying task) by its result;
+  /// whether any was.
+  private static func retryEach(_ states: inout [TaskState], _ retried: (TaskState) throws -> TaskState) -> Bool {
+    var any = false
+    for n in states.indices {
+      if let next = try? retried(states[n]) {
+        states[n] = next
+        any = true
+      }
+    }
+    return any
   }
 
   /// Ends every open attempt as `interrupted` at `now` and moves `running` tasks back to
