@@ -219,16 +219,10 @@ extension PostgresWorkflowLedger {
       "UPDATE jobs SET \(Self.setTask) WHERE seq = $7", Self.values(aggregate) + [.int(Int64(job))])
   }
 
-  /// `event` applied to `current`, the state of `task`, under the lifecycle of its row (a
-  /// range's, for reduce).
-  private static func applying(_ event: TaskState.Event, to current: TaskState, of task: TaskRef) throws -> TaskState {
-    try task.partition == nil ? current.applyingToRange(event) : current.applying(event)
-  }
-
   /// Applies `event` to `task` under the shared lifecycle rules; returns the new state.
   @discardableResult
   private func transition(_ session: PGSession, _ task: TaskRef, _ event: TaskState.Event) throws -> TaskState {
-    let next = try Self.applying(event, to: try lockedState(session, of: task), of: task)
+    let next = try lockedState(session, of: task).applying(event, to: task)
     try write(session, next, to: task)
     return next
   }
@@ -291,7 +285,7 @@ extension PostgresWorkflowLedger {
   private func begin(_ session: PGSession, _ task: TaskRef, from current: TaskState, at now: Int64, by process: Int64?)
     throws -> Int?
   {
-    guard let next = try? Self.applying(.begin(task.stage), to: current, of: task) else { return nil }
+    guard let next = try? current.applying(.begin(task.stage), to: task) else { return nil }
     try write(session, next, to: task)
     try session.execute(
       """

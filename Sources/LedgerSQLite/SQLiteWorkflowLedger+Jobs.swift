@@ -241,8 +241,7 @@ extension SQLiteWorkflowLedger {
   /// the new state.
   @discardableResult
   private func transition(_ conn: SQLiteConnection, _ task: TaskRef, _ event: TaskState.Event) throws -> TaskState {
-    let current = try state(conn, of: task)
-    let next = try task.partition == nil ? current.applyingToRange(event) : current.applying(event)
+    let next = try state(conn, of: task).applying(event, to: task)
     try write(conn, next, to: task)
     return next
   }
@@ -257,11 +256,12 @@ extension SQLiteWorkflowLedger {
       let current = try state(conn, of: task)
       let next: TaskState
       do {
-        next = try transition(conn, task, .begin(task.stage))
+        next = try current.applying(.begin(task.stage), to: task)
       } catch is TaskState.IllegalTransition {
         throw LedgerError.notRunnable(
           task: task.description, status: "\(current.status.rawValue) at \(current.stage.rawValue)")
       }
+      try write(conn, next, to: task)
       try conn.run(
         """
         INSERT INTO stage_runs(job, stage, partition_no, range_no, attempt, started_at, process)

@@ -170,6 +170,12 @@ extension TaskState {
     return next
   }
 
+  /// The state after `event` under the lifecycle of `task`'s row: a range's
+  /// (``applyingToRange(_:)``) for reduce, else a partition's (``applying(_:)``).
+  public func applying(_ event: Event, to task: TaskRef) throws -> TaskState {
+    task.partition == nil ? try applyingToRange(event) : try applying(event)
+  }
+
   /// A job's standing while it reduces: the aggregate of its ranges (``aggregate(_:)``), at
   /// reduce, keeping the last error of a range that runs again (or waits to) after a failure, as
   /// a job's own reduce did; so the standing of a job with one range is that range's. All of them

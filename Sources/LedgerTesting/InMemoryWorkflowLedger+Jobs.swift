@@ -71,7 +71,7 @@ extension InMemoryWorkflowLedger {
   /// partition's); nil when illegal.
   private static func applying(_ event: TaskState.Event, to task: TaskRef, in s: State) throws -> TaskState? {
     let current = try taskState(s, task)
-    return task.partition == nil ? try? current.applyingToRange(event) : try? current.applying(event)
+    return try? current.applying(event, to: task)
   }
 
   /// Stores `new` as `task`'s state and refreshes its job's aggregate.
