@@ -163,7 +163,7 @@ public final class PartFileReader: Sendable {
   /// Number of descriptors currently cached.
   public var openFileCount: Int { files.withLock { $0.count } }
 
-  private func open(_ part: String) throws -> OpenPartFile {
+  func open(_ part: String) throws -> OpenPartFile {
     let now = clock.add(1, ordering: .relaxed).newValue
     if let file = files.withLock({ cache -> OpenPartFile? in
       cache[part]?.lastUse = now
