@@ -23,17 +23,16 @@ public struct Prefetcher: Sendable {
     self.context = context
   }
 
-  /// Prefetches partition `partition` of `job`, whose groups are in part `stateless` (default:
-  /// the name of a store from before attempts named their outputs).
-  public func run(job: UInt64, partition: Int, stateless: String? = nil) throws -> PrefetchedPartition {
-    try prefetch(stateless ?? PartNames.stateless(job: job, partition: partition))
+  /// Prefetches partition `partition` of `job`, whose groups are in the parts `stateless`, one
+  /// per input range of its reduce, read as one (default: the name of a store from before
+  /// attempts named their outputs).
+  public func run(job: UInt64, partition: Int, stateless: [String]? = nil) throws -> PrefetchedPartition {
+    try prefetch(stateless ?? [PartNames.stateless(job: job, partition: partition)])
   }
 
-  private func prefetch(_ stateless: String) throws -> PrefetchedPartition {
+  private func prefetch(_ stateless: [String]) throws -> PrefetchedPartition {
     var keys: [String] = []
-    try context.reader.forEachRecord(inPart: stateless) {
-      _, type, payload in
-      guard type == .statelessGroup else { return }
+    try context.reader.forEachStatelessGroup(inParts: stateless) { payload in
       keys.append(try ArtifactCodec.statelessGroupOrderID(payload))
     }
     var entries = try context.keyIndex.entries(for: keys)

@@ -47,14 +47,14 @@ public struct Processor: Sendable {
   /// the same for every attempt, and is replaced atomically.
   public func run(
     job: UInt64, partition p: Int, of partitions: Int, prefetched: PrefetchedPartition, run: String,
-    stateless: String? = nil
+    stateless: [String]? = nil
   ) throws -> Output {
     try context.discardPart(PartNames.artifacts(job: job, partition: p, run: run))
     try context.discardPart(PartNames.manifest(job: job, partition: p, run: run))
     let warmLimit = Self.cacheWarmLimit / max(1, partitions)
     let part = try process(
       prefetched, job: job, partition: p, of: partitions, run: run,
-      stateless: stateless ?? PartNames.stateless(job: job, partition: p), inFlight: overlay.snapshot(),
+      stateless: stateless ?? [PartNames.stateless(job: job, partition: p)], inFlight: overlay.snapshot(),
       warmLimit: warmLimit)
     let rejects = "\(context.paths.rejects)/\(PartNames.rejects(job: job)).process-\(p)"
     if !part.output.rejections.isEmpty {
@@ -68,7 +68,7 @@ public struct Processor: Sendable {
 
   private func process(
     _ partition: PrefetchedPartition, job: UInt64, partition p: Int, of partitions: Int, run: String,
-    stateless: String, inFlight: InFlightOverlay.Snapshot,
+    stateless: [String], inFlight: InFlightOverlay.Snapshot,
     warmLimit: Int
   ) throws -> PartitionResult {
     let data = try PartFileWriter(
@@ -86,9 +86,7 @@ public struct Processor: Sendable {
       // the n-th group's base is `partition.base[n]`).
       var ordinal = 0
       var scratch = ByteWriter(capacity: 1 << 10)
-      try context.reader.forEachRecord(inPart: stateless) {
-        _, type, payload in
-        guard type == .statelessGroup else { return }
+      try context.reader.forEachStatelessGroup(inParts: stateless) { payload in
         let group = try EncodedGroup(payload)
         let prefetched = try prefetched(partition, ordinal, group.orderID)
         ordinal += 1

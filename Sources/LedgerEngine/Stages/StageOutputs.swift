@@ -23,12 +23,14 @@ struct StageOutputs {
       .map { PartNames.run(process: $0.process, attempt: $0.attempt) }
   }
 
-  /// Reduce's part for partition `p` (the successful reduce's; a store's from before attempts
-  /// named their outputs when only that one exists).
-  func stateless(partition p: Int) -> String {
-    resolve(
-      PartNames.stateless(job: job, partition: p, run: accepted(.reduce, partition: nil)),
-      legacy: PartNames.stateless(job: job, partition: p))
+  /// Reduce's parts for partition `p`, one per input range in range order (the successful
+  /// reduce's; a store's from before attempts named their outputs when only that one exists).
+  func stateless(partition p: Int) -> [String] {
+    [
+      resolve(
+        PartNames.stateless(job: job, partition: p, run: accepted(.reduce, partition: nil)),
+        legacy: PartNames.stateless(job: job, partition: p))
+    ]
   }
 
   /// Process's manifest for partition `p`; nil when no process attempt succeeded.
