@@ -9,6 +9,9 @@ public struct EngineOptions: Sendable {
   public var workers: Int? = nil
   /// A JSON Lines input larger than this is decoded in line-aligned ranges, in parallel.
   public var decodeRangeBytes = 8 << 20
+  /// A JSON Lines file larger than this is registered as line-aligned segments of about this
+  /// size, each fingerprinted on its own (``InputSegment``); nil: every file as one piece.
+  public var segmentBytes: Int? = 64 << 20
   /// Test hook: when set, a worker picks at random (seeded) among the tasks that may start,
   /// instead of the most urgent one, so tests explore other interleavings.
   public var taskOrderSeed: UInt64? = nil

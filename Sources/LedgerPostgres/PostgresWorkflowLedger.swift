@@ -141,6 +141,15 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
       FROM jobs
       """,
     ],
+    // 5: segments of large JSON Lines inputs, fingerprinted at registration; inputs registered
+    // before have none (each is read as one piece).
+    [
+      """
+      CREATE TABLE input_segments (
+        input BIGINT NOT NULL, segment_no BIGINT NOT NULL, byte_from BIGINT NOT NULL, byte_to BIGINT NOT NULL,
+        first_line BIGINT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (input, segment_no))
+      """
+    ],
   ]
 
   /// Serialises the writers of gap-free numbers (`purpose`: "inputs", "jobs") across processes,
@@ -180,6 +189,17 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
             .int(id), .text(batch.source), .text(batch.name), .int(batch.from), .int(batch.to), .int(batch.bytes),
             .text(batch.archivePath), .int(batch.scan), .int(now), .text(batch.sha256),
           ])
+        for (k, segment) in batch.segments.enumerated() {
+          try session.execute(
+            """
+            INSERT INTO input_segments (input, segment_no, byte_from, byte_to, first_line, sha256)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """,
+            [
+              .int(id), .int(Int64(k)), .int(segment.byteFrom), .int(segment.byteTo), .int(segment.firstLine),
+              .text(segment.sha256),
+            ])
+        }
         records.append(InputBatchRecord(id: id, batch: batch, registeredAt: now, job: nil))
       }
       return records
@@ -212,8 +232,23 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
 
   private func batches(where clause: String, _ values: [PGValue]) throws -> [InputBatchRecord] {
     try db.withSession { session in
-      try session.query("SELECT \(Self.batchColumns) FROM input_batches \(clause) ORDER BY id", values)
+      var out = try session.query("SELECT \(Self.batchColumns) FROM input_batches \(clause) ORDER BY id", values)
         .map(Self.batchRecord)
+      guard !out.isEmpty else { return out }
+      var index: [Int64: Int] = [:]
+      for (n, record) in out.enumerated() { index[record.id] = n }
+      for r in try session.query(
+        """
+        SELECT input, byte_from, byte_to, first_line, sha256 FROM input_segments
+        WHERE input = ANY($1) ORDER BY input, segment_no
+        """, [.ints(out.map(\.id))])
+      {
+        guard let n = index[try r.int64(0)] else { continue }
+        out[n].batch.segments.append(
+          InputSegment(
+            byteFrom: try r.int64(1), byteTo: try r.int64(2), firstLine: try r.int64(3), sha256: try r.text(4)))
+      }
+      return out
     }
   }
 

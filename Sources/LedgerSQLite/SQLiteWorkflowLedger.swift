@@ -23,7 +23,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   }
 
   /// The schema version this build writes (`PRAGMA user_version`).
-  static let schemaVersion: Int64 = 7
+  static let schemaVersion: Int64 = 8
 
   /// Checkpoints the write-ahead log into `ledger.sqlite` and truncates it.
   public func settle() throws {
@@ -145,6 +145,18 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
           """)
         version = 7
       }
+      if version < 8 {
+        // Segments of large JSON Lines inputs, fingerprinted at registration; inputs registered
+        // before have none (each is read as one piece).
+        try conn.execute(
+          """
+          CREATE TABLE IF NOT EXISTS input_segments(
+            input INTEGER NOT NULL, segment_no INTEGER NOT NULL, byte_from INTEGER NOT NULL,
+            byte_to INTEGER NOT NULL, first_line INTEGER NOT NULL, sha256 TEXT NOT NULL,
+            PRIMARY KEY(input, segment_no)) WITHOUT ROWID;
+          """)
+        version = 8
+      }
       try conn.execute("PRAGMA user_version = \(version)")
     }
   }
@@ -201,7 +213,19 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
             .integer(batch.bytes), .text(batch.archivePath), .integer(batch.scan), .integer(now),
             batch.sha256.map(SQLiteValue.text) ?? .null,
           ])
-        return InputBatchRecord(id: conn.lastInsertRowID, batch: batch, registeredAt: now, job: nil)
+        let id = conn.lastInsertRowID
+        for (n, segment) in batch.segments.enumerated() {
+          try conn.run(
+            """
+            INSERT INTO input_segments(input, segment_no, byte_from, byte_to, first_line, sha256)
+            VALUES (?,?,?,?,?,?)
+            """,
+            [
+              .integer(id), .integer(Int64(n)), .integer(segment.byteFrom), .integer(segment.byteTo),
+              .integer(segment.firstLine), .text(segment.sha256),
+            ])
+        }
+        return InputBatchRecord(id: id, batch: batch, registeredAt: now, job: nil)
       }
     }
   }
@@ -243,6 +267,20 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
       try conn.query(
         "SELECT \(Self.batchColumns) FROM input_batches \(clause) ORDER BY id", values
       ) { out.append(try Self.batchRecord($0)) }
+      guard let lo = out.first?.id, let hi = out.last?.id else { return out }
+      var index: [Int64: Int] = [:]
+      for (n, record) in out.enumerated() { index[record.id] = n }
+      try conn.query(
+        """
+        SELECT input, byte_from, byte_to, first_line, sha256 FROM input_segments
+        WHERE input BETWEEN ? AND ? ORDER BY input, segment_no
+        """, [.integer(lo), .integer(hi)]
+      ) { s in
+        guard let n = index[s.int64(at: 0)] else { return }
+        out[n].batch.segments.append(
+          InputSegment(
+            byteFrom: s.int64(at: 1), byteTo: s.int64(at: 2), firstLine: s.int64(at: 3), sha256: try s.string(at: 4)))
+      }
       return out
     }
   }

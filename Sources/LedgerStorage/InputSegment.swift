@@ -2,7 +2,7 @@
 /// registered the file: what a reduce range is planned from, and what the range task that
 /// decodes it verifies (so every decoded byte is checked against the registration, whichever
 /// process reads it and when).
-public struct InputSegment: Sendable, Equatable {
+public struct InputSegment: Codable, Sendable, Equatable {
   /// Where it starts in the file (0, or just after a newline).
   public var byteFrom: Int64
   /// Where it ends (just after a newline, or the end of the file).

@@ -13,11 +13,15 @@ public struct NewInputBatch: Sendable, Equatable {
   /// SHA-256 of the file's bytes at registration (64 hex digits): the archived copy is checked
   /// against it before it is read. `nil` for batches registered before fingerprints were kept.
   public var sha256: String?
+  /// A large JSON Lines file's line-aligned segments, fingerprinted in the read that
+  /// registered it (``InputSegment``); empty for a file read as one piece.
+  public var segments: [InputSegment]
 
   public init(
     source: String, name: String, from: Int64, to: Int64, bytes: Int64, archivePath: String,
-    scan: Int64, sha256: String? = nil
+    scan: Int64, sha256: String? = nil, segments: [InputSegment] = []
   ) {
+    self.segments = segments
     self.source = source
     self.name = name
     self.from = from

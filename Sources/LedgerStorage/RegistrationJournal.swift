@@ -18,6 +18,8 @@ public struct RegistrationJournal: Sendable {
     public var bytes: Int64
     public var sha256: String?
     public var scan: Int64
+    /// The file's segments, when it was registered in more than one (absent otherwise).
+    public var segments: [InputSegment]?
 
     /// The entry of `batch`.
     public init(_ batch: NewInputBatch) {
@@ -28,13 +30,14 @@ public struct RegistrationJournal: Sendable {
       bytes = batch.bytes
       sha256 = batch.sha256
       scan = batch.scan
+      segments = batch.segments.isEmpty ? nil : batch.segments
     }
 
     /// The batch to register again, archived at `archive/<source>/<name>`.
     public var batch: NewInputBatch {
       NewInputBatch(
         source: source, name: name, from: from, to: to, bytes: bytes,
-        archivePath: "archive/\(source)/\(name)", scan: scan, sha256: sha256)
+        archivePath: "archive/\(source)/\(name)", scan: scan, sha256: sha256, segments: segments ?? [])
     }
   }
 

@@ -99,4 +99,22 @@ extension WorkflowLedgerContractTests {
     job = try #require(try ledger.job(1))
     #expect(job.inputs == [1] && job.stage == .reduce && job.status == .pending && job.attempts == 0)
   }
+
+  /// A registered input's segments come back with it, in order, from every read.
+  @Test(arguments: Backend.available)
+  func anInputsSegmentsAreKeptWithIt(backend: Backend) throws {
+    let ledger = try backend.workflowLedger(in: directory)
+    let segments = [
+      InputSegment(byteFrom: 0, byteTo: 70, firstLine: 1, sha256: String(repeating: "a", count: 64)),
+      InputSegment(byteFrom: 70, byteTo: 150, firstLine: 4, sha256: String(repeating: "b", count: 64)),
+    ]
+    var big = Self.batch("web", "b0.jsonl", from: 0, to: 60)
+    big.bytes = 150
+    big.segments = segments
+    let records = try ledger.register([big, Self.batch("web", "b1.jsonl", from: 60, to: 120)], at: 10)
+    #expect(records.map(\.batch.segments) == [segments, []])
+    #expect(try ledger.inputBatches(source: "web").map(\.batch.segments) == [segments, []])
+    #expect(try ledger.inputBatches(ids: [2, 1]).map(\.batch.segments) == [[], segments])
+    #expect(try ledger.ungroupedInputBatches().map(\.batch.segments) == [segments, []])
+  }
 }

@@ -40,6 +40,7 @@ public struct InboxScanner: Sendable {
     var source: String
     var bytes: Int64
     var sha256: String
+    var segments: [InputSegment]
   }
 
   let inbox: String
@@ -47,11 +48,15 @@ public struct InboxScanner: Sendable {
   let refusedDirectory: String
   let ledger: any WorkflowLedger
   let clock: any WallClock
+  /// A JSON Lines file larger than this is registered as line-aligned segments of about this
+  /// size (``InputSegment``); nil: every file as one piece.
+  let segmentBytes: Int?
 
   public init(
     inbox: String, archive: String, refused: String, ledger: any WorkflowLedger,
-    clock: any WallClock
+    clock: any WallClock, segmentBytes: Int? = nil
   ) {
+    self.segmentBytes = segmentBytes
     self.inbox = inbox
     self.archive = archive
     self.refusedDirectory = refused
@@ -129,7 +134,8 @@ public struct InboxScanner: Sendable {
         result.refused.append(try refuse(source: source, name: name, because: refusal))
         continue
       }
-      guard let read = try Self.fingerprint(path) else {
+      let segmentBytes = name.hasSuffix(".jsonl") ? segmentBytes : nil
+      guard let read = try Self.fingerprint(path, segmentBytes: segmentBytes) else {
         result.waiting.append("\(source)/\(name)")
         continue
       }
@@ -148,7 +154,8 @@ public struct InboxScanner: Sendable {
       }
       switch try check(source: source, name: name, read: read, registered: registered, pending: accepted) {
       case .success(let batch):
-        accepted.append(Candidate(batch: batch, source: source, bytes: read.bytes, sha256: read.sha256))
+        accepted.append(
+          Candidate(batch: batch, source: source, bytes: read.bytes, sha256: read.sha256, segments: read.segments))
       case .failure(let refusal):
         result.refused.append(try refuse(source: source, name: name, because: refusal))
       }
@@ -173,6 +180,8 @@ public struct InboxScanner: Sendable {
     package var sha256: String
     /// The file's bytes when it holds at most ``smallFileBytes``.
     package var content: [UInt8]?
+    /// Its segments, when it was asked for segments and has more than one.
+    package var segments: [InputSegment] = []
   }
 
   /// Files up to this size keep their bytes in their ``Fingerprint``.
@@ -182,8 +191,11 @@ public struct InboxScanner: Sendable {
   /// and without blocking on a FIFO swapped in; `nil` when the file changed while it was read,
   /// or is held open for writing on this host (``FileSystem/isOpenForWriting(_:)``): still being
   /// written. `afterRead` runs between the read and the second look (tests);
-  /// `ledgerline verify` checks the archive with it too.
-  package static func fingerprint(_ path: String, afterRead: () -> Void = {}) throws -> Fingerprint? {
+  /// `ledgerline verify` checks the archive with it too. With `segmentBytes`, a file larger than
+  /// that is also cut into line-aligned segments in the same read (``InputSegmenter``).
+  package static func fingerprint(_ path: String, segmentBytes: Int? = nil, afterRead: () -> Void = {}) throws
+    -> Fingerprint?
+  {
     let fd = try FileSystem.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
     defer { FileSystem.close(fd) }
     let before = try FileSystem.status(fd, path: path)
@@ -192,6 +204,8 @@ public struct InboxScanner: Sendable {
     var chunk = [UInt8](repeating: 0, count: 1 << 20)
     var offset: Int64 = 0
     var content: [UInt8]? = before.size <= Int64(smallFileBytes) ? [] : nil
+    var segmenter: InputSegmenter? = nil
+    if let segmentBytes, Int64(segmentBytes) < before.size { segmenter = InputSegmenter(segmentBytes: segmentBytes) }
     while true {
       let count = try chunk.withUnsafeMutableBytes { buffer in
         Swift.Result { () throws(FileSystemError) in
@@ -200,6 +214,7 @@ public struct InboxScanner: Sendable {
       }.get()
       if count == 0 { break }
       chunk.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+      chunk.withUnsafeBufferPointer { segmenter?.update(UnsafeBufferPointer(rebasing: $0[0..<count])) }
       content?.append(contentsOf: chunk[0..<count])
       offset += Int64(count)
     }
@@ -210,7 +225,13 @@ public struct InboxScanner: Sendable {
     // rename) may pause between writes longer than any scan interval; while it holds the file
     // open for writing, it is not done.
     if FileSystem.isOpenForWriting(fd) == true { return nil }
-    return Fingerprint(bytes: offset, sha256: hasher.finalize(), content: content)
+    var segments: [InputSegment] = []
+    switch consume segmenter {
+    case .some(let cutter): segments = cutter.finish()
+    case .none: break
+    }
+    return Fingerprint(
+      bytes: offset, sha256: hasher.finalize(), content: content, segments: segments.count > 1 ? segments : [])
   }
 
   private func check(
@@ -263,7 +284,7 @@ public struct InboxScanner: Sendable {
       NewInputBatch(
         source: c.source, name: c.batch.name, from: c.batch.from.secondsSinceEpoch,
         to: c.batch.to.secondsSinceEpoch, bytes: c.bytes, archivePath: "archive/\(c.source)/\(c.batch.name)",
-        scan: scan, sha256: c.sha256)
+        scan: scan, sha256: c.sha256, segments: c.segments)
     }
     guard !batches.isEmpty else { return [] }
     // The journal first: a ledger lost later is rebuilt from archive/ in this order.
