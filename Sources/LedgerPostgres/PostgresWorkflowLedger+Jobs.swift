@@ -125,7 +125,8 @@ extension PostgresWorkflowLedger {
   {
     try session.query(
       """
-      SELECT job, range_no, \(Self.taskColumns), input_bytes, events, rejects, keys, blank_lines
+      SELECT job, range_no, \(Self.taskColumns), input_bytes, events, rejects, keys, blank_lines,
+        input_first, input_last, input, byte_from, byte_to, first_line, sha256
       FROM reduce_ranges \(clause) ORDER BY job, range_no
       """, values
     ).map { r in
@@ -135,9 +136,18 @@ extension PostgresWorkflowLedger {
       counts.rejects = try r.int64(10)
       counts.keys = try r.int64(11)
       counts.blankLines = try r.int64(12)
+      var extent: RangeExtent?
+      if let first = try r.optionalInt64(13) {
+        extent = .inputs(first: first, last: try r.int64(14))
+      } else if let input = try r.optionalInt64(15) {
+        extent = .segment(
+          input: input,
+          InputSegment(
+            byteFrom: try r.int64(16), byteTo: try r.int64(17), firstLine: try r.int64(18), sha256: try r.text(19)))
+      }
       return ReduceRangeRecord(
         job: UInt64(try r.int64(0)), range: try r.int(1), state: try Self.taskState(r, at: 2, table: "reduce_ranges"),
-        counts: counts)
+        counts: counts, extent: extent)
     }
   }
 

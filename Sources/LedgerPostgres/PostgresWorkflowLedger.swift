@@ -148,7 +148,14 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
       CREATE TABLE input_segments (
         input BIGINT NOT NULL, segment_no BIGINT NOT NULL, byte_from BIGINT NOT NULL, byte_to BIGINT NOT NULL,
         first_line BIGINT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (input, segment_no))
+      """,
+      // A range's extent (RangeExtent): whole inputs `input_first`…`input_last`, or one segment
+      // of `input`; all NULL for a range planned before extents (every input, whole).
       """
+      ALTER TABLE reduce_ranges ADD COLUMN input_first BIGINT, ADD COLUMN input_last BIGINT,
+        ADD COLUMN input BIGINT, ADD COLUMN byte_from BIGINT, ADD COLUMN byte_to BIGINT,
+        ADD COLUMN first_line BIGINT, ADD COLUMN sha256 TEXT
+      """,
     ],
   ]
 
@@ -231,7 +238,13 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
   }
 
   private func batches(where clause: String, _ values: [PGValue]) throws -> [InputBatchRecord] {
-    try db.withSession { session in
+    try db.withSession { try batches($0, where: clause, values) }
+  }
+
+  private func batches(_ session: PGSession, where clause: String, _ values: [PGValue]) throws
+    -> [InputBatchRecord]
+  {
+    do {
       var out = try session.query("SELECT \(Self.batchColumns) FROM input_batches \(clause) ORDER BY id", values)
         .map(Self.batchRecord)
       guard !out.isEmpty else { return out }
@@ -304,11 +317,29 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
     }
   }
 
-  /// Plans the reduce of `job` as input ranges, each a pending task: this build plans one, range
-  /// 0, over every input of the job.
+  /// Plans the reduce of `job` from its inputs as they are now (``ReducePlan``), each range a
+  /// pending task.
   func planRanges(_ session: PGSession, job: Int64) throws {
-    try session.execute(
-      "INSERT INTO reduce_ranges (job, range_no, stage, status) VALUES ($1, 0, 'reduce', 'pending')", [.int(job)])
+    let inputs = try batches(session, where: "WHERE job = $1", [.int(job)])
+    for (k, extent) in ReducePlan.ranges(inputs).enumerated() {
+      var values: [PGValue] = Array(repeating: .null, count: 7)
+      switch extent {
+      case .inputs(let first, let last):
+        values[0] = .int(first)
+        values[1] = .int(last)
+      case .segment(let input, let segment):
+        values[2] = .int(input)
+        values[3] = .int(segment.byteFrom)
+        values[4] = .int(segment.byteTo)
+        values[5] = .int(segment.firstLine)
+        values[6] = .text(segment.sha256)
+      }
+      try session.execute(
+        """
+        INSERT INTO reduce_ranges (job, range_no, stage, status, input_first, input_last, input, byte_from,
+          byte_to, first_line, sha256) VALUES ($1, $2, 'reduce', 'pending', $3, $4, $5, $6, $7, $8, $9)
+        """, [.int(job), .int(Int64(k))] + values)
+    }
   }
 
   public func holdBack(input: Int64, at now: Int64) throws -> Bool {
@@ -335,13 +366,13 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
       try session.execute(
         "INSERT INTO jobs (seq, stage, status, created_at, partitions) VALUES ($1, 'reduce', 'pending', $2, $3)",
         [.int(next), .int(now), .int(Int64(partitions))])
-      try planRanges(session, job: next)
       for id in inputs {
         let changed = try session.execute(
           "UPDATE input_batches SET job = $1 WHERE id = $2 AND job IS NULL AND quarantined_at IS NULL",
           [.int(next), .int(id)])
         guard changed == 1 else { throw LedgerError.inputAlreadyGrouped(inputID: id) }
       }
+      try planRanges(session, job: next)
       return UInt64(next)
     }
     guard let job = try job(seq) else { throw LedgerError.unknownJob(seq) }

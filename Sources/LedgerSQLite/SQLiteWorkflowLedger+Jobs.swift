@@ -142,7 +142,8 @@ extension SQLiteWorkflowLedger {
     var out: [ReduceRangeRecord] = []
     try conn.query(
       """
-      SELECT job, range_no, \(Self.taskColumns), input_bytes, events, rejects, keys, blank_lines
+      SELECT job, range_no, \(Self.taskColumns), input_bytes, events, rejects, keys, blank_lines,
+        input_first, input_last, input, byte_from, byte_to, first_line, sha256
       FROM reduce_ranges \(clause) ORDER BY job, range_no
       """, values
     ) { s in
@@ -152,10 +153,20 @@ extension SQLiteWorkflowLedger {
       counts.rejects = s.int64(at: 10)
       counts.keys = s.int64(at: 11)
       counts.blankLines = s.int64(at: 12)
+      var extent: RangeExtent?
+      if !s.isNull(at: 13) {
+        extent = .inputs(first: s.int64(at: 13), last: s.int64(at: 14))
+      } else if !s.isNull(at: 15) {
+        extent = .segment(
+          input: s.int64(at: 15),
+          InputSegment(
+            byteFrom: s.int64(at: 16), byteTo: s.int64(at: 17), firstLine: s.int64(at: 18),
+            sha256: try s.string(at: 19)))
+      }
       out.append(
         ReduceRangeRecord(
           job: UInt64(s.int64(at: 0)), range: s.int(at: 1), state: try Self.taskState(s, at: 2, table: "reduce_ranges"),
-          counts: counts))
+          counts: counts, extent: extent))
     }
     return out
   }

@@ -155,6 +155,14 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
             byte_to INTEGER NOT NULL, first_line INTEGER NOT NULL, sha256 TEXT NOT NULL,
             PRIMARY KEY(input, segment_no)) WITHOUT ROWID;
           """)
+        // A range's extent (RangeExtent): whole inputs `input_first`…`input_last`, or one
+        // segment of `input`; all NULL for a range planned before extents (every input, whole).
+        for column in [
+          "input_first INTEGER", "input_last INTEGER", "input INTEGER", "byte_from INTEGER", "byte_to INTEGER",
+          "first_line INTEGER", "sha256 TEXT",
+        ] where try !conn.hasColumn(table: "reduce_ranges", column: String(column.split(separator: " ")[0])) {
+          try conn.execute("ALTER TABLE reduce_ranges ADD COLUMN \(column)")
+        }
         version = 8
       }
       try conn.execute("PRAGMA user_version = \(version)")
@@ -262,7 +270,13 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   }
 
   private func batches(where clause: String, _ values: [SQLiteValue]) throws -> [InputBatchRecord] {
-    try db.withConnection { conn in
+    try db.withConnection { try batches($0, where: clause, values) }
+  }
+
+  private func batches(_ conn: SQLiteConnection, where clause: String, _ values: [SQLiteValue]) throws
+    -> [InputBatchRecord]
+  {
+    do {
       var out: [InputBatchRecord] = []
       try conn.query(
         "SELECT \(Self.batchColumns) FROM input_batches \(clause) ORDER BY id", values
@@ -343,11 +357,29 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
     }
   }
 
-  /// Plans the reduce of `job` as input ranges, each a pending task: this build plans one, range
-  /// 0, over every input of the job.
+  /// Plans the reduce of `job` from its inputs as they are now (``ReducePlan``), each range a
+  /// pending task.
   func planRanges(_ conn: SQLiteConnection, job: Int64) throws {
-    try conn.run(
-      "INSERT INTO reduce_ranges(job, range_no, stage, status) VALUES (?, 0, 'reduce', 'pending')", [.integer(job)])
+    let inputs = try batches(conn, where: "WHERE job = ?", [.integer(job)])
+    for (k, extent) in ReducePlan.ranges(inputs).enumerated() {
+      var values: [SQLiteValue] = Array(repeating: .null, count: 7)
+      switch extent {
+      case .inputs(let first, let last):
+        values[0] = .integer(first)
+        values[1] = .integer(last)
+      case .segment(let input, let segment):
+        values[2] = .integer(input)
+        values[3] = .integer(segment.byteFrom)
+        values[4] = .integer(segment.byteTo)
+        values[5] = .integer(segment.firstLine)
+        values[6] = .text(segment.sha256)
+      }
+      try conn.run(
+        """
+        INSERT INTO reduce_ranges(job, range_no, stage, status, input_first, input_last, input, byte_from,
+          byte_to, first_line, sha256) VALUES (?, ?, 'reduce', 'pending', ?, ?, ?, ?, ?, ?, ?)
+        """, [.integer(job), .integer(Int64(k))] + values)
+    }
   }
 
   public func holdBack(input: Int64, at now: Int64) throws -> Bool {
@@ -375,7 +407,6 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
       try conn.run(
         "INSERT INTO jobs(seq, stage, status, created_at, partitions) VALUES (?, 'reduce', 'pending', ?, ?)",
         [.integer(next), .integer(now), .integer(Int64(partitions))])
-      try planRanges(conn, job: next)
       for id in inputs {
         try conn.run(
           "UPDATE input_batches SET job = ? WHERE id = ? AND job IS NULL AND quarantined_at IS NULL",
@@ -384,6 +415,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
           throw LedgerError.inputAlreadyGrouped(inputID: id)
         }
       }
+      try planRanges(conn, job: next)
       return UInt64(next)
     }
     guard let job = try job(seq) else { throw LedgerError.unknownJob(seq) }

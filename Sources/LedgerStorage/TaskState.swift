@@ -201,12 +201,18 @@ public struct ReduceRangeRecord: Sendable, Equatable {
   /// What its successful attempt counted (input bytes, events, rejects, keys, blank lines); zero
   /// before.
   public var counts: JobCounts
+  /// The bytes it decodes; nil for a range planned before ranges had extents: every input of
+  /// the job, whole.
+  public var extent: RangeExtent?
 
-  public init(job: UInt64, range: Int, state: TaskState, counts: JobCounts = JobCounts()) {
+  public init(
+    job: UInt64, range: Int, state: TaskState, counts: JobCounts = JobCounts(), extent: RangeExtent? = nil
+  ) {
     self.job = job
     self.range = range
     self.state = state
     self.counts = counts
+    self.extent = extent
   }
 
   /// The task of this range.

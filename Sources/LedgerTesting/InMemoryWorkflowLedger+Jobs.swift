@@ -43,7 +43,9 @@ extension InMemoryWorkflowLedger {
 
   private static func ranges(of row: JobRow) -> [ReduceRangeRecord] {
     row.ranges.indices.map {
-      ReduceRangeRecord(job: row.record.seq, range: $0, state: row.ranges[$0], counts: row.rangeCounts[$0])
+      ReduceRangeRecord(
+        job: row.record.seq, range: $0, state: row.ranges[$0], counts: row.rangeCounts[$0],
+        extent: row.rangeExtents[$0])
     }
   }
 

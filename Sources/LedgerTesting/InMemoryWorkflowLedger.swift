@@ -23,6 +23,16 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
     var ranges: [TaskState] = [TaskState(stage: .reduce)]
     /// What each range's success counted (by range number).
     var rangeCounts: [JobCounts] = [JobCounts()]
+    /// The bytes each range decodes (by range number; nil: every input, whole).
+    var rangeExtents: [RangeExtent?] = [nil]
+
+    /// Plans the ranges of its reduce from `inputs`, its inputs as they are now, each pending.
+    mutating func plan(_ inputs: [InputBatchRecord]) {
+      let extents = ReducePlan.ranges(inputs)
+      ranges = Array(repeating: TaskState(stage: .reduce), count: extents.count)
+      rangeCounts = Array(repeating: JobCounts(), count: extents.count)
+      rangeExtents = extents
+    }
   }
 
   /// A registered (source, name) pair, by UTF-8 bytes (`UNIQUE(source, name)`).
@@ -147,6 +157,7 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
         createdAt: now)
       var row = JobRow(record: record)
       row.record.partitions = partitions
+      row.plan(s.batches.filter { $0.job == seq })
       s.jobs.append(row)
       return Self.record(row)
     }

@@ -11,7 +11,11 @@ extension WorkflowLedgerContractTests {
   func aJobReducesAsOneRangeWhoseSuccessOpensItsPartitions(backend: Backend) throws {
     let ledger = try Self.ledger(backend, in: directory, batches: 2, jobs: 0)
     _ = try ledger.createJob(inputs: [1, 2], partitions: 3, at: 50)
-    #expect(try ledger.reduceRanges(job: 1) == [ReduceRangeRecord(job: 1, range: 0, state: TaskState(stage: .reduce))])
+    let whole = RangeExtent.inputs(first: 1, last: 2)
+    #expect(
+      try ledger.reduceRanges(job: 1) == [
+        ReduceRangeRecord(job: 1, range: 0, state: TaskState(stage: .reduce), extent: whole)
+      ])
     #expect(try ledger.unfinishedReduceRanges().map(\.task) == [.reduce(1)])
     #expect(try ledger.reduceRanges(job: 2) == [])
     #expect(
@@ -35,7 +39,8 @@ extension WorkflowLedgerContractTests {
     try ledger.completeTask(.reduce(1), attempt: attempt, counts: counts, at: 70)
     #expect(
       try ledger.reduceRanges(job: 1) == [
-        ReduceRangeRecord(job: 1, range: 0, state: TaskState(stage: .reduce, status: .done), counts: counts)
+        ReduceRangeRecord(
+          job: 1, range: 0, state: TaskState(stage: .reduce, status: .done), counts: counts, extent: whole)
       ])
     #expect(try ledger.stageRuns(job: 1).map(\.range) == [0])
     #expect(try ledger.unfinishedReduceRanges().isEmpty)
@@ -95,7 +100,10 @@ extension WorkflowLedgerContractTests {
     #expect(try ledger.beginTask(.reduce(1), at: 1_040) == 1)
     try ledger.failTask(.reduce(1), attempt: 1, kind: .corruptData, message: "bad line", nextAttemptAt: nil, at: 1_050)
     try ledger.quarantine(input: 2, job: 1, at: 1_060)
-    #expect(try ledger.reduceRanges(job: 1) == [ReduceRangeRecord(job: 1, range: 0, state: TaskState(stage: .reduce))])
+    #expect(
+      try ledger.reduceRanges(job: 1) == [
+        ReduceRangeRecord(job: 1, range: 0, state: TaskState(stage: .reduce), extent: .inputs(first: 1, last: 1))
+      ])
     job = try #require(try ledger.job(1))
     #expect(job.inputs == [1] && job.stage == .reduce && job.status == .pending && job.attempts == 0)
   }
@@ -116,5 +124,41 @@ extension WorkflowLedgerContractTests {
     #expect(try ledger.inputBatches(source: "web").map(\.batch.segments) == [segments, []])
     #expect(try ledger.inputBatches(ids: [2, 1]).map(\.batch.segments) == [[], segments])
     #expect(try ledger.ungroupedInputBatches().map(\.batch.segments) == [segments, []])
+  }
+
+  /// A job's plan: each segment of a segmented input a range, whole inputs grouped in order.
+  @Test(arguments: Backend.available)
+  func aJobIsPlannedAsSegmentsAndGroupsOfWholeInputs(backend: Backend) throws {
+    let ledger = try backend.workflowLedger(in: directory)
+    let segments = [
+      InputSegment(byteFrom: 0, byteTo: 70, firstLine: 1, sha256: String(repeating: "a", count: 64)),
+      InputSegment(byteFrom: 70, byteTo: 150, firstLine: 4, sha256: String(repeating: "b", count: 64)),
+    ]
+    var big = Self.batch("web", "b1.jsonl", from: 60, to: 120)
+    big.bytes = 150
+    big.segments = segments
+    _ = try ledger.register(
+      [
+        Self.batch("web", "b0.jsonl", from: 0, to: 60), big, Self.batch("web", "b2.jsonl", from: 120, to: 180),
+        Self.batch("web", "b3.jsonl", from: 180, to: 240),
+      ], at: 10)
+    _ = try ledger.createJob(inputs: [1, 2, 3, 4], partitions: 2, at: 20)
+    #expect(
+      try ledger.reduceRanges(job: 1).map(\.extent) == [
+        .inputs(first: 1, last: 1), .segment(input: 2, segments[0]), .segment(input: 2, segments[1]),
+        .inputs(first: 3, last: 4),
+      ])
+    #expect(try ledger.job(1)?.stage == .reduce)
+    // The partitions open only when the last of the four ranges succeeds.
+    for k in [3, 0, 2] {
+      let attempt = try ledger.beginTask(.reduce(1, range: k), at: 30)
+      try ledger.completeTask(.reduce(1, range: k), attempt: attempt, counts: Self.counts { $0.events = 1 }, at: 31)
+      #expect(try ledger.partitionTasks(job: 1).isEmpty)
+    }
+    let attempt = try ledger.beginTask(.reduce(1, range: 1), at: 40)
+    try ledger.completeTask(.reduce(1, range: 1), attempt: attempt, counts: Self.counts { $0.events = 5 }, at: 41)
+    #expect(try ledger.partitionTasks(job: 1).count == 2)
+    #expect(try ledger.job(1)?.counts.events == 8)
+    #expect(try ledger.stageRuns(job: 1).map(\.range) == [3, 0, 2, 1])
   }
 }
