@@ -53,12 +53,22 @@ extension Engine {
       state.withLock { $0.running[task] = fraction }
     }
     guard let p = task.partition else {
-      guard task.range == 0 else {
-        throw StageFailure(
-          kind: .internalError, stage: .reduce, message: "\(task): this build reduces a batch as one range, range 0")
+      let k = task.range ?? 0
+      let ranges = try context.ledger.reduceRanges(job: job)
+      guard let range = ranges.first(where: { $0.range == k }) else {
+        throw StageFailure(kind: .internalError, stage: .reduce, message: "\(task): the batch has no such range")
       }
-      let output = try StatelessReducer(context: context, rangeBytes: options.decodeRangeBytes).run(
-        job: work.job, run: PartNames.run(process: processID, attempt: work.attempt), progress: progress)
+      let reducer = StatelessReducer(context: context, rangeBytes: options.decodeRangeBytes)
+      let run = PartNames.run(process: processID, attempt: work.attempt)
+      let output: StatelessReducer.Output
+      if ranges.count > 1, let extent = range.extent {
+        output = try reducer.run(
+          job: work.job, range: k, of: ranges.count, extent: extent, run: run, progress: progress)
+      } else {
+        // One range: the whole batch, as a reduce before ranges wrote it.
+        output = try reducer.run(job: work.job, run: run, progress: progress)
+        try StatelessReducer.removeRangeRejects(job: job, from: 1, in: context.paths.rejects)
+      }
       if output.counts.rejects > 0 {
         try note(
           LedgerEvent(
@@ -104,10 +114,10 @@ extension Engine {
       guard let input = state.withLock({ $0.prefetched[key] }) else {
         throw StageFailure(kind: .internalError, stage: .process, message: "no prefetched artifacts for \(task)")
       }
+      let stateless = try StageOutputs(context: context, job: job).stateless(partition: p)
       let output = try Processor(context: context, overlay: overlay).run(
         job: job, partition: p, of: max(1, work.job.partitions), prefetched: input.partition,
-        run: PartNames.run(process: processID, attempt: work.attempt),
-        stateless: try StageOutputs(context: context, job: job).stateless(partition: p))
+        run: PartNames.run(process: processID, attempt: work.attempt), stateless: stateless)
       state.withLock { s in
         s.prefetched[key] = nil
         s.processed[key] = output.written
@@ -115,6 +125,9 @@ extension Engine {
       }
       var counts = output.counts
       counts.rejects = Int64(output.rejections.count)
+      // A key may be in several ranges: a reduce planned as several counts none, and each
+      // partition adds its merged groups (keys never cross partitions), once, as it is processed.
+      if stateless.count > 1 { counts.keys = Int64(input.partition.groupCount) }
       return counts
     case .index:
       let written = state.withLock { $0.processed[key] }

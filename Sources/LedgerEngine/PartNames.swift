@@ -38,6 +38,20 @@ public enum PartNames {
   /// Rejected lines of a job, under `rejects/`.
   public static func rejects(job: UInt64) -> String { "\(pad(job)).jsonl" }
 
+  /// Rejected lines of range `range` of a job's reduce, under `rejects/`: the job's file for range
+  /// 0, then `.NNNN` (so the folder in name order lists them in range order, before process's
+  /// `.process-P`).
+  public static func rejects(job: UInt64, range: Int) -> String {
+    let file = rejects(job: job)
+    guard range > 0 else { return file }
+    let digits = String(range)
+    return file + "." + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+  }
+
+  /// The run name of range `range`'s parts, for a reduce planned as several ranges: the
+  /// attempt's `run` and the range (`3x1r2`).
+  public static func rangeRun(_ run: String, range: Int) -> String { "\(run)r\(range)" }
+
   /// Whether `name` holds artifact records (process output `a-…` or compaction output `c-…`).
   public static func isArtifactPart(_ name: String) -> Bool {
     name.hasPrefix("a-") || name.hasPrefix("c-")

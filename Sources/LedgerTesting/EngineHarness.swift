@@ -143,9 +143,11 @@ public final class EngineHarness {
   @discardableResult
   public func runUntilIdle(
     pipelined: Bool = true, faults: FaultInjector = .none, maxInputsPerJob: Int = 32,
-    compactEvery: UInt64 = 0, taskOrderSeed: UInt64? = nil, beforeTask: (@Sendable (TaskRef) -> Void)? = nil
+    compactEvery: UInt64 = 0, taskOrderSeed: UInt64? = nil, beforeTask: (@Sendable (TaskRef) -> Void)? = nil,
+    segmentBytes: Int? = EngineOptions().segmentBytes
   ) throws -> IdleReport {
     var options = EngineOptions()
+    options.segmentBytes = segmentBytes
     options.pipelined = pipelined
     options.backlog = BacklogPolicy(maxInputs: maxInputsPerJob)
     options.beforeTask = beforeTask

@@ -16,10 +16,14 @@ import Testing
     var maxInputsPerJob: Int
     /// Workers pick at random among the tasks that may start (seeded), not the most urgent.
     var taskOrder: UInt64? = nil
+    /// JSON Lines inputs larger than this are registered as segments, each reduced as a range
+    /// task of its own (nil: every input whole).
+    var segmentBytes: Int? = nil
 
     var testDescription: String {
       "seed \(seed), \(pipelined ? "pipelined" : "sequential"), ≤\(maxInputsPerJob) inputs per job"
         + (taskOrder.map { ", random task order \($0)" } ?? "")
+        + (segmentBytes.map { ", segments of \($0) bytes" } ?? "")
     }
   }
 
@@ -32,6 +36,9 @@ import Testing
     Scenario(seed: 6, pipelined: true, maxInputsPerJob: 2),
     Scenario(seed: 7, pipelined: true, maxInputsPerJob: 1, taskOrder: 71),
     Scenario(seed: 8, pipelined: true, maxInputsPerJob: 3, taskOrder: 81),
+    Scenario(seed: 9, pipelined: true, maxInputsPerJob: 2, taskOrder: 91, segmentBytes: 700),
+    Scenario(seed: 10, pipelined: true, maxInputsPerJob: 1, segmentBytes: 300),
+    Scenario(seed: 11, pipelined: false, maxInputsPerJob: 3, taskOrder: 111, segmentBytes: 500),
   ]
 
   /// What the oracle expects of one order.
@@ -136,8 +143,15 @@ import Testing
     let harness = try EngineHarness(storage: storage)
     let (expected, bad) = try Self.workload(seed: scenario.seed, harness: harness)
     let report = try harness.runUntilIdle(
-      pipelined: scenario.pipelined, maxInputsPerJob: scenario.maxInputsPerJob, taskOrderSeed: scenario.taskOrder)
+      pipelined: scenario.pipelined, maxInputsPerJob: scenario.maxInputsPerJob, taskOrderSeed: scenario.taskOrder,
+      segmentBytes: scenario.segmentBytes)
     #expect(report.failed.isEmpty)
+    if scenario.segmentBytes != nil {
+      // Some job was reduced as several ranges (else this scenario tests nothing new).
+      let ledger = try harness.context().ledger
+      let ranges = try ledger.recentJobs(limit: 1_000).map { try ledger.reduceRanges(job: $0.seq).count }
+      #expect(ranges.contains { $0 > 1 }, "ranges per job: \(ranges)")
+    }
     let actual = try harness.artifacts()
     #expect(Set(actual.keys) == Set(expected.keys))
     for (order, want) in expected {

@@ -64,6 +64,112 @@ public struct StatelessReducer: Sendable {
     return Output(counts: counts, rejections: rejections, blankLines: blankLines)
   }
 
+  /// Reduces range `range` of `job`, one of several its plan has, whose bytes are `extent`: its
+  /// parts are named by `run` with the range's number
+  /// (``PartNames/rangeRun(_:range:)``), its rejects go to `rejects/<job>.jsonl` for range 0
+  /// and `rejects/<job>.jsonl.<range, 4 digits>` for the others, so a reader listing the folder
+  /// in name order reads them in range order (which is line order), then process's. Whole
+  /// inputs are verified against their SHA-256, a segment against its own. Its `keys` are
+  /// counted by prefetch instead (a key may be in several ranges).
+  public func run(
+    job: JobRecord, range: Int, of count: Int, extent: RangeExtent, run: String,
+    progress: @Sendable (Double) -> Void = { _ in }
+  ) throws -> Output {
+    let name = PartNames.rangeRun(run, range: range)
+    for p in 0..<context.partitions {
+      try context.discardPart(PartNames.stateless(job: job.seq, partition: p, run: name))
+    }
+    let all = try context.ledger.inputBatches(ids: job.inputs)
+    let files: [FileReduction]
+    var counts = JobCounts()
+    switch extent {
+    case .inputs(let first, let last):
+      let inputs = all.filter { (first...last).contains($0.id) }
+      counts.inputBytes = inputs.reduce(0) { $0 + $1.batch.bytes }
+      files = try reduceFiles(inputs, progress: progress)
+    case .segment(let id, let segment):
+      guard let input = all.first(where: { $0.id == id }) else {
+        throw StageFailure(
+          kind: .internalError, stage: .reduce,
+          message: "batch \(job.seq) range \(range): input \(id) is not among its inputs")
+      }
+      counts.inputBytes = segment.byteTo - segment.byteFrom
+      files = try reduceSegment(segment, of: input, progress: progress)
+    }
+    var rejections: [Rejection] = []
+    var blankLines = 0
+    for file in files {
+      counts.events += file.events
+      rejections += file.rejections
+      blankLines += file.blankLines
+    }
+    counts.rejects = Int64(rejections.count)
+    counts.blankLines = Int64(blankLines)
+    let rejects = "\(context.paths.rejects)/\(PartNames.rejects(job: job.seq, range: range))"
+    _ = try writePartitions(
+      files, job: job.seq, run: name, rejections: rejections, rejectsPath: rejects, keepEmptyRejects: range == 0)
+    if range == 0 { try Self.removeRangeRejects(job: job.seq, from: count, in: context.paths.rejects) }
+    return Output(counts: counts, rejections: rejections, blankLines: blankLines)
+  }
+
+  /// Removes the rejects files of ranges `from` and up of `job` (left by a plan with more ranges,
+  /// before an input was set aside).
+  static func removeRangeRejects(job: UInt64, from first: Int, in directory: String) throws {
+    let prefix = PartNames.rejects(job: job) + "."
+    for name in try FileSystem.listIfPresent(directory) where name.hasPrefix(prefix) {
+      guard let k = Int(name.dropFirst(prefix.count)), k >= first else { continue }
+      try FileSystem.remove("\(directory)/\(name)")
+    }
+  }
+
+  /// Decodes one segment of a JSON Lines input, after checking its bytes against the segment's
+  /// SHA-256 (beside the decode: nothing is written before it matches).
+  private func reduceSegment(
+    _ segment: InputSegment, of input: InputBatchRecord, progress: @Sendable (Double) -> Void
+  ) throws -> [FileReduction] {
+    let file = try MappedFile(path: "\(context.paths.root)/\(input.batch.archivePath)")
+    try Self.verifySize(file, against: input)
+    let lower = Int(segment.byteFrom)
+    let upper = Int(segment.byteTo)
+    guard lower <= upper, upper <= file.count else {
+      throw Self.notRegistered(file, input, found: SHA256.hex(of: UnsafeRawBufferPointer(file.bytes)))
+    }
+    var units: [Unit] = []
+    let size = upper - lower
+    if size > rangeBytes {
+      let cuts = Self.guidedCuts(total: size, workers: workers, minimum: rangeBytes / 2, maxRanges: maxRanges)
+      let ranges = JSONLinesBatchDecoder.lineAlignedRanges(
+        UnsafeBufferPointer(rebasing: file.bytes[lower..<upper]), cuts: cuts
+      ).map { ($0.lowerBound + lower)..<($0.upperBound + lower) }
+      let counts = try parallelMap(ranges.count) { JSONLinesBatchDecoder.newlines(in: file.bytes, range: ranges[$0]) }
+      var line = Int(segment.firstLine)
+      for (range, newlines) in zip(ranges, counts) {
+        units.append(Unit(input: 0, range: range, firstLine: line))
+        line += newlines
+      }
+    } else {
+      units.append(Unit(input: 0, range: lower..<upper, firstLine: Int(segment.firstLine)))
+    }
+    let planned = units
+    let reductions = try parallelMap(
+      1 + planned.count, completed: { progress(0.8 * Double($0) / Double(1 + planned.count)) }
+    ) { i -> FileReduction? in
+      guard i > 0 else {
+        let found = SHA256.hex(of: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(file.bytes)[lower..<upper]))
+        guard found == segment.sha256 else {
+          throw StageFailure(
+            kind: .corruptData, stage: .reduce,
+            message:
+              "\(input.batch.archivePath) bytes \(lower)..<\(upper) are not the segment registered for input \(input.id): SHA-256 \(found), registered \(segment.sha256); restore the original from its producer"
+          )
+        }
+        return nil
+      }
+      return reduce(planned[i - 1], input: input, file: file)
+    }
+    return reductions.compactMap { $0 }
+  }
+
   /// One unit (a file or a range of one), reduced: its accepted events per partition and its
   /// rejections.
   private struct FileReduction: Sendable {
@@ -193,11 +299,16 @@ public struct StatelessReducer: Sendable {
   /// Writes every partition and the rejects file (all in parallel: the rejects file alone kept a
   /// core idle for 20 ms of a 2M-line batch); returns the number of distinct keys.
   private func writePartitions(
-    _ files: [FileReduction], job: UInt64, run: String?, rejections: [Rejection], rejectsPath: String
+    _ files: [FileReduction], job: UInt64, run: String?, rejections: [Rejection], rejectsPath: String,
+    keepEmptyRejects: Bool = true
   ) throws -> Int64 {
     try parallelMap(context.partitions + 1) { p in
       guard p < context.partitions else {
-        try RejectsFile.write(rejections, to: rejectsPath)
+        if rejections.isEmpty, !keepEmptyRejects {
+          try FileSystem.remove(rejectsPath)
+        } else {
+          try RejectsFile.write(rejections, to: rejectsPath)
+        }
         return 0
       }
       return try writePartition(files.map { $0.partitions[p] }, job: job, partition: p, run: run)
