@@ -247,7 +247,8 @@ public final class Engine: Sendable {
   public func scanInbox(waitForOtherScanner: Bool = true) throws -> InboxScanner.Result {
     let scanner = InboxScanner(
       inbox: context.paths.inbox, archive: context.paths.archive, refused: context.paths.refused,
-      ledger: context.ledger, clock: context.clock, segmentBytes: options.segmentBytes)
+      ledger: context.ledger, clock: context.clock,
+      segmentBytes: options.segmentation.segmentBytes(admitsSeveralEngines: context.ledger.admitsSeveralEngines))
     let result: InboxScanner.Result
     if waitForOtherScanner {
       result = try exclusivelyWaiting(.inboxScan) { try scanner.scan() }

@@ -6,15 +6,21 @@ public enum RangeExtent: Sendable, Equatable {
   case segment(input: Int64, InputSegment)
 }
 
-/// How a job's reduce is cut into ranges, from its inputs (in job order): each segment of a
-/// segmented input is a range of its own; consecutive inputs read whole are grouped into ranges
-/// of up to `groupBytes` (one input larger than that is a range alone). The same inputs always
-/// give the same plan, so any ledger can plan a job again (an input set aside).
+/// How a job's reduce is cut into ranges, from its inputs (in job order). A job none of whose
+/// inputs was registered as segments is one range, every input whole: its one reduce task
+/// decodes them on every core of its process. Otherwise (a fleet's store segments big inputs,
+/// ``InputSegment``) each segment is a range of its own, and consecutive inputs read whole are
+/// grouped into ranges of up to `groupBytes` (one input larger than that is a range alone), so
+/// the fleet's processes share the job. The same inputs always give the same plan, so any
+/// ledger can plan a job again (an input set aside).
 public enum ReducePlan {
   /// Whole inputs are grouped into ranges of up to this many bytes.
   public static let groupBytes: Int64 = 64 << 20
 
   public static func ranges(_ inputs: [InputBatchRecord], groupBytes: Int64 = groupBytes) -> [RangeExtent] {
+    guard inputs.contains(where: { !$0.batch.segments.isEmpty }) else {
+      return [.inputs(first: inputs.first?.id ?? 0, last: inputs.last?.id ?? -1)]
+    }
     var out: [RangeExtent] = []
     var group: (first: Int64, last: Int64, bytes: Int64)?
     func closeGroup() {
@@ -35,6 +41,6 @@ public enum ReducePlan {
       }
     }
     closeGroup()
-    return out.isEmpty ? [.inputs(first: 0, last: -1)] : out
+    return out
   }
 }

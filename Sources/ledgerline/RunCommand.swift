@@ -35,6 +35,12 @@ struct RunCommand: ParsableCommand {
       "A JSON Lines input larger than this is decoded in line-aligned ranges on every core.", valueName: "bytes"))
   var decodeRangeBytes = EngineOptions().decodeRangeBytes
 
+  @Option(
+    help: ArgumentHelp(
+      "Register a JSON Lines input larger than this as line-aligned segments, each reduced as a task of its own (0: never; default: 64 MiB on a PostgreSQL store, never on the embedded one).",
+      valueName: "bytes"))
+  var segmentBytes: Int?
+
   @Option(help: "Check for a compaction pass after every this many finished batches and when idle (0: never).")
   var compactEvery = EngineOptions().compactEvery
 
@@ -57,6 +63,9 @@ struct RunCommand: ParsableCommand {
     guard decodeRangeBytes >= 1 else {
       throw ValidationError("--decode-range-bytes must be at least 1 (got \(decodeRangeBytes))")
     }
+    if let segmentBytes, segmentBytes < 0 {
+      throw ValidationError("--segment-bytes must not be negative (got \(segmentBytes))")
+    }
     guard compactionMinBytes >= 0 else {
       throw ValidationError("--compaction-min-bytes must not be negative (got \(compactionMinBytes))")
     }
@@ -71,6 +80,7 @@ struct RunCommand: ParsableCommand {
     engineOptions.logger = log.logger()
     engineOptions.workers = workers
     engineOptions.decodeRangeBytes = decodeRangeBytes
+    engineOptions.segmentation = segmentBytes.map { $0 == 0 ? .never : .bytes($0) } ?? .automatic
     engineOptions.compactEvery = compactEvery
     engineOptions.compactionMinimumBytes = compactionMinBytes
     engineOptions.leaseMillis = Int64(leaseSeconds * 1000)
