@@ -6,21 +6,28 @@ public enum RangeExtent: Sendable, Equatable {
   case segment(input: Int64, InputSegment)
 }
 
-/// How a job's reduce is cut into ranges, from its inputs (in job order). A job none of whose
-/// inputs was registered as segments is one range, every input whole: its one reduce task
-/// decodes them on every core of its process. Otherwise (a fleet's store segments big inputs,
-/// ``InputSegment``) each segment is a range of its own, and consecutive inputs read whole are
-/// grouped into ranges of up to `groupBytes` (one input larger than that is a range alone), so
-/// the fleet's processes share the job. The same inputs always give the same plan, so any
-/// ledger can plan a job again (an input set aside).
+/// How a job's reduce is cut into ranges, from its inputs (in job order): each segment of a
+/// segmented input is a range of its own; consecutive inputs read whole are grouped into ranges
+/// of up to `groupBytes` (one input larger than that is a range alone). The same inputs always
+/// give the same plan on the same kind of store, so any ledger can plan a job again (an input
+/// set aside).
+///
+/// Ranges pay where several processes share a job: a store that admits several engines groups
+/// up to ``fleetGroupBytes`` (and its engines register big inputs as segments). An engine alone
+/// already decodes a job's inputs on every core within one reduce task, and range parts would
+/// only add a merge to prefetch and process (BENCHMARKS.md, stop 21): its store groups without
+/// bound, so a job is one range unless its inputs were registered as segments.
 public enum ReducePlan {
-  /// Whole inputs are grouped into ranges of up to this many bytes.
-  public static let groupBytes: Int64 = 64 << 20
+  /// Whole inputs are grouped into ranges of up to this many bytes on a fleet's store.
+  public static let fleetGroupBytes: Int64 = 64 << 20
 
-  public static func ranges(_ inputs: [InputBatchRecord], groupBytes: Int64 = groupBytes) -> [RangeExtent] {
-    guard inputs.contains(where: { !$0.batch.segments.isEmpty }) else {
-      return [.inputs(first: inputs.first?.id ?? 0, last: inputs.last?.id ?? -1)]
-    }
+  /// How many bytes of whole inputs one range takes on a store that does or does not admit
+  /// several engines.
+  public static func groupBytes(admitsSeveralEngines: Bool) -> Int64 {
+    admitsSeveralEngines ? fleetGroupBytes : .max
+  }
+
+  public static func ranges(_ inputs: [InputBatchRecord], groupBytes: Int64) -> [RangeExtent] {
     var out: [RangeExtent] = []
     var group: (first: Int64, last: Int64, bytes: Int64)?
     func closeGroup() {
@@ -33,7 +40,7 @@ public enum ReducePlan {
         out += input.batch.segments.map { .segment(input: input.id, $0) }
         continue
       }
-      if let open = group, open.bytes + input.batch.bytes <= groupBytes {
+      if let open = group, input.batch.bytes <= groupBytes - open.bytes {
         group = (open.first, input.id, open.bytes + input.batch.bytes)
       } else {
         closeGroup()
@@ -41,6 +48,6 @@ public enum ReducePlan {
       }
     }
     closeGroup()
-    return out
+    return out.isEmpty ? [.inputs(first: 0, last: -1)] : out
   }
 }

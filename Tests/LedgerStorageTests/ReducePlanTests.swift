@@ -2,8 +2,7 @@ import Testing
 
 @testable import LedgerStorage
 
-/// A job's inputs cut into reduce ranges: one without segments; else segments alone, whole
-/// inputs grouped up to a size.
+/// A job's inputs cut into reduce ranges: segments alone, whole inputs grouped up to a size.
 struct ReducePlanTests {
   static func input(_ id: Int64, bytes: Int64, segments: Int = 0) -> InputBatchRecord {
     var batch = NewInputBatch(
@@ -30,14 +29,19 @@ struct ReducePlanTests {
     // An input larger than the size is a range alone.
     #expect(plan[5] == .inputs(first: 5, last: 5))
     #expect(plan[6] == .inputs(first: 6, last: 6))
-    #expect(ReducePlan.ranges([Self.input(1, bytes: 40)]) == [.inputs(first: 1, last: 1)])
+    #expect(ReducePlan.ranges([Self.input(1, bytes: 40)], groupBytes: 100) == [.inputs(first: 1, last: 1)])
   }
 
-  /// Without segments (an engine alone registers none), a job is one range however large.
-  @Test func aJobWithoutSegmentsIsOneRange() {
-    let plan = ReducePlan.ranges(
-      [Self.input(1, bytes: 40), Self.input(2, bytes: 600), Self.input(3, bytes: 1)], groupBytes: 100)
-    #expect(plan == [.inputs(first: 1, last: 3)])
-    #expect(ReducePlan.ranges([]) == [.inputs(first: 0, last: -1)])
+  /// An engine alone groups without bound: without segments (it registers none), a job is one
+  /// range however large; a fleet's store groups up to 64 MiB.
+  @Test func aStoreForOneEngineGroupsWithoutBound() {
+    let inputs = [Self.input(1, bytes: 40 << 20), Self.input(2, bytes: 600 << 20), Self.input(3, bytes: 1)]
+    let alone = ReducePlan.groupBytes(admitsSeveralEngines: false)
+    #expect(ReducePlan.ranges(inputs, groupBytes: alone) == [.inputs(first: 1, last: 3)])
+    #expect(
+      ReducePlan.ranges(inputs, groupBytes: ReducePlan.groupBytes(admitsSeveralEngines: true)) == [
+        .inputs(first: 1, last: 1), .inputs(first: 2, last: 2), .inputs(first: 3, last: 3),
+      ])
+    #expect(ReducePlan.ranges([], groupBytes: alone) == [.inputs(first: 0, last: -1)])
   }
 }
