@@ -25,7 +25,15 @@ struct BatchDetailView {
     var row = drawInputs(job, into: &screen, row: top + 2)
     row = drawCounts(job, into: &screen, row: row + 1)
     row = drawStages(job, into: &screen, row: row + 1)
-    row = drawPartitions(job, into: &screen, row: row)
+    row = drawEntries(
+      " ranges  ", job.ranges.enumerated().map { (label: "\($0.offset) ", stage: "", cell: $0.element) },
+      into: &screen, row: row)
+    row = drawEntries(
+      " partitions  ",
+      job.partitions.map { p in
+        if case .done = p.cell { return (label: "\(p.partition) ", stage: "", cell: p.cell) }
+        return (label: "\(p.partition) ", stage: "\(p.stage.title) ", cell: p.cell)
+      }, into: &screen, row: row)
     if let error = job.lastError, row + 1 < bottom {
       let x = screen.put(" last error: ", row: row + 1, column: 0, role: .label)
       screen.put(error, row: row + 1, column: x, role: .error)
@@ -77,26 +85,27 @@ struct BatchDetailView {
     return line + 1
   }
 
-  /// Where each partition is, e.g. `partitions  0 ✓ done │ 1 process ▶ 45% │ 2 prefetch`:
+  /// Where each partition is, e.g. `partitions  0 ✓ done │ 1 process ▶ 45% │ 2 prefetch`, or
+  /// while a batch reduces as several ranges, where each range is (`ranges  0 ✓ done │ 1 ▶ 45%`):
   /// entries that do not fit the width continue on the next row, never cut.
-  private func drawPartitions(_ job: JobRow, into screen: inout ScreenModel, row: Int) -> Int {
-    guard !job.partitions.isEmpty else { return row }
-    let indent = screen.put(" partitions  ", row: row, column: 0, role: .label)
+  private func drawEntries(
+    _ title: String, _ entries: [(label: String, stage: String, cell: StageCell)], into screen: inout ScreenModel,
+    row: Int
+  ) -> Int {
+    guard !entries.isEmpty else { return row }
+    let indent = screen.put(title, row: row, column: 0, role: .label)
     var (x, line) = (indent, row)
-    for (n, p) in job.partitions.enumerated() {
-      let cell = p.cell.display(now: now, glyphs: glyphs)
-      let label = "\(p.partition) "
-      let stage: String
-      if case .done = p.cell { stage = "" } else { stage = "\(p.stage.title) " }
+    for (n, entry) in entries.enumerated() {
+      let cell = entry.cell.display(now: now, glyphs: glyphs)
       let separator = n > 0 ? glyphs.separator : ""
-      let width = separator.count + label.count + stage.count + cell.text.count
+      let width = separator.count + entry.label.count + entry.stage.count + cell.text.count
       if n > 0, x + width > screen.width {
         (x, line) = (indent, line + 1)
       } else if n > 0 {
         x = screen.put(separator, row: line, column: x, role: .label)
       }
-      x = screen.put(label, row: line, column: x, role: .label)
-      x = screen.put(stage, row: line, column: x, role: .normal)
+      x = screen.put(entry.label, row: line, column: x, role: .label)
+      x = screen.put(entry.stage, row: line, column: x, role: .normal)
       x = screen.put(cell.text, row: line, column: x, role: cell.role)
     }
     return line + 1

@@ -34,6 +34,10 @@ public struct JobRow: Sendable, Equatable {
   public var state: State
   /// After reduce, where each partition is (empty before reduce and once the batch is done).
   public var partitions: [PartitionCell] = []
+  /// While the batch reduces as several input ranges (on a fleet's store, a big input's
+  /// segments), how each range stands, by range number; empty for a batch reduced as one range
+  /// and once its reduce is done.
+  public var ranges: [StageCell] = []
 
   /// One partition of a batch: the stage it is in and how it stands there.
   public struct PartitionCell: Sendable, Equatable {

@@ -131,3 +131,34 @@ import Testing
     #expect(line == " partitions  0 + done | 1 process > 45% | 2 process x failed | 3 prefetch . pending")
   }
 }
+
+/// While a batch reduces as several input ranges, batch detail shows where each range is.
+@Suite struct RangeProgressTests {
+  static func render(_ ranges: [StageCell], partitions: [JobRow.PartitionCell] = [], columns: Int) -> [String] {
+    var snapshot = Fixtures.snapshot
+    var job = Fixtures.failedJob
+    job.ranges = ranges
+    job.partitions = partitions
+    snapshot.jobs = snapshot.jobs.map { $0.seq == 2 ? job : $0 }
+    var state = Fixtures.state(rows: 24, columns: columns)
+    _ = state.on(.snapshot(snapshot))
+    state.screen = .batchDetail(seq: 2)
+    let screen = ConsoleRenderer.render(state, glyphs: .unicode)
+    return (0..<screen.height).map { screen.text(row: $0) }
+  }
+
+  @Test func eachRangeShowsItsStateAndEntriesWrapWhole() throws {
+    let cells: [StageCell] = [.done, .running(progress: 0.3), .failed(error: "segment checksum mismatch"), .pending]
+    let rows = Self.render(cells, columns: 44)
+    let line = try #require(rows.firstIndex { $0.hasPrefix(" ranges ") }, "\(rows)")
+    #expect(rows[line] == " ranges  0 ✓ done │ 1 ▶ 30%")
+    #expect(rows[line + 1] == "         2 ✗ failed │ 3 · pending")
+    #expect(rows.allSatisfy { $0.count <= 44 })
+  }
+
+  @Test func noRangeLineForABatchReducedAsOneRange() {
+    let rows = Self.render([], partitions: PartitionProgressTests.cells, columns: 100)
+    #expect(!rows.contains { $0.hasPrefix(" ranges ") })
+    #expect(rows.contains { $0.hasPrefix(" partitions ") })
+  }
+}

@@ -18,6 +18,10 @@ struct SnapshotBuilder {
     if jobs.contains(where: { $0.status != .done && $0.stage != .reduce }) {
       for task in try context.ledger.unfinishedPartitionTasks() { partitions[task.job, default: []].append(task) }
     }
+    var ranges: [UInt64: [ReduceRangeRecord]] = [:]
+    for job in jobs where job.status != .done && job.stage == .reduce {
+      ranges[job.seq] = try context.ledger.reduceRanges(job: job.seq)
+    }
     let inputs = try context.ledger.inputBatches(ids: jobs.flatMap(\.inputs))
     let names = Dictionary(uniqueKeysWithValues: inputs.map { ($0.id, "\($0.batch.source)/\($0.batch.name)") })
     let backlog = try context.ledger.ungroupedInputBatches().count
@@ -43,7 +47,8 @@ struct SnapshotBuilder {
       takenAt: context.clock.nowMillis() / 1000, throughput: live?.throughput ?? ledgerThroughput(jobs),
       backlog: backlog,
       backlogHistory: live?.backlogHistory ?? [backlog], completeness: completeness,
-      jobs: jobs.map { row($0, names: names, partitions: partitions[$0.seq] ?? []) }, feed: feed)
+      jobs: jobs.map { row($0, names: names, partitions: partitions[$0.seq] ?? [], ranges: ranges[$0.seq] ?? []) },
+      feed: feed)
   }
 
   /// What stays true until someone acts, shown last in the event pane: inputs set aside and
@@ -114,7 +119,9 @@ struct SnapshotBuilder {
     }
   }
 
-  func row(_ job: JobRecord, names: [Int64: String], partitions: [PartitionTaskRecord] = []) -> JobRow {
+  func row(
+    _ job: JobRecord, names: [Int64: String], partitions: [PartitionTaskRecord] = [], ranges: [ReduceRangeRecord] = []
+  ) -> JobRow {
     let stages = Stage.allCases.map { cell(job, $0) }
     let timings: [Duration?] = Stage.allCases.map { job.timings[$0]?.working.map(Duration.milliseconds) }
     let waits: [Duration?] = Stage.allCases.map { job.timings[$0]?.waiting.map(Duration.milliseconds) }
@@ -125,6 +132,9 @@ struct SnapshotBuilder {
       attempts: job.totalAttempts,
       lastError: job.lastError, state: state(job))
     row.applied = Int(job.counts.linesApplied)
+    if job.status != .done, job.stage == .reduce, ranges.count > 1 {
+      row.ranges = ranges.sorted { $0.range < $1.range }.map { taskCell($0.state, task: $0.task) }
+    }
     if job.status != .done, job.stage != .reduce {
       // Partitions not listed as unfinished are done.
       row.partitions = (0..<max(1, job.partitions)).map { p in
@@ -139,17 +149,20 @@ struct SnapshotBuilder {
 
   private func partitionCell(_ task: PartitionTaskRecord) -> JobRow.PartitionCell {
     let stage = PipelineStage(rawValue: Stage.allCases.firstIndex(of: task.state.stage) ?? 0) ?? .index
-    let cell: StageCell
-    switch task.state.status {
-    case .pending: cell = .pending
-    case .running: cell = .running(progress: live?.tasks[task.task] ?? 0)
+    return JobRow.PartitionCell(partition: task.partition, stage: stage, cell: taskCell(task.state, task: task.task))
+  }
+
+  /// How a partition's or a range's task stands (a running one with this process's progress).
+  private func taskCell(_ state: TaskState, task: TaskRef) -> StageCell {
+    switch state.status {
+    case .pending: return .pending
+    case .running: return .running(progress: live?.tasks[task] ?? 0)
     case .retrying:
-      let max = RetryPolicy.forKind(task.state.lastErrorKind ?? .transientIO).maxAttempts
-      cell = .retrying(attempt: task.state.attempts, of: max, retryAt: (task.state.nextAttemptAt ?? 0) / 1000)
-    case .failed: cell = .failed(error: task.state.lastError ?? "failed")
-    case .done: cell = .done
+      let max = RetryPolicy.forKind(state.lastErrorKind ?? .transientIO).maxAttempts
+      return .retrying(attempt: state.attempts, of: max, retryAt: (state.nextAttemptAt ?? 0) / 1000)
+    case .failed: return .failed(error: state.lastError ?? "failed")
+    case .done: return .done
     }
-    return JobRow.PartitionCell(partition: task.partition, stage: stage, cell: cell)
   }
 
   private func cell(_ job: JobRecord, _ stage: Stage) -> StageCell {
