@@ -247,8 +247,7 @@ public final class Engine: Sendable {
   public func scanInbox(waitForOtherScanner: Bool = true) throws -> InboxScanner.Result {
     let scanner = InboxScanner(
       inbox: context.paths.inbox, archive: context.paths.archive, refused: context.paths.refused,
-      ledger: context.ledger, clock: context.clock,
-      segmentBytes: options.segmentation.segmentBytes(admitsSeveralEngines: context.ledger.admitsSeveralEngines))
+      ledger: context.ledger, clock: context.clock, segmentBytes: options.segmentBytes)
     let result: InboxScanner.Result
     if waitForOtherScanner {
       result = try exclusivelyWaiting(.inboxScan) { try scanner.scan() }

@@ -9,9 +9,14 @@ public struct EngineOptions: Sendable {
   public var workers: Int? = nil
   /// A JSON Lines input larger than this is decoded in line-aligned ranges, in parallel.
   public var decodeRangeBytes = 8 << 20
-  /// Whether a large JSON Lines file is registered as line-aligned segments, each fingerprinted
-  /// on its own (``InputSegment``) and reduced as a range task of its own.
-  public var segmentation: Segmentation = .automatic
+  /// A JSON Lines file larger than this is registered as line-aligned segments of about this
+  /// size, each fingerprinted on its own (``InputSegment``) and reduced as a range task of its
+  /// own, which any process of a fleet may claim (``ReducePlan``). nil, the default: every file
+  /// as one piece, and a job as one reduce task that decodes its inputs on every core of its
+  /// process. Range parts add a merge to prefetch and process that cost more than sharing reduce
+  /// gained on the hosts measured (BENCHMARKS.md, stop 21); a fleet whose reduce dominates
+  /// (processes on hosts of their own, big files) may set it (`run --segment-bytes`).
+  public var segmentBytes: Int? = nil
   /// Test hook: when set, a worker picks at random (seeded) among the tasks that may start,
   /// instead of the most urgent one, so tests explore other interleavings.
   public var taskOrderSeed: UInt64? = nil
@@ -37,29 +42,4 @@ public struct EngineOptions: Sendable {
   public var beforeTask: (@Sendable (TaskRef) -> Void)? = nil
 
   public init() {}
-
-  /// How a large JSON Lines file is cut at registration (``EngineOptions/segmentation``).
-  public enum Segmentation: Sendable, Equatable {
-    /// Segments of ``EngineOptions/fleetSegmentBytes`` when the store admits several engines,
-    /// else none. Range tasks let a fleet's processes share one big batch; an engine alone
-    /// already decodes a big file on every core within one reduce task, and its range parts
-    /// would only add a merge to prefetch and process (BENCHMARKS.md, stop 21).
-    case automatic
-    /// Every file as one piece: one reduce range per job.
-    case never
-    /// Segments of about this many bytes (a file larger than that), whatever the store.
-    case bytes(Int)
-
-    /// The segment size for a store that does or does not admit several engines; nil: none.
-    public func segmentBytes(admitsSeveralEngines: Bool) -> Int? {
-      switch self {
-      case .automatic: admitsSeveralEngines ? EngineOptions.fleetSegmentBytes : nil
-      case .never: nil
-      case .bytes(let bytes): bytes
-      }
-    }
-  }
-
-  /// The segment size of ``Segmentation/automatic`` in a fleet.
-  public static let fleetSegmentBytes = 64 << 20
 }

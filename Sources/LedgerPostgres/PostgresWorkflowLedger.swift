@@ -321,9 +321,7 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
   /// pending task.
   func planRanges(_ session: PGSession, job: Int64) throws {
     let inputs = try batches(session, where: "WHERE job = $1", [.int(job)])
-    for (k, extent) in ReducePlan.ranges(
-      inputs, groupBytes: ReducePlan.groupBytes(admitsSeveralEngines: admitsSeveralEngines)
-    ).enumerated() {
+    for (k, extent) in ReducePlan.ranges(inputs).enumerated() {
       var values: [PGValue] = Array(repeating: .null, count: 7)
       switch extent {
       case .inputs(let first, let last):

@@ -361,9 +361,7 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   /// pending task.
   func planRanges(_ conn: SQLiteConnection, job: Int64) throws {
     let inputs = try batches(conn, where: "WHERE job = ?", [.integer(job)])
-    for (k, extent) in ReducePlan.ranges(
-      inputs, groupBytes: ReducePlan.groupBytes(admitsSeveralEngines: admitsSeveralEngines)
-    ).enumerated() {
+    for (k, extent) in ReducePlan.ranges(inputs).enumerated() {
       var values: [SQLiteValue] = Array(repeating: .null, count: 7)
       switch extent {
       case .inputs(let first, let last):

@@ -6,30 +6,18 @@ public enum RangeExtent: Sendable, Equatable {
   case segment(input: Int64, InputSegment)
 }
 
-/// How a job's reduce is cut into ranges, from its inputs (in job order): each segment of a
-/// segmented input is a range of its own; consecutive inputs read whole are grouped into ranges
-/// of up to `groupBytes` (one input larger than that is a range alone). The same inputs always
-/// give the same plan on the same kind of store, so any ledger can plan a job again (an input
-/// set aside).
-///
-/// Ranges pay where several processes share a job: a store that admits several engines groups
-/// up to ``fleetGroupBytes`` (and its engines register big inputs as segments). An engine alone
-/// already decodes a job's inputs on every core within one reduce task, and range parts would
-/// only add a merge to prefetch and process (BENCHMARKS.md, stop 21): its store groups without
-/// bound, so a job is one range unless its inputs were registered as segments.
+/// How a job's reduce is cut into ranges, from its inputs (in job order): each segment of an
+/// input registered as segments (``InputSegment``, `run --segment-bytes`) is a range of its own,
+/// and consecutive inputs read whole form one range. A job none of whose inputs has segments is
+/// therefore one range, as every job is by default: its one reduce task decodes its inputs on
+/// every core of its process, and range parts would add a merge to prefetch and process that
+/// costs more than sharing reduce gains on the hosts measured (BENCHMARKS.md, stop 21). The
+/// same inputs always give the same plan, so any ledger can plan a job again (an input set
+/// aside).
 public enum ReducePlan {
-  /// Whole inputs are grouped into ranges of up to this many bytes on a fleet's store.
-  public static let fleetGroupBytes: Int64 = 64 << 20
-
-  /// How many bytes of whole inputs one range takes on a store that does or does not admit
-  /// several engines.
-  public static func groupBytes(admitsSeveralEngines: Bool) -> Int64 {
-    admitsSeveralEngines ? fleetGroupBytes : .max
-  }
-
-  public static func ranges(_ inputs: [InputBatchRecord], groupBytes: Int64) -> [RangeExtent] {
+  public static func ranges(_ inputs: [InputBatchRecord]) -> [RangeExtent] {
     var out: [RangeExtent] = []
-    var group: (first: Int64, last: Int64, bytes: Int64)?
+    var group: (first: Int64, last: Int64)?
     func closeGroup() {
       if let open = group { out.append(.inputs(first: open.first, last: open.last)) }
       group = nil
@@ -40,12 +28,7 @@ public enum ReducePlan {
         out += input.batch.segments.map { .segment(input: input.id, $0) }
         continue
       }
-      if let open = group, input.batch.bytes <= groupBytes - open.bytes {
-        group = (open.first, input.id, open.bytes + input.batch.bytes)
-      } else {
-        closeGroup()
-        group = (input.id, input.id, input.batch.bytes)
-      }
+      group = (group?.first ?? input.id, input.id)
     }
     closeGroup()
     return out.isEmpty ? [.inputs(first: 0, last: -1)] : out

@@ -144,10 +144,10 @@ public final class EngineHarness {
   public func runUntilIdle(
     pipelined: Bool = true, faults: FaultInjector = .none, maxInputsPerJob: Int = 32,
     compactEvery: UInt64 = 0, taskOrderSeed: UInt64? = nil, beforeTask: (@Sendable (TaskRef) -> Void)? = nil,
-    segmentation: EngineOptions.Segmentation = .automatic
+    segmentBytes: Int? = nil
   ) throws -> IdleReport {
     var options = EngineOptions()
-    options.segmentation = segmentation
+    options.segmentBytes = segmentBytes
     options.pipelined = pipelined
     options.backlog = BacklogPolicy(maxInputs: maxInputsPerJob)
     options.beforeTask = beforeTask

@@ -24,7 +24,7 @@ extension InMemoryWorkflowLedger {
       s.jobs[j].record.attempts = 0
       s.jobs[j].record.nextAttemptAt = nil
       s.jobs[j].partitions = []
-      s.jobs[j].plan(s.batches.filter { $0.job == job }, groupBytes: groupBytes)
+      s.jobs[j].plan(s.batches.filter { $0.job == job })
     }
   }
 

@@ -27,8 +27,8 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
     var rangeExtents: [RangeExtent?] = [nil]
 
     /// Plans the ranges of its reduce from `inputs`, its inputs as they are now, each pending.
-    mutating func plan(_ inputs: [InputBatchRecord], groupBytes: Int64) {
-      let extents = ReducePlan.ranges(inputs, groupBytes: groupBytes)
+    mutating func plan(_ inputs: [InputBatchRecord]) {
+      let extents = ReducePlan.ranges(inputs)
       ranges = Array(repeating: TaskState(stage: .reduce), count: extents.count)
       rangeCounts = Array(repeating: JobCounts(), count: extents.count)
       rangeExtents = extents
@@ -78,8 +78,6 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
 
   /// Whether several engines share this ledger (a fleet simulated in one process).
   public let admitsSeveralEngines: Bool
-  /// How many bytes of whole inputs one reduce range takes (``ReducePlan``).
-  var groupBytes: Int64 { ReducePlan.groupBytes(admitsSeveralEngines: admitsSeveralEngines) }
   /// One lock per section, used when several engines share the ledger.
   let sections: [ExclusiveSection: NSLock]
 
@@ -159,7 +157,7 @@ public final class InMemoryWorkflowLedger: WorkflowLedger {
         createdAt: now)
       var row = JobRow(record: record)
       row.record.partitions = partitions
-      row.plan(s.batches.filter { $0.job == seq }, groupBytes: groupBytes)
+      row.plan(s.batches.filter { $0.job == seq })
       s.jobs.append(row)
       return Self.record(row)
     }

@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Register a JSON Lines input larger than this as line-aligned segments, each reduced as a task of its own (0: never; default: 64 MiB on a PostgreSQL store, never on the embedded one).",
+      "Register a JSON Lines input larger than this as line-aligned segments, each reduced as a task any engine of a fleet may take (default: never; a job is one reduce task on every core of one engine).",
       valueName: "bytes"))
   var segmentBytes: Int?
 
@@ -63,8 +63,8 @@ struct RunCommand: ParsableCommand {
     guard decodeRangeBytes >= 1 else {
       throw ValidationError("--decode-range-bytes must be at least 1 (got \(decodeRangeBytes))")
     }
-    if let segmentBytes, segmentBytes < 0 {
-      throw ValidationError("--segment-bytes must not be negative (got \(segmentBytes))")
+    if let segmentBytes, segmentBytes < 1 {
+      throw ValidationError("--segment-bytes must be at least 1 (got \(segmentBytes))")
     }
     guard compactionMinBytes >= 0 else {
       throw ValidationError("--compaction-min-bytes must not be negative (got \(compactionMinBytes))")
@@ -80,7 +80,7 @@ struct RunCommand: ParsableCommand {
     engineOptions.logger = log.logger()
     engineOptions.workers = workers
     engineOptions.decodeRangeBytes = decodeRangeBytes
-    engineOptions.segmentation = segmentBytes.map { $0 == 0 ? .never : .bytes($0) } ?? .automatic
+    engineOptions.segmentBytes = segmentBytes
     engineOptions.compactEvery = compactEvery
     engineOptions.compactionMinimumBytes = compactionMinBytes
     engineOptions.leaseMillis = Int64(leaseSeconds * 1000)

@@ -144,7 +144,7 @@ import Testing
     let (expected, bad) = try Self.workload(seed: scenario.seed, harness: harness)
     let report = try harness.runUntilIdle(
       pipelined: scenario.pipelined, maxInputsPerJob: scenario.maxInputsPerJob, taskOrderSeed: scenario.taskOrder,
-      segmentation: scenario.segmentBytes.map { .bytes($0) } ?? .automatic)
+      segmentBytes: scenario.segmentBytes)
     #expect(report.failed.isEmpty)
     if scenario.segmentBytes != nil {
       // Some job was reduced as several ranges (else this scenario tests nothing new).

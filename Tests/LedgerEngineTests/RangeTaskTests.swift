@@ -17,14 +17,14 @@ import Testing
     var rejects: [String]
   }
 
-  static func run(storage: EngineHarness.Storage, segmentation: EngineOptions.Segmentation) throws -> (
+  static func run(storage: EngineHarness.Storage, segmentBytes: Int?) throws -> (
     Outcome, ranges: Int
   ) {
     let h = try EngineHarness(storage: storage)
     try h.deliver(
       source: "web", name: "20261127T100000Z_20261127T101500Z.jsonl", bytes: ParallelDecodeTests.jsonLines())
     try h.deliver(source: "pos", name: "20261127T100000Z_20261127T101500Z.csv", bytes: ParallelDecodeTests.csv())
-    let report = try h.runUntilIdle(segmentation: segmentation)
+    let report = try h.runUntilIdle(segmentBytes: segmentBytes)
     #expect(report.failed.isEmpty)
     let ledger = try h.context().ledger
     let job = try #require(try ledger.job(1))
@@ -46,8 +46,8 @@ import Testing
 
   @Test(arguments: EngineHarness.Storage.available)
   func rangeTasksApplyWhatOneReduceApplies(storage: EngineHarness.Storage) throws {
-    let (whole, one) = try Self.run(storage: storage, segmentation: .never)
-    let (split, ranges) = try Self.run(storage: storage, segmentation: .bytes(700))
+    let (whole, one) = try Self.run(storage: storage, segmentBytes: nil)
+    let (split, ranges) = try Self.run(storage: storage, segmentBytes: 700)
     #expect(one == 1)
     #expect(ranges > 5)
     #expect(split == whole)

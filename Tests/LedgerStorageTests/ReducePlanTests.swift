@@ -2,7 +2,7 @@ import Testing
 
 @testable import LedgerStorage
 
-/// A job's inputs cut into reduce ranges: segments alone, whole inputs grouped up to a size.
+/// A job's inputs cut into reduce ranges: each segment a range, consecutive whole inputs one.
 struct ReducePlanTests {
   static func input(_ id: Int64, bytes: Int64, segments: Int = 0) -> InputBatchRecord {
     var batch = NewInputBatch(
@@ -13,35 +13,29 @@ struct ReducePlanTests {
     return InputBatchRecord(id: id, batch: batch, registeredAt: 0, job: 1)
   }
 
-  @Test func wholeInputsAreGroupedUpToTheSizeAndSegmentsStandAlone() {
-    let plan = ReducePlan.ranges(
-      [
-        Self.input(1, bytes: 40), Self.input(2, bytes: 60), Self.input(3, bytes: 1),
-        Self.input(4, bytes: 30, segments: 3),
-        Self.input(5, bytes: 250), Self.input(6, bytes: 10),
-      ], groupBytes: 100)
+  @Test func segmentsStandAloneAndConsecutiveWholeInputsAreOneRange() {
+    let plan = ReducePlan.ranges([
+      Self.input(1, bytes: 40), Self.input(2, bytes: 60 << 30), Self.input(3, bytes: 1),
+      Self.input(4, bytes: 30, segments: 3),
+      Self.input(5, bytes: 250), Self.input(6, bytes: 10),
+      Self.input(7, bytes: 20, segments: 2),
+    ])
     #expect(plan.count == 7)
-    #expect(plan[0] == .inputs(first: 1, last: 2))
-    #expect(plan[1] == .inputs(first: 3, last: 3))
-    #expect(
-      plan[2...4].map { (extent: RangeExtent) -> Int64 in if case .segment(let input, _) = extent { input } else { -1 }
-      } == [4, 4, 4])
-    // An input larger than the size is a range alone.
-    #expect(plan[5] == .inputs(first: 5, last: 5))
-    #expect(plan[6] == .inputs(first: 6, last: 6))
-    #expect(ReducePlan.ranges([Self.input(1, bytes: 40)], groupBytes: 100) == [.inputs(first: 1, last: 1)])
+    #expect(plan[0] == .inputs(first: 1, last: 3))
+    let segmentInputs = [plan[1], plan[2], plan[3], plan[5], plan[6]].map { (extent: RangeExtent) -> Int64 in
+      if case .segment(let input, let segment) = extent { input * 100 + segment.firstLine } else { -1 }
+    }
+    #expect(segmentInputs == [401, 402, 403, 701, 702])
+    #expect(plan[4] == .inputs(first: 5, last: 6))
   }
 
-  /// An engine alone groups without bound: without segments (it registers none), a job is one
-  /// range however large; a fleet's store groups up to 64 MiB.
-  @Test func aStoreForOneEngineGroupsWithoutBound() {
-    let inputs = [Self.input(1, bytes: 40 << 20), Self.input(2, bytes: 600 << 20), Self.input(3, bytes: 1)]
-    let alone = ReducePlan.groupBytes(admitsSeveralEngines: false)
-    #expect(ReducePlan.ranges(inputs, groupBytes: alone) == [.inputs(first: 1, last: 3)])
+  /// Without segments (none are registered unless a run asks, `run --segment-bytes`), a job is
+  /// one range however large.
+  @Test func aJobWithoutSegmentsIsOneRange() {
     #expect(
-      ReducePlan.ranges(inputs, groupBytes: ReducePlan.groupBytes(admitsSeveralEngines: true)) == [
-        .inputs(first: 1, last: 1), .inputs(first: 2, last: 2), .inputs(first: 3, last: 3),
-      ])
-    #expect(ReducePlan.ranges([], groupBytes: alone) == [.inputs(first: 0, last: -1)])
+      ReducePlan.ranges([Self.input(1, bytes: 40 << 20), Self.input(2, bytes: 600 << 20), Self.input(3, bytes: 1)])
+        == [.inputs(first: 1, last: 3)])
+    #expect(ReducePlan.ranges([Self.input(1, bytes: 40)]) == [.inputs(first: 1, last: 1)])
+    #expect(ReducePlan.ranges([]) == [.inputs(first: 0, last: -1)])
   }
 }
