@@ -1,5 +1,11 @@
 import LedgerSystem
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// One store id for the data directory's marker file, its workflow ledger and its key index
 /// (SPEC §5). An engine, a reader or an operator command refuses to open a store whose pieces
 /// are missing or disagree, naming what is wrong, instead of starting afresh over old evidence.
@@ -111,6 +117,13 @@ public enum StoreIdentity {
       guard index else {
         throw StoreIdentityError.missing(piece: .index, path: directory.indexDatabase, storeID: marker.storeID)
       }
+      // Checked before either is opened: opening an empty file read-write would give it new tables.
+      for (piece, path) in [
+        (StoreIdentityError.Piece.ledger, directory.ledgerDatabase), (.index, directory.indexDatabase),
+      ]
+      where try holdsNothing(sqlite: path) {
+        throw StoreIdentityError.emptied(piece: piece, path: path, storeID: marker.storeID)
+      }
       return .existing(marker)
     }
     if ledger && index { return .unmarked }
@@ -124,6 +137,22 @@ public enum StoreIdentity {
       throw StoreIdentityError.evidenceWithoutStore(root: directory.root, archivedFiles: evidence)
     }
     return ledger || index ? .unmarked : .create
+  }
+
+  /// Whether the SQLite database at `path` holds no table at all, counting what its write-ahead
+  /// log adds: its file has no schema (the schema cookie of its header, bytes 40–43, is zero, or
+  /// the file is shorter than a header) and no `-wal` file with frames lies beside it. In a
+  /// store that was created, that is a file replaced by an empty one, or one whose write-ahead
+  /// log (where transactions stay until a checkpoint copies them into the file) was lost.
+  static func holdsNothing(sqlite path: String) throws -> Bool {
+    let wal = path + "-wal"
+    if FileSystem.exists(wal), try FileSystem.size(of: wal) > 32 { return false }
+    let fd = try FileSystem.open(path, O_RDONLY)
+    defer { FileSystem.close(fd) }
+    var header = [UInt8](repeating: 0, count: 44)
+    let read = try header.withUnsafeMutableBytes { try FileSystem.preadFully(fd, $0, offset: 0, path: path) }
+    guard read == header.count else { return true }
+    return header[40..<44].allSatisfy { $0 == 0 }
   }
 
   /// After the databases are open: checks their ids against the plan and, when `mayWrite`,
@@ -251,6 +280,9 @@ public enum StoreIdentityError: Error, Sendable, Equatable, CustomStringConverti
   case missing(piece: Piece, path: String, storeID: String?)
   case foreign(piece: Piece, path: String, found: String, expected: String)
   case unstamped(piece: Piece, path: String, expected: String)
+  /// The database of `piece` holds no table, and no write-ahead log lies beside it, in a store
+  /// that was created (``StoreIdentity/holdsNothing(sqlite:)``).
+  case emptied(piece: Piece, path: String, storeID: String)
   case markerMissing(path: String, storeID: String)
   case unreadableMarker(path: String, detail: String)
   case newerFormat(path: String, found: Int)
@@ -280,6 +312,11 @@ public enum StoreIdentityError: Error, Sendable, Equatable, CustomStringConverti
     case .unstamped(let piece, let path, let expected):
       "the \(piece.rawValue) \(path) carries no store id, but this data directory is store \(expected): "
         + "it was replaced by a new, empty one — put back this store's file" + Self.rebuildHint
+    case .emptied(let piece, let path, let storeID):
+      "the \(piece.rawValue) \(path) of store \(storeID) holds nothing: no table in the file and no "
+        + "write-ahead log beside it. The file was replaced by an empty one, or its write-ahead log "
+        + "(\(path)-wal, which keeps the latest transactions until they are copied into the file) was "
+        + "lost. Nothing was opened or written — put back both files as they were" + Self.rebuildHint
     case .markerMissing(let path, let storeID):
       "the store marker \(path) is missing while the ledger and the index of store \(storeID) hold "
         + "history; restore it (it holds {\"format\":1,\"store_id\":\"\(storeID)\"}) rather than let a "

@@ -145,4 +145,49 @@ import Testing
     #expect(try StoreIdentity.readMarker(DataDirectory(root: root))?.storeID == id)
     #expect(try Workspace(root: root, mode: .reader).storeID == id)
   }
+
+  /// A ledger whose file has no table and no write-ahead log beside it: replaced by an empty
+  /// file, or its `-wal` (where every transaction since the last checkpoint lives) was lost.
+  /// Reading it as "an old schema to upgrade" would have an engine give it new, empty tables;
+  /// every mode refuses instead, naming the log, and the file is left as it was.
+  @Test(arguments: ["header only", "zero bytes"])
+  func aLedgerThatLostItsWriteAheadLogIsRefusedUntouched(_ emptied: String) throws {
+    let id = try storeWithHistory()
+    try remove("ledger.sqlite")
+    if emptied == "zero bytes" {
+      try FileSystem.writeAtomically([], to: "\(root)/ledger.sqlite")
+    } else {
+      // What a kill -9 before the first checkpoint leaves once the -wal is gone: a header page.
+      let empty = directory.file("empty.sqlite")
+      do { _ = try SQLiteDatabase(path: empty, mode: .readWrite) }
+      try FileManager.default.copyItem(atPath: empty, toPath: "\(root)/ledger.sqlite")
+    }
+    let before = try FileSystem.readAll("\(root)/ledger.sqlite")
+    for mode in [Workspace.Mode.engine, .reader, .operatorAction] {
+      #expect(
+        openError(mode)
+          == "the workflow ledger \(root)/ledger.sqlite of store \(id) holds nothing: no table in the file and no write-ahead log beside it. The file was replaced by an empty one, or its write-ahead log (\(root)/ledger.sqlite-wal, which keeps the latest transactions until they are copied into the file) was lost. Nothing was opened or written — put back both files as they were, or re-create the ledger, the index and the parts from archive/ with `ledgerline rebuild`"
+      )
+    }
+    #expect(try FileSystem.readAll("\(root)/ledger.sqlite") == before)
+    #expect(!FileSystem.exists("\(root)/ledger.sqlite-wal"))
+  }
+
+  /// The same empty file with its write-ahead log beside it is a store whose transactions were
+  /// never checkpointed (an engine killed early): it opens, with its history.
+  @Test func aLedgerWhoseTransactionsAreAllInItsWriteAheadLogOpens() throws {
+    let engine = try Workspace(root: root, mode: .engine)
+    let id = try #require(engine.storeID)
+    _ = try engine.context.ledger.register(
+      [NewInputBatch(source: "web", name: "a.jsonl", from: 0, to: 60, bytes: 0, archivePath: "x", scan: 1)], at: 1)
+    // A copy taken while the engine runs, as a kill -9 leaves it: the files, the log beside them.
+    let copy = directory.file("copy")
+    try FileManager.default.copyItem(atPath: root, toPath: copy)
+    let file = try FileSystem.readAll("\(copy)/ledger.sqlite")
+    try #require(file.count < 44 || file[40..<44].allSatisfy { $0 == 0 }, "the copy's file has no schema yet")
+    try #require(try FileSystem.size(of: "\(copy)/ledger.sqlite-wal") > 32, "its log holds the transactions")
+    let reader = try Workspace(root: copy, mode: .reader)
+    #expect(reader.storeID == id)
+    #expect(try reader.context.ledger.ungroupedInputBatches().map(\.batch.name) == ["a.jsonl"])
+  }
 }
