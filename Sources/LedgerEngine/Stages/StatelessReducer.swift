@@ -47,17 +47,9 @@ public struct StatelessReducer: Sendable {
     }
     let inputs = try context.ledger.inputBatches(ids: job.inputs)
     let files = try reduceFiles(inputs, progress: progress)
-    var rejections: [Rejection] = []
-    var blankLines = 0
     var counts = JobCounts()
     counts.inputBytes = inputs.reduce(0) { $0 + $1.batch.bytes }
-    for file in files {
-      counts.events += file.events
-      rejections += file.rejections
-      blankLines += file.blankLines
-    }
-    counts.rejects = Int64(rejections.count)
-    counts.blankLines = Int64(blankLines)
+    let (rejections, blankLines) = Self.tally(files, into: &counts)
     counts.keys = try writePartitions(
       files, job: job.seq, run: run, rejections: rejections,
       rejectsPath: "\(context.paths.rejects)/\(PartNames.rejects(job: job.seq))")
@@ -96,6 +88,17 @@ public struct StatelessReducer: Sendable {
       counts.inputBytes = segment.byteTo - segment.byteFrom
       files = try reduceSegment(segment, of: input, progress: progress)
     }
+    let (rejections, blankLines) = Self.tally(files, into: &counts)
+    let rejects = "\(context.paths.rejects)/\(PartNames.rejects(job: job.seq, range: range))"
+    _ = try writePartitions(
+      files, job: job.seq, run: name, rejections: rejections, rejectsPath: rejects, keepEmptyRejects: range == 0)
+    if range == 0 { try Self.removeRangeRejects(job: job.seq, from: count, in: context.paths.rejects) }
+    return Output(counts: counts, rejections: rejections, blankLines: blankLines)
+  }
+
+  /// Adds the events, rejects and blank lines of `files` to `counts`; returns the rejected lines
+  /// in file order and the blank lines.
+  private static func tally(_ files: [FileReduction], into counts: inout JobCounts) -> ([Rejection], Int) {
     var rejections: [Rejection] = []
     var blankLines = 0
     for file in files {
@@ -105,11 +108,7 @@ public struct StatelessReducer: Sendable {
     }
     counts.rejects = Int64(rejections.count)
     counts.blankLines = Int64(blankLines)
-    let rejects = "\(context.paths.rejects)/\(PartNames.rejects(job: job.seq, range: range))"
-    _ = try writePartitions(
-      files, job: job.seq, run: name, rejections: rejections, rejectsPath: rejects, keepEmptyRejects: range == 0)
-    if range == 0 { try Self.removeRangeRejects(job: job.seq, from: count, in: context.paths.rejects) }
-    return Output(counts: counts, rejections: rejections, blankLines: blankLines)
+    return (rejections, blankLines)
   }
 
   /// Removes the rejects files of ranges `from` and up of `job` (left by a plan with more ranges,
