@@ -67,7 +67,7 @@ extension Engine {
       } else {
         // One range: the whole batch, as a reduce before ranges wrote it.
         output = try reducer.run(job: work.job, run: run, progress: progress)
-        try StatelessReducer.removeRangeRejects(job: job, from: 1, in: context.paths.rejects)
+        try reducer.removeRangeRejects(job: job, from: 1)
       }
       if output.counts.rejects > 0 {
         try note(

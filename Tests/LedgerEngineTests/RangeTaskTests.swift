@@ -1,6 +1,7 @@
 import LedgerDomain
 import LedgerOperations
 import LedgerStorage
+import LedgerSystem
 import LedgerTesting
 import Testing
 
@@ -54,5 +55,24 @@ import Testing
     #expect(whole.counts.keys == 23)  // o0…o22; the CSV file's o0…o6 are among them
     // Physical line numbers survive: line 6 is "not json 5" (the BOM is on line 1).
     #expect(split.rejects.contains { $0.hasPrefix("20261127T100000Z_20261127T101500Z.jsonl:6 ") })
+  }
+
+  /// A plan with fewer ranges (an input set aside) removes the rejects files of the ranges it no
+  /// longer has, as its reduce attempts in the ledger name them, and keeps the others.
+  @Test func staleRangeRejectsAreRemovedFromTheRangesTheLedgerNames() throws {
+    let h = try EngineHarness(storage: .sqlite)
+    try h.deliver(
+      source: "web", name: "20261127T100000Z_20261127T101500Z.jsonl", bytes: ParallelDecodeTests.jsonLines())
+    try h.runUntilIdle(segmentBytes: 700)
+    let context = try h.context()
+    let ranges = try context.ledger.reduceRanges(job: 1).count
+    try #require(ranges > 3)
+    let path = { (k: Int) in "\(context.paths.rejects)/\(PartNames.rejects(job: 1, range: k))" }
+    for k in 0..<ranges where !FileSystem.exists(path(k)) {
+      try FileSystem.writeAtomically(Array("{}\n".utf8), to: path(k))
+    }
+    try StatelessReducer(context: context, rangeBytes: 1 << 20).removeRangeRejects(job: 1, from: 2)
+    #expect(
+      (0..<ranges).map { FileSystem.exists(path($0)) } == [true, true] + Array(repeating: false, count: ranges - 2))
   }
 }

@@ -92,7 +92,7 @@ public struct StatelessReducer: Sendable {
     let rejects = "\(context.paths.rejects)/\(PartNames.rejects(job: job.seq, range: range))"
     _ = try writePartitions(
       files, job: job.seq, run: name, rejections: rejections, rejectsPath: rejects, keepEmptyRejects: range == 0)
-    if range == 0 { try Self.removeRangeRejects(job: job.seq, from: count, in: context.paths.rejects) }
+    if range == 0 { try removeRangeRejects(job: job.seq, from: count) }
     return Output(counts: counts, rejections: rejections, blankLines: blankLines)
   }
 
@@ -111,13 +111,14 @@ public struct StatelessReducer: Sendable {
     return (rejections, blankLines)
   }
 
-  /// Removes the rejects files of ranges `from` and up of `job` (left by a plan with more ranges,
-  /// before an input was set aside).
-  static func removeRangeRejects(job: UInt64, from first: Int, in directory: String) throws {
-    let prefix = PartNames.rejects(job: job) + "."
-    for name in try FileSystem.listIfPresent(directory) where name.hasPrefix(prefix) {
-      guard let k = Int(name.dropFirst(prefix.count)), k >= first else { continue }
-      try FileSystem.remove("\(directory)/\(name)")
+  /// Removes the rejects files of ranges `from` and up of `job`, left by a plan with more ranges
+  /// before an input was set aside: the ranges its reduce attempts in the ledger name (a range
+  /// writes its file only within an attempt), so nothing lists the rejects folder.
+  func removeRangeRejects(job: UInt64, from first: Int) throws {
+    let last = try context.ledger.stageRuns(job: job).compactMap { $0.stage == .reduce ? $0.range : nil }.max() ?? 0
+    guard last >= first else { return }
+    for k in first...last {
+      try FileSystem.remove("\(context.paths.rejects)/\(PartNames.rejects(job: job, range: k))")
     }
   }
 
@@ -133,23 +134,7 @@ public struct StatelessReducer: Sendable {
     guard lower <= upper, upper <= file.count else {
       throw Self.notRegistered(file, input, found: SHA256.hex(of: UnsafeRawBufferPointer(file.bytes)))
     }
-    var units: [Unit] = []
-    let size = upper - lower
-    if size > rangeBytes {
-      let cuts = Self.guidedCuts(total: size, workers: workers, minimum: rangeBytes / 2, maxRanges: maxRanges)
-      let ranges = JSONLinesBatchDecoder.lineAlignedRanges(
-        UnsafeBufferPointer(rebasing: file.bytes[lower..<upper]), cuts: cuts
-      ).map { ($0.lowerBound + lower)..<($0.upperBound + lower) }
-      let counts = try parallelMap(ranges.count) { JSONLinesBatchDecoder.newlines(in: file.bytes, range: ranges[$0]) }
-      var line = Int(segment.firstLine)
-      for (range, newlines) in zip(ranges, counts) {
-        units.append(Unit(input: 0, range: range, firstLine: line))
-        line += newlines
-      }
-    } else {
-      units.append(Unit(input: 0, range: lower..<upper, firstLine: Int(segment.firstLine)))
-    }
-    let planned = units
+    let planned = try units(of: file, input: 0, range: lower..<upper, firstLine: Int(segment.firstLine))
     let reductions = try parallelMap(
       1 + planned.count, completed: { progress(0.8 * Double($0) / Double(1 + planned.count)) }
     ) { i -> FileReduction? in
@@ -241,19 +226,29 @@ public struct StatelessReducer: Sendable {
     for (n, input) in inputs.enumerated() {
       let bytes = files[n].bytes
       // CSV records may hold quoted newlines, so a CSV file is decoded in one pass.
-      guard !input.batch.name.hasSuffix(".csv"), bytes.count > rangeBytes else {
+      guard !input.batch.name.hasSuffix(".csv") else {
         units.append(Unit(input: n, range: 0..<bytes.count, firstLine: 1))
         continue
       }
-      let cuts = Self.guidedCuts(total: bytes.count, workers: workers, minimum: rangeBytes / 2, maxRanges: maxRanges)
-      let ranges = JSONLinesBatchDecoder.lineAlignedRanges(bytes, cuts: cuts)
-      let file = files[n]
-      let counts = try parallelMap(ranges.count) { JSONLinesBatchDecoder.newlines(in: file.bytes, range: ranges[$0]) }
-      var line = 1
-      for (range, newlines) in zip(ranges, counts) {
-        units.append(Unit(input: n, range: range, firstLine: line))
-        line += newlines
-      }
+      units += try self.units(of: files[n], input: n, range: 0..<bytes.count, firstLine: 1)
+    }
+    return units
+  }
+
+  /// The units of bytes `range` of JSON Lines `file` (input `input`), whose first physical line
+  /// is `firstLine`: one up to `rangeBytes`, else line-aligned ranges at `guidedCuts`, each
+  /// numbered by counting the newlines before it (in parallel).
+  private func units(of file: MappedFile, input: Int, range: Range<Int>, firstLine: Int) throws -> [Unit] {
+    guard range.count > rangeBytes else { return [Unit(input: input, range: range, firstLine: firstLine)] }
+    let cuts = Self.guidedCuts(total: range.count, workers: workers, minimum: rangeBytes / 2, maxRanges: maxRanges)
+    let ranges = JSONLinesBatchDecoder.lineAlignedRanges(UnsafeBufferPointer(rebasing: file.bytes[range]), cuts: cuts)
+      .map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
+    let counts = try parallelMap(ranges.count) { JSONLinesBatchDecoder.newlines(in: file.bytes, range: ranges[$0]) }
+    var units: [Unit] = []
+    var line = firstLine
+    for (piece, newlines) in zip(ranges, counts) {
+      units.append(Unit(input: input, range: piece, firstLine: line))
+      line += newlines
     }
     return units
   }
