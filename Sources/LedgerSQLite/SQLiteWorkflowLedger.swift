@@ -276,27 +276,25 @@ public final class SQLiteWorkflowLedger: WorkflowLedger {
   private func batches(_ conn: SQLiteConnection, where clause: String, _ values: [SQLiteValue]) throws
     -> [InputBatchRecord]
   {
-    do {
-      var out: [InputBatchRecord] = []
-      try conn.query(
-        "SELECT \(Self.batchColumns) FROM input_batches \(clause) ORDER BY id", values
-      ) { out.append(try Self.batchRecord($0)) }
-      guard let lo = out.first?.id, let hi = out.last?.id else { return out }
-      var index: [Int64: Int] = [:]
-      for (n, record) in out.enumerated() { index[record.id] = n }
-      try conn.query(
-        """
-        SELECT input, byte_from, byte_to, first_line, sha256 FROM input_segments
-        WHERE input BETWEEN ? AND ? ORDER BY input, segment_no
-        """, [.integer(lo), .integer(hi)]
-      ) { s in
-        guard let n = index[s.int64(at: 0)] else { return }
-        out[n].batch.segments.append(
-          InputSegment(
-            byteFrom: s.int64(at: 1), byteTo: s.int64(at: 2), firstLine: s.int64(at: 3), sha256: try s.string(at: 4)))
-      }
-      return out
+    var out: [InputBatchRecord] = []
+    try conn.query(
+      "SELECT \(Self.batchColumns) FROM input_batches \(clause) ORDER BY id", values
+    ) { out.append(try Self.batchRecord($0)) }
+    guard let lo = out.first?.id, let hi = out.last?.id else { return out }
+    var index: [Int64: Int] = [:]
+    for (n, record) in out.enumerated() { index[record.id] = n }
+    try conn.query(
+      """
+      SELECT input, byte_from, byte_to, first_line, sha256 FROM input_segments
+      WHERE input BETWEEN ? AND ? ORDER BY input, segment_no
+      """, [.integer(lo), .integer(hi)]
+    ) { s in
+      guard let n = index[s.int64(at: 0)] else { return }
+      out[n].batch.segments.append(
+        InputSegment(
+          byteFrom: s.int64(at: 1), byteTo: s.int64(at: 2), firstLine: s.int64(at: 3), sha256: try s.string(at: 4)))
     }
+    return out
   }
 
   public func inputBatches(source: String) throws -> [InputBatchRecord] {
