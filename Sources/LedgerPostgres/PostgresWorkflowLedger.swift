@@ -244,25 +244,23 @@ public final class PostgresWorkflowLedger: WorkflowLedger {
   private func batches(_ session: PGSession, where clause: String, _ values: [PGValue]) throws
     -> [InputBatchRecord]
   {
-    do {
-      var out = try session.query("SELECT \(Self.batchColumns) FROM input_batches \(clause) ORDER BY id", values)
-        .map(Self.batchRecord)
-      guard !out.isEmpty else { return out }
-      var index: [Int64: Int] = [:]
-      for (n, record) in out.enumerated() { index[record.id] = n }
-      for r in try session.query(
-        """
-        SELECT input, byte_from, byte_to, first_line, sha256 FROM input_segments
-        WHERE input = ANY($1) ORDER BY input, segment_no
-        """, [.ints(out.map(\.id))])
-      {
-        guard let n = index[try r.int64(0)] else { continue }
-        out[n].batch.segments.append(
-          InputSegment(
-            byteFrom: try r.int64(1), byteTo: try r.int64(2), firstLine: try r.int64(3), sha256: try r.text(4)))
-      }
-      return out
+    var out = try session.query("SELECT \(Self.batchColumns) FROM input_batches \(clause) ORDER BY id", values)
+      .map(Self.batchRecord)
+    guard !out.isEmpty else { return out }
+    var index: [Int64: Int] = [:]
+    for (n, record) in out.enumerated() { index[record.id] = n }
+    for r in try session.query(
+      """
+      SELECT input, byte_from, byte_to, first_line, sha256 FROM input_segments
+      WHERE input = ANY($1) ORDER BY input, segment_no
+      """, [.ints(out.map(\.id))])
+    {
+      guard let n = index[try r.int64(0)] else { continue }
+      out[n].batch.segments.append(
+        InputSegment(
+          byteFrom: try r.int64(1), byteTo: try r.int64(2), firstLine: try r.int64(3), sha256: try r.text(4)))
     }
+    return out
   }
 
   public func inputBatches(source: String) throws -> [InputBatchRecord] {
